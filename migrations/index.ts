@@ -1,0 +1,5 @@
+import type { Migration } from '../src/store/migration-source.js';
+import * as m001 from './001_core.js';
+
+/** Core migrations, in order. Names are stable: they are recorded in knex_migrations. */
+export const coreMigrations: Migration[] = [{ name: '001_core', ...m001 }];

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { Bridge } from 'matrix-appservice-bridge';
+import type { Logger } from 'pino';
+import type { BridgeConfig } from '../config/index.js';
+import { readRegistration } from '../config/index.js';
+import type { ConnectorContext, ConnectorDefinition } from '../connector/contract.js';
+import { ConnectionStates } from '../core/connection-states.js';
+import { ConnectorRegistry, type DeliveryDeps } from '../core/delivery/deps.js';
+import { Dispatcher } from '../core/delivery/dispatcher.js';
+import { GhostManager } from '../core/ghosts.js';
+import { GhostIdCodec } from '../core/ids.js';
+import { Intake } from '../core/intake.js';
+import { PortalDirectory } from '../core/portal-directory.js';
+import { PortalWorkers } from '../core/workers.js';
+import { DurableAppService, type MatrixEvent } from '../matrix/durable-appservice.js';
+import { MatrixGateway } from '../matrix/matrix-gateway.js';
+import { MediaProxy } from '../matrix/media-proxy.js';
+import { createStores, openDatabase, type Stores } from '../store/index.js';
+import { errorMessage } from '../util/errors.js';
+import { applyDeclaredPortals, joinPortalRooms } from './portals-setup.js';
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** The whole bridge: storage, the Matrix side, the connectors and the delivery workers. */
+export class BridgeApp {
+  readonly states = new ConnectionStates();
+  readonly connectors = new ConnectorRegistry();
+  stores!: Stores;
+  directory!: PortalDirectory;
+  workers!: PortalWorkers;
+  gateway!: MatrixGateway;
+  private db!: Knex;
+  private appservice!: DurableAppService;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: BridgeConfig,
+    private readonly definitions: ConnectorDefinition[],
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const { config, log } = this;
+    const registration = readRegistration(config.appservice.registration);
+    this.db = await openDatabase({ url: config.database.url, dataDir: config.database.data_dir });
+    this.stores = createStores(this.db);
+    this.directory = new PortalDirectory(this.stores.portals);
+    await this.directory.load();
+
+    const bridge = new Bridge({
+      homeserverUrl: config.homeserver.url,
+      domain: config.homeserver.domain,
+      registration: config.appservice.registration,
+      controller: { onEvent: () => undefined },
+      disableStores: true,
+      disableContext: true,
+      suppressEcho: false,
+    });
+    await bridge.initialise();
+    this.gateway = new MatrixGateway(bridge, config.homeserver.url, registration.as_token);
+
+    const codec = new GhostIdCodec(config.appservice.ghost_prefix, config.homeserver.domain);
+    const mediaSecret =
+      config.appservice.media_secret ?? createHash('sha256').update(`media:${registration.as_token}`).digest('hex');
+    const mediaProxy = new MediaProxy(config.appservice.public_url, mediaSecret, this.gateway, log);
+    const ghosts = new GhostManager(this.stores.ghosts, this.gateway, codec, this.connectors, log);
+    const deps: DeliveryDeps = {
+      stores: this.stores,
+      directory: this.directory,
+      gateway: this.gateway,
+      connectors: this.connectors,
+      ghosts,
+      codec,
+      mediaProxy,
+      limits: { maxFileSize: config.bridge.max_file_size, maxTextLength: config.bridge.max_text_length },
+      log,
+    };
+    const retry = config.bridge.retry;
+    const dispatcher = new Dispatcher(
+      deps,
+      { maxAttempts: retry.max_attempts, initialDelayMs: retry.initial_delay_ms, maxDelayMs: retry.max_delay_ms },
+      config.bridge.permanent_failure_notices,
+    );
+    this.workers = new PortalWorkers(this.stores.inbox, (item) => dispatcher.process(item), log);
+    const intake = new Intake(
+      this.stores.inbox,
+      this.directory,
+      codec,
+      () => this.gateway.botUserId,
+      (ids) => this.workers.wake(ids),
+      (event) => this.onMembership(event),
+      log,
+    );
+
+    this.appservice = new DurableAppService({ homeserverToken: registration.hs_token }, log);
+    this.appservice.setTransactionHandler((events) => intake.recordTransaction(events));
+    mediaProxy.register(this.appservice.expressApp);
+    await bridge.listen(config.appservice.port, config.appservice.bind_address, 10, this.appservice.asAppService());
+    log.info({ port: config.appservice.port }, 'appservice listening');
+
+    await this.startConnectors(intake);
+    await applyDeclaredPortals(config.portals, this.directory, this.gateway, log);
+    await joinPortalRooms(this.directory, this.gateway, log);
+    await this.workers.resume();
+    this.schedulePruning();
+    log.info({ portals: this.directory.portals().length }, 'bridge started');
+  }
+
+  async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    for (const c of this.connectors.all()) {
+      await c.connector.stop().catch((err: unknown) => this.log.warn({ connector: c.id, err: errorMessage(err) }, 'connector stop failed'));
+    }
+    await this.workers?.stop();
+    await this.appservice?.close().catch(() => undefined);
+    await this.db?.destroy();
+  }
+
+  private async startConnectors(intake: Intake): Promise<void> {
+    for (const def of this.definitions) {
+      const block = this.config.connectors[def.id];
+      if (!block) continue;
+      const log = this.log.child({ connector: def.id });
+      const ctx: ConnectorContext = {
+        connectorId: def.id,
+        logger: log,
+        emit: (event) => intake.recordRemote(def.id, event),
+        reportState: (workspace, state) => {
+          this.states.set(def.id, workspace, state);
+          log.info({ workspace, status: state.status, reason: state.error }, 'connection state');
+        },
+        linkedChannels: () => Promise.resolve(this.directory.linkedChannels(def.id)),
+        storage: this.stores.kv.forConnector(def.id),
+      };
+      const connector = def.create(ctx, block);
+      this.connectors.add({ id: def.id, displayName: def.displayName, connector, capabilities: connector.capabilities() });
+      await connector.start();
+    }
+  }
+
+  private onMembership(event: MatrixEvent): void {
+    const invited = event.state_key === this.gateway.botUserId && event.content.membership === 'invite';
+    if (!invited) return;
+    if (!this.directory.portalByRoom(event.room_id)) {
+      this.log.info({ roomId: event.room_id, inviter: event.sender }, 'bot invited to a room with no portal; not joining');
+      return;
+    }
+    this.gateway
+      .intent()
+      .join(event.room_id)
+      .catch((err: unknown) => this.log.warn({ roomId: event.room_id, err: errorMessage(err) }, 'could not join portal room'));
+  }
+
+  private schedulePruning(): void {
+    const retentionMs = this.config.bridge.message_retention_days * 24 * 60 * 60 * 1000;
+    const prune = async (): Promise<void> => {
+      const before = Date.now() - retentionMs;
+      const messages = await this.stores.messages.prune(before);
+      const inbox = await this.stores.inbox.prune(before);
+      if (messages + inbox > 0) this.log.info({ messages, inbox }, 'pruned old mappings');
+    };
+    this.pruneTimer = setInterval(() => void prune().catch(() => undefined), PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+  }
+}

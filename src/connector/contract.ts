@@ -1,0 +1,114 @@
+import type { Logger } from 'pino';
+import type { OutboundContent } from '../model/message.js';
+import type { ChannelRef, RemoteEvent } from './events.js';
+
+export type { ChannelRef, RemoteEvent } from './events.js';
+
+/** How a Matrix user is shown on a platform when the bridge posts for them. */
+export interface MatrixSenderIdentity {
+  userId: string;
+  displayName: string;
+  /** An https/http URL the platform's clients can load, or undefined. */
+  avatarUrl?: string;
+}
+
+export interface OutboundMessage {
+  sender: MatrixSenderIdentity;
+  content: OutboundContent;
+  /** Native id of the message replied to, on this side. */
+  replyTo?: string;
+  /** Native id of the thread root, on this side. */
+  threadRoot?: string;
+  /**
+   * Idempotency key derived from the source event: a retry of the same delivery
+   * carries the same key, so a platform that supports it can drop the duplicate.
+   */
+  idempotencyKey: string;
+}
+
+export interface SentMessage {
+  /** Native ids, in order; a long message or one with files may become several posts. */
+  messageIds: string[];
+}
+
+export interface ChatInfo {
+  name: string;
+  topic?: string;
+}
+
+export interface RemoteUserInfo {
+  displayName: string;
+  /** Opaque avatar handle; changes when the avatar changes. Undefined = no avatar. */
+  avatarId?: string;
+}
+
+export interface Download {
+  data: Buffer;
+  mimetype: string;
+}
+
+export interface ConnectorCapabilities {
+  edits: boolean;
+  deletes: boolean;
+  reactions: boolean;
+  threads: boolean;
+  files: boolean;
+  /** Largest message text the platform accepts, in characters; the core splits above it. */
+  maxTextLength: number;
+}
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'retrying' | 'bad_credentials' | 'stopped';
+
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** Operator-facing reason; never contains a token. */
+  error?: string;
+}
+
+export interface ConnectorStorage {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+/** What the core hands to a connector. */
+export interface ConnectorContext {
+  connectorId: string;
+  logger: Logger;
+  /**
+   * Record a remote event durably. Resolves once it is safe: acknowledge to the platform
+   * only after this. Events for channels not linked to any portal are dropped.
+   */
+  emit(event: RemoteEvent): Promise<void>;
+  reportState(workspace: string, state: ConnectionState): void;
+  /** Channels linked to a portal, for resync after a disconnect. */
+  linkedChannels(): Promise<ChannelRef[]>;
+  storage: ConnectorStorage;
+}
+
+export interface Connector {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  capabilities(): ConnectorCapabilities;
+  getChatInfo(ref: ChannelRef): Promise<ChatInfo>;
+  getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo>;
+  /** Avatar bytes for the handle returned by getUserInfo. */
+  downloadAvatar(workspace: string, userId: string, avatarId: string): Promise<Download>;
+  sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage>;
+  editMessage?(ref: ChannelRef, messageId: string, message: OutboundMessage): Promise<void>;
+  deleteMessage?(ref: ChannelRef, messageId: string): Promise<void>;
+  /** `key` is a unicode emoji or `:name:`. */
+  addReaction?(ref: ChannelRef, messageId: string, key: string): Promise<void>;
+  removeReaction?(ref: ChannelRef, messageId: string, key: string): Promise<void>;
+  downloadFile?(ref: ChannelRef, fileId: string): Promise<Download>;
+  /** Resolve a user's native id to their handle for plain-text mentions (e.g. `alice`). */
+  getUserHandle?(workspace: string, userId: string): Promise<string | undefined>;
+}
+
+export interface ConnectorDefinition<C = unknown> {
+  /** Lowercase id used in config, ghost namespaces and storage keys, e.g. `chat-x`. */
+  id: string;
+  displayName: string;
+  /** JSON schema (ajv) for this connector's config block. */
+  configSchema: object;
+  create(ctx: ConnectorContext, config: C): Connector;
+}

@@ -1,0 +1,38 @@
+import { BridgeError } from '../util/errors.js';
+
+/**
+ * A platform call failed. `retryable` errors are retried with backoff (honouring
+ * `retryAfterMs`); others fail the delivery at once with a notice in the room.
+ */
+export class RemoteApiError extends BridgeError {
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(opts: {
+    message: string;
+    status?: number;
+    retryable: boolean;
+    retryAfterMs?: number;
+    code?: string;
+    cause?: unknown;
+  }) {
+    super(opts.code ?? 'REMOTE_API_ERROR', opts.message, { cause: opts.cause });
+    this.status = opts.status;
+    this.retryable = opts.retryable;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+
+  /** Standard classification by HTTP status: 429 and 5xx are transient. */
+  static fromStatus(status: number, message: string, retryAfterMs?: number): RemoteApiError {
+    const retryable = status === 429 || status === 408 || status >= 500;
+    return new RemoteApiError({ message, status, retryable, retryAfterMs });
+  }
+}
+
+/** The feature is not offered by this connector or platform. */
+export class UnsupportedError extends BridgeError {
+  constructor(feature: string) {
+    super('UNSUPPORTED', `${feature} is not supported on this platform`);
+  }
+}

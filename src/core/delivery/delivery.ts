@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { InboxStore } from '../../store/index.js';
+import { classifyFailure, type FailureInfo } from '../retry.js';
+
+export interface TargetFailure extends FailureInfo {
+  target: string;
+}
+
+/**
+ * Tracks one inbox item's deliveries. Each target runs at most once successfully: a
+ * success is recorded, so a retried item skips it. Failures are collected, not thrown,
+ * so one broken side never stops the others.
+ */
+export class Delivery {
+  readonly failures: TargetFailure[] = [];
+  private readonly completions: Array<() => Promise<void>> = [];
+
+  constructor(
+    private readonly inboxId: number,
+    private readonly delivered: Set<string>,
+    private readonly inbox: InboxStore,
+    private readonly log: Logger,
+  ) {}
+
+  static async begin(inboxId: number, inbox: InboxStore, log: Logger): Promise<Delivery> {
+    return new Delivery(inboxId, await inbox.deliveredTargets(inboxId), inbox, log);
+  }
+
+  isDelivered(target: string): boolean {
+    return this.delivered.has(target);
+  }
+
+  failed(target: string): boolean {
+    return this.failures.some((f) => f.target === target);
+  }
+
+  async to(target: string, work: () => Promise<void>): Promise<void> {
+    if (this.delivered.has(target)) return;
+    try {
+      await work();
+      await this.inbox.recordDelivery(this.inboxId, target);
+      this.delivered.add(target);
+    } catch (err) {
+      const info = classifyFailure(err);
+      this.log.debug({ target, retryable: info.retryable, reason: info.message }, 'delivery failed');
+      this.failures.push({ target, ...info });
+    }
+  }
+
+  /** Runs once every target has succeeded (e.g. forgetting a deleted message). */
+  onComplete(fn: () => Promise<void>): void {
+    this.completions.push(fn);
+  }
+
+  async complete(): Promise<void> {
+    for (const fn of this.completions) await fn();
+  }
+}

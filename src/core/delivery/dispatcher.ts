@@ -1,0 +1,82 @@
+import type { InboxItem } from '../../store/index.js';
+import { errorMessage } from '../../util/errors.js';
+import type { InboxPayload } from '../inbox-payload.js';
+import { classifyFailure, retryDelay, type RetryPolicy } from '../retry.js';
+import { Delivery, type TargetFailure } from './delivery.js';
+import type { DeliveryDeps } from './deps.js';
+import { deliverMatrixEvent } from './matrix-origin.js';
+import { sendFailureNotice } from './notices.js';
+import { deliverRemoteEvent } from './remote-origin.js';
+
+export type Outcome =
+  | { status: 'done' }
+  | { status: 'retry'; at: number; error: string }
+  | { status: 'failed'; error: string };
+
+/**
+ * Processes one inbox item: delivers it to every side, then decides whether it is done,
+ * must be retried (transient failures, honouring Retry-After), or has failed for good
+ * (a notice goes to the room).
+ */
+export class Dispatcher {
+  constructor(
+    private readonly deps: DeliveryDeps,
+    private readonly policy: RetryPolicy,
+    private readonly notices: boolean,
+  ) {}
+
+  async process(item: InboxItem): Promise<Outcome> {
+    const portal = this.deps.directory.portal(item.portalId);
+    if (!portal) return { status: 'done' };
+    const payload = item.payload as InboxPayload;
+    const log = this.deps.log.child({ roomId: portal.roomId, inboxId: item.id });
+    const d = await Delivery.begin(item.id, this.deps.stores.inbox, log);
+    try {
+      if (payload.kind === 'matrix') {
+        await deliverMatrixEvent(item.id, payload.event, portal, d, this.deps);
+      } else {
+        await deliverRemoteEvent(item.id, payload.connector, payload.event, portal, d, this.deps);
+      }
+    } catch (err) {
+      // A failure before any target (e.g. ghost registration) counts for the whole item.
+      const info = classifyFailure(err);
+      d.failures.push({ target: '*', ...info });
+    }
+    return this.decide(item, payload, portal.roomId, d, log);
+  }
+
+  private async decide(
+    item: InboxItem,
+    payload: InboxPayload,
+    roomId: string,
+    d: Delivery,
+    log: DeliveryDeps['log'],
+  ): Promise<Outcome> {
+    if (d.failures.length === 0) {
+      await d.complete();
+      return { status: 'done' };
+    }
+    const attempts = item.attempts + 1;
+    const transient = d.failures.filter((f) => f.retryable);
+    if (transient.length > 0 && attempts < this.policy.maxAttempts) {
+      const retryAfter = Math.max(0, ...transient.map((f) => f.retryAfterMs ?? 0));
+      const error = summarise(transient);
+      log.info({ attempts, reason: error }, 'delivery will be retried');
+      return { status: 'retry', at: Date.now() + retryDelay(this.policy, attempts, retryAfter), error };
+    }
+    const loud = d.failures.filter((f) => !f.quiet);
+    if (loud.length === 0) return { status: 'done' };
+    const error = summarise(loud);
+    log.warn({ attempts, reason: error }, 'delivery failed permanently');
+    if (this.notices) {
+      await sendFailureNotice(this.deps, item.id, roomId, payload, loud).catch((err: unknown) =>
+        log.error({ err: errorMessage(err) }, 'could not send failure notice'),
+      );
+    }
+    return { status: 'failed', error };
+  }
+}
+
+function summarise(failures: TargetFailure[]): string {
+  return failures.map((f) => `${f.target}: ${f.message}`).join('; ');
+}

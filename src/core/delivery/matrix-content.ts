@@ -1,0 +1,173 @@
+import type { InboundContent, MentionTarget, OutboundContent, AttachmentKind } from '../../model/message.js';
+import { emptyText } from '../../model/message.js';
+import { parseMatrix, renderMatrix } from '../../format/index.js';
+import type { ChannelRef, Connector } from '../../connector/contract.js';
+import type { MatrixEvent } from '../../matrix/durable-appservice.js';
+import { BridgeError } from '../../util/errors.js';
+import { mapMentions } from '../mentions.js';
+import type { DeliveryDeps } from './deps.js';
+
+const MEDIA_TYPES: Record<string, AttachmentKind> = {
+  'm.image': 'image',
+  'm.video': 'video',
+  'm.audio': 'audio',
+  'm.file': 'file',
+};
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Converts an m.room.message (or sticker) content into the common model, fetching media. */
+export async function matrixToOutbound(
+  eventType: string,
+  content: Record<string, unknown>,
+  deps: DeliveryDeps,
+): Promise<OutboundContent> {
+  const msgtype = eventType === 'm.sticker' ? 'm.image' : str(content.msgtype);
+  const relates = obj(content['m.relates_to']);
+  const isReply = obj(relates?.['m.in_reply_to']) !== undefined && relates?.is_falling_back !== true;
+  const body = str(content.body) ?? '';
+  if (body.length > deps.limits.maxTextLength) {
+    throw new BridgeError(
+      'MESSAGE_TOO_LONG',
+      `message is ${body.length} characters, over the bridge limit of ${deps.limits.maxTextLength} (bridge.max_text_length); send it in shorter parts`,
+    );
+  }
+  const kind = msgtype ? MEDIA_TYPES[msgtype] : undefined;
+  if (kind) {
+    const url = str(content.url);
+    if (!url) {
+      throw new BridgeError('UNSUPPORTED_MEDIA', 'encrypted or malformed attachment cannot be bridged');
+    }
+    const info = obj(content.info) ?? {};
+    const media = await deps.gateway.download(url, deps.limits.maxFileSize);
+    const filename = str(content.filename) ?? body ?? 'file';
+    const hasCaption = str(content.filename) !== undefined && body !== '' && body !== filename;
+    return {
+      text: hasCaption ? parseMatrix({ ...content, msgtype: 'm.text' }, { isReply }) : emptyText(),
+      attachments: [
+        {
+          kind,
+          name: filename || 'file',
+          mimetype: str(info.mimetype) ?? media.mimetype,
+          size: media.data.byteLength,
+          width: num(info.w),
+          height: num(info.h),
+          data: media.data,
+        },
+      ],
+    };
+  }
+  return {
+    text: parseMatrix(content, { isReply }),
+    attachments: [],
+    emote: msgtype === 'm.emote',
+    notice: msgtype === 'm.notice',
+  };
+}
+
+/** Pills to our own ghosts become remote mentions, so their platform can render them natively. */
+export function resolveGhostMentions(content: OutboundContent, deps: DeliveryDeps): OutboundContent {
+  return {
+    ...content,
+    text: mapMentions(content.text, (t): MentionTarget => {
+      if (t.kind !== 'matrix') return t;
+      const ghost = deps.codec.decode(t.userId);
+      return ghost ? { kind: 'remote', ...ghost } : t;
+    }),
+  };
+}
+
+export interface MatrixMessagePart {
+  type: string;
+  content: Record<string, unknown>;
+}
+
+/** Converts a remote message into the Matrix events that show it: text first, then files. */
+export async function inboundToMatrix(
+  content: InboundContent,
+  ref: ChannelRef,
+  connector: Connector,
+  deps: DeliveryDeps,
+): Promise<MatrixMessagePart[]> {
+  const parts: MatrixMessagePart[] = [];
+  const text = textContent(content, deps);
+  if (text) parts.push({ type: 'm.room.message', content: text });
+  for (const att of content.attachments) {
+    if (!connector.downloadFile) break;
+    if (att.size !== undefined && att.size > deps.limits.maxFileSize) {
+      parts.push({
+        type: 'm.room.message',
+        content: { msgtype: 'm.notice', body: `(file ${att.name} is ${att.size} bytes, over the bridge limit; not bridged)` },
+      });
+      continue;
+    }
+    const file = await connector.downloadFile(ref, att.fileId);
+    if (file.data.byteLength > deps.limits.maxFileSize) {
+      parts.push({
+        type: 'm.room.message',
+        content: { msgtype: 'm.notice', body: `(file ${att.name} is over the bridge limit; not bridged)` },
+      });
+      continue;
+    }
+    const mimetype = att.mimetype ?? file.mimetype;
+    const mxc = await deps.gateway.upload(file.data, mimetype, att.name);
+    const info: Record<string, unknown> = { mimetype, size: file.data.byteLength };
+    if (att.width) info.w = att.width;
+    if (att.height) info.h = att.height;
+    parts.push({
+      type: 'm.room.message',
+      content: { msgtype: `m.${att.kind}`, body: att.name, filename: att.name, url: mxc, info },
+    });
+  }
+  return parts;
+}
+
+/** The m.room.message content for the text of a message, or undefined when there is none. */
+export function textContent(content: InboundContent | OutboundContent, deps: DeliveryDeps): Record<string, unknown> | undefined {
+  if (content.text.blocks.length === 0) return undefined;
+  const rendered = renderMatrix(content.text, {
+    userIdFor: (t) => (t.kind === 'matrix' ? t.userId : deps.codec.encode(t)),
+  });
+  const out: Record<string, unknown> = {
+    msgtype: content.emote ? 'm.emote' : content.notice ? 'm.notice' : 'm.text',
+    body: rendered.body,
+  };
+  if (rendered.formatted_body !== undefined) {
+    out.format = 'org.matrix.custom.html';
+    out.formatted_body = rendered.formatted_body;
+  }
+  out['m.mentions'] = rendered['m.mentions'];
+  return out;
+}
+
+export function eventRelation(event: MatrixEvent): {
+  kind?: 'edit' | 'reaction';
+  target?: string;
+  threadRoot?: string;
+  replyTo?: string;
+  key?: string;
+} {
+  const rel = obj(event.content['m.relates_to']);
+  if (!rel) return {};
+  const relType = str(rel.rel_type);
+  const target = str(rel.event_id);
+  if (relType === 'm.replace') return { kind: 'edit', target };
+  if (relType === 'm.annotation') return { kind: 'reaction', target, key: str(rel.key) };
+  const reply = str(obj(rel['m.in_reply_to'])?.event_id);
+  if (relType === 'm.thread') {
+    return { threadRoot: target, replyTo: rel.is_falling_back === true ? undefined : reply };
+  }
+  return { replyTo: reply };
+}
+
+export { obj, str };

@@ -1,0 +1,155 @@
+import type { MatrixSenderIdentity, OutboundMessage } from '../../connector/contract.js';
+import type { MatrixEvent } from '../../matrix/durable-appservice.js';
+import type { OutboundContent } from '../../model/message.js';
+import { txnId } from '../../matrix/matrix-gateway.js';
+import { MATRIX_SIDE, type Portal } from '../../store/index.js';
+import type { Delivery } from './delivery.js';
+import type { DeliveryDeps } from './deps.js';
+import { eventRelation, matrixToOutbound, obj, resolveGhostMentions, str } from './matrix-content.js';
+import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
+import { firstIdOn, remoteSides } from './sides.js';
+
+/** Delivers one Matrix event to every remote side of its portal. */
+export async function deliverMatrixEvent(
+  inboxId: number,
+  event: MatrixEvent,
+  portal: Portal,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
+  if (event.type === 'm.room.redaction') return redaction(event, portal, d, deps);
+  const rel = eventRelation(event);
+  if (event.type === 'm.reaction') return reaction(event, rel.target, rel.key, portal, d, deps);
+  if (rel.kind === 'edit') return edit(inboxId, event, rel.target, portal, d, deps);
+  return newMessage(inboxId, event, rel, portal, d, deps);
+}
+
+async function senderIdentity(event: MatrixEvent, deps: DeliveryDeps): Promise<MatrixSenderIdentity> {
+  const profile = await deps.gateway.memberProfile(event.room_id, event.sender);
+  const localpart = event.sender.slice(1).split(':')[0] ?? event.sender;
+  return {
+    userId: event.sender,
+    displayName: profile.displayName?.trim() || localpart,
+    avatarUrl: deps.mediaProxy.urlFor(profile.avatarMxc),
+  };
+}
+
+async function newMessage(
+  inboxId: number,
+  event: MatrixEvent,
+  rel: { threadRoot?: string; replyTo?: string },
+  portal: Portal,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
+  const { messages } = deps.stores;
+  const mapped = await messages.find(MATRIX_SIDE, event.event_id);
+  const messageId =
+    mapped?.messageId ??
+    (await messages.create(portal.id, MATRIX_SIDE, event.sender, [{ side: MATRIX_SIDE, nativeId: event.event_id, part: 0 }]));
+  const root = rel.threadRoot ? await messages.find(MATRIX_SIDE, rel.threadRoot) : undefined;
+  const reply = rel.replyTo ? await messages.find(MATRIX_SIDE, rel.replyTo) : undefined;
+
+  let content: OutboundContent | undefined;
+  let sender: MatrixSenderIdentity | undefined;
+  for (const s of remoteSides(deps, portal.id)) {
+    await d.to(s.side, async () => {
+      // Sent before a crash that came ahead of recording the delivery: do not send twice.
+      if ((await messages.idsOn(messageId, s.side)).length > 0) return;
+      content ??= resolveGhostMentions(await matrixToOutbound(event.type, event.content, deps), deps);
+      sender ??= await senderIdentity(event, deps);
+      const message: OutboundMessage = {
+        sender,
+        content,
+        threadRoot: await firstIdOn(deps, root?.messageId, s.side),
+        replyTo: await firstIdOn(deps, reply?.messageId, s.side),
+        idempotencyKey: txnId(inboxId, s.side),
+      };
+      const sent = await s.conn.connector.sendMessage(s.ref, message);
+      await messages.addParts(
+        messageId,
+        sent.messageIds.map((nativeId, part) => ({ side: s.side, nativeId, part })),
+      );
+    });
+  }
+}
+
+async function edit(
+  inboxId: number,
+  event: MatrixEvent,
+  target: string | undefined,
+  portal: Portal,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
+  const mapped = target ? await deps.stores.messages.find(MATRIX_SIDE, target) : undefined;
+  const newContent = obj(event.content['m.new_content']);
+  if (!mapped || !newContent) return;
+  // Only the author may edit; the homeserver does not enforce it.
+  if (mapped.matrixSender !== event.sender) {
+    deps.log.debug({ roomId: event.room_id, eventId: event.event_id }, 'edit by someone other than the author, ignored');
+    return;
+  }
+  let content: OutboundContent | undefined;
+  let sender: MatrixSenderIdentity | undefined;
+  for (const s of remoteSides(deps, portal.id)) {
+    await d.to(s.side, async () => {
+      const editMessage = s.conn.connector.editMessage?.bind(s.conn.connector);
+      if (!s.conn.capabilities.edits || !editMessage) return;
+      const id = await firstIdOn(deps, mapped.messageId, s.side);
+      if (!id) return;
+      content ??= resolveGhostMentions(
+        { ...(await matrixToOutbound('m.room.message', { ...newContent, msgtype: str(newContent.msgtype) ?? 'm.text' }, deps)), attachments: [] },
+        deps,
+      );
+      sender ??= await senderIdentity(event, deps);
+      await editMessage(s.ref, id, { sender, content, idempotencyKey: txnId(inboxId, s.side) });
+    });
+  }
+}
+
+async function reaction(
+  event: MatrixEvent,
+  target: string | undefined,
+  key: string | undefined,
+  portal: Portal,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
+  if (!target || !key || key.length > 64) return;
+  const mapped = await deps.stores.messages.find(MATRIX_SIDE, target);
+  if (!mapped) return;
+  await deps.stores.reactions.add({
+    messageId: mapped.messageId,
+    key,
+    originSide: MATRIX_SIDE,
+    sender: event.sender,
+    matrixEventId: event.event_id,
+  });
+  await addReactionOnRemotes(d, deps, portal.id, mapped.messageId, key);
+}
+
+async function redaction(event: MatrixEvent, portal: Portal, d: Delivery, deps: DeliveryDeps): Promise<void> {
+  const redacts = event.redacts ?? str(event.content.redacts);
+  if (!redacts) return;
+  const { reactions, messages } = deps.stores;
+
+  const reacted = await reactions.byMatrixEvent(redacts);
+  if (reacted) {
+    if (reacted.originSide !== MATRIX_SIDE) return; // a ghost's reaction: platform users own it
+    await reactions.remove(reacted.id);
+    await removeReactionOnRemotes(d, deps, portal.id, reacted.messageId, reacted.key);
+    return;
+  }
+
+  const mapped = await messages.find(MATRIX_SIDE, redacts);
+  if (!mapped) return;
+  for (const s of remoteSides(deps, portal.id)) {
+    await d.to(s.side, async () => {
+      const deleteMessage = s.conn.connector.deleteMessage?.bind(s.conn.connector);
+      if (!s.conn.capabilities.deletes || !deleteMessage) return;
+      for (const id of await messages.idsOn(mapped.messageId, s.side)) await deleteMessage(s.ref, id);
+    });
+  }
+  d.onComplete(() => messages.delete(mapped.messageId));
+}

@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import type { RemoteEvent } from '../connector/events.js';
+import type { MatrixEvent } from '../matrix/durable-appservice.js';
+import type { InboxEntry, InboxStore } from '../store/index.js';
+import type { GhostIdCodec } from './ids.js';
+import { MATRIX_SOURCE, remoteSource, type InboxPayload } from './inbox-payload.js';
+import type { PortalDirectory } from './portal-directory.js';
+
+/** Matrix event types the bridge acts on; everything else is not recorded. */
+const BRIDGED_TYPES = new Set(['m.room.message', 'm.sticker', 'm.reaction', 'm.room.redaction']);
+
+/**
+ * The two ways in: homeserver transactions and connector events. Both only record
+ * (durably, de-duplicated) and wake the portal's worker; delivery happens elsewhere.
+ */
+export class Intake {
+  constructor(
+    private readonly inbox: InboxStore,
+    private readonly portals: PortalDirectory,
+    private readonly ghosts: GhostIdCodec,
+    private readonly botUserId: () => string,
+    private readonly wake: (portalIds: number[]) => void,
+    private readonly onMembership: (event: MatrixEvent) => void,
+    private readonly log: Logger,
+  ) {}
+
+  async recordTransaction(events: MatrixEvent[]): Promise<void> {
+    const entries: InboxEntry[] = [];
+    for (const event of events) {
+      if (event.type === 'm.room.member') {
+        this.onMembership(event);
+        continue;
+      }
+      if (!BRIDGED_TYPES.has(event.type)) continue;
+      // Our own ghosts and bot are echoes of what we sent.
+      if (event.sender === this.botUserId() || this.ghosts.isGhost(event.sender)) continue;
+      const portal = this.portals.portalByRoom(event.room_id);
+      if (!portal) {
+        this.log.debug({ roomId: event.room_id, eventId: event.event_id }, 'event for a room with no portal, ignored');
+        continue;
+      }
+      const payload: InboxPayload = { kind: 'matrix', event };
+      entries.push({ source: MATRIX_SOURCE, eventKey: event.event_id, portalId: portal.id, payload });
+    }
+    this.wake(await this.inbox.record(entries));
+  }
+
+  async recordRemote(connector: string, event: RemoteEvent): Promise<void> {
+    const link = this.portals.linkFor({ connector, workspace: event.workspace, channel: event.channel });
+    if (!link) {
+      this.log.debug(
+        { connector, workspace: event.workspace, channel: event.channel, kind: event.kind },
+        'event for an unlinked channel, ignored',
+      );
+      return;
+    }
+    const payload: InboxPayload = { kind: 'remote', connector, event };
+    const eventKey = `${event.workspace}:${event.eventKey}`;
+    this.wake(await this.inbox.record([{ source: remoteSource(connector), eventKey, portalId: link.portalId, payload }]));
+  }
+}

@@ -1,0 +1,47 @@
+import { RemoteApiError, UnsupportedError } from '../connector/errors.js';
+import { errorMessage } from '../util/errors.js';
+
+export interface FailureInfo {
+  retryable: boolean;
+  retryAfterMs?: number;
+  /** Not worth a notice in the room (e.g. a reaction a platform cannot show). */
+  quiet?: boolean;
+  message: string;
+}
+
+interface MatrixLikeError {
+  statusCode?: number;
+  errcode?: string;
+  retryAfterMs?: number;
+  body?: { retry_after_ms?: number };
+}
+
+/** Decides whether a failed delivery is worth retrying, and when. */
+export function classifyFailure(err: unknown): FailureInfo {
+  if (err instanceof UnsupportedError) return { retryable: false, quiet: true, message: err.message };
+  if (err instanceof RemoteApiError) {
+    return { retryable: err.retryable, retryAfterMs: err.retryAfterMs, message: err.message };
+  }
+  const m = err as MatrixLikeError;
+  if (typeof m?.statusCode === 'number') {
+    const status = m.statusCode;
+    const retryAfterMs = m.retryAfterMs ?? m.body?.retry_after_ms;
+    const retryable = status === 429 || status >= 500 || m.errcode === 'M_LIMIT_EXCEEDED';
+    return { retryable, retryAfterMs, message: `homeserver answered ${status} ${m.errcode ?? ''}`.trim() };
+  }
+  // Network failures (refused, reset, timeouts) have no status: the other end may come back.
+  return { retryable: true, message: errorMessage(err) };
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Exponential backoff with jitter; a server's Retry-After wins when it is longer. */
+export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
+  const exp = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
+  const jittered = exp / 2 + Math.random() * (exp / 2);
+  return Math.max(jittered, retryAfterMs ?? 0);
+}
