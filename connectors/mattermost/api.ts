@@ -1,0 +1,65 @@
+import { Client4 } from '@mattermost/client';
+import { RemoteApiError } from '../../src/connector/errors.js';
+import type { Download } from '../../src/connector/contract.js';
+
+type FetchResult = { response: Response; headers: Map<string, string>; data: unknown };
+type FetchFn = (url: string, options: Record<string, unknown>) => Promise<FetchResult>;
+
+function retryAfterMs(headers: { get(name: string): string | null | undefined }): number | undefined {
+  const value = headers.get('Retry-After') ?? headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/**
+ * Client4 with typed errors: every failure becomes a RemoteApiError that says whether to
+ * retry and when (Client4 itself drops the status and Retry-After of a 429).
+ */
+export class MattermostApi extends Client4 {
+  constructor(baseUrl: string, private readonly bearer: string) {
+    super();
+    this.setUrl(baseUrl.replace(/\/$/, ''));
+    this.setToken(bearer);
+    const self = this as unknown as { doFetchWithResponse: FetchFn };
+    const inner = self.doFetchWithResponse;
+    const wrapped: FetchFn = async (url, options) => {
+      let result: FetchResult;
+      try {
+        result = await inner(url, { ...options, ignoreStatus: true });
+      } catch (err) {
+        throw new RemoteApiError({ message: `Mattermost is unreachable: ${(err as Error).message}`, retryable: true, cause: err });
+      }
+      const { response, headers, data } = result;
+      if (response.ok) return result;
+      const serverMessage =
+        typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
+          ? (data as { message: string }).message
+          : String(data ?? '').trim();
+      throw RemoteApiError.fromStatus(
+        response.status,
+        `Mattermost answered ${response.status}: ${serverMessage || response.statusText}`,
+        retryAfterMs(headers),
+      );
+    };
+    self.doFetchWithResponse = wrapped;
+  }
+
+  /** Raw bytes of a file or image route, refusing bodies over `maxBytes`. */
+  async fetchBinary(url: string, maxBytes: number): Promise<Download> {
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { authorization: `Bearer ${this.bearer}` } });
+    } catch (err) {
+      throw new RemoteApiError({ message: `Mattermost is unreachable: ${(err as Error).message}`, retryable: true, cause: err });
+    }
+    if (!res.ok) {
+      throw RemoteApiError.fromStatus(res.status, `Mattermost answered ${res.status} for a file`, retryAfterMs(res.headers));
+    }
+    const buf = Buffer.from(await res.arrayBuffer());
+    if (buf.byteLength > maxBytes) {
+      throw new RemoteApiError({ message: `file is over ${maxBytes} bytes`, retryable: false, code: 'FILE_TOO_LARGE' });
+    }
+    return { data: buf, mimetype: res.headers.get('content-type') ?? 'application/octet-stream' };
+  }
+}

@@ -1,0 +1,37 @@
+/** How Matrix users appear on Mattermost. */
+export type IdentityMode = 'auto' | 'override' | 'attribution';
+
+export interface WorkspaceConfig {
+  /** Server base URL, e.g. https://mattermost.example.org */
+  url: string;
+  /** Bot account access token. */
+  token: string;
+  identity: IdentityMode;
+}
+
+export interface MattermostConfig {
+  workspaces: Record<string, WorkspaceConfig>;
+}
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workspaces'],
+  properties: {
+    workspaces: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[a-z0-9][a-z0-9.-]*$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'token'],
+        properties: {
+          url: { type: 'string', pattern: '^https?://[^\\s]+$' },
+          token: { type: 'string', minLength: 1 },
+          identity: { type: 'string', enum: ['auto', 'override', 'attribution'], default: 'auto' },
+        },
+      },
+    },
+  },
+} as const;

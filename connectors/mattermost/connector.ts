@@ -1,0 +1,105 @@
+import type {
+  ChannelRef,
+  ChatInfo,
+  Connector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  Download,
+  OutboundMessage,
+  RemoteUserInfo,
+  SentMessage,
+} from '../../src/connector/contract.js';
+import { BridgeError } from '../../src/util/errors.js';
+import { UnsupportedError } from '../../src/connector/errors.js';
+import type { MattermostConfig } from './config.js';
+import { unicodeToEmojiName } from './format/index.js';
+import { displayNameOf } from './inbound.js';
+import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
+import { MattermostWorkspace } from './workspace.js';
+
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+
+export class MattermostConnector implements Connector {
+  private readonly workspaces = new Map<string, MattermostWorkspace>();
+
+  constructor(ctx: ConnectorContext, config: MattermostConfig) {
+    for (const [name, ws] of Object.entries(config.workspaces)) {
+      this.workspaces.set(name, new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx));
+    }
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.workspaces.values()].map((w) => w.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
+  }
+
+  capabilities(): ConnectorCapabilities {
+    return { edits: true, deletes: true, reactions: true, threads: true, files: true, maxTextLength: MAX_POST_LENGTH };
+  }
+
+  private ws(name: string): MattermostWorkspace {
+    const ws = this.workspaces.get(name);
+    if (!ws) {
+      throw new BridgeError('WORKSPACE_UNKNOWN', `Mattermost workspace "${name}" is not configured under connectors.mattermost.workspaces`);
+    }
+    return ws;
+  }
+
+  async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
+    const ch = await this.ws(ref.workspace).api.getChannel(ref.channel);
+    return { name: ch.display_name || ch.name, topic: ch.header || ch.purpose || undefined };
+  }
+
+  async getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo> {
+    const user = await this.ws(workspace).api.getUser(userId);
+    return { displayName: displayNameOf(user), avatarId: String(user.last_picture_update ?? 0) };
+  }
+
+  async downloadAvatar(workspace: string, userId: string, avatarId: string): Promise<Download> {
+    const api = this.ws(workspace).api;
+    return api.fetchBinary(api.getProfilePictureUrl(userId, Number(avatarId) || 0), 5 * 1024 * 1024);
+  }
+
+  async sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage> {
+    const ws = this.ws(ref.workspace);
+    const opts = { workspace: ref.workspace, useOverrides: await ws.useOverrides(), usernameOf: (id: string) => ws.usernameOf(id) };
+    return { messageIds: await createPosts(ws.api, ref, message, opts) };
+  }
+
+  async editMessage(ref: ChannelRef, messageId: string, message: OutboundMessage): Promise<void> {
+    const ws = this.ws(ref.workspace);
+    const opts = { workspace: ref.workspace, useOverrides: await ws.useOverrides(), usernameOf: (id: string) => ws.usernameOf(id) };
+    const text = await renderText(message, opts);
+    await ws.api.patchPost({ id: messageId, message: text.slice(0, MAX_POST_LENGTH) });
+  }
+
+  async deleteMessage(ref: ChannelRef, messageId: string): Promise<void> {
+    await this.ws(ref.workspace).api.deletePost(messageId);
+  }
+
+  async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
+    const ws = this.ws(ref.workspace);
+    await ws.api.addReaction(ws.botUserId, messageId, emojiName(key));
+  }
+
+  async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
+    const ws = this.ws(ref.workspace);
+    await ws.api.removeReaction(ws.botUserId, messageId, emojiName(key));
+  }
+
+  async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
+    const api = this.ws(ref.workspace).api;
+    return api.fetchBinary(api.getFileUrl(fileId, 0), MAX_DOWNLOAD_BYTES);
+  }
+}
+
+function emojiName(key: string): string {
+  const named = /^:([a-z0-9_+-]+):$/.exec(key);
+  if (named) return named[1] as string;
+  const name = unicodeToEmojiName(key);
+  if (!name) throw new UnsupportedError(`reaction ${key}`);
+  return name;
+}

@@ -1,0 +1,120 @@
+import WebSocket from 'ws';
+import type { Logger } from 'pino';
+
+export interface SocketEvent {
+  event: string;
+  data: Record<string, unknown>;
+  broadcast: { channel_id?: string; user_id?: string; team_id?: string };
+  seq: number;
+}
+
+export interface SocketHandlers {
+  /** Called once authenticated, before any event: time to resync missed posts. */
+  onConnected(): Promise<void>;
+  /** Events in server order; the next one is not delivered until this resolves. */
+  onEvent(event: SocketEvent): Promise<void>;
+  onDisconnected(reason: string, authFailed: boolean): void;
+}
+
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * The Mattermost event WebSocket: authentication challenge, `seq` checking (a gap means
+ * events were lost, so reconnect and resync), ordered delivery, reconnect with backoff.
+ */
+export class MattermostSocket {
+  private ws: WebSocket | undefined;
+  private stopped = false;
+  private attempt = 0;
+  private expectedSeq = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly handlers: SocketHandlers,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.ws?.terminate();
+    await this.queue.catch(() => undefined);
+  }
+
+  private connect(): void {
+    const url = `${this.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/api/v4/websocket`;
+    const ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    this.ws = ws;
+    this.expectedSeq = 0;
+    let authenticated = false;
+    let authFailed = false;
+
+    ws.on('open', () => {
+      ws.send(JSON.stringify({ action: 'authentication_challenge', seq: 1, data: { token: this.token } }));
+    });
+    ws.on('message', (raw) => {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(raw.toString()) as Record<string, unknown>;
+      } catch {
+        this.log.warn('ignoring a WebSocket frame that is not JSON');
+        return;
+      }
+      if (msg.seq_reply === 1) {
+        if (msg.status === 'OK') {
+          authenticated = true;
+          this.attempt = 0;
+          this.enqueue(() => this.handlers.onConnected());
+        } else {
+          authFailed = true;
+          ws.close(4001, 'authentication failed');
+        }
+        return;
+      }
+      if (typeof msg.event !== 'string' || typeof msg.seq !== 'number') return;
+      if (msg.seq !== this.expectedSeq) {
+        this.log.warn({ expected: this.expectedSeq, got: msg.seq }, 'WebSocket sequence gap; reconnecting to resync');
+        ws.terminate();
+        return;
+      }
+      this.expectedSeq++;
+      const event = msg as unknown as SocketEvent;
+      if (!authenticated && event.event !== 'hello') return;
+      this.enqueue(() => this.handlers.onEvent(event));
+    });
+    ws.on('error', (err) => this.log.debug({ err: err.message }, 'WebSocket error'));
+    ws.on('close', (code, reason) => {
+      if (this.ws !== ws) return;
+      this.ws = undefined;
+      const why = authFailed ? 'authentication failed: check the bot token' : `closed (${code} ${reason.toString()})`;
+      this.handlers.onDisconnected(why, authFailed);
+      this.scheduleReconnect(authFailed);
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((err: unknown) => {
+      // A failure to record an event must not be skipped over: resync from the cursor.
+      this.log.warn({ err: (err as Error).message }, 'could not process an event; reconnecting to resync');
+      this.ws?.terminate();
+    });
+  }
+
+  private scheduleReconnect(slow: boolean): void {
+    if (this.stopped) return;
+    this.attempt++;
+    const base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (this.attempt - 1));
+    const delay = (slow ? MAX_BACKOFF_MS : base / 2 + Math.random() * (base / 2));
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+}

@@ -1,0 +1,219 @@
+import type { Post } from '@mattermost/types/posts';
+import type { Reaction } from '@mattermost/types/reactions';
+import type { ConnectorContext } from '../../src/connector/contract.js';
+import type { ReactionEvent, RemoteEvent } from '../../src/connector/events.js';
+import { RemoteApiError } from '../../src/connector/errors.js';
+import { MattermostApi } from './api.js';
+import type { WorkspaceConfig } from './config.js';
+import { emojiNameToUnicode } from './format/index.js';
+import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
+import { MattermostSocket, type SocketEvent } from './socket.js';
+
+const RESYNC_PAGE = 200;
+const CONFIG_REFRESH_MS = 10 * 60 * 1000;
+
+function parseJson<T>(value: unknown): T | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One Mattermost server: its API client, its event socket, and the cursors that let a
+ * reconnect pick up every post missed while disconnected.
+ */
+export class MattermostWorkspace {
+  readonly api: MattermostApi;
+  botUserId = '';
+  private socket: MattermostSocket;
+  private overridesAllowed = false;
+  private configCheckedAt = 0;
+  private readonly usernames = new Map<string, string>();
+
+  constructor(
+    readonly name: string,
+    private readonly config: WorkspaceConfig,
+    private readonly ctx: ConnectorContext,
+  ) {
+    this.api = new MattermostApi(config.url, config.token);
+    const log = ctx.logger.child({ workspace: name });
+    this.socket = new MattermostSocket(
+      config.url,
+      config.token,
+      {
+        onConnected: () => this.onConnected(),
+        onEvent: (e) => this.onSocketEvent(e),
+        onDisconnected: (reason, authFailed) =>
+          ctx.reportState(name, { status: authFailed ? 'bad_credentials' : 'retrying', error: reason }),
+      },
+      log,
+    );
+  }
+
+  async start(): Promise<void> {
+    this.ctx.reportState(this.name, { status: 'connecting' });
+    try {
+      const me = await this.api.getMe();
+      this.botUserId = me.id;
+      await this.refreshIdentityMode(true);
+    } catch (err) {
+      const auth = err instanceof RemoteApiError && (err.status === 401 || err.status === 403);
+      this.ctx.reportState(this.name, {
+        status: auth ? 'bad_credentials' : 'retrying',
+        error: auth ? 'the bot token was refused: check connectors.mattermost token' : (err as Error).message,
+      });
+    }
+    this.socket.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.socket.stop();
+    this.ctx.reportState(this.name, { status: 'stopped' });
+  }
+
+  /** Whether posts can carry the Matrix sender's name and avatar (server settings). */
+  async useOverrides(): Promise<boolean> {
+    await this.refreshIdentityMode(false);
+    return this.overridesAllowed;
+  }
+
+  async usernameOf(userId: string): Promise<string | undefined> {
+    const cached = this.usernames.get(userId);
+    if (cached) return cached;
+    const user = await this.api.getUser(userId).catch(() => undefined);
+    if (user) this.usernames.set(userId, user.username);
+    return user?.username;
+  }
+
+  private async refreshIdentityMode(force: boolean): Promise<void> {
+    if (this.config.identity !== 'auto') {
+      this.overridesAllowed = this.config.identity === 'override';
+      return;
+    }
+    if (!force && Date.now() - this.configCheckedAt < CONFIG_REFRESH_MS) return;
+    this.configCheckedAt = Date.now();
+    try {
+      const cfg = (await this.api.getClientConfig()) as Record<string, unknown>;
+      const allowed = cfg.EnablePostUsernameOverride === 'true';
+      if (allowed !== this.overridesAllowed) {
+        this.ctx.logger.info(
+          { workspace: this.name, overrides: allowed },
+          allowed
+            ? 'username override enabled: Matrix users post under their own names'
+            : 'username override disabled on the server: Matrix senders are named in the message text (enable EnablePostUsernameOverride and EnablePostIconOverride to fix)',
+        );
+      }
+      this.overridesAllowed = allowed;
+    } catch {
+      this.overridesAllowed = false;
+    }
+  }
+
+  private async onConnected(): Promise<void> {
+    if (!this.botUserId) this.botUserId = (await this.api.getMe()).id;
+    await this.resync();
+    this.ctx.reportState(this.name, { status: 'connected' });
+  }
+
+  /** Replays, in order, every post created, edited or deleted since each channel's cursor. */
+  private async resync(): Promise<void> {
+    const channels = (await this.ctx.linkedChannels()).filter((c) => c.workspace === this.name);
+    for (const { channel } of channels) {
+      const cursorKey = `cursor:${this.name}:${channel}`;
+      const stored = await this.ctx.storage.get(cursorKey);
+      if (stored === undefined) {
+        // A newly linked channel starts now: no history import on link.
+        await this.ctx.storage.set(cursorKey, String(Date.now()));
+        continue;
+      }
+      let since = Number(stored);
+      for (;;) {
+        const list = await this.api.getPostsSince(channel, since, false);
+        const posts = Object.values(list.posts).sort((a, b) => a.update_at - b.update_at || a.create_at - b.create_at);
+        if (posts.length === 0) break;
+        for (const post of posts) await this.handlePost(post, since);
+        const newest = posts[posts.length - 1] as Post;
+        if (newest.update_at <= since || posts.length < RESYNC_PAGE) {
+          since = Math.max(since, newest.update_at);
+          break;
+        }
+        since = newest.update_at;
+      }
+    }
+  }
+
+  /** A post seen by resync: decide whether it is new, edited or deleted. */
+  private async handlePost(post: Post, since: number): Promise<void> {
+    if (post.delete_at > 0) return this.emit(deleteEvent(post, this.name), post.update_at);
+    if (this.isOwn(post) || isSystemPost(post)) return this.advance(post.channel_id, post.update_at);
+    if (post.create_at > since) {
+      await this.emit(await messageEvent(post, this.name, this.api), post.update_at);
+    } else if (post.edit_at > 0) {
+      await this.emit(await editEvent(post, this.name, this.api), post.update_at);
+    }
+  }
+
+  private isOwn(post: Post): boolean {
+    return post.user_id === this.botUserId;
+  }
+
+  private async onSocketEvent(e: SocketEvent): Promise<void> {
+    switch (e.event) {
+      case 'posted':
+      case 'post_edited':
+      case 'post_deleted': {
+        const post = parseJson<Post>(e.data.post);
+        if (!post) return;
+        if (e.event === 'post_deleted') return this.emit(deleteEvent(post, this.name), post.update_at);
+        if (this.isOwn(post) || isSystemPost(post)) return this.advance(post.channel_id, post.update_at);
+        const event =
+          e.event === 'posted' ? await messageEvent(post, this.name, this.api) : await editEvent(post, this.name, this.api);
+        return this.emit(event, post.update_at);
+      }
+      case 'reaction_added':
+      case 'reaction_removed': {
+        const reaction = parseJson<Reaction>(e.data.reaction);
+        if (!reaction || reaction.user_id === this.botUserId) return;
+        const channel = e.broadcast.channel_id;
+        if (!channel) return;
+        return this.emit(this.reactionEvent(reaction, channel, e.event === 'reaction_added'));
+      }
+      default:
+        this.ctx.logger.trace({ workspace: this.name, event: e.event }, 'ignoring WebSocket event');
+    }
+  }
+
+  private reactionEvent(r: Reaction, channel: string, added: boolean): ReactionEvent {
+    return {
+      kind: added ? 'reaction' : 'reaction_remove',
+      workspace: this.name,
+      channel,
+      eventKey: `${added ? 'react' : 'unreact'}:${r.post_id}:${r.user_id}:${r.emoji_name}:${r.create_at}`,
+      ts: r.create_at,
+      messageId: r.post_id,
+      sender: { userId: r.user_id },
+      key: emojiNameToUnicode(r.emoji_name) ?? `:${r.emoji_name}:`,
+    };
+  }
+
+  /** Records the event durably, then moves the channel's cursor past it. */
+  private async emit(event: RemoteEvent, updateAt?: number): Promise<void> {
+    if (!(await this.isLinked(event.channel))) return;
+    await this.ctx.emit(event);
+    if (updateAt !== undefined) await this.advance(event.channel, updateAt);
+  }
+
+  private async advance(channel: string, updateAt: number): Promise<void> {
+    if (!(await this.isLinked(channel))) return;
+    const key = `cursor:${this.name}:${channel}`;
+    const current = Number((await this.ctx.storage.get(key)) ?? 0);
+    if (updateAt > current) await this.ctx.storage.set(key, String(updateAt));
+  }
+
+  private async isLinked(channel: string): Promise<boolean> {
+    return (await this.ctx.linkedChannels()).some((c) => c.workspace === this.name && c.channel === channel);
+  }
+}

@@ -1,0 +1,47 @@
+export {
+  bridgeConfigSchema,
+  CONNECTOR_ID_PATTERN,
+  HINT_KEYWORD,
+  LOCALPART_PATTERN,
+  LOG_LEVELS,
+  WORKSPACE_NAME_PATTERN,
+  type AppserviceConfig,
+  type BridgeConfig,
+  type BridgeSettings,
+  type DatabaseConfig,
+  type HomeserverConfig,
+  type LoggingConfig,
+  type LogLevel,
+  type PortalConfig,
+  type PortalLinkConfig,
+  type RetryConfig,
+} from './schema.js';
+export {
+  ConfigError,
+  ConfigErrorCode,
+  formatProblem,
+  formatProblems,
+  type ConfigProblem,
+} from './errors.js';
+export {
+  loadConfig,
+  parseConfig,
+  type LoadConfigOptions,
+  type ParseConfigOptions,
+} from './load.js';
+export {
+  escapeRegExp,
+  generateRegistration,
+  generateRegistrationCommand,
+  ghostAliasRegex,
+  ghostUserRegex,
+  readRegistration,
+  verifyRegistration,
+  writeRegistration,
+  type ReadRegistrationOptions,
+  type Registration,
+  type RegistrationInfo,
+  type RegistrationNamespace,
+  type RegistrationNamespaces,
+  type WriteRegistrationOptions,
+} from './registration.js';

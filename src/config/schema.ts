@@ -1,0 +1,257 @@
+/**
+ * The bridge's core configuration: the TypeScript shape every other module reads, and the
+ * JSON schema (ajv, draft-07) that `loadConfig` validates a YAML file against.
+ *
+ * Every object in the schema has `additionalProperties: false`, so a misspelt key is an
+ * error rather than a silently ignored setting. Defaults are filled in by ajv's
+ * `useDefaults`; objects that may be left out entirely carry `default: {}` so their own
+ * defaults still apply. The only open map is `connectors`, whose blocks are validated
+ * separately against each connector's own `configSchema`.
+ *
+ * The annotation keyword `x-hint` holds the human message shown when a `pattern`,
+ * `format` or `propertyNames` check fails (see `describeAjvError` in load.ts). Connector
+ * schemas may use it too.
+ */
+
+/** Annotation keyword read by the error formatter; registered on every ajv instance we make. */
+export const HINT_KEYWORD = 'x-hint';
+
+/** Connector ids: used in config keys, ghost user ids and storage keys. */
+export const CONNECTOR_ID_PATTERN = '^[a-z][a-z0-9-]*$';
+/**
+ * Workspace names as used in portal links. Part of ghost user ids
+ * (`@{ghost_prefix}{connector}_{workspace}_{user}`), so `_` (the separator) is not allowed.
+ */
+export const WORKSPACE_NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';
+/** Characters the Matrix spec allows in a user id localpart. */
+export const LOCALPART_PATTERN = '^[a-z0-9._=/-]+$';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface HomeserverConfig {
+  /** Client-server API base URL, without a trailing slash. */
+  url: string;
+  /** The homeserver's server name (the part after `:` in user ids). */
+  domain: string;
+}
+
+export interface AppserviceConfig {
+  id: string;
+  bind_address: string;
+  port: number;
+  /** Where the homeserver reaches the bridge, without a trailing slash. */
+  url: string;
+  /** Base URL platform clients use to load Matrix avatars through the bridge. Defaults to `url`. */
+  public_url: string;
+  /** Absolute path of the registration file (resolved against the config file's folder). */
+  registration: string;
+  bot_localpart: string;
+  ghost_prefix: string;
+  /** HMAC key for signed avatar URLs; when absent, derive one from the as_token. */
+  media_secret?: string;
+}
+
+export interface DatabaseConfig {
+  /** PostgreSQL connection URL; when absent the bridge uses PGlite in `data_dir`. */
+  url?: string;
+  /** Absolute path of the PGlite folder (resolved against the config file's folder). */
+  data_dir: string;
+}
+
+export interface RetryConfig {
+  max_attempts: number;
+  initial_delay_ms: number;
+  max_delay_ms: number;
+}
+
+export interface BridgeSettings {
+  /** Largest file bridged, in bytes. */
+  max_file_size: number;
+  /** Longest text accepted from Matrix, in characters. */
+  max_text_length: number;
+  retry: RetryConfig;
+  message_retention_days: number;
+  permanent_failure_notices: boolean;
+}
+
+export interface LoggingConfig {
+  level: LogLevel;
+}
+
+export interface PortalLinkConfig {
+  connector: string;
+  workspace: string;
+  channel: string;
+}
+
+export interface PortalConfig {
+  /** Room id (`!id:server`) or alias (`#alias:server`). */
+  room: string;
+  name?: string;
+  links: PortalLinkConfig[];
+}
+
+/** The validated configuration, defaults filled in and relative paths made absolute. */
+export interface BridgeConfig {
+  homeserver: HomeserverConfig;
+  appservice: AppserviceConfig;
+  database: DatabaseConfig;
+  bridge: BridgeSettings;
+  logging: LoggingConfig;
+  portals: PortalConfig[];
+  /** Connector id → that connector's block, validated (and defaulted) by its configSchema. */
+  connectors: Record<string, Record<string, unknown>>;
+}
+
+const HTTP_URL = {
+  type: 'string',
+  pattern: '^https?://[^\\s/?#]+[^\\s]*$',
+  [HINT_KEYWORD]: 'must be an http:// or https:// URL',
+} as const;
+
+const positiveInteger = (defaultValue: number) =>
+  ({ type: 'integer', minimum: 1, default: defaultValue }) as const;
+
+/** JSON schema (draft-07) of the core configuration. */
+export const bridgeConfigSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  additionalProperties: false,
+  required: ['homeserver', 'appservice'],
+  properties: {
+    homeserver: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'domain'],
+      properties: {
+        url: HTTP_URL,
+        domain: {
+          type: 'string',
+          pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$',
+          [HINT_KEYWORD]: 'must be a server name such as example.org (no scheme, no @, no path)',
+        },
+      },
+    },
+    appservice: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port', 'url'],
+      properties: {
+        id: { type: 'string', minLength: 1, default: 'platform-bridge' },
+        bind_address: { type: 'string', minLength: 1, default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        url: HTTP_URL,
+        public_url: HTTP_URL,
+        registration: { type: 'string', minLength: 1, default: './registration.yaml' },
+        bot_localpart: {
+          type: 'string',
+          pattern: LOCALPART_PATTERN,
+          default: 'bridge',
+          [HINT_KEYWORD]: 'must contain only lowercase letters, digits and . _ = / -',
+        },
+        ghost_prefix: {
+          type: 'string',
+          pattern: LOCALPART_PATTERN,
+          default: '_bridge_',
+          [HINT_KEYWORD]: 'must contain only lowercase letters, digits and . _ = / -',
+        },
+        media_secret: { type: 'string', minLength: 16 },
+      },
+    },
+    database: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        url: {
+          type: 'string',
+          pattern: '^postgres(ql)?://',
+          [HINT_KEYWORD]: 'must be a postgres:// or postgresql:// URL',
+        },
+        data_dir: { type: 'string', minLength: 1, default: './data/pglite' },
+      },
+    },
+    bridge: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        max_file_size: positiveInteger(52_428_800),
+        max_text_length: positiveInteger(40_000),
+        retry: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            max_attempts: positiveInteger(8),
+            initial_delay_ms: positiveInteger(500),
+            max_delay_ms: positiveInteger(60_000),
+          },
+        },
+        message_retention_days: positiveInteger(90),
+        permanent_failure_notices: { type: 'boolean', default: true },
+      },
+    },
+    logging: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: { type: 'string', enum: [...LOG_LEVELS], default: 'info' },
+      },
+    },
+    portals: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['room', 'links'],
+        properties: {
+          room: {
+            type: 'string',
+            pattern: '^[!#][^:\\s]+:[^\\s]+$',
+            [HINT_KEYWORD]:
+              'must be a room id ("!id:server") or alias ("#alias:server"), in quotes',
+          },
+          name: { type: 'string' },
+          links: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['connector', 'workspace', 'channel'],
+              properties: {
+                connector: {
+                  type: 'string',
+                  pattern: CONNECTOR_ID_PATTERN,
+                  [HINT_KEYWORD]:
+                    'must be a connector id: a lowercase letter, then lowercase letters, digits or -',
+                },
+                workspace: {
+                  type: 'string',
+                  pattern: WORKSPACE_NAME_PATTERN,
+                  [HINT_KEYWORD]:
+                    'must be a workspace name: lowercase letters, digits or - (not starting with -)',
+                },
+                channel: { type: 'string', minLength: 1 },
+              },
+            },
+          },
+        },
+      },
+    },
+    connectors: {
+      type: 'object',
+      default: {},
+      propertyNames: {
+        pattern: CONNECTOR_ID_PATTERN,
+        [HINT_KEYWORD]:
+          'is not a valid connector id: use a lowercase letter, then lowercase letters, digits or -',
+      },
+      additionalProperties: { type: 'object' },
+    },
+  },
+} as const;

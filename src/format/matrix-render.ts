@@ -1,0 +1,176 @@
+/** Common FormattedText → Matrix `m.room.message` content fields. */
+import type { Block, FormattedText, Inline, MentionTarget } from '../model/message.js';
+import { forEachInline } from './inline.js';
+import { plainWith, type MentionNamer } from './plain.js';
+
+export interface RenderMatrixOptions {
+  /** Display name for a mention; defaults to the mention node's `text`. */
+  mentionName?: MentionNamer;
+  /**
+   * Matrix user ID a mention pill should point at. For `{kind:'matrix'}` targets the
+   * target's own userId is used when this returns undefined (or is absent); for remote
+   * targets the caller supplies the ghost's ID. No ID → the mention is plain `@name`.
+   */
+  userIdFor?: (target: MentionTarget) => string | undefined;
+}
+
+/** Intentional mentions (`m.mentions`, spec v1.7+). */
+export interface MatrixMentions {
+  user_ids: string[];
+  room?: true;
+}
+
+/**
+ * Spread straight into event content: `{ msgtype: 'm.text', ...renderMatrix(text, opts) }`.
+ */
+export interface RenderedMatrix {
+  body: string;
+  formatted_body?: string;
+  format?: 'org.matrix.custom.html';
+  'm.mentions': MatrixMentions;
+}
+
+const SAFE_LINK = /^(https?|ftp|mailto|magnet):/i;
+
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+export function matrixToUserLink(userId: string): string {
+  return `https://matrix.to/#/${encodeURIComponent(userId).replace(/%40/g, '@').replace(/%3A/gi, ':')}`;
+}
+
+type MentionNode = Extract<Inline, { type: 'mention' }>;
+
+export function renderMatrix(text: FormattedText, opts: RenderMatrixOptions = {}): RenderedMatrix {
+  const userIdOf = (target: MentionTarget): string | undefined =>
+    opts.userIdFor?.(target) ?? (target.kind === 'matrix' ? target.userId : undefined);
+  const nameOf = (node: MentionNode): string => {
+    const name = opts.mentionName?.(node.target) ?? node.text;
+    return name === '' ? (userIdOf(node.target) ?? '') : name;
+  };
+  const ctx: Ctx = { userIdOf, nameOf };
+
+  const userIds: string[] = [];
+  let room = false;
+  let needsHtml = text.blocks.some((b) => b.type !== 'paragraph');
+  forEachInline(text.blocks, (node) => {
+    if (node.type === 'room_mention') room = true;
+    else if (node.type === 'mention') {
+      const id = userIdOf(node.target);
+      if (id !== undefined) {
+        needsHtml = true;
+        if (!userIds.includes(id)) userIds.push(id);
+      }
+    } else if (node.type !== 'text' && node.type !== 'linebreak') needsHtml = true;
+  });
+
+  const body = plainWith(text, (node) => {
+    const name = nameOf(node);
+    if (userIdOf(node.target) !== undefined) return name;
+    return name.startsWith('@') ? name : `@${name}`;
+  });
+  const mentions: MatrixMentions = room ? { user_ids: userIds, room: true } : { user_ids: userIds };
+  if (!needsHtml) return { body, 'm.mentions': mentions };
+
+  const blocks = text.blocks;
+  const only = blocks[0];
+  const html =
+    blocks.length === 1 && only?.type === 'paragraph'
+      ? inlinesHtml(only.children, ctx, false)
+      : blocksHtml(blocks, ctx);
+  return { body, formatted_body: html, format: 'org.matrix.custom.html', 'm.mentions': mentions };
+}
+
+interface Ctx {
+  userIdOf: (target: MentionTarget) => string | undefined;
+  nameOf: (node: MentionNode) => string;
+}
+
+function blocksHtml(blocks: readonly Block[], ctx: Ctx): string {
+  return blocks.map((b) => blockHtml(b, ctx)).join('');
+}
+
+function blockHtml(block: Block, ctx: Ctx): string {
+  switch (block.type) {
+    case 'paragraph':
+      return `<p>${inlinesHtml(block.children, ctx, false)}</p>`;
+    case 'heading':
+      return `<h${block.level}>${inlinesHtml(block.children, ctx, false)}</h${block.level}>`;
+    case 'code_block': {
+      const lang = block.language?.match(/^[A-Za-z0-9_+#.-]{1,64}$/) ? block.language : undefined;
+      const cls = lang === undefined ? '' : ` class="language-${escapeHtml(lang)}"`;
+      return `<pre><code${cls}>${escapeHtml(block.text)}\n</code></pre>`;
+    }
+    case 'quote':
+      return `<blockquote>${blocksHtml(block.children, ctx)}</blockquote>`;
+    case 'list': {
+      const tag = block.ordered ? 'ol' : 'ul';
+      const start = block.ordered && block.start !== undefined && block.start !== 1 ? ` start="${block.start}"` : '';
+      const items = block.items.map((item) => {
+        const first = item[0];
+        const inner =
+          item.length === 1 && first?.type === 'paragraph'
+            ? inlinesHtml(first.children, ctx, false)
+            : blocksHtml(item, ctx);
+        return `<li>${inner}</li>`;
+      });
+      return `<${tag}${start}>${items.join('')}</${tag}>`;
+    }
+    case 'rule':
+      return '<hr>';
+  }
+}
+
+function inlinesHtml(inlines: readonly Inline[], ctx: Ctx, inLink: boolean): string {
+  let out = '';
+  for (const node of inlines) {
+    switch (node.type) {
+      case 'text':
+        out += escapeHtml(node.text);
+        break;
+      case 'bold':
+        out += `<strong>${inlinesHtml(node.children, ctx, inLink)}</strong>`;
+        break;
+      case 'italic':
+        out += `<em>${inlinesHtml(node.children, ctx, inLink)}</em>`;
+        break;
+      case 'strike':
+        out += `<del>${inlinesHtml(node.children, ctx, inLink)}</del>`;
+        break;
+      case 'underline':
+        out += `<u>${inlinesHtml(node.children, ctx, inLink)}</u>`;
+        break;
+      case 'code':
+        out += `<code>${escapeHtml(node.text)}</code>`;
+        break;
+      case 'link': {
+        const inner = inlinesHtml(node.children, ctx, true);
+        out += !inLink && SAFE_LINK.test(node.href) ? `<a href="${escapeHtml(node.href)}">${inner}</a>` : inner;
+        break;
+      }
+      case 'mention': {
+        const name = ctx.nameOf(node);
+        const id = ctx.userIdOf(node.target);
+        if (id !== undefined && !inLink) {
+          out += `<a href="${escapeHtml(matrixToUserLink(id))}">${escapeHtml(name)}</a>`;
+        } else {
+          out += escapeHtml(id !== undefined || name.startsWith('@') ? name : `@${name}`);
+        }
+        break;
+      }
+      case 'room_mention':
+        out += '@room';
+        break;
+      case 'linebreak':
+        out += '<br>';
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client4 } from '@mattermost/client';
+import { stringify } from 'yaml';
+import { BridgeApp } from '../../src/app/bridge-app.js';
+import type { BridgeConfig } from '../../src/config/index.js';
+import { definition as mattermost } from '../../connectors/mattermost/index.js';
+import { startMattermostSimulator, type MattermostSimulator } from '../../connectors/mattermost/simulator/index.js';
+import { silentLogger } from '../../src/util/logger.js';
+import {
+  claimSlot,
+  harness,
+  newUserClient,
+  releaseSlot,
+  type AppserviceSlot,
+  type TestMatrixClient,
+} from '../harness/index.js';
+
+export interface MattermostWorld {
+  slot: AppserviceSlot;
+  sim: MattermostSimulator;
+  teamId: string;
+  channelId: string;
+  bot: { id: string; token: string };
+  alice: { id: string; username: string; client: Client4 };
+  matrix: TestMatrixClient;
+  roomId: string;
+  botUserId: string;
+  workDir: string;
+  registrationPath: string;
+  config: BridgeConfig;
+  /** Config as YAML, for running the bridge as a separate process. */
+  writeConfigFile(): string;
+  ghostOf(mattermostUserId: string): string;
+  waitForPosts(count: number, predicate?: (p: { message: string }) => boolean, timeoutMs?: number): Promise<Array<ReturnType<MattermostSimulator['posts']>[number]>>;
+  close(): Promise<void>;
+}
+
+/** Everything an end-to-end test needs: a Mattermost simulator, a Synapse slot, a linked room. */
+export async function createWorld(opts: { databaseUrl?: string; dataDir?: string } = {}): Promise<MattermostWorld> {
+  const slot = await claimSlot();
+  const h = harness();
+  const sim = await startMattermostSimulator();
+  const team = sim.createTeam('agency', 'Agency');
+  const channel = sim.createChannel(team.id, 'town-square', { displayName: 'Town Square' });
+  const bot = sim.createUser({ username: 'bridgebot', isBot: true, firstName: 'Bridge' });
+  const alice = sim.createUser({ username: 'alice', firstName: 'Alice', lastName: 'Andersson' });
+  for (const u of [bot, alice]) {
+    sim.addToTeam(team.id, u.id);
+    sim.addToChannel(channel.id, u.id);
+  }
+  const aliceClient = new Client4();
+  aliceClient.setUrl(sim.url);
+  aliceClient.setToken(alice.token);
+
+  const matrix = await newUserClient('maria', { displayName: 'Maria Matrix' });
+  const botUserId = `@${slot.senderLocalpart}:${h.serverName}`;
+  const roomId = await matrix.createRoom({ name: 'Bridged', preset: 'private_chat', invite: [botUserId] });
+
+  const workDir = mkdtempSync(join(tmpdir(), 'bridge-e2e-'));
+  const registrationPath = join(workDir, 'registration.yaml');
+  writeFileSync(
+    registrationPath,
+    stringify({
+      id: slot.id,
+      url: slot.url,
+      as_token: slot.asToken,
+      hs_token: slot.hsToken,
+      sender_localpart: slot.senderLocalpart,
+      rate_limited: false,
+      namespaces: { users: [{ exclusive: true, regex: `@${slot.userPrefix}.*:localhost` }], aliases: [], rooms: [] },
+    }),
+    { mode: 0o600 },
+  );
+  const port = Number(new URL(slot.url).port);
+  const config: BridgeConfig = {
+    homeserver: { url: h.synapseUrl, domain: h.serverName },
+    appservice: {
+      id: slot.id,
+      bind_address: '127.0.0.1',
+      port,
+      url: slot.url,
+      public_url: slot.url,
+      registration: registrationPath,
+      bot_localpart: slot.senderLocalpart,
+      ghost_prefix: slot.userPrefix,
+    },
+    database: { url: opts.databaseUrl, data_dir: opts.dataDir ?? 'memory://' },
+    bridge: {
+      max_file_size: 10 * 1024 * 1024,
+      max_text_length: 40000,
+      retry: { max_attempts: 5, initial_delay_ms: 200, max_delay_ms: 2000 },
+      message_retention_days: 90,
+      permanent_failure_notices: true,
+    },
+    logging: { level: 'warn' },
+    portals: [{ room: roomId, links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }] }],
+    connectors: { mattermost: { workspaces: { main: { url: sim.url, token: bot.token, identity: 'auto' } } } },
+  };
+
+  const world: MattermostWorld = {
+    slot,
+    sim,
+    teamId: team.id,
+    channelId: channel.id,
+    bot: { id: bot.id, token: bot.token },
+    alice: { id: alice.id, username: 'alice', client: aliceClient },
+    matrix,
+    roomId,
+    botUserId,
+    workDir,
+    registrationPath,
+    config,
+    writeConfigFile() {
+      const path = join(workDir, 'config.yaml');
+      const { database, ...rest } = config;
+      writeFileSync(path, stringify({ ...rest, database: database.url ? { url: database.url } : { data_dir: database.data_dir } }));
+      return path;
+    },
+    ghostOf: (id) => `@${slot.userPrefix}mattermost_main_${id}:${h.serverName}`,
+    async waitForPosts(count, predicate = () => true, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const posts = sim.posts(channel.id).filter((p) => p.user_id === bot.id && predicate(p));
+        if (posts.length >= count) return posts;
+        if (Date.now() > deadline) {
+          throw new Error(`timed out waiting for ${count} bridged posts; have ${posts.length}: ${JSON.stringify(posts.map((p) => p.message))}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close() {
+      await sim.close();
+      releaseSlot(slot);
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** Starts the bridge in this process. */
+export async function startBridge(world: MattermostWorld): Promise<BridgeApp> {
+  const app = new BridgeApp(world.config, [mattermost], silentLogger());
+  await app.start();
+  return app;
+}
