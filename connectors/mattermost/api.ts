@@ -1,6 +1,9 @@
-import { Client4 } from '@mattermost/client';
+import mattermostClient from '@mattermost/client';
 import { RemoteApiError } from '../../src/connector/errors.js';
 import type { Download } from '../../src/connector/contract.js';
+
+// A CommonJS package: Node's ESM loader cannot see its named exports.
+const { Client4 } = mattermostClient;
 
 type FetchResult = { response: Response; headers: Map<string, string>; data: unknown };
 type FetchFn = (url: string, options: Record<string, unknown>) => Promise<FetchResult>;

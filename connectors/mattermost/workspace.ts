@@ -121,15 +121,11 @@ export class MattermostWorkspace {
   /** Replays, in order, every post created, edited or deleted since each channel's cursor. */
   private async resync(): Promise<void> {
     const channels = (await this.ctx.linkedChannels()).filter((c) => c.workspace === this.name);
-    for (const { channel } of channels) {
-      const cursorKey = `cursor:${this.name}:${channel}`;
-      const stored = await this.ctx.storage.get(cursorKey);
-      if (stored === undefined) {
-        // A newly linked channel starts now: no history import on link.
-        await this.ctx.storage.set(cursorKey, String(Date.now()));
-        continue;
-      }
-      let since = Number(stored);
+    for (const { channel, linkedAt } of channels) {
+      const stored = await this.ctx.storage.get(`cursor:${this.name}:${channel}`);
+      // A channel never seen before starts where it was linked: no history import on link,
+      // but nothing posted between linking and the first connection is lost either.
+      let since = stored === undefined ? linkedAt : Number(stored);
       for (;;) {
         const list = await this.api.getPostsSince(channel, since, false);
         const posts = Object.values(list.posts).sort((a, b) => a.update_at - b.update_at || a.create_at - b.create_at);

@@ -99,8 +99,9 @@ export class BridgeApp {
     await bridge.listen(config.appservice.port, config.appservice.bind_address, 10, this.appservice.asAppService());
     log.info({ port: config.appservice.port }, 'appservice listening');
 
-    await this.startConnectors(intake);
+    // Links first: a connector's first resync must already see every linked channel.
     await applyDeclaredPortals(config.portals, this.directory, this.gateway, log);
+    await this.startConnectors(intake);
     await joinPortalRooms(this.directory, this.gateway, log);
     await this.workers.resume();
     this.schedulePruning();

@@ -65,6 +65,11 @@ export interface ConnectionState {
   error?: string;
 }
 
+export interface LinkedChannel extends ChannelRef {
+  /** When the link was made (ms): events from before it are not bridged. */
+  linkedAt: number;
+}
+
 export interface ConnectorStorage {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
@@ -81,7 +86,7 @@ export interface ConnectorContext {
   emit(event: RemoteEvent): Promise<void>;
   reportState(workspace: string, state: ConnectionState): void;
   /** Channels linked to a portal, for resync after a disconnect. */
-  linkedChannels(): Promise<ChannelRef[]>;
+  linkedChannels(): Promise<LinkedChannel[]>;
   storage: ConnectorStorage;
 }
 

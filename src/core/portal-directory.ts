@@ -1,4 +1,4 @@
-import type { ChannelRef } from '../connector/contract.js';
+import type { LinkedChannel } from '../connector/contract.js';
 import type { LinkSource, Portal, PortalLink, PortalStore, RemoteChannelKey } from '../store/index.js';
 import { sideKey } from './ids.js';
 
@@ -43,10 +43,10 @@ export class PortalDirectory {
     return this.linksByPortal.get(portalId) ?? [];
   }
 
-  linkedChannels(connector: string): ChannelRef[] {
+  linkedChannels(connector: string): LinkedChannel[] {
     return [...this.linkByChannel.values()]
       .filter((l) => l.connector === connector)
-      .map((l) => ({ workspace: l.workspace, channel: l.channel }));
+      .map((l) => ({ workspace: l.workspace, channel: l.channel, linkedAt: l.createdAt }));
   }
 
   async link(roomId: string, key: RemoteChannelKey, source: LinkSource, by?: string): Promise<PortalLink> {

@@ -13,4 +13,9 @@ export { sanitizeMatrixHtml, MAX_HTML_LENGTH, MAX_HTML_NESTING } from './sanitiz
 export { toPlainText, fenceFor } from './plain.js';
 export type { MentionNamer } from './plain.js';
 export { splitText } from './split.js';
-export { normalizeInlines, splitRoomMentions, detectRoomMentions, forEachInline } from './inline.js';
+export {
+  normalizeInlines,
+  splitRoomMentions,
+  detectRoomMentions,
+  forEachInline,
+} from './inline.js';

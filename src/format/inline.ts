@@ -10,19 +10,25 @@ export function hasChildren(node: Inline): node is ContainerInline {
 type FormattingInline = Extract<Inline, { type: 'bold' | 'italic' | 'strike' | 'underline' }>;
 
 const isMergeable = (node: Inline): node is FormattingInline =>
-  node.type === 'bold' || node.type === 'italic' || node.type === 'strike' || node.type === 'underline';
+  node.type === 'bold' ||
+  node.type === 'italic' ||
+  node.type === 'strike' ||
+  node.type === 'underline';
 
 /**
- * Merges adjacent text nodes (and adjacent same-type formatting), drops empty text nodes and formatting nodes left without
- * children (a link without children keeps its href as text). Returns new arrays; nodes
- * are copied where they change.
+ * Merges adjacent text nodes and adjacent same-type formatting (`<b>a</b><b>b</b>` means
+ * `<b>ab</b>`, and Markdown cannot express the split form), drops empty text nodes and
+ * formatting nodes left without children (a link without children keeps its href as text).
+ * Returns new arrays and nodes; the input is not modified.
  */
 export function normalizeInlines(inlines: readonly Inline[]): Inline[] {
   const out: Inline[] = [];
+  // Formatting nodes created here that absorbed a neighbour; their children are re-normalised once.
+  const merged = new Set<FormattingInline>();
   for (const node of inlines) {
-    let next: Inline | undefined = node;
+    let next: Inline | undefined;
     if (node.type === 'text') {
-      if (node.text === '') continue;
+      next = node.text === '' ? undefined : { type: 'text', text: node.text };
     } else if (node.type === 'link') {
       const children = normalizeInlines(node.children);
       next = {
@@ -30,21 +36,29 @@ export function normalizeInlines(inlines: readonly Inline[]): Inline[] {
         href: node.href,
         children: children.length > 0 ? children : [{ type: 'text', text: node.href }],
       };
-    } else if (hasChildren(node)) {
+    } else if (isMergeable(node)) {
       const children = normalizeInlines(node.children);
       next = children.length > 0 ? { type: node.type, children } : undefined;
+    } else {
+      next = node;
     }
     if (next === undefined) continue;
     const last = out[out.length - 1];
     if (next.type === 'text' && last?.type === 'text') {
-      out[out.length - 1] = { type: 'text', text: last.text + next.text };
-    } else if (last !== undefined && isMergeable(last) && isMergeable(next) && last.type === next.type) {
-      // <b>a</b><b>b</b> → <b>ab</b>: same meaning, and Markdown cannot express the split form.
-      out[out.length - 1] = { type: last.type, children: normalizeInlines([...last.children, ...next.children]) };
+      last.text += next.text;
+    } else if (
+      last !== undefined &&
+      isMergeable(last) &&
+      isMergeable(next) &&
+      last.type === next.type
+    ) {
+      last.children.push(...next.children);
+      merged.add(last);
     } else {
-      out.push(next.type === 'text' ? { type: 'text', text: next.text } : next);
+      out.push(next);
     }
   }
+  for (const node of merged) node.children = normalizeInlines(node.children);
   return out;
 }
 
@@ -106,6 +120,8 @@ export function textWithBreaks(text: string): Inline[] {
   return text
     .split('\n')
     .flatMap((line, i): Inline[] =>
-      i === 0 ? [{ type: 'text', text: line }] : [{ type: 'linebreak' }, { type: 'text', text: line }],
+      i === 0
+        ? [{ type: 'text', text: line }]
+        : [{ type: 'linebreak' }, { type: 'text', text: line }],
     );
 }

@@ -22,7 +22,10 @@ export interface ParseMatrixOptions {
   isReply?: boolean;
 }
 
-export function parseMatrix(content: MatrixContentLike, opts: ParseMatrixOptions = {}): FormattedText {
+export function parseMatrix(
+  content: MatrixContentLike,
+  opts: ParseMatrixOptions = {},
+): FormattedText {
   try {
     if (content.format === MATRIX_HTML_FORMAT && typeof content.formatted_body === 'string') {
       return parseMatrixHtml(content.formatted_body);
@@ -76,7 +79,14 @@ export function parsePlainBody(body: string, opts: ParseMatrixOptions = {}): For
 // ---------------------------------------------------------------------------------------
 // HTML → blocks
 
-const HEADINGS: Record<string, 1 | 2 | 3 | 4 | 5 | 6> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
+const HEADINGS: Record<string, 1 | 2 | 3 | 4 | 5 | 6> = {
+  h1: 1,
+  h2: 2,
+  h3: 3,
+  h4: 4,
+  h5: 5,
+  h6: 6,
+};
 const BLOCK_TAGS = new Set([
   'p',
   'div',
@@ -169,7 +179,9 @@ function pushParagraph(blocks: Block[], inlines: Inline[]): void {
 
 function codeBlock(pre: HtmlElement): Block {
   let language: string | undefined;
-  const code = pre.children.find((c): c is HtmlElement => c.type === 'element' && c.name === 'code');
+  const code = pre.children.find(
+    (c): c is HtmlElement => c.type === 'element' && c.name === 'code',
+  );
   const cls = code?.attrs.class;
   if (cls) {
     for (const c of cls.split(/\s+/)) {
@@ -182,7 +194,9 @@ function codeBlock(pre: HtmlElement): Block {
   let text = textContent(pre);
   if (text.startsWith('\n')) text = text.slice(1);
   if (text.endsWith('\n')) text = text.slice(0, -1);
-  return language === undefined ? { type: 'code_block', text } : { type: 'code_block', language, text };
+  return language === undefined
+    ? { type: 'code_block', text }
+    : { type: 'code_block', language, text };
 }
 
 function list(el: HtmlElement): Block {
@@ -229,7 +243,8 @@ function table(el: HtmlElement): Block[] {
       if (child.type !== 'element') continue;
       if (child.name === 'caption') pushParagraph(out, inlinesFrom(child.children));
       else if (child.name === 'tr') rows.push(tableRow(child));
-      else if (child.name === 'thead' || child.name === 'tbody' || child.name === 'tfoot') visit(child);
+      else if (child.name === 'thead' || child.name === 'tbody' || child.name === 'tfoot')
+        visit(child);
     }
   };
   visit(el);
@@ -248,12 +263,15 @@ function tableRow(tr: HtmlElement): Inline[] {
   for (const cell of tr.children) {
     if (cell.type !== 'element' || (cell.name !== 'td' && cell.name !== 'th')) continue;
     const content = finishInlines(inlinesFrom(cell.children).map(breakToSpace));
-    cells.push(cell.name === 'th' && content.length > 0 ? [{ type: 'bold', children: content }] : content);
+    cells.push(
+      cell.name === 'th' && content.length > 0 ? [{ type: 'bold', children: content }] : content,
+    );
   }
   return cells.flatMap((c, i): Inline[] => (i === 0 ? c : [{ type: 'text', text: ' | ' }, ...c]));
 }
 
-const breakToSpace = (n: Inline): Inline => (n.type === 'linebreak' ? { type: 'text', text: ' ' } : n);
+const breakToSpace = (n: Inline): Inline =>
+  n.type === 'linebreak' ? { type: 'text', text: ' ' } : n;
 
 // ---------------------------------------------------------------------------------------
 // HTML → inlines
@@ -284,7 +302,14 @@ function inlinesFromElement(el: HtmlElement): Inline[] {
     case 'code':
       return [{ type: 'code', text: textContent(el).replace(/\n/g, ' ') }];
     case 'pre':
-      return [{ type: 'code', text: textContent(el).replace(/^\n|\n$/g, '').replace(/\n/g, ' ') }];
+      return [
+        {
+          type: 'code',
+          text: textContent(el)
+            .replace(/^\n|\n$/g, '')
+            .replace(/\n/g, ' '),
+        },
+      ];
     case 'br':
       return [{ type: 'linebreak' }];
     case 'a':
@@ -300,7 +325,11 @@ function inlinesFromElement(el: HtmlElement): Inline[] {
     default:
       if (BLOCK_TAGS.has(el.name)) {
         // A block inside inline content (e.g. <b><p>x</p></b>): keep the words apart.
-        return [{ type: 'text', text: ' ' }, ...inlinesFrom(el.children), { type: 'text', text: ' ' }];
+        return [
+          { type: 'text', text: ' ' },
+          ...inlinesFrom(el.children),
+          { type: 'text', text: ' ' },
+        ];
       }
       // span, font, sup, sub, unknown: transparent.
       return inlinesFrom(el.children);
@@ -330,7 +359,9 @@ function anchor(el: HtmlElement): Inline[] {
   const userId = matrixToUserId(href);
   if (userId !== undefined) {
     const text = collapseWhitespace(textContent(el)).trim();
-    return [{ type: 'mention', target: { kind: 'matrix', userId }, text: text === '' ? userId : text }];
+    return [
+      { type: 'mention', target: { kind: 'matrix', userId }, text: text === '' ? userId : text },
+    ];
   }
   return [{ type: 'link', href, children }];
 }

@@ -111,7 +111,10 @@ function blockHtml(block: Block, ctx: Ctx): string {
       return `<blockquote>${blocksHtml(block.children, ctx)}</blockquote>`;
     case 'list': {
       const tag = block.ordered ? 'ol' : 'ul';
-      const start = block.ordered && block.start !== undefined && block.start !== 1 ? ` start="${block.start}"` : '';
+      const start =
+        block.ordered && block.start !== undefined && block.start !== 1
+          ? ` start="${block.start}"`
+          : '';
       const items = block.items.map((item) => {
         const first = item[0];
         const inner =
@@ -151,7 +154,10 @@ function inlinesHtml(inlines: readonly Inline[], ctx: Ctx, inLink: boolean): str
         break;
       case 'link': {
         const inner = inlinesHtml(node.children, ctx, true);
-        out += !inLink && SAFE_LINK.test(node.href) ? `<a href="${escapeHtml(node.href)}">${inner}</a>` : inner;
+        out +=
+          !inLink && SAFE_LINK.test(node.href)
+            ? `<a href="${escapeHtml(node.href)}">${inner}</a>`
+            : inner;
         break;
       }
       case 'mention': {

@@ -89,7 +89,10 @@ export function inlinesToPlain(inlines: readonly Inline[], mention: MentionWrite
         break;
       case 'link': {
         const label = inlinesToPlain(node.children, mention);
-        out += label === node.href || `mailto:${label}` === node.href ? label : `${label} (${node.href})`;
+        out +=
+          label === node.href || `mailto:${label}` === node.href
+            ? label
+            : `${label} (${node.href})`;
         break;
       }
       case 'mention':

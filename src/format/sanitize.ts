@@ -79,7 +79,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
   parseStyleAttributes: false,
   exclusiveFilter: (frame) =>
     // An <img> must point at the homeserver's media repository; anything else is dropped.
-    frame.tag === 'img' && !(typeof frame.attribs.src === 'string' && frame.attribs.src.startsWith('mxc://')),
+    frame.tag === 'img' &&
+    !(typeof frame.attribs.src === 'string' && frame.attribs.src.startsWith('mxc://')),
 };
 
 /** Cuts `s` to at most `max` code units without splitting a surrogate pair. */

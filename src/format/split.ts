@@ -98,7 +98,9 @@ export function splitText(text: string, maxLength: number): string[] {
       const needsNewline = p > 0 && rest[p - 1] !== '\n';
       return f.close.length + (needsNewline ? 1 : 0);
     };
-    const fits = (p: number): boolean => p > 0 && p + closeCost(p) <= limit;
+    // Cutting right after an opening fence line would only produce an empty code block.
+    const opensAt = new Set(transitions.filter((t) => t.fence !== undefined).map((t) => t.pos));
+    const fits = (p: number): boolean => p > 0 && !opensAt.has(p) && p + closeCost(p) <= limit;
 
     const cut = findCut(rest, limit, fits);
     let piece = rest.slice(0, cut.end);
@@ -125,18 +127,28 @@ export function splitText(text: string, maxLength: number): string[] {
 }
 
 /** Where to end this chunk (`end`) and where the next one starts (`resume`). */
-function findCut(rest: string, limit: number, fits: (p: number) => boolean): { end: number; resume: number } {
+function findCut(
+  rest: string,
+  limit: number,
+  fits: (p: number) => boolean,
+): { end: number; resume: number } {
   const half = Math.floor(limit / 2);
   const candidates: { end: number; resume: number }[] = [];
 
   // Paragraph break: a blank line.
-  const para = lastMatch(rest, /\n[ \t]*\n/g, limit, (m) => {
-    let end = m.index;
-    while (end > 0 && rest[end - 1] === '\n') end -= 1;
-    let resume = m.index + m[0].length;
-    while (rest[resume] === '\n') resume += 1;
-    return { end, resume };
-  }, fits);
+  const para = lastMatch(
+    rest,
+    /\n[ \t]*\n/g,
+    limit,
+    (m) => {
+      let end = m.index;
+      while (end > 0 && rest[end - 1] === '\n') end -= 1;
+      let resume = m.index + m[0].length;
+      while (rest[resume] === '\n') resume += 1;
+      return { end, resume };
+    },
+    fits,
+  );
   if (para) candidates.push(para);
   const line = lastChar(rest, '\n', limit, fits);
   if (line !== undefined) candidates.push({ end: line, resume: line + 1 });
@@ -153,14 +165,23 @@ function findCut(rest: string, limit: number, fits: (p: number) => boolean): { e
   // Hard cut, never between the halves of a surrogate pair.
   let end = limit;
   while (end > 1 && !fits(end)) end -= 1;
-  if (end < rest.length && isHighSurrogate(rest.charCodeAt(end - 1)) && isLowSurrogate(rest.charCodeAt(end))) {
+  if (
+    end < rest.length &&
+    isHighSurrogate(rest.charCodeAt(end - 1)) &&
+    isLowSurrogate(rest.charCodeAt(end))
+  ) {
     end -= 1;
   }
   if (end < 1) end = Math.min(2, rest.length);
   return { end, resume: end };
 }
 
-function lastChar(rest: string, ch: string, limit: number, fits: (p: number) => boolean): number | undefined {
+function lastChar(
+  rest: string,
+  ch: string,
+  limit: number,
+  fits: (p: number) => boolean,
+): number | undefined {
   let i = rest.lastIndexOf(ch, limit);
   while (i > 0) {
     if (fits(i)) return i;

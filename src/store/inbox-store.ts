@@ -140,6 +140,11 @@ export class InboxStore {
 
   /** Drops finished entries older than `before` (their keys stop de-duplicating then). */
   async prune(before: number): Promise<number> {
-    return this.db('inbox').whereIn('status', ['done', 'failed']).where('finished_at', '<', before).delete();
+    const removed = await this.db('inbox')
+      .whereIn('status', ['done', 'failed'])
+      .where('finished_at', '<', before)
+      .delete()
+      .returning('id');
+    return removed.length;
   }
 }

@@ -83,7 +83,8 @@ export class MessageStore {
   }
 
   async prune(before: number): Promise<number> {
-    return this.db('messages').where('created_at', '<', before).delete();
+    // Row counts from delete() differ between drivers; count the returned ids.
+    return (await this.db('messages').where('created_at', '<', before).delete().returning('id')).length;
   }
 }
 

@@ -113,7 +113,7 @@ export class PortalStore {
   }
 
   async removeLink(key: RemoteChannelKey): Promise<boolean> {
-    return (await this.db('portal_links').where(key).delete()) > 0;
+    return (await this.db('portal_links').where(key).delete().returning('id')).length > 0;
   }
 
   async linkFor(key: RemoteChannelKey): Promise<PortalLink | undefined> {

@@ -1,0 +1,11 @@
+export { parseMattermostMarkdown, extractMentionCandidates } from './parse.js';
+export type { ParseMattermostOptions } from './parse.js';
+export { renderMattermostMarkdown, escapeText as escapeMattermostText } from './render.js';
+export type { RenderMattermostOptions } from './render.js';
+export {
+  emojiNameToUnicode,
+  unicodeToEmojiName,
+  mattermostReactionToMatrixKey,
+  matrixKeyToMattermostReaction,
+} from './emoji.js';
+export type { UnicodeToEmojiNameOptions } from './emoji.js';
