@@ -15,7 +15,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/store/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          include: [
+            'test/store/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/contract/**/*.test.ts',
+          ],
           globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

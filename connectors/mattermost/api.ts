@@ -8,7 +8,9 @@ const { Client4 } = mattermostClient;
 type FetchResult = { response: Response; headers: Map<string, string>; data: unknown };
 type FetchFn = (url: string, options: Record<string, unknown>) => Promise<FetchResult>;
 
-function retryAfterMs(headers: { get(name: string): string | null | undefined }): number | undefined {
+function retryAfterMs(headers: {
+  get(name: string): string | null | undefined;
+}): number | undefined {
   const value = headers.get('Retry-After') ?? headers.get('retry-after');
   if (!value) return undefined;
   const seconds = Number(value);
@@ -20,7 +22,10 @@ function retryAfterMs(headers: { get(name: string): string | null | undefined })
  * retry and when (Client4 itself drops the status and Retry-After of a 429).
  */
 export class MattermostApi extends Client4 {
-  constructor(baseUrl: string, private readonly bearer: string) {
+  constructor(
+    baseUrl: string,
+    private readonly bearer: string,
+  ) {
     super();
     this.setUrl(baseUrl.replace(/\/$/, ''));
     this.setToken(bearer);
@@ -31,12 +36,18 @@ export class MattermostApi extends Client4 {
       try {
         result = await inner(url, { ...options, ignoreStatus: true });
       } catch (err) {
-        throw new RemoteApiError({ message: `Mattermost is unreachable: ${(err as Error).message}`, retryable: true, cause: err });
+        throw new RemoteApiError({
+          message: `Mattermost is unreachable: ${(err as Error).message}`,
+          retryable: true,
+          cause: err,
+        });
       }
       const { response, headers, data } = result;
       if (response.ok) return result;
       const serverMessage =
-        typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
+        typeof data === 'object' &&
+        data !== null &&
+        typeof (data as { message?: unknown }).message === 'string'
           ? (data as { message: string }).message
           : String(data ?? '').trim();
       throw RemoteApiError.fromStatus(
@@ -54,14 +65,26 @@ export class MattermostApi extends Client4 {
     try {
       res = await fetch(url, { headers: { authorization: `Bearer ${this.bearer}` } });
     } catch (err) {
-      throw new RemoteApiError({ message: `Mattermost is unreachable: ${(err as Error).message}`, retryable: true, cause: err });
+      throw new RemoteApiError({
+        message: `Mattermost is unreachable: ${(err as Error).message}`,
+        retryable: true,
+        cause: err,
+      });
     }
     if (!res.ok) {
-      throw RemoteApiError.fromStatus(res.status, `Mattermost answered ${res.status} for a file`, retryAfterMs(res.headers));
+      throw RemoteApiError.fromStatus(
+        res.status,
+        `Mattermost answered ${res.status} for a file`,
+        retryAfterMs(res.headers),
+      );
     }
     const buf = Buffer.from(await res.arrayBuffer());
     if (buf.byteLength > maxBytes) {
-      throw new RemoteApiError({ message: `file is over ${maxBytes} bytes`, retryable: false, code: 'FILE_TOO_LARGE' });
+      throw new RemoteApiError({
+        message: `file is over ${maxBytes} bytes`,
+        retryable: false,
+        code: 'FILE_TOO_LARGE',
+      });
     }
     return { data: buf, mimetype: res.headers.get('content-type') ?? 'application/octet-stream' };
   }

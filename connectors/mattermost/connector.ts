@@ -24,7 +24,10 @@ export class MattermostConnector implements Connector {
 
   constructor(ctx: ConnectorContext, config: MattermostConfig) {
     for (const [name, ws] of Object.entries(config.workspaces)) {
-      this.workspaces.set(name, new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx));
+      this.workspaces.set(
+        name,
+        new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx),
+      );
     }
   }
 
@@ -37,13 +40,23 @@ export class MattermostConnector implements Connector {
   }
 
   capabilities(): ConnectorCapabilities {
-    return { edits: true, deletes: true, reactions: true, threads: true, files: true, maxTextLength: MAX_POST_LENGTH };
+    return {
+      edits: true,
+      deletes: true,
+      reactions: true,
+      threads: true,
+      files: true,
+      maxTextLength: MAX_POST_LENGTH,
+    };
   }
 
   private ws(name: string): MattermostWorkspace {
     const ws = this.workspaces.get(name);
     if (!ws) {
-      throw new BridgeError('WORKSPACE_UNKNOWN', `Mattermost workspace "${name}" is not configured under connectors.mattermost.workspaces`);
+      throw new BridgeError(
+        'WORKSPACE_UNKNOWN',
+        `Mattermost workspace "${name}" is not configured under connectors.mattermost.workspaces`,
+      );
     }
     return ws;
   }
@@ -60,18 +73,29 @@ export class MattermostConnector implements Connector {
 
   async downloadAvatar(workspace: string, userId: string, avatarId: string): Promise<Download> {
     const api = this.ws(workspace).api;
-    return api.fetchBinary(api.getProfilePictureUrl(userId, Number(avatarId) || 0), 5 * 1024 * 1024);
+    return api.fetchBinary(
+      api.getProfilePictureUrl(userId, Number(avatarId) || 0),
+      5 * 1024 * 1024,
+    );
   }
 
   async sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage> {
     const ws = this.ws(ref.workspace);
-    const opts = { workspace: ref.workspace, useOverrides: await ws.useOverrides(), usernameOf: (id: string) => ws.usernameOf(id) };
+    const opts = {
+      workspace: ref.workspace,
+      useOverrides: await ws.useOverrides(),
+      usernameOf: (id: string) => ws.usernameOf(id),
+    };
     return { messageIds: await createPosts(ws.api, ref, message, opts) };
   }
 
   async editMessage(ref: ChannelRef, messageId: string, message: OutboundMessage): Promise<void> {
     const ws = this.ws(ref.workspace);
-    const opts = { workspace: ref.workspace, useOverrides: await ws.useOverrides(), usernameOf: (id: string) => ws.usernameOf(id) };
+    const opts = {
+      workspace: ref.workspace,
+      useOverrides: await ws.useOverrides(),
+      usernameOf: (id: string) => ws.usernameOf(id),
+    };
     const text = await renderText(message, opts);
     await ws.api.patchPost({ id: messageId, message: text.slice(0, MAX_POST_LENGTH) });
   }

@@ -2,7 +2,12 @@ import type { Post } from '@mattermost/types/posts';
 import type { FileInfo } from '@mattermost/types/files';
 import type { UserProfile } from '@mattermost/types/users';
 import type { MessageEvent, EditEvent, DeleteEvent } from '../../src/connector/events.js';
-import type { AttachmentKind, InboundContent, MentionTarget, RemoteAttachment } from '../../src/model/message.js';
+import type {
+  AttachmentKind,
+  InboundContent,
+  MentionTarget,
+  RemoteAttachment,
+} from '../../src/model/message.js';
 import { extractMentionCandidates, parseMattermostMarkdown } from './format/index.js';
 import type { MattermostApi } from './api.js';
 
@@ -33,7 +38,11 @@ function toAttachment(f: FileInfo): RemoteAttachment {
 }
 
 /** Turns a post's Markdown, mentions and files into the common model. */
-export async function postContent(post: Post, workspace: string, api: MattermostApi): Promise<InboundContent> {
+export async function postContent(
+  post: Post,
+  workspace: string,
+  api: MattermostApi,
+): Promise<InboundContent> {
   const candidates = extractMentionCandidates(post.message ?? '');
   const users = new Map<string, UserProfile>();
   if (candidates.length > 0) {
@@ -54,7 +63,11 @@ export async function postContent(post: Post, workspace: string, api: Mattermost
   if (files.length === 0 && (post.file_ids?.length ?? 0) > 0) {
     files = await api.getFileInfosForPost(post.id);
   }
-  return { text, attachments: files.map(toAttachment), emote: post.type === ('me' as Post['type']) };
+  return {
+    text,
+    attachments: files.map(toAttachment),
+    emote: post.type === ('me' as Post['type']),
+  };
 }
 
 function senderOf(post: Post): { userId: string; displayName?: string } {
@@ -62,7 +75,11 @@ function senderOf(post: Post): { userId: string; displayName?: string } {
   return { userId: post.user_id, displayName: typeof override === 'string' ? override : undefined };
 }
 
-export async function messageEvent(post: Post, workspace: string, api: MattermostApi): Promise<MessageEvent> {
+export async function messageEvent(
+  post: Post,
+  workspace: string,
+  api: MattermostApi,
+): Promise<MessageEvent> {
   return {
     kind: 'message',
     workspace,
@@ -76,7 +93,11 @@ export async function messageEvent(post: Post, workspace: string, api: Mattermos
   };
 }
 
-export async function editEvent(post: Post, workspace: string, api: MattermostApi): Promise<EditEvent> {
+export async function editEvent(
+  post: Post,
+  workspace: string,
+  api: MattermostApi,
+): Promise<EditEvent> {
   return {
     kind: 'edit',
     workspace,

@@ -33,7 +33,8 @@ export async function renderText(message: OutboundMessage, opts: OutboundOptions
     usernameFor: (t) => (own(t) ? usernames.get(t.userId) : undefined),
   });
   if (message.content.emote) text = `*${message.sender.displayName} ${text}*`;
-  else if (!opts.useOverrides && text !== '') text = `**${escapeName(message.sender.displayName)}**: ${text}`;
+  else if (!opts.useOverrides && text !== '')
+    text = `**${escapeName(message.sender.displayName)}**: ${text}`;
   else if (!opts.useOverrides) text = `**${escapeName(message.sender.displayName)}**:`;
   return text;
 }
@@ -42,7 +43,10 @@ function escapeName(name: string): string {
   return name.replace(/([*_~`[\]\\@])/g, '\\$1');
 }
 
-export function identityProps(message: OutboundMessage, useOverrides: boolean): Record<string, unknown> {
+export function identityProps(
+  message: OutboundMessage,
+  useOverrides: boolean,
+): Record<string, unknown> {
   const props: Record<string, unknown> = { matrix_sender: message.sender.userId };
   if (useOverrides) {
     props.from_webhook = 'true';
@@ -73,18 +77,30 @@ export async function createPosts(
   for (const att of message.content.attachments) {
     const form = new FormData();
     form.append('channel_id', ref.channel);
-    form.append('files', new Blob([new Uint8Array(att.data)], { type: att.mimetype ?? 'application/octet-stream' }), att.name);
+    form.append(
+      'files',
+      new Blob([new Uint8Array(att.data)], { type: att.mimetype ?? 'application/octet-stream' }),
+      att.name,
+    );
     const res = await api.uploadFile(form);
     for (const info of res.file_infos) fileIds.push(info.id);
   }
   const fileGroups: string[][] = [];
-  for (let i = 0; i < fileIds.length; i += MAX_FILES_PER_POST) fileGroups.push(fileIds.slice(i, i + MAX_FILES_PER_POST));
-  const posts: Array<{ message: string; file_ids: string[] }> = chunks.map((c) => ({ message: c, file_ids: [] }));
+  for (let i = 0; i < fileIds.length; i += MAX_FILES_PER_POST)
+    fileGroups.push(fileIds.slice(i, i + MAX_FILES_PER_POST));
+  const posts: Array<{ message: string; file_ids: string[] }> = chunks.map((c) => ({
+    message: c,
+    file_ids: [],
+  }));
   // Files ride on the last text post, extra groups get posts of their own.
   for (const [i, group] of fileGroups.entries()) {
     const post = i === 0 ? posts[posts.length - 1] : undefined;
     if (post) post.file_ids = group;
-    else posts.push({ message: opts.useOverrides ? '' : `**${escapeName(message.sender.displayName)}**:`, file_ids: group });
+    else
+      posts.push({
+        message: opts.useOverrides ? '' : `**${escapeName(message.sender.displayName)}**:`,
+        file_ids: group,
+      });
   }
   const rootId = await threadRootFor(message, api);
   const ids: string[] = [];

@@ -60,7 +60,9 @@ export class MattermostSocket {
     let authFailed = false;
 
     ws.on('open', () => {
-      ws.send(JSON.stringify({ action: 'authentication_challenge', seq: 1, data: { token: this.token } }));
+      ws.send(
+        JSON.stringify({ action: 'authentication_challenge', seq: 1, data: { token: this.token } }),
+      );
     });
     ws.on('message', (raw) => {
       let msg: Record<string, unknown>;
@@ -83,7 +85,10 @@ export class MattermostSocket {
       }
       if (typeof msg.event !== 'string' || typeof msg.seq !== 'number') return;
       if (msg.seq !== this.expectedSeq) {
-        this.log.warn({ expected: this.expectedSeq, got: msg.seq }, 'WebSocket sequence gap; reconnecting to resync');
+        this.log.warn(
+          { expected: this.expectedSeq, got: msg.seq },
+          'WebSocket sequence gap; reconnecting to resync',
+        );
         ws.terminate();
         return;
       }
@@ -96,7 +101,9 @@ export class MattermostSocket {
     ws.on('close', (code, reason) => {
       if (this.ws !== ws) return;
       this.ws = undefined;
-      const why = authFailed ? 'authentication failed: check the bot token' : `closed (${code} ${reason.toString()})`;
+      const why = authFailed
+        ? 'authentication failed: check the bot token'
+        : `closed (${code} ${reason.toString()})`;
       this.handlers.onDisconnected(why, authFailed);
       this.scheduleReconnect(authFailed);
     });
@@ -105,7 +112,10 @@ export class MattermostSocket {
   private enqueue(task: () => Promise<void>): void {
     this.queue = this.queue.then(task).catch((err: unknown) => {
       // A failure to record an event must not be skipped over: resync from the cursor.
-      this.log.warn({ err: (err as Error).message }, 'could not process an event; reconnecting to resync');
+      this.log.warn(
+        { err: (err as Error).message },
+        'could not process an event; reconnecting to resync',
+      );
       this.ws?.terminate();
     });
   }
@@ -114,7 +124,7 @@ export class MattermostSocket {
     if (this.stopped) return;
     this.attempt++;
     const base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (this.attempt - 1));
-    const delay = (slow ? MAX_BACKOFF_MS : base / 2 + Math.random() * (base / 2));
+    const delay = slow ? MAX_BACKOFF_MS : base / 2 + Math.random() * (base / 2);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 }

@@ -47,7 +47,10 @@ export class MattermostWorkspace {
         onConnected: () => this.onConnected(),
         onEvent: (e) => this.onSocketEvent(e),
         onDisconnected: (reason, authFailed) =>
-          ctx.reportState(name, { status: authFailed ? 'bad_credentials' : 'retrying', error: reason }),
+          ctx.reportState(name, {
+            status: authFailed ? 'bad_credentials' : 'retrying',
+            error: reason,
+          }),
       },
       log,
     );
@@ -63,7 +66,9 @@ export class MattermostWorkspace {
       const auth = err instanceof RemoteApiError && (err.status === 401 || err.status === 403);
       this.ctx.reportState(this.name, {
         status: auth ? 'bad_credentials' : 'retrying',
-        error: auth ? 'the bot token was refused: check connectors.mattermost token' : (err as Error).message,
+        error: auth
+          ? 'the bot token was refused: check connectors.mattermost token'
+          : (err as Error).message,
       });
     }
     this.socket.start();
@@ -128,7 +133,9 @@ export class MattermostWorkspace {
       let since = stored === undefined ? linkedAt : Number(stored);
       for (;;) {
         const list = await this.api.getPostsSince(channel, since, false);
-        const posts = Object.values(list.posts).sort((a, b) => a.update_at - b.update_at || a.create_at - b.create_at);
+        const posts = Object.values(list.posts).sort(
+          (a, b) => a.update_at - b.update_at || a.create_at - b.create_at,
+        );
         if (posts.length === 0) break;
         for (const post of posts) await this.handlePost(post, since);
         const newest = posts[posts.length - 1] as Post;
@@ -144,7 +151,8 @@ export class MattermostWorkspace {
   /** A post seen by resync: decide whether it is new, edited or deleted. */
   private async handlePost(post: Post, since: number): Promise<void> {
     if (post.delete_at > 0) return this.emit(deleteEvent(post, this.name), post.update_at);
-    if (this.isOwn(post) || isSystemPost(post)) return this.advance(post.channel_id, post.update_at);
+    if (this.isOwn(post) || isSystemPost(post))
+      return this.advance(post.channel_id, post.update_at);
     if (post.create_at > since) {
       await this.emit(await messageEvent(post, this.name, this.api), post.update_at);
     } else if (post.edit_at > 0) {
@@ -163,10 +171,14 @@ export class MattermostWorkspace {
       case 'post_deleted': {
         const post = parseJson<Post>(e.data.post);
         if (!post) return;
-        if (e.event === 'post_deleted') return this.emit(deleteEvent(post, this.name), post.update_at);
-        if (this.isOwn(post) || isSystemPost(post)) return this.advance(post.channel_id, post.update_at);
+        if (e.event === 'post_deleted')
+          return this.emit(deleteEvent(post, this.name), post.update_at);
+        if (this.isOwn(post) || isSystemPost(post))
+          return this.advance(post.channel_id, post.update_at);
         const event =
-          e.event === 'posted' ? await messageEvent(post, this.name, this.api) : await editEvent(post, this.name, this.api);
+          e.event === 'posted'
+            ? await messageEvent(post, this.name, this.api)
+            : await editEvent(post, this.name, this.api);
         return this.emit(event, post.update_at);
       }
       case 'reaction_added':
@@ -210,6 +222,8 @@ export class MattermostWorkspace {
   }
 
   private async isLinked(channel: string): Promise<boolean> {
-    return (await this.ctx.linkedChannels()).some((c) => c.workspace === this.name && c.channel === channel);
+    return (await this.ctx.linkedChannels()).some(
+      (c) => c.workspace === this.name && c.channel === channel,
+    );
   }
 }

@@ -62,7 +62,8 @@ export class BridgeApp {
 
     const codec = new GhostIdCodec(config.appservice.ghost_prefix, config.homeserver.domain);
     const mediaSecret =
-      config.appservice.media_secret ?? createHash('sha256').update(`media:${registration.as_token}`).digest('hex');
+      config.appservice.media_secret ??
+      createHash('sha256').update(`media:${registration.as_token}`).digest('hex');
     const mediaProxy = new MediaProxy(config.appservice.public_url, mediaSecret, this.gateway, log);
     const ghosts = new GhostManager(this.stores.ghosts, this.gateway, codec, this.connectors, log);
     const deps: DeliveryDeps = {
@@ -73,13 +74,20 @@ export class BridgeApp {
       ghosts,
       codec,
       mediaProxy,
-      limits: { maxFileSize: config.bridge.max_file_size, maxTextLength: config.bridge.max_text_length },
+      limits: {
+        maxFileSize: config.bridge.max_file_size,
+        maxTextLength: config.bridge.max_text_length,
+      },
       log,
     };
     const retry = config.bridge.retry;
     const dispatcher = new Dispatcher(
       deps,
-      { maxAttempts: retry.max_attempts, initialDelayMs: retry.initial_delay_ms, maxDelayMs: retry.max_delay_ms },
+      {
+        maxAttempts: retry.max_attempts,
+        initialDelayMs: retry.initial_delay_ms,
+        maxDelayMs: retry.max_delay_ms,
+      },
       config.bridge.permanent_failure_notices,
     );
     this.workers = new PortalWorkers(this.stores.inbox, (item) => dispatcher.process(item), log);
@@ -96,7 +104,12 @@ export class BridgeApp {
     this.appservice = new DurableAppService({ homeserverToken: registration.hs_token }, log);
     this.appservice.setTransactionHandler((events) => intake.recordTransaction(events));
     mediaProxy.register(this.appservice.expressApp);
-    await bridge.listen(config.appservice.port, config.appservice.bind_address, 10, this.appservice.asAppService());
+    await bridge.listen(
+      config.appservice.port,
+      config.appservice.bind_address,
+      10,
+      this.appservice.asAppService(),
+    );
     log.info({ port: config.appservice.port }, 'appservice listening');
 
     // Links first: a connector's first resync must already see every linked channel.
@@ -111,7 +124,11 @@ export class BridgeApp {
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     for (const c of this.connectors.all()) {
-      await c.connector.stop().catch((err: unknown) => this.log.warn({ connector: c.id, err: errorMessage(err) }, 'connector stop failed'));
+      await c.connector
+        .stop()
+        .catch((err: unknown) =>
+          this.log.warn({ connector: c.id, err: errorMessage(err) }, 'connector stop failed'),
+        );
     }
     await this.workers?.stop();
     await this.appservice?.close().catch(() => undefined);
@@ -135,22 +152,36 @@ export class BridgeApp {
         storage: this.stores.kv.forConnector(def.id),
       };
       const connector = def.create(ctx, block);
-      this.connectors.add({ id: def.id, displayName: def.displayName, connector, capabilities: connector.capabilities() });
+      this.connectors.add({
+        id: def.id,
+        displayName: def.displayName,
+        connector,
+        capabilities: connector.capabilities(),
+      });
       await connector.start();
     }
   }
 
   private onMembership(event: MatrixEvent): void {
-    const invited = event.state_key === this.gateway.botUserId && event.content.membership === 'invite';
+    const invited =
+      event.state_key === this.gateway.botUserId && event.content.membership === 'invite';
     if (!invited) return;
     if (!this.directory.portalByRoom(event.room_id)) {
-      this.log.info({ roomId: event.room_id, inviter: event.sender }, 'bot invited to a room with no portal; not joining');
+      this.log.info(
+        { roomId: event.room_id, inviter: event.sender },
+        'bot invited to a room with no portal; not joining',
+      );
       return;
     }
     this.gateway
       .intent()
       .join(event.room_id)
-      .catch((err: unknown) => this.log.warn({ roomId: event.room_id, err: errorMessage(err) }, 'could not join portal room'));
+      .catch((err: unknown) =>
+        this.log.warn(
+          { roomId: event.room_id, err: errorMessage(err) },
+          'could not join portal room',
+        ),
+      );
   }
 
   private schedulePruning(): void {

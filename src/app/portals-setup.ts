@@ -17,7 +17,10 @@ export async function applyDeclaredPortals(
       try {
         roomId = await gateway.intent().resolveRoom(p.room);
       } catch (err) {
-        log.error({ room: p.room, err: errorMessage(err) }, 'portals: cannot resolve room alias; skipping this portal');
+        log.error(
+          { room: p.room, err: errorMessage(err) },
+          'portals: cannot resolve room alias; skipping this portal',
+        );
         continue;
       }
     }
@@ -32,7 +35,11 @@ export async function applyDeclaredPortals(
 }
 
 /** The bot must be in every portal room to bring ghosts in and read membership. */
-export async function joinPortalRooms(directory: PortalDirectory, gateway: MatrixGateway, log: Logger): Promise<void> {
+export async function joinPortalRooms(
+  directory: PortalDirectory,
+  gateway: MatrixGateway,
+  log: Logger,
+): Promise<void> {
   for (const portal of directory.portals()) {
     try {
       await gateway.intent().join(portal.roomId);

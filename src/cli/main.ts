@@ -19,7 +19,9 @@ commands:
 /** Connector ids named in the config file, read before full validation needs their schemas. */
 function connectorIds(configPath: string): string[] {
   try {
-    const raw = parseYaml(readFileSync(configPath, 'utf8')) as { connectors?: Record<string, unknown> } | null;
+    const raw = parseYaml(readFileSync(configPath, 'utf8')) as {
+      connectors?: Record<string, unknown>;
+    } | null;
     return Object.keys(raw?.connectors ?? {});
   } catch {
     return []; // loadConfig reports the real problem with line numbers
@@ -53,9 +55,17 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'generate-registration') {
     const { config, definitions } = await loadWithConnectors(values.config);
-    const registration = generateRegistration(config, definitions.map((d) => d.id));
-    writeRegistration(values.output, registration, { force: values.force, connectorIds: definitions.map((d) => d.id) });
-    process.stdout.write(`wrote ${values.output}; add it to app_service_config_files in homeserver.yaml\n`);
+    const registration = generateRegistration(
+      config,
+      definitions.map((d) => d.id),
+    );
+    writeRegistration(values.output, registration, {
+      force: values.force,
+      connectorIds: definitions.map((d) => d.id),
+    });
+    process.stdout.write(
+      `wrote ${values.output}; add it to app_service_config_files in homeserver.yaml\n`,
+    );
     return 0;
   }
   if (command === 'start') {

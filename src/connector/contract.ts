@@ -57,7 +57,8 @@ export interface ConnectorCapabilities {
   maxTextLength: number;
 }
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'retrying' | 'bad_credentials' | 'stopped';
+export type ConnectionStatus =
+  'connecting' | 'connected' | 'retrying' | 'bad_credentials' | 'stopped';
 
 export interface ConnectionState {
   status: ConnectionStatus;

@@ -9,7 +9,10 @@ const ID = /^[a-z][a-z0-9-]*$/;
  */
 export async function loadConnectorDefinition(id: string): Promise<ConnectorDefinition> {
   if (!ID.test(id)) {
-    throw new BridgeError('CONNECTOR_UNKNOWN', `connectors.${id}: a connector id is lowercase letters, digits and dashes`);
+    throw new BridgeError(
+      'CONNECTOR_UNKNOWN',
+      `connectors.${id}: a connector id is lowercase letters, digits and dashes`,
+    );
   }
   const url = new URL(`../../connectors/${id}/index.js`, import.meta.url);
   let mod: { definition?: ConnectorDefinition };
@@ -17,12 +20,18 @@ export async function loadConnectorDefinition(id: string): Promise<ConnectorDefi
     mod = (await import(url.href)) as { definition?: ConnectorDefinition };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new BridgeError('CONNECTOR_UNKNOWN', `connectors.${id}: no connector named "${id}" is installed (looked for ${url.pathname})`);
+      throw new BridgeError(
+        'CONNECTOR_UNKNOWN',
+        `connectors.${id}: no connector named "${id}" is installed (looked for ${url.pathname})`,
+      );
     }
     throw err;
   }
   if (!mod.definition || mod.definition.id !== id) {
-    throw new BridgeError('CONNECTOR_INVALID', `connectors/${id}/index.js does not export a definition with id "${id}"`);
+    throw new BridgeError(
+      'CONNECTOR_INVALID',
+      `connectors/${id}/index.js does not export a definition with id "${id}"`,
+    );
   }
   return mod.definition;
 }

@@ -32,7 +32,12 @@ export class GhostManager {
   }
 
   /** Ensures the ghost exists with a current profile; returns its Matrix user id. */
-  async ensure(connector: string, workspace: string, remoteUserId: string, nameHint?: string): Promise<string> {
+  async ensure(
+    connector: string,
+    workspace: string,
+    remoteUserId: string,
+    nameHint?: string,
+  ): Promise<string> {
     const userId = this.userIdFor(connector, workspace, remoteUserId);
     const seen = this.fresh.get(userId);
     if (seen !== undefined && Date.now() - seen < MEMORY_TTL_MS) return userId;
@@ -40,7 +45,11 @@ export class GhostManager {
     const intent = this.gateway.intent(userId);
     await intent.ensureRegistered();
     const record = await this.store.get(userId);
-    if (!record || record.profileSyncedAt === null || Date.now() - record.profileSyncedAt > PROFILE_TTL_MS) {
+    if (
+      !record ||
+      record.profileSyncedAt === null ||
+      Date.now() - record.profileSyncedAt > PROFILE_TTL_MS
+    ) {
       await this.syncProfile(userId, connector, workspace, remoteUserId, record, nameHint);
     }
     this.fresh.set(userId, Date.now());

@@ -36,17 +36,29 @@ export class Intake {
       if (event.sender === this.botUserId() || this.ghosts.isGhost(event.sender)) continue;
       const portal = this.portals.portalByRoom(event.room_id);
       if (!portal) {
-        this.log.debug({ roomId: event.room_id, eventId: event.event_id }, 'event for a room with no portal, ignored');
+        this.log.debug(
+          { roomId: event.room_id, eventId: event.event_id },
+          'event for a room with no portal, ignored',
+        );
         continue;
       }
       const payload: InboxPayload = { kind: 'matrix', event };
-      entries.push({ source: MATRIX_SOURCE, eventKey: event.event_id, portalId: portal.id, payload });
+      entries.push({
+        source: MATRIX_SOURCE,
+        eventKey: event.event_id,
+        portalId: portal.id,
+        payload,
+      });
     }
     this.wake(await this.inbox.record(entries));
   }
 
   async recordRemote(connector: string, event: RemoteEvent): Promise<void> {
-    const link = this.portals.linkFor({ connector, workspace: event.workspace, channel: event.channel });
+    const link = this.portals.linkFor({
+      connector,
+      workspace: event.workspace,
+      channel: event.channel,
+    });
     if (!link) {
       this.log.debug(
         { connector, workspace: event.workspace, channel: event.channel, kind: event.kind },
@@ -56,6 +68,10 @@ export class Intake {
     }
     const payload: InboxPayload = { kind: 'remote', connector, event };
     const eventKey = `${event.workspace}:${event.eventKey}`;
-    this.wake(await this.inbox.record([{ source: remoteSource(connector), eventKey, portalId: link.portalId, payload }]));
+    this.wake(
+      await this.inbox.record([
+        { source: remoteSource(connector), eventKey, portalId: link.portalId, payload },
+      ]),
+    );
   }
 }

@@ -1,7 +1,10 @@
 import type { Block, FormattedText, Inline, MentionTarget } from '../model/message.js';
 
 /** Returns a copy of `text` with every mention target passed through `map`. */
-export function mapMentions(text: FormattedText, map: (t: MentionTarget) => MentionTarget): FormattedText {
+export function mapMentions(
+  text: FormattedText,
+  map: (t: MentionTarget) => MentionTarget,
+): FormattedText {
   const inline = (n: Inline): Inline => {
     switch (n.type) {
       case 'mention':

@@ -1,5 +1,11 @@
 import type { LinkedChannel } from '../connector/contract.js';
-import type { LinkSource, Portal, PortalLink, PortalStore, RemoteChannelKey } from '../store/index.js';
+import type {
+  LinkSource,
+  Portal,
+  PortalLink,
+  PortalStore,
+  RemoteChannelKey,
+} from '../store/index.js';
 import { sideKey } from './ids.js';
 
 /**
@@ -20,7 +26,8 @@ export class PortalDirectory {
     this.byId = new Map(portals.map((p) => [p.id, p]));
     this.linkByChannel = new Map(links.map((l) => [sideKey(l), l]));
     this.linksByPortal = new Map();
-    for (const l of links) this.linksByPortal.set(l.portalId, [...(this.linksByPortal.get(l.portalId) ?? []), l]);
+    for (const l of links)
+      this.linksByPortal.set(l.portalId, [...(this.linksByPortal.get(l.portalId) ?? []), l]);
   }
 
   portalByRoom(roomId: string): Portal | undefined {
@@ -49,7 +56,12 @@ export class PortalDirectory {
       .map((l) => ({ workspace: l.workspace, channel: l.channel, linkedAt: l.createdAt }));
   }
 
-  async link(roomId: string, key: RemoteChannelKey, source: LinkSource, by?: string): Promise<PortalLink> {
+  async link(
+    roomId: string,
+    key: RemoteChannelKey,
+    source: LinkSource,
+    by?: string,
+  ): Promise<PortalLink> {
     const portal = await this.store.ensurePortal(roomId);
     const link = await this.store.addLink(portal.id, key, source, by);
     await this.load();

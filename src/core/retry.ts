@@ -18,7 +18,8 @@ interface MatrixLikeError {
 
 /** Decides whether a failed delivery is worth retrying, and when. */
 export function classifyFailure(err: unknown): FailureInfo {
-  if (err instanceof UnsupportedError) return { retryable: false, quiet: true, message: err.message };
+  if (err instanceof UnsupportedError)
+    return { retryable: false, quiet: true, message: err.message };
   if (err instanceof RemoteApiError) {
     return { retryable: err.retryable, retryAfterMs: err.retryAfterMs, message: err.message };
   }
@@ -27,7 +28,11 @@ export function classifyFailure(err: unknown): FailureInfo {
     const status = m.statusCode;
     const retryAfterMs = m.retryAfterMs ?? m.body?.retry_after_ms;
     const retryable = status === 429 || status >= 500 || m.errcode === 'M_LIMIT_EXCEEDED';
-    return { retryable, retryAfterMs, message: `homeserver answered ${status} ${m.errcode ?? ''}`.trim() };
+    return {
+      retryable,
+      retryAfterMs,
+      message: `homeserver answered ${status} ${m.errcode ?? ''}`.trim(),
+    };
   }
   // Network failures (refused, reset, timeouts) have no status: the other end may come back.
   return { retryable: true, message: errorMessage(err) };

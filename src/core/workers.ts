@@ -61,7 +61,10 @@ export class PortalWorkers {
       try {
         next = await this.inbox.nextPending(portalId);
       } catch (err) {
-        this.log.error({ portalId, err: errorMessage(err) }, 'could not read the inbox; retrying soon');
+        this.log.error(
+          { portalId, err: errorMessage(err) },
+          'could not read the inbox; retrying soon',
+        );
         this.schedule(portalId, Date.now() + 1000);
         return;
       }
@@ -94,10 +97,13 @@ export class PortalWorkers {
     if (this.stopped) return;
     const existing = this.timers.get(portalId);
     if (existing) clearTimeout(existing);
-    const timer = setTimeout(() => {
-      this.timers.delete(portalId);
-      this.wake([portalId]);
-    }, Math.max(0, at - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(portalId);
+        this.wake([portalId]);
+      },
+      Math.max(0, at - Date.now()),
+    );
     timer.unref();
     this.timers.set(portalId, timer);
   }

@@ -74,7 +74,9 @@ export class DurableAppService extends AppServiceClass {
       if (res.headersSent) return next(err);
       const status = (err as { status?: number }).status ?? 400;
       const errcode = status === 413 ? 'M_TOO_LARGE' : 'M_NOT_JSON';
-      res.status(status >= 400 && status < 500 ? status : 400).json({ errcode, error: errorMessage(err) });
+      res
+        .status(status >= 400 && status < 500 ? status : 400)
+        .json({ errcode, error: errorMessage(err) });
     });
   }
 
@@ -111,12 +113,17 @@ export class DurableAppService extends AppServiceClass {
     const body: unknown = req.body;
     const events = (body as { events?: unknown } | undefined)?.events;
     if (typeof body !== 'object' || body === null || !Array.isArray(events)) {
-      res.status(400).json({ errcode: 'M_BAD_JSON', error: 'body must be an object with an "events" array' });
+      res
+        .status(400)
+        .json({ errcode: 'M_BAD_JSON', error: 'body must be an object with an "events" array' });
       return;
     }
     const roomEvents = events.filter(isRoomEvent);
     if (roomEvents.length !== events.length) {
-      this.log.debug({ dropped: events.length - roomEvents.length }, 'ignoring malformed events in transaction');
+      this.log.debug(
+        { dropped: events.length - roomEvents.length },
+        'ignoring malformed events in transaction',
+      );
     }
     if (!this.handler) {
       res.status(503).json({ errcode: 'M_UNKNOWN', error: 'bridge is starting' });
@@ -126,8 +133,13 @@ export class DurableAppService extends AppServiceClass {
       await this.handler(roomEvents);
       res.status(200).json({});
     } catch (err) {
-      this.log.error({ err: errorMessage(err), txnId: req.params.txnId }, 'could not record transaction; homeserver will retry');
-      res.status(500).json({ errcode: 'M_UNKNOWN', error: 'could not record the transaction, retry later' });
+      this.log.error(
+        { err: errorMessage(err), txnId: req.params.txnId },
+        'could not record transaction; homeserver will retry',
+      );
+      res
+        .status(500)
+        .json({ errcode: 'M_UNKNOWN', error: 'could not record the transaction, retry later' });
     }
   }
 }

@@ -50,11 +50,19 @@ export class MatrixGateway {
     const intent = this.intent(userId);
     await intent.join(roomId);
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${encodeURIComponent(txn)}`;
-    const res = (await intent.matrixClient.doRequest('PUT', path, null, content)) as { event_id: string };
+    const res = (await intent.matrixClient.doRequest('PUT', path, null, content)) as {
+      event_id: string;
+    };
     return res.event_id;
   }
 
-  async redact(userId: string, roomId: string, eventId: string, txn: string, reason?: string): Promise<void> {
+  async redact(
+    userId: string,
+    roomId: string,
+    eventId: string,
+    txn: string,
+    reason?: string,
+  ): Promise<void> {
     const intent = this.intent(userId);
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/redact/${encodeURIComponent(eventId)}/${encodeURIComponent(txn)}`;
     await intent.matrixClient.doRequest('PUT', path, null, reason ? { reason } : {});
@@ -70,7 +78,9 @@ export class MatrixGateway {
     const url = `${this.homeserverUrl}/_matrix/client/v1/media/download/${encodeURIComponent(server)}/${encodeURIComponent(mediaId)}`;
     const res = await fetch(url, { headers: { authorization: `Bearer ${this.asToken}` } });
     if (!res.ok) {
-      throw Object.assign(new Error(`media download answered ${res.status}`), { statusCode: res.status });
+      throw Object.assign(new Error(`media download answered ${res.status}`), {
+        statusCode: res.status,
+      });
     }
     const declared = Number(res.headers.get('content-length') ?? '0');
     if (declared > maxBytes) throw tooLarge(declared, maxBytes);
@@ -81,7 +91,10 @@ export class MatrixGateway {
       if (total > maxBytes) throw tooLarge(total, maxBytes);
       chunks.push(Buffer.from(chunk));
     }
-    return { data: Buffer.concat(chunks), mimetype: res.headers.get('content-type') ?? 'application/octet-stream' };
+    return {
+      data: Buffer.concat(chunks),
+      mimetype: res.headers.get('content-type') ?? 'application/octet-stream',
+    };
   }
 
   /** A user's name and avatar as shown in a room (falls back to the global profile). */

@@ -36,7 +36,10 @@ export class MediaProxy {
   }
 
   private sign(server: string, mediaId: string): string {
-    return createHmac('sha256', this.secret).update(`${server}/${mediaId}`).digest('hex').slice(0, 32);
+    return createHmac('sha256', this.secret)
+      .update(`${server}/${mediaId}`)
+      .digest('hex')
+      .slice(0, 32);
   }
 
   private async serve(req: Request, res: Response): Promise<void> {

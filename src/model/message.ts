@@ -74,7 +74,9 @@ export function plainText(text: string): FormattedText {
       children: para
         .split('\n')
         .flatMap((line, i): Inline[] =>
-          i === 0 ? [{ type: 'text', text: line }] : [{ type: 'linebreak' }, { type: 'text', text: line }],
+          i === 0
+            ? [{ type: 'text', text: line }]
+            : [{ type: 'linebreak' }, { type: 'text', text: line }],
         ),
     })),
   };

@@ -19,9 +19,7 @@ export interface InboxItem {
 }
 
 export type NextPending =
-  | { state: 'ready'; item: InboxItem }
-  | { state: 'waiting'; until: number }
-  | { state: 'empty' };
+  { state: 'ready'; item: InboxItem } | { state: 'waiting'; until: number } | { state: 'empty' };
 
 interface InboxRow {
   id: unknown;
@@ -65,13 +63,19 @@ export class InboxStore {
       created_at: now,
     }));
     const inserted: Array<{ portal_id: unknown }> = await this.db.transaction((trx) =>
-      trx('inbox').insert(rows).onConflict(['source', 'event_key']).ignore().returning(['portal_id']),
+      trx('inbox')
+        .insert(rows)
+        .onConflict(['source', 'event_key'])
+        .ignore()
+        .returning(['portal_id']),
     );
     return [...new Set(inserted.map((r) => num(r.portal_id)))];
   }
 
   async has(source: string, eventKey: string): Promise<boolean> {
-    return (await this.db('inbox').where({ source, event_key: eventKey }).first('id')) !== undefined;
+    return (
+      (await this.db('inbox').where({ source, event_key: eventKey }).first('id')) !== undefined
+    );
   }
 
   /** The oldest pending item of a portal; later items wait behind it to keep order. */
@@ -104,7 +108,12 @@ export class InboxStore {
       .update({ status: 'failed', last_error: error, finished_at: Date.now() });
   }
 
-  async scheduleRetry(id: number, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
+  async scheduleRetry(
+    id: number,
+    attempts: number,
+    nextAttemptAt: number,
+    error: string,
+  ): Promise<void> {
     await this.db('inbox')
       .where({ id })
       .update({ attempts, next_attempt_at: nextAttemptAt, last_error: error });
@@ -122,8 +131,15 @@ export class InboxStore {
     return new Set(rows.map((r: { target: string }) => r.target));
   }
 
-  async failures(limit = 50): Promise<Array<{ id: number; source: string; eventKey: string; error: string | null; at: number }>> {
-    const rows = await this.db('inbox').where({ status: 'failed' }).orderBy('id', 'desc').limit(limit);
+  async failures(
+    limit = 50,
+  ): Promise<
+    Array<{ id: number; source: string; eventKey: string; error: string | null; at: number }>
+  > {
+    const rows = await this.db('inbox')
+      .where({ status: 'failed' })
+      .orderBy('id', 'desc')
+      .limit(limit);
     return rows.map((r: InboxRow & { last_error: string | null; finished_at: unknown }) => ({
       id: num(r.id),
       source: r.source,
@@ -134,7 +150,9 @@ export class InboxStore {
   }
 
   async pendingCount(): Promise<number> {
-    const row = await this.db('inbox').where({ status: 'pending' }).count<{ count: unknown }[]>('id as count');
+    const row = await this.db('inbox')
+      .where({ status: 'pending' })
+      .count<{ count: unknown }[]>('id as count');
     return num(row[0]?.count ?? 0);
   }
 

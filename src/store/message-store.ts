@@ -65,7 +65,9 @@ export class MessageStore {
   }
 
   async parts(messageId: number): Promise<MessagePart[]> {
-    const rows = await this.db('message_parts').where({ message_id: messageId }).orderBy(['side', 'part']);
+    const rows = await this.db('message_parts')
+      .where({ message_id: messageId })
+      .orderBy(['side', 'part']);
     return rows.map((r: { side: string; native_id: string; part: unknown }) => ({
       side: r.side,
       nativeId: r.native_id,
@@ -84,14 +86,26 @@ export class MessageStore {
 
   async prune(before: number): Promise<number> {
     // Row counts from delete() differ between drivers; count the returned ids.
-    return (await this.db('messages').where('created_at', '<', before).delete().returning('id')).length;
+    return (await this.db('messages').where('created_at', '<', before).delete().returning('id'))
+      .length;
   }
 }
 
-async function insertParts(db: Knex | Knex.Transaction, messageId: number, parts: MessagePart[]): Promise<void> {
+async function insertParts(
+  db: Knex | Knex.Transaction,
+  messageId: number,
+  parts: MessagePart[],
+): Promise<void> {
   if (parts.length === 0) return;
   await db('message_parts')
-    .insert(parts.map((p) => ({ message_id: messageId, side: p.side, native_id: p.nativeId, part: p.part })))
+    .insert(
+      parts.map((p) => ({
+        message_id: messageId,
+        side: p.side,
+        native_id: p.nativeId,
+        part: p.part,
+      })),
+    )
     .onConflict(['side', 'native_id'])
     .ignore();
 }

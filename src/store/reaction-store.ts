@@ -60,7 +60,12 @@ export class ReactionStore {
     return row ? toReaction(row) : undefined;
   }
 
-  async find(messageId: number, key: string, originSide: string, sender: string): Promise<Reaction | undefined> {
+  async find(
+    messageId: number,
+    key: string,
+    originSide: string,
+    sender: string,
+  ): Promise<Reaction | undefined> {
     const row = await this.db('reactions')
       .where({ message_id: messageId, key, origin_side: originSide, sender })
       .first();

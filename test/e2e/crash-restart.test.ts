@@ -15,7 +15,9 @@ let configPath: string;
 let logs = '';
 
 function startBridgeProcess(): ChildProcess {
-  const child = spawn(process.execPath, [MAIN, 'start', '-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, 'start', '-c', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
   child.on('exit', (code, signal) => (logs += `[bridge exited: ${code ?? signal}]\n`));
@@ -31,12 +33,17 @@ async function killBridge(): Promise<void> {
   await exited;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}\nbridge log tail:\n${logs.slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out: ${what}\nbridge log tail:\n${logs.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -59,7 +66,12 @@ it('loses and duplicates nothing when the bridge is killed mid-stream', async ()
   const matrixBodies = async (): Promise<string[]> => {
     const res = await world.matrix.messages(world.roomId, { limit: 200, dir: 'b' });
     return res.chunk
-      .filter((e) => e.sender === ghost && e.type === 'm.room.message' && String(e.content.body).startsWith('mm-'))
+      .filter(
+        (e) =>
+          e.sender === ghost &&
+          e.type === 'm.room.message' &&
+          String(e.content.body).startsWith('mm-'),
+      )
       .map((e) => String(e.content.body))
       .reverse();
   };
@@ -74,8 +86,10 @@ it('loses and duplicates nothing when the bridge is killed mid-stream', async ()
       .map((p) => p.message);
 
   // Wait for the bridge to be up: its bot joins the room, then a first message crosses.
-  await until('the bridge bot to join the room', async () =>
-    world.botUserId in (await world.matrix.joinedMembers(world.roomId)) ? true : undefined,
+  await until(
+    'the bridge bot to join the room',
+    async () =>
+      world.botUserId in (await world.matrix.joinedMembers(world.roomId)) ? true : undefined,
     60_000,
   );
   await world.alice.client.createPost({ channel_id: world.channelId, message: 'warm-up' } as Post);
@@ -86,7 +100,10 @@ it('loses and duplicates nothing when the bridge is killed mid-stream', async ()
   for (let i = 0; i < COUNT; i++) {
     if (i === KILL_AFTER) await killBridge();
     await world.matrix.sendMessage(world.roomId, `mx-${i}`);
-    await world.alice.client.createPost({ channel_id: world.channelId, message: `mm-${i}` } as Post);
+    await world.alice.client.createPost({
+      channel_id: world.channelId,
+      message: `mm-${i}`,
+    } as Post);
   }
   // Restart: the homeserver redelivers unacknowledged transactions; the connector resyncs
   // the posts it missed from its cursor.
@@ -94,8 +111,12 @@ it('loses and duplicates nothing when the bridge is killed mid-stream', async ()
 
   const expectedMatrix = Array.from({ length: COUNT }, (_, i) => `mx-${i}`);
   const expectedMattermost = Array.from({ length: COUNT }, (_, i) => `mm-${i}`);
-  await until('every Matrix message on Mattermost', async () => (mattermostBodies().length >= COUNT ? true : undefined));
-  await until('every Mattermost post on Matrix', async () => ((await matrixBodies()).length >= COUNT ? true : undefined));
+  await until('every Matrix message on Mattermost', async () =>
+    mattermostBodies().length >= COUNT ? true : undefined,
+  );
+  await until('every Mattermost post on Matrix', async () =>
+    (await matrixBodies()).length >= COUNT ? true : undefined,
+  );
   // Let any late duplicate show up before counting.
   await new Promise((r) => setTimeout(r, 2000));
 

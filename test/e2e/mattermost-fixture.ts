@@ -6,7 +6,10 @@ import { stringify } from 'yaml';
 import { BridgeApp } from '../../src/app/bridge-app.js';
 import type { BridgeConfig } from '../../src/config/index.js';
 import { definition as mattermost } from '../../connectors/mattermost/index.js';
-import { startMattermostSimulator, type MattermostSimulator } from '../../connectors/mattermost/simulator/index.js';
+import {
+  startMattermostSimulator,
+  type MattermostSimulator,
+} from '../../connectors/mattermost/simulator/index.js';
 import { silentLogger } from '../../src/util/logger.js';
 import {
   claimSlot,
@@ -33,12 +36,18 @@ export interface MattermostWorld {
   /** Config as YAML, for running the bridge as a separate process. */
   writeConfigFile(): string;
   ghostOf(mattermostUserId: string): string;
-  waitForPosts(count: number, predicate?: (p: { message: string }) => boolean, timeoutMs?: number): Promise<Array<ReturnType<MattermostSimulator['posts']>[number]>>;
+  waitForPosts(
+    count: number,
+    predicate?: (p: { message: string }) => boolean,
+    timeoutMs?: number,
+  ): Promise<Array<ReturnType<MattermostSimulator['posts']>[number]>>;
   close(): Promise<void>;
 }
 
 /** Everything an end-to-end test needs: a Mattermost simulator, a Synapse slot, a linked room. */
-export async function createWorld(opts: { databaseUrl?: string; dataDir?: string } = {}): Promise<MattermostWorld> {
+export async function createWorld(
+  opts: { databaseUrl?: string; dataDir?: string } = {},
+): Promise<MattermostWorld> {
   const slot = await claimSlot();
   const h = harness();
   const sim = await startMattermostSimulator();
@@ -56,7 +65,11 @@ export async function createWorld(opts: { databaseUrl?: string; dataDir?: string
 
   const matrix = await newUserClient('maria', { displayName: 'Maria Matrix' });
   const botUserId = `@${slot.senderLocalpart}:${h.serverName}`;
-  const roomId = await matrix.createRoom({ name: 'Bridged', preset: 'private_chat', invite: [botUserId] });
+  const roomId = await matrix.createRoom({
+    name: 'Bridged',
+    preset: 'private_chat',
+    invite: [botUserId],
+  });
 
   const workDir = mkdtempSync(join(tmpdir(), 'bridge-e2e-'));
   const registrationPath = join(workDir, 'registration.yaml');
@@ -69,7 +82,11 @@ export async function createWorld(opts: { databaseUrl?: string; dataDir?: string
       hs_token: slot.hsToken,
       sender_localpart: slot.senderLocalpart,
       rate_limited: false,
-      namespaces: { users: [{ exclusive: true, regex: `@${slot.userPrefix}.*:localhost` }], aliases: [], rooms: [] },
+      namespaces: {
+        users: [{ exclusive: true, regex: `@${slot.userPrefix}.*:localhost` }],
+        aliases: [],
+        rooms: [],
+      },
     }),
     { mode: 0o600 },
   );
@@ -95,8 +112,15 @@ export async function createWorld(opts: { databaseUrl?: string; dataDir?: string
       permanent_failure_notices: true,
     },
     logging: { level: 'warn' },
-    portals: [{ room: roomId, links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }] }],
-    connectors: { mattermost: { workspaces: { main: { url: sim.url, token: bot.token, identity: 'auto' } } } },
+    portals: [
+      {
+        room: roomId,
+        links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }],
+      },
+    ],
+    connectors: {
+      mattermost: { workspaces: { main: { url: sim.url, token: bot.token, identity: 'auto' } } },
+    },
   };
 
   const world: MattermostWorld = {
@@ -115,7 +139,13 @@ export async function createWorld(opts: { databaseUrl?: string; dataDir?: string
     writeConfigFile() {
       const path = join(workDir, 'config.yaml');
       const { database, ...rest } = config;
-      writeFileSync(path, stringify({ ...rest, database: database.url ? { url: database.url } : { data_dir: database.data_dir } }));
+      writeFileSync(
+        path,
+        stringify({
+          ...rest,
+          database: database.url ? { url: database.url } : { data_dir: database.data_dir },
+        }),
+      );
       return path;
     },
     ghostOf: (id) => `@${slot.userPrefix}mattermost_main_${id}:${h.serverName}`,
@@ -125,7 +155,9 @@ export async function createWorld(opts: { databaseUrl?: string; dataDir?: string
         const posts = sim.posts(channel.id).filter((p) => p.user_id === bot.id && predicate(p));
         if (posts.length >= count) return posts;
         if (Date.now() > deadline) {
-          throw new Error(`timed out waiting for ${count} bridged posts; have ${posts.length}: ${JSON.stringify(posts.map((p) => p.message))}`);
+          throw new Error(
+            `timed out waiting for ${count} bridged posts; have ${posts.length}: ${JSON.stringify(posts.map((p) => p.message))}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -7,7 +7,8 @@ import { createWorld, startBridge, type MattermostWorld } from './mattermost-fix
 let world: MattermostWorld;
 let bridge: BridgeApp;
 
-const rel = (e: MatrixEvent): Record<string, unknown> => (e.content['m.relates_to'] ?? {}) as Record<string, unknown>;
+const rel = (e: MatrixEvent): Record<string, unknown> =>
+  (e.content['m.relates_to'] ?? {}) as Record<string, unknown>;
 
 async function postAsAlice(message: string, extra: Partial<Post> = {}): Promise<Post> {
   return world.alice.client.createPost({ channel_id: world.channelId, message, ...extra } as Post);
@@ -31,7 +32,9 @@ afterAll(async () => {
 describe('Mattermost → Matrix', () => {
   it('shows a post as the author ghost with name, avatar and formatted body', async () => {
     await postAsAlice('Hello **team**, see [docs](https://example.org) and `code`');
-    const ev = await fromGhost((e) => e.type === 'm.room.message' && String(e.content.body).includes('Hello'));
+    const ev = await fromGhost(
+      (e) => e.type === 'm.room.message' && String(e.content.body).includes('Hello'),
+    );
     expect(ev.content.msgtype).toBe('m.text');
     expect(ev.content.format).toBe('org.matrix.custom.html');
     expect(ev.content.formatted_body).toContain('<strong>team</strong>');
@@ -65,20 +68,34 @@ describe('Mattermost → Matrix', () => {
 
     await world.alice.client.addReaction(world.alice.id, root.id, 'thumbsup');
     const reactEv = await fromGhost((e) => e.type === 'm.reaction');
-    expect(rel(reactEv)).toMatchObject({ rel_type: 'm.annotation', event_id: rootEv.event_id, key: '👍' });
+    expect(rel(reactEv)).toMatchObject({
+      rel_type: 'm.annotation',
+      event_id: rootEv.event_id,
+      key: '👍',
+    });
 
     await world.alice.client.removeReaction(world.alice.id, root.id, 'thumbsup');
-    await world.matrix.waitForEvent(world.roomId, (e) => e.type === 'm.room.redaction' && e.redacts === reactEv.event_id);
+    await world.matrix.waitForEvent(
+      world.roomId,
+      (e) => e.type === 'm.room.redaction' && e.redacts === reactEv.event_id,
+    );
 
-    await world.alice.client.deletePost(replyEv ? (await postAsAlice('to be deleted')).id : root.id);
+    await world.alice.client.deletePost(
+      replyEv ? (await postAsAlice('to be deleted')).id : root.id,
+    );
     const doomed = await fromGhost((e) => e.content.body === 'to be deleted');
-    await world.matrix.waitForEvent(world.roomId, (e) => e.type === 'm.room.redaction' && e.redacts === doomed.event_id);
+    await world.matrix.waitForEvent(
+      world.roomId,
+      (e) => e.type === 'm.room.redaction' && e.redacts === doomed.event_id,
+    );
   });
 
   it('mentions a Mattermost user as a pill to their ghost', async () => {
     await postAsAlice('hi @alice');
     const ev = await fromGhost((e) => String(e.content.body).startsWith('hi '));
-    expect(String(ev.content.formatted_body)).toContain(`https://matrix.to/#/${world.ghostOf(world.alice.id)}`);
+    expect(String(ev.content.formatted_body)).toContain(
+      `https://matrix.to/#/${world.ghostOf(world.alice.id)}`,
+    );
   });
 
   it('uploads files to the media repository', async () => {
@@ -119,14 +136,22 @@ describe('Matrix → Mattermost', () => {
     await world.waitForPosts(1, (p) => p.message === 'matrix root edited');
 
     const reaction = await world.matrix.sendReaction(world.roomId, rootId, '👍');
-    await waitFor(async () => (await world.alice.client.getReactionsForPost(root!.id)).some((r) => r.emoji_name === '+1' || r.emoji_name === 'thumbsup'));
+    await waitFor(async () =>
+      (await world.alice.client.getReactionsForPost(root!.id)).some(
+        (r) => r.emoji_name === '+1' || r.emoji_name === 'thumbsup',
+      ),
+    );
     await world.matrix.redact(world.roomId, reaction);
-    await waitFor(async () => (await world.alice.client.getReactionsForPost(root!.id)).length === 0);
+    await waitFor(
+      async () => (await world.alice.client.getReactionsForPost(root!.id)).length === 0,
+    );
 
     const replyEvent = await world.matrix.sendMessage(world.roomId, 'short-lived');
     await world.waitForPosts(1, (p) => p.message === 'short-lived');
     await world.matrix.redact(world.roomId, replyEvent);
-    await waitFor(async () => !world.sim.posts(world.channelId).some((p) => p.message === 'short-lived'));
+    await waitFor(
+      async () => !world.sim.posts(world.channelId).some((p) => p.message === 'short-lived'),
+    );
   });
 
   it('names the sender in the text when the server disables overrides', async () => {
@@ -143,7 +168,12 @@ describe('Matrix → Mattermost', () => {
   it('uploads Matrix files to Mattermost', async () => {
     const data = Buffer.from('plain file contents');
     const mxc = await world.matrix.uploadMedia(new Uint8Array(data), 'text/plain', 'notes.txt');
-    await world.matrix.sendMessage(world.roomId, { msgtype: 'm.file', body: 'notes.txt', url: mxc, info: { mimetype: 'text/plain', size: data.length } });
+    await world.matrix.sendMessage(world.roomId, {
+      msgtype: 'm.file',
+      body: 'notes.txt',
+      url: mxc,
+      info: { mimetype: 'text/plain', size: data.length },
+    });
     const [post] = await world.waitForPosts(1, (p) => (p as Post).file_ids?.length === 1);
     const fetched = await world.alice.client.getPost(post!.id);
     expect(fetched.metadata?.files?.[0]?.name).toBe('notes.txt');
@@ -155,10 +185,13 @@ describe('Matrix → Mattermost', () => {
     await world.waitForPosts(1, (p) => p.message.includes('no echo please'));
     await new Promise((r) => setTimeout(r, 1500));
     const ghostCopies = (await world.matrix.messages(world.roomId, { limit: 50 })).chunk.filter(
-      (e) => e.sender !== world.matrix.userId && String(e.content.body ?? '').includes('no echo please'),
+      (e) =>
+        e.sender !== world.matrix.userId && String(e.content.body ?? '').includes('no echo please'),
     );
     expect(ghostCopies).toHaveLength(0);
-    expect(world.sim.posts(world.channelId).filter((p) => p.message.includes('no echo please'))).toHaveLength(1);
+    expect(
+      world.sim.posts(world.channelId).filter((p) => p.message.includes('no echo please')),
+    ).toHaveLength(1);
   });
 });
 

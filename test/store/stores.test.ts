@@ -35,7 +35,9 @@ describe.each(backends)('stores on %s', (_name, options) => {
     expect(link).toMatchObject({ ...key, portalId: p.id, source: 'config', createdBy: '@admin:x' });
     expect((await s.portals.addLink(p.id, key, 'api')).id).toBe(link.id);
     const other = await s.portals.ensurePortal('!room2:x');
-    await expect(s.portals.addLink(other.id, key, 'api')).rejects.toMatchObject({ code: 'CHANNEL_ALREADY_LINKED' });
+    await expect(s.portals.addLink(other.id, key, 'api')).rejects.toMatchObject({
+      code: 'CHANNEL_ALREADY_LINKED',
+    });
     await s.portals.addLink(p.id, { connector: 'other', workspace: 'w', channel: 'c9' }, 'api');
     expect(await s.portals.linksOf(p.id)).toHaveLength(2);
     expect(await s.portals.removeLink(key)).toBe(true);
@@ -44,11 +46,19 @@ describe.each(backends)('stores on %s', (_name, options) => {
 
   it('records inbox events once and hands them out in order per portal', async () => {
     const p = await s.portals.ensurePortal('!inbox:x');
-    const entry = (k: string) => ({ source: 'matrix', eventKey: k, portalId: p.id, payload: { k, nested: [1, { a: 'ü' }] } });
+    const entry = (k: string) => ({
+      source: 'matrix',
+      eventKey: k,
+      portalId: p.id,
+      payload: { k, nested: [1, { a: 'ü' }] },
+    });
     expect(await s.inbox.record([entry('$a'), entry('$b')])).toEqual([p.id]);
     expect(await s.inbox.record([entry('$a')])).toEqual([]); // replay
     const first = await s.inbox.nextPending(p.id);
-    expect(first.state === 'ready' && first.item.payload).toEqual({ k: '$a', nested: [1, { a: 'ü' }] });
+    expect(first.state === 'ready' && first.item.payload).toEqual({
+      k: '$a',
+      nested: [1, { a: 'ü' }],
+    });
     if (first.state !== 'ready') throw new Error('expected an item');
     // A retry in the future blocks later items: order is kept.
     await s.inbox.scheduleRetry(first.item.id, 1, Date.now() + 60_000, 'boom');
@@ -62,7 +72,9 @@ describe.each(backends)('stores on %s', (_name, options) => {
     expect(second.state === 'ready' && second.item.eventKey).toBe('$b');
     if (second.state === 'ready') await s.inbox.markFailed(second.item.id, 'permanent');
     expect((await s.inbox.nextPending(p.id)).state).toBe('empty');
-    expect((await s.inbox.failures()).some((f) => f.eventKey === '$b' && f.error === 'permanent')).toBe(true);
+    expect(
+      (await s.inbox.failures()).some((f) => f.eventKey === '$b' && f.error === 'permanent'),
+    ).toBe(true);
     // The processed event's content is not kept.
     const row = await db('inbox').where({ event_key: '$a' }).first();
     expect(row.payload).toBeNull();
@@ -70,25 +82,52 @@ describe.each(backends)('stores on %s', (_name, options) => {
 
   it('maps messages across sides and forgets them on delete and prune', async () => {
     const p = await s.portals.ensurePortal('!map:x');
-    const id = await s.messages.create(p.id, 'matrix', '@u:x', [{ side: 'matrix', nativeId: '$e1', part: 0 }]);
+    const id = await s.messages.create(p.id, 'matrix', '@u:x', [
+      { side: 'matrix', nativeId: '$e1', part: 0 },
+    ]);
     await s.messages.addParts(id, [
       { side: 'chat/w/c', nativeId: 'p2', part: 1 },
       { side: 'chat/w/c', nativeId: 'p1', part: 0 },
     ]);
-    expect(await s.messages.find('chat/w/c', 'p2')).toEqual({ messageId: id, portalId: p.id, originSide: 'matrix', matrixSender: '@u:x' });
+    expect(await s.messages.find('chat/w/c', 'p2')).toEqual({
+      messageId: id,
+      portalId: p.id,
+      originSide: 'matrix',
+      matrixSender: '@u:x',
+    });
     expect(await s.messages.idsOn(id, 'chat/w/c')).toEqual(['p1', 'p2']);
     await s.messages.delete(id);
     expect(await s.messages.find('matrix', '$e1')).toBeUndefined();
-    const old = await s.messages.create(p.id, 'matrix', null, [{ side: 'matrix', nativeId: '$old', part: 0 }]);
+    const old = await s.messages.create(p.id, 'matrix', null, [
+      { side: 'matrix', nativeId: '$old', part: 0 },
+    ]);
     expect(await s.messages.prune(Date.now() + 1000)).toBeGreaterThanOrEqual(1);
     expect(await s.messages.parts(old)).toEqual([]);
   });
 
   it('tracks reactions per origin side', async () => {
     const p = await s.portals.ensurePortal('!react:x');
-    const m = await s.messages.create(p.id, 'matrix', null, [{ side: 'matrix', nativeId: '$r', part: 0 }]);
-    expect(await s.reactions.add({ messageId: m, key: '👍', originSide: 'matrix', sender: '@a:x', matrixEventId: '$re' })).toBe(true);
-    expect(await s.reactions.add({ messageId: m, key: '👍', originSide: 'matrix', sender: '@a:x', matrixEventId: '$re2' })).toBe(false);
+    const m = await s.messages.create(p.id, 'matrix', null, [
+      { side: 'matrix', nativeId: '$r', part: 0 },
+    ]);
+    expect(
+      await s.reactions.add({
+        messageId: m,
+        key: '👍',
+        originSide: 'matrix',
+        sender: '@a:x',
+        matrixEventId: '$re',
+      }),
+    ).toBe(true);
+    expect(
+      await s.reactions.add({
+        messageId: m,
+        key: '👍',
+        originSide: 'matrix',
+        sender: '@a:x',
+        matrixEventId: '$re2',
+      }),
+    ).toBe(false);
     expect(await s.reactions.presentFromOtherSides(m, '👍', 'chat/w/c')).toBe(true);
     expect(await s.reactions.presentFromOtherSides(m, '👍', 'matrix')).toBe(false);
     const r = await s.reactions.byMatrixEvent('$re');
@@ -97,9 +136,31 @@ describe.each(backends)('stores on %s', (_name, options) => {
   });
 
   it('stores ghosts and connector key/values', async () => {
-    await s.ghosts.upsert({ userId: '@g:x', connector: 'chat', workspace: 'w', remoteUserId: 'U1', displayName: 'G', avatarId: null, avatarMxc: null, profileSyncedAt: 5 });
-    await s.ghosts.upsert({ userId: '@g:x', connector: 'chat', workspace: 'w', remoteUserId: 'U1', displayName: 'G2', avatarId: 'a', avatarMxc: 'mxc://x/y', profileSyncedAt: 6 });
-    expect(await s.ghosts.get('@g:x')).toMatchObject({ displayName: 'G2', avatarMxc: 'mxc://x/y', profileSyncedAt: 6 });
+    await s.ghosts.upsert({
+      userId: '@g:x',
+      connector: 'chat',
+      workspace: 'w',
+      remoteUserId: 'U1',
+      displayName: 'G',
+      avatarId: null,
+      avatarMxc: null,
+      profileSyncedAt: 5,
+    });
+    await s.ghosts.upsert({
+      userId: '@g:x',
+      connector: 'chat',
+      workspace: 'w',
+      remoteUserId: 'U1',
+      displayName: 'G2',
+      avatarId: 'a',
+      avatarMxc: 'mxc://x/y',
+      profileSyncedAt: 6,
+    });
+    expect(await s.ghosts.get('@g:x')).toMatchObject({
+      displayName: 'G2',
+      avatarMxc: 'mxc://x/y',
+      profileSyncedAt: 6,
+    });
     const kv = s.kv.forConnector('chat');
     expect(await kv.get('cursor')).toBeUndefined();
     await kv.set('cursor', '1');

@@ -42,7 +42,10 @@ export class Delivery {
       this.delivered.add(target);
     } catch (err) {
       const info = classifyFailure(err);
-      this.log.debug({ target, retryable: info.retryable, reason: info.message }, 'delivery failed');
+      this.log.debug(
+        { target, retryable: info.retryable, reason: info.message },
+        'delivery failed',
+      );
       this.failures.push({ target, ...info });
     }
   }

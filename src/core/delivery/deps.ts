@@ -25,7 +25,10 @@ export class ConnectorRegistry {
   get(id: string): RunningConnector {
     const entry = this.byId.get(id);
     if (!entry) {
-      throw new BridgeError('CONNECTOR_NOT_CONFIGURED', `connector "${id}" is linked to a portal but not configured; add it under connectors: in the config`);
+      throw new BridgeError(
+        'CONNECTOR_NOT_CONFIGURED',
+        `connector "${id}" is linked to a portal but not configured; add it under connectors: in the config`,
+      );
     }
     return entry;
   }

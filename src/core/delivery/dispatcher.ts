@@ -62,7 +62,11 @@ export class Dispatcher {
       const retryAfter = Math.max(0, ...transient.map((f) => f.retryAfterMs ?? 0));
       const error = summarise(transient);
       log.info({ attempts, reason: error }, 'delivery will be retried');
-      return { status: 'retry', at: Date.now() + retryDelay(this.policy, attempts, retryAfter), error };
+      return {
+        status: 'retry',
+        at: Date.now() + retryDelay(this.policy, attempts, retryAfter),
+        error,
+      };
     }
     const loud = d.failures.filter((f) => !f.quiet);
     if (loud.length === 0) return { status: 'done' };

@@ -1,4 +1,9 @@
-import type { InboundContent, MentionTarget, OutboundContent, AttachmentKind } from '../../model/message.js';
+import type {
+  InboundContent,
+  MentionTarget,
+  OutboundContent,
+  AttachmentKind,
+} from '../../model/message.js';
 import { emptyText } from '../../model/message.js';
 import { parseMatrix, renderMatrix } from '../../format/index.js';
 import type { ChannelRef, Connector } from '../../connector/contract.js';
@@ -15,7 +20,9 @@ const MEDIA_TYPES: Record<string, AttachmentKind> = {
 };
 
 function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 function str(v: unknown): string | undefined {
@@ -34,7 +41,8 @@ export async function matrixToOutbound(
 ): Promise<OutboundContent> {
   const msgtype = eventType === 'm.sticker' ? 'm.image' : str(content.msgtype);
   const relates = obj(content['m.relates_to']);
-  const isReply = obj(relates?.['m.in_reply_to']) !== undefined && relates?.is_falling_back !== true;
+  const isReply =
+    obj(relates?.['m.in_reply_to']) !== undefined && relates?.is_falling_back !== true;
   const body = str(content.body) ?? '';
   if (body.length > deps.limits.maxTextLength) {
     throw new BridgeError(
@@ -46,7 +54,10 @@ export async function matrixToOutbound(
   if (kind) {
     const url = str(content.url);
     if (!url) {
-      throw new BridgeError('UNSUPPORTED_MEDIA', 'encrypted or malformed attachment cannot be bridged');
+      throw new BridgeError(
+        'UNSUPPORTED_MEDIA',
+        'encrypted or malformed attachment cannot be bridged',
+      );
     }
     const info = obj(content.info) ?? {};
     const media = await deps.gateway.download(url, deps.limits.maxFileSize);
@@ -76,7 +87,10 @@ export async function matrixToOutbound(
 }
 
 /** Pills to our own ghosts become remote mentions, so their platform can render them natively. */
-export function resolveGhostMentions(content: OutboundContent, deps: DeliveryDeps): OutboundContent {
+export function resolveGhostMentions(
+  content: OutboundContent,
+  deps: DeliveryDeps,
+): OutboundContent {
   return {
     ...content,
     text: mapMentions(content.text, (t): MentionTarget => {
@@ -107,7 +121,10 @@ export async function inboundToMatrix(
     if (att.size !== undefined && att.size > deps.limits.maxFileSize) {
       parts.push({
         type: 'm.room.message',
-        content: { msgtype: 'm.notice', body: `(file ${att.name} is ${att.size} bytes, over the bridge limit; not bridged)` },
+        content: {
+          msgtype: 'm.notice',
+          body: `(file ${att.name} is ${att.size} bytes, over the bridge limit; not bridged)`,
+        },
       });
       continue;
     }
@@ -115,7 +132,10 @@ export async function inboundToMatrix(
     if (file.data.byteLength > deps.limits.maxFileSize) {
       parts.push({
         type: 'm.room.message',
-        content: { msgtype: 'm.notice', body: `(file ${att.name} is over the bridge limit; not bridged)` },
+        content: {
+          msgtype: 'm.notice',
+          body: `(file ${att.name} is over the bridge limit; not bridged)`,
+        },
       });
       continue;
     }
@@ -133,7 +153,10 @@ export async function inboundToMatrix(
 }
 
 /** The m.room.message content for the text of a message, or undefined when there is none. */
-export function textContent(content: InboundContent | OutboundContent, deps: DeliveryDeps): Record<string, unknown> | undefined {
+export function textContent(
+  content: InboundContent | OutboundContent,
+  deps: DeliveryDeps,
+): Record<string, unknown> | undefined {
   if (content.text.blocks.length === 0) return undefined;
   const rendered = renderMatrix(content.text, {
     userIdFor: (t) => (t.kind === 'matrix' ? t.userId : deps.codec.encode(t)),

@@ -5,7 +5,13 @@ import { txnId } from '../../matrix/matrix-gateway.js';
 import { MATRIX_SIDE, type Portal } from '../../store/index.js';
 import type { Delivery } from './delivery.js';
 import type { DeliveryDeps } from './deps.js';
-import { eventRelation, matrixToOutbound, obj, resolveGhostMentions, str } from './matrix-content.js';
+import {
+  eventRelation,
+  matrixToOutbound,
+  obj,
+  resolveGhostMentions,
+  str,
+} from './matrix-content.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
 import { firstIdOn, remoteSides } from './sides.js';
 
@@ -24,7 +30,10 @@ export async function deliverMatrixEvent(
   return newMessage(inboxId, event, rel, portal, d, deps);
 }
 
-async function senderIdentity(event: MatrixEvent, deps: DeliveryDeps): Promise<MatrixSenderIdentity> {
+async function senderIdentity(
+  event: MatrixEvent,
+  deps: DeliveryDeps,
+): Promise<MatrixSenderIdentity> {
   const profile = await deps.gateway.memberProfile(event.room_id, event.sender);
   const localpart = event.sender.slice(1).split(':')[0] ?? event.sender;
   return {
@@ -46,7 +55,9 @@ async function newMessage(
   const mapped = await messages.find(MATRIX_SIDE, event.event_id);
   const messageId =
     mapped?.messageId ??
-    (await messages.create(portal.id, MATRIX_SIDE, event.sender, [{ side: MATRIX_SIDE, nativeId: event.event_id, part: 0 }]));
+    (await messages.create(portal.id, MATRIX_SIDE, event.sender, [
+      { side: MATRIX_SIDE, nativeId: event.event_id, part: 0 },
+    ]));
   const root = rel.threadRoot ? await messages.find(MATRIX_SIDE, rel.threadRoot) : undefined;
   const reply = rel.replyTo ? await messages.find(MATRIX_SIDE, rel.replyTo) : undefined;
 
@@ -56,7 +67,10 @@ async function newMessage(
     await d.to(s.side, async () => {
       // Sent before a crash that came ahead of recording the delivery: do not send twice.
       if ((await messages.idsOn(messageId, s.side)).length > 0) return;
-      content ??= resolveGhostMentions(await matrixToOutbound(event.type, event.content, deps), deps);
+      content ??= resolveGhostMentions(
+        await matrixToOutbound(event.type, event.content, deps),
+        deps,
+      );
       sender ??= await senderIdentity(event, deps);
       const message: OutboundMessage = {
         sender,
@@ -87,7 +101,10 @@ async function edit(
   if (!mapped || !newContent) return;
   // Only the author may edit; the homeserver does not enforce it.
   if (mapped.matrixSender !== event.sender) {
-    deps.log.debug({ roomId: event.room_id, eventId: event.event_id }, 'edit by someone other than the author, ignored');
+    deps.log.debug(
+      { roomId: event.room_id, eventId: event.event_id },
+      'edit by someone other than the author, ignored',
+    );
     return;
   }
   let content: OutboundContent | undefined;
@@ -99,7 +116,14 @@ async function edit(
       const id = await firstIdOn(deps, mapped.messageId, s.side);
       if (!id) return;
       content ??= resolveGhostMentions(
-        { ...(await matrixToOutbound('m.room.message', { ...newContent, msgtype: str(newContent.msgtype) ?? 'm.text' }, deps)), attachments: [] },
+        {
+          ...(await matrixToOutbound(
+            'm.room.message',
+            { ...newContent, msgtype: str(newContent.msgtype) ?? 'm.text' },
+            deps,
+          )),
+          attachments: [],
+        },
         deps,
       );
       sender ??= await senderIdentity(event, deps);
@@ -129,7 +153,12 @@ async function reaction(
   await addReactionOnRemotes(d, deps, portal.id, mapped.messageId, key);
 }
 
-async function redaction(event: MatrixEvent, portal: Portal, d: Delivery, deps: DeliveryDeps): Promise<void> {
+async function redaction(
+  event: MatrixEvent,
+  portal: Portal,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
   const redacts = event.redacts ?? str(event.content.redacts);
   if (!redacts) return;
   const { reactions, messages } = deps.stores;
@@ -148,7 +177,8 @@ async function redaction(event: MatrixEvent, portal: Portal, d: Delivery, deps: 
     await d.to(s.side, async () => {
       const deleteMessage = s.conn.connector.deleteMessage?.bind(s.conn.connector);
       if (!s.conn.capabilities.deletes || !deleteMessage) return;
-      for (const id of await messages.idsOn(mapped.messageId, s.side)) await deleteMessage(s.ref, id);
+      for (const id of await messages.idsOn(mapped.messageId, s.side))
+        await deleteMessage(s.ref, id);
     });
   }
   d.onComplete(() => messages.delete(mapped.messageId));

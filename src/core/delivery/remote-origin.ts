@@ -1,5 +1,11 @@
 import type { ChannelRef, MatrixSenderIdentity } from '../../connector/contract.js';
-import type { DeleteEvent, EditEvent, MessageEvent, ReactionEvent, RemoteEvent } from '../../connector/events.js';
+import type {
+  DeleteEvent,
+  EditEvent,
+  MessageEvent,
+  ReactionEvent,
+  RemoteEvent,
+} from '../../connector/events.js';
 import type { InboundContent, OutboundContent } from '../../model/message.js';
 import { txnId } from '../../matrix/matrix-gateway.js';
 import { MATRIX_SIDE, type Portal } from '../../store/index.js';
@@ -61,7 +67,11 @@ async function ghostIdentity(deps: DeliveryDeps, ghostId: string): Promise<Matri
 }
 
 /** Fetches a remote message's files once, for relaying to other platforms. */
-async function relayContent(o: Origin, content: InboundContent, deps: DeliveryDeps): Promise<OutboundContent> {
+async function relayContent(
+  o: Origin,
+  content: InboundContent,
+  deps: DeliveryDeps,
+): Promise<OutboundContent> {
   const attachments = [];
   for (const att of content.attachments) {
     if (!o.conn.connector.downloadFile || (att.size ?? 0) > deps.limits.maxFileSize) continue;
@@ -72,15 +82,27 @@ async function relayContent(o: Origin, content: InboundContent, deps: DeliveryDe
   return { ...content, attachments };
 }
 
-async function message(o: Origin, event: MessageEvent, d: Delivery, deps: DeliveryDeps): Promise<void> {
+async function message(
+  o: Origin,
+  event: MessageEvent,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
   const { messages } = deps.stores;
   const existing = await messages.find(o.side, event.messageId);
   // The bridge itself posted this (it came from another side): an echo.
   if (existing && existing.originSide !== o.side) return;
-  const ghostId = await deps.ghosts.ensure(o.connectorId, event.workspace, event.sender.userId, event.sender.displayName);
+  const ghostId = await deps.ghosts.ensure(
+    o.connectorId,
+    event.workspace,
+    event.sender.userId,
+    event.sender.displayName,
+  );
   const messageId =
     existing?.messageId ??
-    (await messages.create(o.portal.id, o.side, ghostId, [{ side: o.side, nativeId: event.messageId, part: 0 }]));
+    (await messages.create(o.portal.id, o.side, ghostId, [
+      { side: o.side, nativeId: event.messageId, part: 0 },
+    ]));
   const root = event.threadRoot ? await messages.find(o.side, event.threadRoot) : undefined;
   const reply = event.replyTo ? await messages.find(o.side, event.replyTo) : undefined;
 
@@ -101,7 +123,13 @@ async function message(o: Origin, event: MessageEvent, d: Delivery, deps: Delive
         content['m.relates_to'] = { 'm.in_reply_to': { event_id: replyEvent } };
       }
       // The same txn id on a retry makes the homeserver return the event it already has.
-      const eventId = await deps.gateway.sendEvent(ghostId, o.portal.roomId, part.type, content, txnId(o.inboxId, MATRIX_SIDE, i));
+      const eventId = await deps.gateway.sendEvent(
+        ghostId,
+        o.portal.roomId,
+        part.type,
+        content,
+        txnId(o.inboxId, MATRIX_SIDE, i),
+      );
       await messages.addParts(messageId, [{ side: MATRIX_SIDE, nativeId: eventId, part: i }]);
     }
   });
@@ -120,7 +148,10 @@ async function message(o: Origin, event: MessageEvent, d: Delivery, deps: Delive
         replyTo: await firstIdOn(deps, reply?.messageId, s.side),
         idempotencyKey: txnId(o.inboxId, s.side),
       });
-      await messages.addParts(messageId, sent.messageIds.map((nativeId, part) => ({ side: s.side, nativeId, part })));
+      await messages.addParts(
+        messageId,
+        sent.messageIds.map((nativeId, part) => ({ side: s.side, nativeId, part })),
+      );
     });
   }
 }
@@ -139,8 +170,15 @@ async function edit(o: Origin, event: EditEvent, d: Delivery, deps: DeliveryDeps
       'm.new_content': text,
       'm.relates_to': { rel_type: 'm.replace', event_id: target },
     };
-    if (typeof text.formatted_body === 'string') content.formatted_body = `* ${text.formatted_body}`;
-    await deps.gateway.sendEvent(ghostId, o.portal.roomId, 'm.room.message', content, txnId(o.inboxId, MATRIX_SIDE));
+    if (typeof text.formatted_body === 'string')
+      content.formatted_body = `* ${text.formatted_body}`;
+    await deps.gateway.sendEvent(
+      ghostId,
+      o.portal.roomId,
+      'm.room.message',
+      content,
+      txnId(o.inboxId, MATRIX_SIDE),
+    );
   });
   let sender: MatrixSenderIdentity | undefined;
   for (const s of remoteSides(deps, o.portal.id, o.side)) {
@@ -158,14 +196,21 @@ async function edit(o: Origin, event: EditEvent, d: Delivery, deps: DeliveryDeps
   }
 }
 
-async function remove(o: Origin, event: DeleteEvent, d: Delivery, deps: DeliveryDeps): Promise<void> {
+async function remove(
+  o: Origin,
+  event: DeleteEvent,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
   const { messages } = deps.stores;
   const mapped = await messages.find(o.side, event.messageId);
   if (!mapped) return;
   await d.to(MATRIX_SIDE, async () => {
     // A ghost redacts its own event; anything else needs the bot's power in the room.
     const redactor =
-      mapped.matrixSender && deps.codec.isGhost(mapped.matrixSender) ? mapped.matrixSender : deps.gateway.botUserId;
+      mapped.matrixSender && deps.codec.isGhost(mapped.matrixSender)
+        ? mapped.matrixSender
+        : deps.gateway.botUserId;
     for (const [i, id] of (await messages.idsOn(mapped.messageId, MATRIX_SIDE)).entries()) {
       await deps.gateway.redact(redactor, o.portal.roomId, id, txnId(o.inboxId, MATRIX_SIDE, i));
     }
@@ -174,18 +219,35 @@ async function remove(o: Origin, event: DeleteEvent, d: Delivery, deps: Delivery
     await d.to(s.side, async () => {
       const deleteMessage = s.conn.connector.deleteMessage?.bind(s.conn.connector);
       if (!s.conn.capabilities.deletes || !deleteMessage) return;
-      for (const id of await messages.idsOn(mapped.messageId, s.side)) await deleteMessage(s.ref, id);
+      for (const id of await messages.idsOn(mapped.messageId, s.side))
+        await deleteMessage(s.ref, id);
     });
   }
   d.onComplete(() => messages.delete(mapped.messageId));
 }
 
-async function react(o: Origin, event: ReactionEvent, d: Delivery, deps: DeliveryDeps): Promise<void> {
+async function react(
+  o: Origin,
+  event: ReactionEvent,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
   const { messages, reactions } = deps.stores;
   const mapped = await messages.find(o.side, event.messageId);
   if (!mapped) return;
-  const ghostId = await deps.ghosts.ensure(o.connectorId, event.workspace, event.sender.userId, event.sender.displayName);
-  await reactions.add({ messageId: mapped.messageId, key: event.key, originSide: o.side, sender: event.sender.userId, matrixEventId: null });
+  const ghostId = await deps.ghosts.ensure(
+    o.connectorId,
+    event.workspace,
+    event.sender.userId,
+    event.sender.displayName,
+  );
+  await reactions.add({
+    messageId: mapped.messageId,
+    key: event.key,
+    originSide: o.side,
+    sender: event.sender.userId,
+    matrixEventId: null,
+  });
   await d.to(MATRIX_SIDE, async () => {
     const row = await reactions.find(mapped.messageId, event.key, o.side, event.sender.userId);
     const target = await firstIdOn(deps, mapped.messageId, MATRIX_SIDE);
@@ -202,7 +264,12 @@ async function react(o: Origin, event: ReactionEvent, d: Delivery, deps: Deliver
   await addReactionOnRemotes(d, deps, o.portal.id, mapped.messageId, event.key, o.side);
 }
 
-async function unreact(o: Origin, event: ReactionEvent, d: Delivery, deps: DeliveryDeps): Promise<void> {
+async function unreact(
+  o: Origin,
+  event: ReactionEvent,
+  d: Delivery,
+  deps: DeliveryDeps,
+): Promise<void> {
   const { messages, reactions } = deps.stores;
   const mapped = await messages.find(o.side, event.messageId);
   if (!mapped) return;
@@ -210,7 +277,12 @@ async function unreact(o: Origin, event: ReactionEvent, d: Delivery, deps: Deliv
   await d.to(MATRIX_SIDE, async () => {
     if (!row?.matrixEventId) return;
     const ghostId = deps.ghosts.userIdFor(o.connectorId, event.workspace, event.sender.userId);
-    await deps.gateway.redact(ghostId, o.portal.roomId, row.matrixEventId, txnId(o.inboxId, MATRIX_SIDE));
+    await deps.gateway.redact(
+      ghostId,
+      o.portal.roomId,
+      row.matrixEventId,
+      txnId(o.inboxId, MATRIX_SIDE),
+    );
   });
   if (d.failed(MATRIX_SIDE)) return; // keep the row until the Matrix side is done
   if (row) await reactions.remove(row.id);

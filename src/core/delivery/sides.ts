@@ -18,7 +18,10 @@ export function remoteSides(deps: DeliveryDeps, portalId: number, except?: strin
     .filter(({ side }) => side !== except)
     .filter(({ link }) => {
       if (deps.connectors.has(link.connector)) return true;
-      deps.log.warn({ connector: link.connector }, 'portal links a connector that is not configured; skipping that side');
+      deps.log.warn(
+        { connector: link.connector },
+        'portal links a connector that is not configured; skipping that side',
+      );
       return false;
     })
     .map(({ side, link }) => ({
@@ -30,7 +33,11 @@ export function remoteSides(deps: DeliveryDeps, portalId: number, except?: strin
 }
 
 /** The native id on `side` of a mapped message (its first part), if any. */
-export async function firstIdOn(deps: DeliveryDeps, messageId: number | undefined, side: string): Promise<string | undefined> {
+export async function firstIdOn(
+  deps: DeliveryDeps,
+  messageId: number | undefined,
+  side: string,
+): Promise<string | undefined> {
   if (messageId === undefined) return undefined;
   return (await deps.stores.messages.idsOn(messageId, side))[0];
 }
