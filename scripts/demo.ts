@@ -6,28 +6,26 @@
  *   npm run demo -- --keep  # the same, then keep everything running until Ctrl-C
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mattermostClient from '@mattermost/client';
 import type { Post } from '@mattermost/types/posts';
-import { stringify as toYaml } from 'yaml';
 import { definition as mattermost } from '../connectors/mattermost/index.js';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../connectors/mattermost/simulator/index.js';
 import { BridgeApp } from '../src/app/bridge-app.js';
-import type { BridgeConfig } from '../src/config/index.js';
 import { createLogger } from '../src/util/logger.js';
 import { TestMatrixClient, type MatrixEvent } from '../test/harness/matrix-client.js';
+import { localBridgeConfig, writeSlotRegistration } from '../test/harness/local-bridge.js';
 import { freePort } from '../test/harness/ports.js';
 import { runChecked } from '../test/harness/proc.js';
 import { registerWithSharedSecret } from '../test/harness/register.js';
 import {
   ensureSynapseRoot,
-  registrationFor,
   startSynapse,
   synapseRootPath,
   type AppserviceSlot,
@@ -167,43 +165,18 @@ async function main(r: Running): Promise<void> {
   step('Bridge');
   const workDir = mkdtempSync(join(tmpdir(), 'bridge-demo-'));
   r.workDir = workDir;
-  const registrationPath = join(workDir, 'registration.yaml');
-  writeFileSync(registrationPath, toYaml(registrationFor(slot, synapse.serverName)), {
-    mode: 0o600,
-  });
+  const registrationPath = writeSlotRegistration(slot, synapse.serverName, workDir);
   const dataDir = join(workDir, 'pglite');
   mkdirSync(dataDir, { recursive: true });
-  const config: BridgeConfig = {
-    homeserver: { url: synapse.url, domain: synapse.serverName },
-    appservice: {
-      id: slot.id,
-      bind_address: '127.0.0.1',
-      port: Number(new URL(slot.url).port),
-      url: slot.url,
-      public_url: slot.url,
-      registration: registrationPath,
-      bot_localpart: slot.senderLocalpart,
-      ghost_prefix: slot.userPrefix,
-    },
-    database: { data_dir: dataDir },
-    bridge: {
-      max_file_size: 10 * 1024 * 1024,
-      max_text_length: 40000,
-      retry: { max_attempts: 5, initial_delay_ms: 200, max_delay_ms: 2000 },
-      message_retention_days: 90,
-      permanent_failure_notices: true,
-    },
-    logging: { level: 'warn' },
-    portals: [
-      {
-        room: roomId,
-        links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }],
-      },
-    ],
-    connectors: {
-      mattermost: { workspaces: { main: { url: sim.url, token: bot.token, identity: 'auto' } } },
-    },
-  };
+  const config = localBridgeConfig({
+    slot,
+    synapseUrl: synapse.url,
+    serverName: synapse.serverName,
+    registrationPath,
+    dataDir,
+    roomId,
+    mattermost: { url: sim.url, token: bot.token, channelId: channel.id },
+  });
   const bridge = new BridgeApp(config, [mattermost], createLogger('warn'));
   r.bridge = bridge;
   await bridge.start();

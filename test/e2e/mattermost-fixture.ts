@@ -11,6 +11,7 @@ import {
   type MattermostSimulator,
 } from '../../connectors/mattermost/simulator/index.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { localBridgeConfig, writeSlotRegistration } from '../harness/local-bridge.js';
 import {
   claimSlot,
   harness,
@@ -72,56 +73,17 @@ export async function createWorld(
   });
 
   const workDir = mkdtempSync(join(tmpdir(), 'bridge-e2e-'));
-  const registrationPath = join(workDir, 'registration.yaml');
-  writeFileSync(
+  const registrationPath = writeSlotRegistration(slot, h.serverName, workDir);
+  const config = localBridgeConfig({
+    slot,
+    synapseUrl: h.synapseUrl,
+    serverName: h.serverName,
     registrationPath,
-    stringify({
-      id: slot.id,
-      url: slot.url,
-      as_token: slot.asToken,
-      hs_token: slot.hsToken,
-      sender_localpart: slot.senderLocalpart,
-      rate_limited: false,
-      namespaces: {
-        users: [{ exclusive: true, regex: `@${slot.userPrefix}.*:localhost` }],
-        aliases: [],
-        rooms: [],
-      },
-    }),
-    { mode: 0o600 },
-  );
-  const port = Number(new URL(slot.url).port);
-  const config: BridgeConfig = {
-    homeserver: { url: h.synapseUrl, domain: h.serverName },
-    appservice: {
-      id: slot.id,
-      bind_address: '127.0.0.1',
-      port,
-      url: slot.url,
-      public_url: slot.url,
-      registration: registrationPath,
-      bot_localpart: slot.senderLocalpart,
-      ghost_prefix: slot.userPrefix,
-    },
-    database: { url: opts.databaseUrl, data_dir: opts.dataDir ?? 'memory://' },
-    bridge: {
-      max_file_size: 10 * 1024 * 1024,
-      max_text_length: 40000,
-      retry: { max_attempts: 5, initial_delay_ms: 200, max_delay_ms: 2000 },
-      message_retention_days: 90,
-      permanent_failure_notices: true,
-    },
-    logging: { level: 'warn' },
-    portals: [
-      {
-        room: roomId,
-        links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }],
-      },
-    ],
-    connectors: {
-      mattermost: { workspaces: { main: { url: sim.url, token: bot.token, identity: 'auto' } } },
-    },
-  };
+    dataDir: opts.dataDir ?? 'memory://',
+    databaseUrl: opts.databaseUrl,
+    roomId,
+    mattermost: { url: sim.url, token: bot.token, channelId: channel.id },
+  });
 
   const world: MattermostWorld = {
     slot,

@@ -1,0 +1,67 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { BridgeConfig } from '../../src/config/index.js';
+import { registrationFor, type AppserviceSlot } from './synapse.js';
+
+/** Writes the slot's registration where the bridge reads it; returns the path. */
+export function writeSlotRegistration(
+  slot: AppserviceSlot,
+  serverName: string,
+  dir: string,
+): string {
+  const path = join(dir, 'registration.yaml');
+  writeFileSync(path, stringify(registrationFor(slot, serverName)), { mode: 0o600 });
+  return path;
+}
+
+export interface LocalBridgeOptions {
+  slot: AppserviceSlot;
+  synapseUrl: string;
+  serverName: string;
+  registrationPath: string;
+  /** PGlite folder, or `memory://`. */
+  dataDir: string;
+  databaseUrl?: string;
+  roomId: string;
+  mattermost: { url: string; token: string; channelId: string };
+}
+
+/** The config of a bridge on a harness slot with one Mattermost portal (tests and demo). */
+export function localBridgeConfig(o: LocalBridgeOptions): BridgeConfig {
+  return {
+    homeserver: { url: o.synapseUrl, domain: o.serverName },
+    appservice: {
+      id: o.slot.id,
+      bind_address: '127.0.0.1',
+      port: Number(new URL(o.slot.url).port),
+      url: o.slot.url,
+      public_url: o.slot.url,
+      registration: o.registrationPath,
+      bot_localpart: o.slot.senderLocalpart,
+      ghost_prefix: o.slot.userPrefix,
+    },
+    database: { url: o.databaseUrl, data_dir: o.dataDir },
+    bridge: {
+      max_file_size: 10 * 1024 * 1024,
+      max_text_length: 40000,
+      retry: { max_attempts: 5, initial_delay_ms: 200, max_delay_ms: 2000 },
+      message_retention_days: 90,
+      permanent_failure_notices: true,
+    },
+    logging: { level: 'warn' },
+    portals: [
+      {
+        room: o.roomId,
+        links: [{ connector: 'mattermost', workspace: 'main', channel: o.mattermost.channelId }],
+      },
+    ],
+    connectors: {
+      mattermost: {
+        workspaces: {
+          main: { url: o.mattermost.url, token: o.mattermost.token, identity: 'auto' },
+        },
+      },
+    },
+  };
+}
