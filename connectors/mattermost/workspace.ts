@@ -32,6 +32,7 @@ export class MattermostWorkspace {
   private overridesAllowed = false;
   private configCheckedAt = 0;
   private readonly usernames = new Map<string, string>();
+  private readonly cursors = new Map<string, number>();
 
   constructor(
     readonly name: string,
@@ -127,10 +128,9 @@ export class MattermostWorkspace {
   private async resync(): Promise<void> {
     const channels = (await this.ctx.linkedChannels()).filter((c) => c.workspace === this.name);
     for (const { channel, linkedAt } of channels) {
-      const stored = await this.ctx.storage.get(`cursor:${this.name}:${channel}`);
       // A channel never seen before starts where it was linked: no history import on link,
       // but nothing posted between linking and the first connection is lost either.
-      let since = stored === undefined ? linkedAt : Number(stored);
+      let since = (await this.cursor(channel)) ?? linkedAt;
       for (;;) {
         const list = await this.api.getPostsSince(channel, since, false);
         const posts = Object.values(list.posts).sort(
@@ -211,14 +211,27 @@ export class MattermostWorkspace {
   private async emit(event: RemoteEvent, updateAt?: number): Promise<void> {
     if (!(await this.isLinked(event.channel))) return;
     await this.ctx.emit(event);
-    if (updateAt !== undefined) await this.advance(event.channel, updateAt);
+    if (updateAt !== undefined) await this.moveCursor(event.channel, updateAt);
   }
 
   private async advance(channel: string, updateAt: number): Promise<void> {
-    if (!(await this.isLinked(channel))) return;
-    const key = `cursor:${this.name}:${channel}`;
-    const current = Number((await this.ctx.storage.get(key)) ?? 0);
-    if (updateAt > current) await this.ctx.storage.set(key, String(updateAt));
+    if (await this.isLinked(channel)) await this.moveCursor(channel, updateAt);
+  }
+
+  /** Cursors live in memory and are written through only when they move forward. */
+  private async cursor(channel: string): Promise<number | undefined> {
+    if (!this.cursors.has(channel)) {
+      const stored = await this.ctx.storage.get(`cursor:${this.name}:${channel}`);
+      if (stored === undefined) return undefined;
+      this.cursors.set(channel, Number(stored));
+    }
+    return this.cursors.get(channel);
+  }
+
+  private async moveCursor(channel: string, updateAt: number): Promise<void> {
+    if (updateAt <= ((await this.cursor(channel)) ?? 0)) return;
+    this.cursors.set(channel, updateAt);
+    await this.ctx.storage.set(`cursor:${this.name}:${channel}`, String(updateAt));
   }
 
   private async isLinked(channel: string): Promise<boolean> {
