@@ -122,10 +122,6 @@ export class MatrixGateway {
     this.profileCache.set(key, { at: Date.now(), profile });
     return profile;
   }
-
-  forgetProfile(roomId: string, userId: string): void {
-    this.profileCache.delete(`${roomId}|${userId}`);
-  }
 }
 
 function tooLarge(size: number, max: number): BridgeError {

@@ -57,9 +57,4 @@ export class GhostStore {
       .onConflict('user_id')
       .merge();
   }
-
-  async count(): Promise<number> {
-    const row = await this.db('ghosts').count<{ count: unknown }[]>('user_id as count');
-    return num(row[0]?.count ?? 0);
-  }
 }

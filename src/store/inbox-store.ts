@@ -72,12 +72,6 @@ export class InboxStore {
     return [...new Set(inserted.map((r) => num(r.portal_id)))];
   }
 
-  async has(source: string, eventKey: string): Promise<boolean> {
-    return (
-      (await this.db('inbox').where({ source, event_key: eventKey }).first('id')) !== undefined
-    );
-  }
-
   /** The oldest pending item of a portal; later items wait behind it to keep order. */
   async nextPending(portalId: number, now = Date.now()): Promise<NextPending> {
     const row: InboxRow | undefined = await this.db('inbox')
@@ -147,13 +141,6 @@ export class InboxStore {
       error: r.last_error,
       at: num(r.finished_at),
     }));
-  }
-
-  async pendingCount(): Promise<number> {
-    const row = await this.db('inbox')
-      .where({ status: 'pending' })
-      .count<{ count: unknown }[]>('id as count');
-    return num(row[0]?.count ?? 0);
   }
 
   /** Drops finished entries older than `before` (their keys stop de-duplicating then). */

@@ -72,17 +72,8 @@ export class PortalStore {
     return row ? toPortal(row) : undefined;
   }
 
-  async byId(id: number): Promise<Portal | undefined> {
-    const row = await this.db('portals').where({ id }).first();
-    return row ? toPortal(row) : undefined;
-  }
-
   async all(): Promise<Portal[]> {
     return (await this.db('portals').orderBy('id')).map(toPortal);
-  }
-
-  async deletePortal(id: number): Promise<void> {
-    await this.db('portals').where({ id }).delete();
   }
 
   /** Links a channel to a portal; a channel belongs to at most one portal. */

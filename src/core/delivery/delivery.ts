@@ -26,10 +26,6 @@ export class Delivery {
     return new Delivery(inboxId, await inbox.deliveredTargets(inboxId), inbox, log);
   }
 
-  isDelivered(target: string): boolean {
-    return this.delivered.has(target);
-  }
-
   failed(target: string): boolean {
     return this.failures.some((f) => f.target === target);
   }
