@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast pure tests, and integration tests that share one Synapse and one
+// Two projects: fast tests (pure logic, simulators, the connector contract suite), and integration tests that share one Synapse and one
 // PostgreSQL started by the global setup.
 export default defineConfig({
   test: {
@@ -8,23 +8,21 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/simulators/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/simulators/**/*.test.ts',
+            'test/contract/**/*.test.ts',
+          ],
           testTimeout: 20_000,
         },
       },
       {
         test: {
           name: 'integration',
-          include: [
-            'test/store/**/*.test.ts',
-            'test/e2e/**/*.test.ts',
-            'test/contract/**/*.test.ts',
-          ],
+          include: ['test/store/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: true,
-          maxWorkers: 2,
         },
       },
     ],

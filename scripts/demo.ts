@@ -20,7 +20,11 @@ import {
 import { BridgeApp } from '../src/app/bridge-app.js';
 import { createLogger } from '../src/util/logger.js';
 import { TestMatrixClient, type MatrixEvent } from '../test/harness/matrix-client.js';
-import { localBridgeConfig, writeSlotRegistration } from '../test/harness/local-bridge.js';
+import {
+  localBridgeConfig,
+  mattermostBlock,
+  writeSlotRegistration,
+} from '../test/harness/local-bridge.js';
 import { freePort } from '../test/harness/ports.js';
 import { runChecked } from '../test/harness/proc.js';
 import { registerWithSharedSecret } from '../test/harness/register.js';
@@ -175,7 +179,8 @@ async function main(r: Running): Promise<void> {
     registrationPath,
     dataDir,
     roomId,
-    mattermost: { url: sim.url, token: bot.token, channelId: channel.id },
+    links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }],
+    connectors: { mattermost: mattermostBlock(sim.url, bot.token) },
   });
   const bridge = new BridgeApp(config, [mattermost], createLogger('warn'));
   r.bridge = bridge;

@@ -101,7 +101,9 @@ export class MattermostConnector implements Connector {
   }
 
   async deleteMessage(ref: ChannelRef, messageId: string): Promise<void> {
-    await this.ws(ref.workspace).api.deletePost(messageId);
+    const ws = this.ws(ref.workspace);
+    ws.noteOwnDelete(messageId);
+    await ws.api.deletePost(messageId);
   }
 
   async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {

@@ -33,6 +33,8 @@ export class MattermostWorkspace {
   private configCheckedAt = 0;
   private readonly usernames = new Map<string, string>();
   private readonly cursors = new Map<string, number>();
+  /** Posts the bridge itself deleted: their deletion is not news to any other side. */
+  private readonly ownDeletes = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -150,7 +152,7 @@ export class MattermostWorkspace {
 
   /** A post seen by resync: decide whether it is new, edited or deleted. */
   private async handlePost(post: Post, since: number): Promise<void> {
-    if (post.delete_at > 0) return this.emit(deleteEvent(post, this.name), post.update_at);
+    if (post.delete_at > 0) return this.deleted(post);
     if (this.isOwn(post) || isSystemPost(post))
       return this.advance(post.channel_id, post.update_at);
     if (post.create_at > since) {
@@ -158,6 +160,17 @@ export class MattermostWorkspace {
     } else if (post.edit_at > 0) {
       await this.emit(await editEvent(post, this.name, this.api), post.update_at);
     }
+  }
+
+  /** Called before the bridge deletes a post, so the deletion is not bridged back. */
+  noteOwnDelete(postId: string): void {
+    if (this.ownDeletes.size >= 10_000) this.ownDeletes.clear();
+    this.ownDeletes.add(postId);
+  }
+
+  private deleted(post: Post): Promise<void> {
+    if (this.ownDeletes.delete(post.id)) return this.advance(post.channel_id, post.update_at);
+    return this.emit(deleteEvent(post, this.name), post.update_at);
   }
 
   private isOwn(post: Post): boolean {
@@ -171,8 +184,7 @@ export class MattermostWorkspace {
       case 'post_deleted': {
         const post = parseJson<Post>(e.data.post);
         if (!post) return;
-        if (e.event === 'post_deleted')
-          return this.emit(deleteEvent(post, this.name), post.update_at);
+        if (e.event === 'post_deleted') return this.deleted(post);
         if (this.isOwn(post) || isSystemPost(post))
           return this.advance(post.channel_id, post.update_at);
         const event =

@@ -11,7 +11,11 @@ import {
   type MattermostSimulator,
 } from '../../connectors/mattermost/simulator/index.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { localBridgeConfig, writeSlotRegistration } from '../harness/local-bridge.js';
+import {
+  localBridgeConfig,
+  mattermostBlock,
+  writeSlotRegistration,
+} from '../harness/local-bridge.js';
 import {
   claimSlot,
   harness,
@@ -82,7 +86,8 @@ export async function createWorld(
     dataDir: opts.dataDir ?? 'memory://',
     databaseUrl: opts.databaseUrl,
     roomId,
-    mattermost: { url: sim.url, token: bot.token, channelId: channel.id },
+    links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }],
+    connectors: { mattermost: mattermostBlock(sim.url, bot.token) },
   });
 
   const world: MattermostWorld = {

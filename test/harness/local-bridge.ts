@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { BridgeConfig } from '../../src/config/index.js';
+import type { BridgeConfig, PortalLinkConfig } from '../../src/config/index.js';
 import { registrationFor, type AppserviceSlot } from './synapse.js';
 
 /** Writes the slot's registration where the bridge reads it; returns the path. */
@@ -24,10 +24,18 @@ export interface LocalBridgeOptions {
   dataDir: string;
   databaseUrl?: string;
   roomId: string;
-  mattermost: { url: string; token: string; channelId: string };
+  /** The portal's links (all to `roomId`). */
+  links: PortalLinkConfig[];
+  /** Connector id → its config block. */
+  connectors: Record<string, Record<string, unknown>>;
 }
 
-/** The config of a bridge on a harness slot with one Mattermost portal (tests and demo). */
+/** A Mattermost connector block with one workspace called `main`. */
+export function mattermostBlock(url: string, token: string): Record<string, unknown> {
+  return { workspaces: { main: { url, token, identity: 'auto' } } };
+}
+
+/** The config of a bridge on a harness slot with one portal (tests and demo). */
 export function localBridgeConfig(o: LocalBridgeOptions): BridgeConfig {
   return {
     homeserver: { url: o.synapseUrl, domain: o.serverName },
@@ -50,18 +58,7 @@ export function localBridgeConfig(o: LocalBridgeOptions): BridgeConfig {
       permanent_failure_notices: true,
     },
     logging: { level: 'warn' },
-    portals: [
-      {
-        room: o.roomId,
-        links: [{ connector: 'mattermost', workspace: 'main', channel: o.mattermost.channelId }],
-      },
-    ],
-    connectors: {
-      mattermost: {
-        workspaces: {
-          main: { url: o.mattermost.url, token: o.mattermost.token, identity: 'auto' },
-        },
-      },
-    },
+    portals: [{ room: o.roomId, links: o.links }],
+    connectors: o.connectors,
   };
 }

@@ -1,0 +1,64 @@
+import type {
+  ConnectionState,
+  ConnectorContext,
+  ConnectorStorage,
+  LinkedChannel,
+} from '../../src/connector/contract.js';
+import type { RemoteEvent } from '../../src/connector/events.js';
+import { silentLogger } from '../../src/util/logger.js';
+
+/** A ConnectorContext that records what the connector does, for the contract suite. */
+export class RecordingContext implements ConnectorContext {
+  readonly connectorId: string;
+  readonly logger = silentLogger();
+  readonly events: RemoteEvent[] = [];
+  readonly states: Array<{ workspace: string } & ConnectionState> = [];
+  readonly storage: ConnectorStorage;
+  /** The key/value store, to hand to a connector started after this one. */
+  readonly store: Map<string, string>;
+
+  constructor(
+    connectorId: string,
+    private readonly links: LinkedChannel[],
+    store = new Map<string, string>(),
+  ) {
+    this.connectorId = connectorId;
+    this.store = store;
+    this.storage = {
+      get: async (key: string) => store.get(key),
+      set: async (key: string, value: string) => void store.set(key, value),
+    };
+  }
+
+  async emit(event: RemoteEvent): Promise<void> {
+    this.events.push(event);
+  }
+
+  reportState(workspace: string, state: ConnectionState): void {
+    this.states.push({ workspace, ...state });
+  }
+
+  async linkedChannels(): Promise<LinkedChannel[]> {
+    return this.links;
+  }
+
+  lastState(workspace: string): ConnectionState | undefined {
+    return this.states.filter((s) => s.workspace === workspace).at(-1);
+  }
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
