@@ -16,6 +16,7 @@ import { PortalWorkers } from '../core/workers.js';
 import { DurableAppService, type MatrixEvent } from '../matrix/durable-appservice.js';
 import { MatrixGateway } from '../matrix/matrix-gateway.js';
 import { MediaProxy } from '../matrix/media-proxy.js';
+import { WebhookRouter } from './webhooks.js';
 import { createStores, openDatabase, type Stores } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
 import { applyDeclaredPortals, joinPortalRooms } from './portals-setup.js';
@@ -32,6 +33,7 @@ export class BridgeApp {
   gateway!: MatrixGateway;
   private db!: Knex;
   private appservice!: DurableAppService;
+  private webhooks!: WebhookRouter;
   private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -104,6 +106,8 @@ export class BridgeApp {
     this.appservice = new DurableAppService({ homeserverToken: registration.hs_token }, log);
     this.appservice.setTransactionHandler((events) => intake.recordTransaction(events));
     mediaProxy.register(this.appservice.expressApp);
+    this.webhooks = new WebhookRouter(config.appservice.public_url, log);
+    this.appservice.setRawRoutes(this.webhooks);
     await bridge.listen(
       config.appservice.port,
       config.appservice.bind_address,
@@ -150,6 +154,7 @@ export class BridgeApp {
         },
         linkedChannels: () => Promise.resolve(this.directory.linkedChannels(def.id)),
         storage: this.stores.kv.forConnector(def.id),
+        registerWebhook: (handler) => this.webhooks.register(def.id, handler),
       };
       const connector = def.create(ctx, block);
       this.connectors.add({

@@ -76,6 +76,30 @@ export interface ConnectorStorage {
   set(key: string, value: string): Promise<void>;
 }
 
+/** An HTTP request to a connector's webhook, body unparsed so signatures can be checked. */
+export interface WebhookRequest {
+  method: string;
+  /** Path below the connector's webhook base, starting with `/` (e.g. `/events`). */
+  path: string;
+  query: URLSearchParams;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** The raw body, at most `MAX_WEBHOOK_BODY_BYTES` (larger requests get 413 first). */
+  body: Buffer;
+  remoteAddress?: string;
+}
+
+export interface WebhookResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Objects are sent as JSON. */
+  body?: string | Buffer | object;
+}
+
+export type WebhookHandler = (req: WebhookRequest) => Promise<WebhookResponse>;
+
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
 /** What the core hands to a connector. */
 export interface ConnectorContext {
   connectorId: string;
@@ -89,6 +113,12 @@ export interface ConnectorContext {
   /** Channels linked to a portal, for resync after a disconnect. */
   linkedChannels(): Promise<LinkedChannel[]>;
   storage: ConnectorStorage;
+  /**
+   * Serve platform callbacks (events, activities) on the bridge's HTTP listener under
+   * `{appservice.public_url}/_bridge/webhooks/{connectorId}`; returns that base URL.
+   * The handler must verify every request's signature itself.
+   */
+  registerWebhook(handler: WebhookHandler): string;
 }
 
 export interface Connector {

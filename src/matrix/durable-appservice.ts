@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Application, NextFunction, Request, Response } from 'express';
 import { AppService } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
@@ -18,6 +19,12 @@ export interface MatrixEvent {
 }
 
 export type TransactionHandler = (events: MatrixEvent[]) => Promise<void>;
+
+/** Requests served before express (and its JSON body parser) see them, e.g. signed webhooks. */
+export interface RawRoutes {
+  matches(url: string | undefined): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -63,6 +70,7 @@ function tokenMatches(provided: string | undefined, expected: string): boolean {
  */
 export class DurableAppService extends AppServiceClass {
   private handler: TransactionHandler | undefined;
+  private rawRoutes: RawRoutes | undefined;
 
   constructor(
     private readonly opts: { homeserverToken: string },
@@ -82,6 +90,30 @@ export class DurableAppService extends AppServiceClass {
 
   setTransactionHandler(handler: TransactionHandler): void {
     this.handler = handler;
+  }
+
+  setRawRoutes(routes: RawRoutes): void {
+    this.rawRoutes = routes;
+  }
+
+  /**
+   * The library's listen(), with raw routes in front of express: webhook signatures are
+   * computed over the exact body bytes, which the library's global JSON parser would consume.
+   */
+  override listen(port: number, hostname: string, backlog: number): Promise<void> {
+    const server = createServer((req, res) => {
+      if (this.rawRoutes?.matches(req.url)) {
+        void this.rawRoutes.handle(req, res);
+        return;
+      }
+      this.expressApp(req, res);
+    });
+    // The library's close() stops the server it finds here.
+    (this as unknown as { server: Server }).server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, hostname, backlog, () => resolve());
+    });
   }
 
   /** Called by the library's router. */

@@ -3,7 +3,9 @@ import type {
   ConnectorContext,
   ConnectorStorage,
   LinkedChannel,
+  WebhookHandler,
 } from '../../src/connector/contract.js';
+import type { WebhookRouter } from '../../src/app/webhooks.js';
 import type { RemoteEvent } from '../../src/connector/events.js';
 import { silentLogger } from '../../src/util/logger.js';
 
@@ -20,6 +22,7 @@ export class RecordingContext implements ConnectorContext {
   constructor(
     connectorId: string,
     private readonly links: LinkedChannel[],
+    private readonly webhooks: WebhookRouter,
     store = new Map<string, string>(),
   ) {
     this.connectorId = connectorId;
@@ -32,6 +35,10 @@ export class RecordingContext implements ConnectorContext {
 
   async emit(event: RemoteEvent): Promise<void> {
     this.events.push(event);
+  }
+
+  registerWebhook(handler: WebhookHandler): string {
+    return this.webhooks.register(this.connectorId, handler);
   }
 
   reportState(workspace: string, state: ConnectionState): void {

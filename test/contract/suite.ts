@@ -12,6 +12,7 @@ import { plainText } from '../../src/model/message.js';
 import { toPlainText } from '../../src/format/plain.js';
 import { RecordingContext, sleep, waitFor } from './fake-context.js';
 import type { ContractTarget, ContractWorld } from './target.js';
+import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 
 let sendCounter = 0;
 
@@ -32,6 +33,7 @@ const textOf = (e: RemoteEvent) =>
 
 export function runContractSuite(target: ContractTarget): void {
   describe(`connector contract: ${target.name}`, () => {
+    let webhooks: WebhookServer;
     let world: ContractWorld;
     let ctx: RecordingContext;
     let connector: Connector;
@@ -42,7 +44,8 @@ export function runContractSuite(target: ContractTarget): void {
       store?: Map<string, string>,
       linkedAt = Date.now() - 1000,
     ) => {
-      const c = new RecordingContext(target.definition.id, [{ ...world.channel, linkedAt }], store);
+      const links = [{ ...world.channel, linkedAt }];
+      const c = new RecordingContext(target.definition.id, links, webhooks.router, store);
       const conn = target.definition.create(c, config as never);
       extra.push(conn);
       await conn.start().catch(() => undefined);
@@ -62,7 +65,8 @@ export function runContractSuite(target: ContractTarget): void {
     ) => waitFor('the message on the platform', async () => (await world.messages()).find(pred));
 
     beforeAll(async () => {
-      world = await target.setup();
+      webhooks = await startWebhookServer();
+      world = await target.setup({ webhookBase: `${webhooks.url}/_bridge/webhooks` });
       ({ ctx, connector } = await start(world.config));
       await connected(ctx);
     });
@@ -72,6 +76,7 @@ export function runContractSuite(target: ContractTarget): void {
     afterAll(async () => {
       await connector?.stop();
       await world?.close();
+      await webhooks?.close();
     });
 
     it('reports bad_credentials for a refused token, without throwing out of the process', async () => {

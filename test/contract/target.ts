@@ -62,5 +62,9 @@ export interface ContractTarget {
   emoji: { name: string; unicode: string };
   /** How bold `word` looks in the platform's markup (e.g. `**word**`, `*word*`). */
   bold(word: string): string;
-  setup(): Promise<ContractWorld>;
+  /**
+   * `webhookBase` is where the bridge serves webhooks: a connector registering one is
+   * reachable at `${webhookBase}/${definition.id}/…` (the platform's configured callback URL).
+   */
+  setup(env: { webhookBase: string }): Promise<ContractWorld>;
 }
