@@ -1,5 +1,5 @@
 import { RemoteApiError, UnsupportedError } from '../connector/errors.js';
-import { errorMessage } from '../util/errors.js';
+import { BridgeError, errorMessage } from '../util/errors.js';
 
 export interface FailureInfo {
   retryable: boolean;
@@ -34,6 +34,9 @@ export function classifyFailure(err: unknown): FailureInfo {
       message: `homeserver answered ${status} ${m.errcode ?? ''}`.trim(),
     };
   }
+  // The bridge's own refusals (message too long, file too large, unknown workspace) will
+  // not change on a retry.
+  if (err instanceof BridgeError) return { retryable: false, message: err.message };
   // Network failures (refused, reset, timeouts) have no status: the other end may come back.
   return { retryable: true, message: errorMessage(err) };
 }
@@ -48,5 +51,6 @@ export interface RetryPolicy {
 export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
   const exp = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
   const jittered = exp / 2 + Math.random() * (exp / 2);
-  return Math.max(jittered, retryAfterMs ?? 0);
+  // Whole milliseconds: the time is stored in a bigint column.
+  return Math.ceil(Math.max(jittered, retryAfterMs ?? 0));
 }

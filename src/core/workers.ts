@@ -73,11 +73,16 @@ export class PortalWorkers {
         this.schedule(portalId, next.until);
         return;
       }
-      await this.runItem(next.item);
+      if (!(await this.runItem(next.item))) {
+        // The outcome could not be recorded: try the item again later, not in a tight loop.
+        this.schedule(portalId, Date.now() + 1000);
+        return;
+      }
     }
   }
 
-  private async runItem(item: InboxItem): Promise<void> {
+  /** Processes one item; false when its outcome could not be written to the inbox. */
+  private async runItem(item: InboxItem): Promise<boolean> {
     let outcome: Outcome;
     try {
       outcome = await this.process(item);
@@ -88,8 +93,10 @@ export class PortalWorkers {
       if (outcome.status === 'done') await this.inbox.markDone(item.id);
       else if (outcome.status === 'failed') await this.inbox.markFailed(item.id, outcome.error);
       else await this.inbox.scheduleRetry(item.id, item.attempts + 1, outcome.at, outcome.error);
+      return true;
     } catch (err) {
       this.log.error({ inboxId: item.id, err: errorMessage(err) }, 'could not update the inbox');
+      return false;
     }
   }
 

@@ -110,7 +110,7 @@ export class InboxStore {
   ): Promise<void> {
     await this.db('inbox')
       .where({ id })
-      .update({ attempts, next_attempt_at: nextAttemptAt, last_error: error });
+      .update({ attempts, next_attempt_at: Math.ceil(nextAttemptAt), last_error: error });
   }
 
   async recordDelivery(inboxId: number, target: string): Promise<void> {

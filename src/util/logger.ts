@@ -22,7 +22,10 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
   });
 }
 
-/** A logger that drops everything, for tests that do not inspect logs. */
+/**
+ * A logger that drops everything, for tests that do not inspect logs. Set
+ * BRIDGE_TEST_LOG=debug (or another level) to see a test bridge's logs on stdout.
+ */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return pino({ level: process.env.BRIDGE_TEST_LOG ?? 'silent' });
 }

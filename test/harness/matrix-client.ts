@@ -705,5 +705,7 @@ export class TestMatrixClient {
 }
 
 function summarise(e: MatrixEvent): Record<string, unknown> {
-  return { event_id: e.event_id, type: e.type, sender: e.sender, body: e.content.body };
+  const body = e.content.body;
+  const short = typeof body === 'string' && body.length > 120 ? `${body.slice(0, 120)}…` : body;
+  return { event_id: e.event_id, type: e.type, sender: e.sender, body: short };
 }

@@ -63,7 +63,7 @@ describe.each(backends)('stores on %s', (_name, options) => {
     // A retry in the future blocks later items: order is kept.
     await s.inbox.scheduleRetry(first.item.id, 1, Date.now() + 60_000, 'boom');
     expect((await s.inbox.nextPending(p.id)).state).toBe('waiting');
-    await s.inbox.scheduleRetry(first.item.id, 1, Date.now() - 1, 'boom');
+    await s.inbox.scheduleRetry(first.item.id, 1, Date.now() - 1.5, 'boom');
     await s.inbox.recordDelivery(first.item.id, 'side-a');
     await s.inbox.recordDelivery(first.item.id, 'side-a');
     expect(await s.inbox.deliveredTargets(first.item.id)).toEqual(new Set(['side-a']));

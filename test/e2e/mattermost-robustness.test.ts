@@ -1,0 +1,181 @@
+/**
+ * The Mattermost portal under bad input and platform trouble: forged or malformed
+ * transactions, oversized messages, unknown rooms, a dropped WebSocket, rate limits and
+ * server errors. Everything is checked from a Matrix client and from the Mattermost API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Post } from '@mattermost/types/posts';
+import type { BridgeApp } from '../../src/app/bridge-app.js';
+import { harness, type MatrixEvent } from '../harness/index.js';
+import { createWorld, startBridge, type MattermostWorld } from './mattermost-fixture.js';
+
+let world: MattermostWorld;
+let bridge: BridgeApp;
+
+const SEND_PATH = /^\/api\/v4\/posts$/;
+
+function putTransaction(txnId: string, body: string, token: string): Promise<Response> {
+  return fetch(`${world.slot.url}/_matrix/app/v1/transactions/${txnId}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
+}
+
+function forgedEvent(roomId: string, body: string): Record<string, unknown> {
+  return {
+    event_id: `$forged-${Math.random().toString(36).slice(2)}`,
+    room_id: roomId,
+    sender: world.matrix.userId,
+    type: 'm.room.message',
+    origin_server_ts: Date.now(),
+    content: { msgtype: 'm.text', body },
+  };
+}
+
+const postsWith = (text: string) =>
+  world.sim.posts(world.channelId).filter((p) => p.message.includes(text));
+
+async function fromBot(predicate: (e: MatrixEvent) => boolean): Promise<MatrixEvent> {
+  return world.matrix.waitForEvent(
+    world.roomId,
+    (e) => e.sender === world.botUserId && predicate(e),
+  );
+}
+
+beforeAll(async () => {
+  world = await createWorld();
+  bridge = await startBridge(world);
+});
+
+afterAll(async () => {
+  await bridge?.stop();
+  await world?.close();
+});
+
+describe('appservice endpoint under bad input', () => {
+  it('refuses a transaction with the wrong hs_token and processes none of it', async () => {
+    const forged = JSON.stringify({ events: [forgedEvent(world.roomId, 'forged message')] });
+    const res = await putTransaction('forged-1', forged, 'not-the-hs-token');
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ errcode: 'M_FORBIDDEN' });
+    const missing = await fetch(`${world.slot.url}/_matrix/app/v1/transactions/forged-2`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: forged,
+    });
+    expect(missing.status).toBe(403);
+
+    // A real message sent afterwards arrives; the forged one never does.
+    await world.matrix.sendMessage(world.roomId, 'after the forgery');
+    await world.waitForPosts(1, (p) => p.message.includes('after the forgery'));
+    expect(postsWith('forged message')).toHaveLength(0);
+  });
+
+  it('answers malformed transactions with 400 and a Matrix error code', async () => {
+    const token = world.slot.hsToken;
+    const notJson = await putTransaction('bad-1', '{"events": [', token);
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ errcode: 'M_NOT_JSON' });
+    const wrongShape = await putTransaction('bad-2', '{"events": "none"}', token);
+    expect(wrongShape.status).toBe(400);
+    expect(await wrongShape.json()).toMatchObject({ errcode: 'M_BAD_JSON' });
+  });
+
+  it('ignores events for rooms that are not portals', async () => {
+    const stray = forgedEvent(`!not-a-portal:${harness().serverName}`, 'stray message');
+    const res = await putTransaction(
+      'stray-1',
+      JSON.stringify({ events: [stray] }),
+      world.slot.hsToken,
+    );
+    expect(res.status).toBe(200);
+    await world.matrix.sendMessage(world.roomId, 'after the stray event');
+    await world.waitForPosts(1, (p) => p.message.includes('after the stray event'));
+    expect(postsWith('stray message')).toHaveLength(0);
+  });
+
+  it('refuses an oversized message with a notice naming the limit, and sends nothing', async () => {
+    const huge = `oversized ${'x'.repeat(world.config.bridge.max_text_length)}`;
+    const eventId = await world.matrix.sendMessage(world.roomId, huge);
+    const notice = await fromBot(
+      (e) =>
+        e.content.msgtype === 'm.notice' &&
+        String(e.content.body).includes(encodeURIComponent(eventId)),
+    );
+    expect(String(notice.content.body)).toContain('bridge.max_text_length');
+    expect(postsWith('oversized')).toHaveLength(0);
+  });
+});
+
+describe('Matrix → Mattermost mentions', () => {
+  it('turns a pill of a Mattermost ghost into @username and @room into @channel', async () => {
+    await world.alice.client.createPost({ channel_id: world.channelId, message: 'hi' } as Post);
+    const ghost = world.ghostOf(world.alice.id);
+    await world.matrix.waitForEvent(world.roomId, (e) => e.sender === ghost);
+    await world.matrix.sendMessage(world.roomId, {
+      msgtype: 'm.text',
+      body: 'Alice Andersson: please check, @room',
+      format: 'org.matrix.custom.html',
+      formatted_body: `<a href="https://matrix.to/#/${ghost}">Alice Andersson</a>: please check, @room`,
+      'm.mentions': { user_ids: [ghost], room: true },
+    });
+    const [post] = await world.waitForPosts(1, (p) => p.message.includes('please check'));
+    expect(post!.message).toBe('@alice: please check, @channel');
+  });
+});
+
+describe('platform trouble', () => {
+  it('recovers every post made around a dropped WebSocket, in order, once each', async () => {
+    world.sim.dropWebSockets();
+    const texts = Array.from({ length: 6 }, (_, i) => `around the drop ${i}`);
+    for (const message of texts) {
+      await world.alice.client.createPost({ channel_id: world.channelId, message } as Post);
+    }
+    const ghost = world.ghostOf(world.alice.id);
+    const events = await world.matrix.waitForEvents(
+      world.roomId,
+      (e) => e.sender === ghost && String(e.content.body).startsWith('around the drop'),
+      texts.length,
+    );
+    expect(events.map((e) => e.content.body)).toEqual(texts);
+    await new Promise((r) => setTimeout(r, 1000));
+    const all = (await world.matrix.messages(world.roomId, { limit: 100 })).chunk.filter((e) =>
+      String(e.content.body ?? '').startsWith('around the drop'),
+    );
+    expect(all).toHaveLength(texts.length);
+  });
+
+  it('waits out 429 Retry-After and 503s, then delivers exactly once', async () => {
+    world.sim.injectFailures({ status: 429, count: 1, retryAfterSec: 1, pathPattern: SEND_PATH });
+    world.sim.injectFailures({ status: 503, count: 1, pathPattern: SEND_PATH });
+    const t0 = Date.now();
+    await world.matrix.sendMessage(world.roomId, 'through the rate limit');
+    await world.waitForPosts(1, (p) => p.message.includes('through the rate limit'));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    const sends = world.sim
+      .requestLog()
+      .filter((r) => r.method === 'POST' && SEND_PATH.test(r.path));
+    expect(sends.map((r) => r.status)).toEqual(expect.arrayContaining([429, 503, 201]));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(postsWith('through the rate limit')).toHaveLength(1);
+  });
+
+  it('gives up after the configured attempts with a notice naming the message and reason', async () => {
+    const attempts = world.config.bridge.retry.max_attempts;
+    world.sim.injectFailures({ status: 500, count: attempts, pathPattern: SEND_PATH });
+    const eventId = await world.matrix.sendMessage(world.roomId, 'doomed message');
+    const notice = await fromBot(
+      (e) =>
+        e.content.msgtype === 'm.notice' &&
+        String(e.content.body).includes(encodeURIComponent(eventId)),
+    );
+    expect(String(notice.content.body)).toMatch(/Could not deliver message/);
+    expect(String(notice.content.body)).toMatch(/500/);
+    expect(postsWith('doomed message')).toHaveLength(0);
+
+    // The portal keeps working afterwards.
+    await world.matrix.sendMessage(world.roomId, 'after the failure');
+    await world.waitForPosts(1, (p) => p.message.includes('after the failure'));
+  });
+});
