@@ -16,6 +16,7 @@ import { PortalWorkers } from '../core/workers.js';
 import { DurableAppService, type MatrixEvent } from '../matrix/durable-appservice.js';
 import { MatrixGateway } from '../matrix/matrix-gateway.js';
 import { MediaProxy } from '../matrix/media-proxy.js';
+import { routeSdkLogs } from '../matrix/sdk-logging.js';
 import { WebhookRouter } from './webhooks.js';
 import { createStores, openDatabase, type Stores } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
@@ -44,6 +45,7 @@ export class BridgeApp {
 
   async start(): Promise<void> {
     const { config, log } = this;
+    routeSdkLogs(log);
     const registration = readRegistration(config.appservice.registration);
     this.db = await openDatabase({ url: config.database.url, dataDir: config.database.data_dir });
     this.stores = createStores(this.db);
