@@ -6,13 +6,14 @@ import type {
   ConnectorContext,
   Download,
   OutboundMessage,
+  RemoteChannelSummary,
   RemoteUserInfo,
   SentMessage,
 } from '../../src/connector/contract.js';
 import { BridgeError } from '../../src/util/errors.js';
 import { UnsupportedError } from '../../src/connector/errors.js';
 import type { MattermostConfig } from './config.js';
-import { unicodeToEmojiName } from './format/index.js';
+import { matrixKeyToMattermostReaction } from './format/index.js';
 import { displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
 import { MattermostWorkspace } from './workspace.js';
@@ -64,6 +65,20 @@ export class MattermostConnector implements Connector {
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
     const ch = await this.ws(ref.workspace).api.getChannel(ref.channel);
     return { name: ch.display_name || ch.name, topic: ch.header || ch.purpose || undefined };
+  }
+
+  /** Open and private channels of every team the bot belongs to (not DMs). */
+  async listChannels(workspace: string): Promise<RemoteChannelSummary[]> {
+    const api = this.ws(workspace).api;
+    const out: RemoteChannelSummary[] = [];
+    for (const team of await api.getMyTeams()) {
+      for (const ch of await api.getMyChannels(team.id)) {
+        if ((ch.type !== 'O' && ch.type !== 'P') || ch.delete_at > 0) continue;
+        const name = `${team.display_name} / ${ch.display_name || ch.name}`;
+        out.push({ workspace, channel: ch.id, name });
+      }
+    }
+    return out;
   }
 
   async getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo> {
@@ -123,9 +138,7 @@ export class MattermostConnector implements Connector {
 }
 
 function emojiName(key: string): string {
-  const named = /^:([a-z0-9_+-]+):$/.exec(key);
-  if (named) return named[1] as string;
-  const name = unicodeToEmojiName(key);
+  const name = matrixKeyToMattermostReaction(key);
   if (!name) throw new UnsupportedError(`reaction ${key}`);
   return name;
 }

@@ -1,7 +1,7 @@
 import type { Post } from '@mattermost/types/posts';
 import type { ChannelRef, OutboundMessage } from '../../src/connector/contract.js';
 import { forEachInline, splitText } from '../../src/format/index.js';
-import type { MentionTarget } from '../../src/model/message.js';
+import type { FormattedText, Inline, MentionTarget } from '../../src/model/message.js';
 import { renderMattermostMarkdown } from './format/index.js';
 import type { MattermostApi } from './api.js';
 import { CONNECTOR_ID } from './inbound.js';
@@ -29,14 +29,32 @@ export async function renderText(message: OutboundMessage, opts: OutboundOptions
     const name = await opts.usernameOf(id);
     if (name) usernames.set(id, name);
   }
-  let text = renderMattermostMarkdown(message.content.text, {
+  const body = message.content.emote
+    ? withActor(message.content.text, message.sender.displayName)
+    : message.content.text;
+  let text = renderMattermostMarkdown(body, {
     usernameFor: (t) => (own(t) ? usernames.get(t.userId) : undefined),
   });
-  if (message.content.emote) text = `*${message.sender.displayName} ${text}*`;
-  else if (!opts.useOverrides && text !== '')
+  if (message.content.emote) return text;
+  if (!opts.useOverrides && text !== '')
     text = `**${escapeName(message.sender.displayName)}**: ${text}`;
   else if (!opts.useOverrides) text = `**${escapeName(message.sender.displayName)}**:`;
   return text;
+}
+
+/** An emote as Matrix clients show it: the actor's name in italics, then the action. */
+function withActor(text: FormattedText, name: string): FormattedText {
+  const actor: Inline = { type: 'italic', children: [{ type: 'text', text: name }] };
+  const [first, ...rest] = text.blocks;
+  if (first?.type === 'paragraph') {
+    return {
+      blocks: [
+        { ...first, children: [actor, { type: 'text', text: ' ' }, ...first.children] },
+        ...rest,
+      ],
+    };
+  }
+  return { blocks: [{ type: 'paragraph', children: [actor] }, ...text.blocks] };
 }
 
 function escapeName(name: string): string {

@@ -7,6 +7,7 @@ import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 import { emojiNameToUnicode } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
+import { ReactionLedger } from './reaction-ledger.js';
 import { MattermostSocket, type SocketEvent } from './socket.js';
 
 const RESYNC_PAGE = 200;
@@ -35,6 +36,7 @@ export class MattermostWorkspace {
   private readonly cursors = new Map<string, number>();
   /** Posts the bridge itself deleted: their deletion is not news to any other side. */
   private readonly ownDeletes = new Set<string>();
+  private readonly reactions: ReactionLedger;
 
   constructor(
     readonly name: string,
@@ -42,6 +44,7 @@ export class MattermostWorkspace {
     private readonly ctx: ConnectorContext,
   ) {
     this.api = new MattermostApi(config.url, config.token);
+    this.reactions = new ReactionLedger(ctx.storage, name);
     const log = ctx.logger.child({ workspace: name });
     this.socket = new MattermostSocket(
       config.url,
@@ -153,13 +156,30 @@ export class MattermostWorkspace {
   /** A post seen by resync: decide whether it is new, edited or deleted. */
   private async handlePost(post: Post, since: number): Promise<void> {
     if (post.delete_at > 0) return this.deleted(post);
-    if (this.isOwn(post) || isSystemPost(post))
-      return this.advance(post.channel_id, post.update_at);
-    if (post.create_at > since) {
-      await this.emit(await messageEvent(post, this.name, this.api), post.update_at);
-    } else if (post.edit_at > 0) {
-      await this.emit(await editEvent(post, this.name, this.api), post.update_at);
+    if (isSystemPost(post)) return this.advance(post.channel_id, post.update_at);
+    if (!this.isOwn(post)) {
+      if (post.create_at > since) await this.emit(await messageEvent(post, this.name, this.api));
+      else if (post.edit_at > 0) await this.emit(await editEvent(post, this.name, this.api));
     }
+    // Reactions added or removed while the bridge was away (also on the bridge's own posts).
+    const { added, removed } = await this.reactions.reconcile(post, this.botUserId);
+    for (const r of added) await this.emit(this.reactionEvent(r, post.channel_id, true));
+    for (const r of removed) {
+      await this.emit({
+        ...this.reactionEvent(
+          {
+            post_id: post.id,
+            user_id: r.userId,
+            emoji_name: r.emojiName,
+            create_at: post.update_at,
+          },
+          post.channel_id,
+          false,
+        ),
+        eventKey: `unreact:${post.id}:${r.userId}:${r.emojiName}:resync:${post.update_at}`,
+      });
+    }
+    await this.advance(post.channel_id, post.update_at);
   }
 
   /** Called before the bridge deletes a post, so the deletion is not bridged back. */
@@ -199,14 +219,21 @@ export class MattermostWorkspace {
         if (!reaction || reaction.user_id === this.botUserId) return;
         const channel = e.broadcast.channel_id;
         if (!channel) return;
-        return this.emit(this.reactionEvent(reaction, channel, e.event === 'reaction_added'));
+        const added = e.event === 'reaction_added';
+        await this.emit(this.reactionEvent(reaction, channel, added));
+        const ref = { userId: reaction.user_id, emojiName: reaction.emoji_name };
+        return this.reactions.note(reaction.post_id, ref, added);
       }
       default:
         this.ctx.logger.trace({ workspace: this.name, event: e.event }, 'ignoring WebSocket event');
     }
   }
 
-  private reactionEvent(r: Reaction, channel: string, added: boolean): ReactionEvent {
+  private reactionEvent(
+    r: Pick<Reaction, 'post_id' | 'user_id' | 'emoji_name' | 'create_at'>,
+    channel: string,
+    added: boolean,
+  ): ReactionEvent {
     return {
       kind: added ? 'reaction' : 'reaction_remove',
       workspace: this.name,

@@ -245,6 +245,32 @@ export function runContractSuite(target: ContractTarget): void {
       expect(replayed.eventKey).toBe(live.eventKey);
     });
 
+    it('recovers reactions added and removed while it was stopped', async () => {
+      const first = await start(world.config);
+      await connected(first.ctx);
+      const a = await world.post('reacted to while away');
+      const b = await world.post('unreacted while away');
+      await messageEvent(first.ctx, a);
+      await messageEvent(first.ctx, b);
+      await world.react(b, target.emoji.name);
+      await waitFor('the live reaction', () =>
+        first.ctx.events.some((e) => e.kind === 'reaction' && e.messageId === b),
+      );
+      await first.connector.stop();
+      await world.react(a, target.emoji.name);
+      await world.unreact(b, target.emoji.name);
+
+      const second = await start(world.config, first.ctx.store);
+      await connected(second.ctx);
+      const added = await waitFor('the reaction made while away', () =>
+        second.ctx.events.find((e) => e.kind === 'reaction' && e.messageId === a),
+      );
+      expect(added.kind === 'reaction' ? added.key : '').toBe(target.emoji.unicode);
+      await waitFor('the reaction removed while away', () =>
+        second.ctx.events.some((e) => e.kind === 'reaction_remove' && e.messageId === b),
+      );
+    });
+
     it('recovers from a dropped realtime connection', async () => {
       await world.dropConnection();
       const id = await world.post('after the drop');
