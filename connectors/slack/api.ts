@@ -1,0 +1,196 @@
+import {
+  WebClient,
+  LogLevel,
+  WebAPIRateLimitedError,
+  type Logger as SlackLogger,
+} from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Download } from '../../src/connector/contract.js';
+import { RemoteApiError } from '../../src/connector/errors.js';
+import { toRemoteError } from './errors.js';
+
+const READ_ATTEMPTS = 4;
+/** Longer waits are left to the caller (the core's retry, or the next resync). */
+const MAX_WAIT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** @slack/web-api's logger interface on top of pino; its chatter stays at debug level. */
+export function slackLogger(log: Logger): SlackLogger {
+  return {
+    debug: (...m: unknown[]) => log.trace({ slack: m.join(' ') }, 'web-api'),
+    info: (...m: unknown[]) => log.debug({ slack: m.join(' ') }, 'web-api'),
+    warn: (...m: unknown[]) => log.debug({ slack: m.join(' ') }, 'web-api'),
+    error: (...m: unknown[]) => log.warn({ slack: m.join(' ') }, 'web-api'),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.DEBUG,
+    setName: () => undefined,
+  };
+}
+
+export type ApiResult = Record<string, unknown> & { ok: boolean };
+
+/**
+ * The Web API through @slack/web-api, with the retry policy decided here rather than in the
+ * library: the WebClient never retries and rejects 429s at once, and this class keeps a pause
+ * per method (Slack limits each method on its own) that later calls wait out. Reads retry
+ * transient failures themselves; writes fail with a RemoteApiError so the core retries them
+ * in order, with the same message.
+ */
+export class SlackApi {
+  readonly client: WebClient;
+  private readonly pausedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly token: string,
+    readonly apiUrl: string,
+    log: Logger,
+  ) {
+    this.client = new WebClient(token, {
+      slackApiUrl: apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: REQUEST_TIMEOUT_MS,
+      logger: slackLogger(log),
+    });
+  }
+
+  /** Waits out a rate-limit pause of `key` (a method, or method and channel), if one runs. */
+  private async pause(method: string, key: string): Promise<void> {
+    const wait = (this.pausedUntil.get(key) ?? 0) - Date.now();
+    if (wait > MAX_WAIT_MS) {
+      throw new RemoteApiError({
+        message: `Slack rate-limited ${method}`,
+        status: 429,
+        retryable: true,
+        retryAfterMs: wait,
+        code: 'SLACK_RATE_LIMITED',
+      });
+    }
+    if (wait > 0) await sleep(wait);
+  }
+
+  private async once(
+    method: string,
+    args: Record<string, unknown>,
+    pauseKey = method,
+  ): Promise<ApiResult> {
+    await this.pause(method, pauseKey);
+    try {
+      return (await this.client.apiCall(method, args)) as ApiResult;
+    } catch (err) {
+      if (err instanceof WebAPIRateLimitedError) {
+        this.pausedUntil.set(pauseKey, Date.now() + err.retryAfter * 1000);
+      }
+      throw toRemoteError(method, err);
+    }
+  }
+
+  /** A call that is safe to repeat: transient failures are retried here (bounded). */
+  async read(method: string, args: Record<string, unknown> = {}): Promise<ApiResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, args);
+      } catch (err) {
+        const e = err as RemoteApiError;
+        const wait = e.retryAfterMs ?? 250 * 2 ** attempt;
+        if (!e.retryable || attempt >= READ_ATTEMPTS || wait > MAX_WAIT_MS) throw e;
+        await sleep(wait);
+      }
+    }
+  }
+
+  /**
+   * A call with effects: one attempt, failures thrown as RemoteApiError. `pauseKey` scopes a
+   * rate-limit pause (chat.postMessage is limited per channel, not per method).
+   */
+  write(method: string, args: Record<string, unknown>, pauseKey = method): Promise<ApiResult> {
+    return this.once(method, args, pauseKey);
+  }
+
+  /** Downloads a file; the bot token is sent only to Slack's own hosts. */
+  async download(url: string, maxBytes: number, expectHtml = false): Promise<Download> {
+    const headers: Record<string, string> = {};
+    if (this.isSlackHost(url)) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await fetch(url, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (err) {
+      throw toRemoteError('file download', err);
+    }
+    if (!res.ok) {
+      const retry = Number(res.headers.get('retry-after'));
+      await res.body?.cancel();
+      throw RemoteApiError.fromStatus(
+        res.status,
+        `Slack answered HTTP ${res.status} for a file`,
+        retry > 0 ? retry * 1000 : undefined,
+      );
+    }
+    const mimetype = res.headers.get('content-type') ?? 'application/octet-stream';
+    if (!expectHtml && mimetype.startsWith('text/html')) {
+      // Slack answers a download it will not authorise with its sign-in page.
+      await res.body?.cancel();
+      throw new RemoteApiError({
+        message:
+          'Slack sent a sign-in page instead of the file: the bot needs the files:read scope',
+        retryable: false,
+        code: 'SLACK_FILE_REFUSED',
+      });
+    }
+    return { data: await readCapped(res, maxBytes), mimetype };
+  }
+
+  /** Sends file bytes to an upload URL from files.getUploadURLExternal. */
+  async upload(url: string, data: Buffer): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        body: new Uint8Array(data),
+        headers: { 'content-type': 'application/octet-stream' },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 4),
+      });
+    } catch (err) {
+      throw toRemoteError('file upload', err);
+    }
+    await res.body?.cancel();
+    if (!res.ok)
+      throw RemoteApiError.fromStatus(res.status, `Slack refused a file upload (${res.status})`);
+  }
+
+  private isSlackHost(url: string): boolean {
+    try {
+      const host = new URL(url).host;
+      return (
+        host === new URL(this.apiUrl).host || host === 'slack.com' || host.endsWith('.slack.com')
+      );
+    } catch {
+      return false;
+    }
+  }
+}
+
+async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  const tooLarge = () =>
+    new RemoteApiError({
+      message: `file is over ${maxBytes} bytes`,
+      retryable: false,
+      code: 'FILE_TOO_LARGE',
+    });
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!res.body) return Buffer.alloc(0);
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,192 @@
+import type {
+  ChannelRef,
+  ChatInfo,
+  Connector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  Download,
+  OutboundMessage,
+  RemoteUserInfo,
+  SentMessage,
+} from '../../src/connector/contract.js';
+import { RemoteApiError, UnsupportedError } from '../../src/connector/errors.js';
+import { BridgeError } from '../../src/util/errors.js';
+import type { SlackConfig } from './config.js';
+import { avatarIdOf } from './directory.js';
+import { slackErrorCode } from './errors.js';
+import { keyToSlackReaction } from './format/index.js';
+import { toSlackUser } from './ids.js';
+import { renderEdit, decorate } from './outbound-render.js';
+import type { SlackFile } from './types.js';
+import { joinWebhook } from './webhook-hub.js';
+import { SlackWorkspace } from './workspace.js';
+
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
+
+export class SlackConnector implements Connector {
+  private readonly workspaces = new Map<string, SlackWorkspace>();
+  private leaveWebhook: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: ConnectorContext,
+    config: SlackConfig,
+  ) {
+    for (const [name, ws] of Object.entries(config.workspaces)) {
+      this.workspaces.set(name, new SlackWorkspace(name, ws, ctx));
+    }
+  }
+
+  async start(): Promise<void> {
+    const events = [...this.workspaces.values()].filter((w) => w.config.mode === 'events');
+    if (events.length > 0) {
+      const { baseUrl, leave } = joinWebhook(this.ctx, {
+        endpoint: (name) => events.find((w) => w.name === name),
+      });
+      this.leaveWebhook = leave;
+      for (const w of events) {
+        this.ctx.logger.info(
+          { workspace: w.name, url: `${baseUrl}/events/${w.name}` },
+          'Slack Events API Request URL',
+        );
+      }
+    }
+    await Promise.all([...this.workspaces.values()].map((w) => w.start()));
+  }
+
+  async stop(): Promise<void> {
+    this.leaveWebhook?.();
+    this.leaveWebhook = undefined;
+    await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
+  }
+
+  capabilities(): ConnectorCapabilities {
+    return {
+      edits: true,
+      deletes: true,
+      reactions: true,
+      threads: true,
+      files: true,
+      maxTextLength: 40_000,
+    };
+  }
+
+  private ws(name: string): SlackWorkspace {
+    const ws = this.workspaces.get(name);
+    if (!ws) {
+      throw new BridgeError(
+        'WORKSPACE_UNKNOWN',
+        `Slack workspace "${name}" is not configured under connectors.slack.workspaces`,
+      );
+    }
+    return ws;
+  }
+
+  async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
+    const res = await this.ws(ref.workspace).api.read('conversations.info', {
+      channel: ref.channel,
+    });
+    const c = res.channel as {
+      name?: string;
+      topic?: { value?: string };
+      purpose?: { value?: string };
+    };
+    return { name: c.name ?? ref.channel, topic: c.topic?.value || c.purpose?.value || undefined };
+  }
+
+  async getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo> {
+    const slackId = toSlackUser(userId);
+    const profile = slackId ? await this.ws(workspace).directory.profile(slackId, true) : undefined;
+    if (!profile)
+      throw new RemoteApiError({ message: `no Slack user ${userId}`, retryable: false });
+    return {
+      displayName: profile.displayName,
+      avatarId: profile.avatarUrl ? avatarIdOf(profile.avatarUrl) : undefined,
+    };
+  }
+
+  async downloadAvatar(workspace: string, userId: string, _avatarId: string): Promise<Download> {
+    const ws = this.ws(workspace);
+    const slackId = toSlackUser(userId);
+    const profile = slackId ? await ws.directory.profile(slackId) : undefined;
+    if (!profile?.avatarUrl)
+      throw new RemoteApiError({ message: `no avatar for ${userId}`, retryable: false });
+    return ws.api.download(profile.avatarUrl, MAX_AVATAR_BYTES);
+  }
+
+  async sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage> {
+    return { messageIds: await this.ws(ref.workspace).sender.send(ref, message) };
+  }
+
+  async editMessage(ref: ChannelRef, messageId: string, message: OutboundMessage): Promise<void> {
+    const ws = this.ws(ref.workspace);
+    const rendered = renderEdit(decorate(message, !ws.customIdentity()), ref.workspace);
+    await ws.api.write('chat.update', {
+      channel: ref.channel,
+      ts: messageId,
+      text: rendered.text,
+      blocks: rendered.blocks ?? [],
+    });
+  }
+
+  async deleteMessage(ref: ChannelRef, messageId: string): Promise<void> {
+    const ws = this.ws(ref.workspace);
+    ws.intake.noteOwnDelete(ref.channel, messageId);
+    try {
+      await ws.api.write('chat.delete', { channel: ref.channel, ts: messageId });
+    } catch (err) {
+      // Already gone is what was wanted.
+      if (slackErrorCode((err as Error).cause) !== 'message_not_found') throw err;
+    }
+  }
+
+  async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
+    await this.react('reactions.add', 'already_reacted', ref, messageId, key);
+  }
+
+  async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
+    await this.react('reactions.remove', 'no_reaction', ref, messageId, key);
+  }
+
+  private async react(
+    method: string,
+    harmless: string,
+    ref: ChannelRef,
+    messageId: string,
+    key: string,
+  ): Promise<void> {
+    const name = keyToSlackReaction(key);
+    if (!name) throw new UnsupportedError(`reaction ${key}`);
+    try {
+      await this.ws(ref.workspace).api.write(method, {
+        channel: ref.channel,
+        timestamp: messageId,
+        name,
+      });
+    } catch (err) {
+      const code = slackErrorCode((err as Error).cause);
+      if (code === harmless) return;
+      if (code === 'invalid_name') throw new UnsupportedError(`reaction ${key}`);
+      throw err;
+    }
+  }
+
+  async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
+    const ws = this.ws(ref.workspace);
+    const res = await ws.api.read('files.info', { file: fileId });
+    const file = res.file as SlackFile | undefined;
+    const url = file?.url_private_download ?? file?.url_private;
+    if (!url)
+      throw new RemoteApiError({
+        message: `Slack file ${fileId} has no download URL`,
+        retryable: false,
+      });
+    const got = await ws.api.download(url, MAX_DOWNLOAD_BYTES, file?.mimetype === 'text/html');
+    return { data: got.data, mimetype: file?.mimetype || got.mimetype };
+  }
+
+  async getUserHandle(workspace: string, userId: string): Promise<string | undefined> {
+    const slackId = toSlackUser(userId);
+    return slackId ? (await this.ws(workspace).directory.profile(slackId))?.handle : undefined;
+  }
+}

@@ -1,0 +1,72 @@
+import type { ConnectorStorage } from '../../src/connector/contract.js';
+import { compareTs, isTs, tsToMs } from './ids.js';
+
+const MAX_THREADS = 50;
+const THREAD_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+
+/**
+ * Per channel: the newest message `ts` recorded (the resync cursor), and the threads with
+ * recent replies, whose new replies conversations.history would not show. Kept in memory,
+ * written through to the connector storage when they change.
+ */
+export class Cursors {
+  private readonly cursors = new Map<string, string | null>();
+  private readonly threads = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly storage: ConnectorStorage,
+    private readonly workspace: string,
+  ) {}
+
+  async get(channel: string): Promise<string | undefined> {
+    if (!this.cursors.has(channel)) {
+      const stored = await this.storage.get(`cursor:${this.workspace}:${channel}`);
+      this.cursors.set(channel, isTs(stored) ? stored : null);
+    }
+    return this.cursors.get(channel) ?? undefined;
+  }
+
+  async advance(channel: string, ts: string): Promise<void> {
+    const current = await this.get(channel);
+    if (current !== undefined && compareTs(ts, current) <= 0) return;
+    this.cursors.set(channel, ts);
+    await this.storage.set(`cursor:${this.workspace}:${channel}`, ts);
+  }
+
+  private async threadMap(channel: string): Promise<Map<string, string>> {
+    let map = this.threads.get(channel);
+    if (!map) {
+      map = new Map();
+      const stored = await this.storage.get(`threads:${this.workspace}:${channel}`);
+      try {
+        for (const [root, last] of JSON.parse(stored ?? '[]') as Array<[string, string]>) {
+          if (isTs(root) && isTs(last)) map.set(root, last);
+        }
+      } catch {
+        // A damaged list only costs thread replies missed while disconnected.
+      }
+      this.threads.set(channel, map);
+    }
+    return map;
+  }
+
+  /** Roots of threads with replies in the last two weeks, newest activity first. */
+  async activeThreads(channel: string): Promise<string[]> {
+    const map = await this.threadMap(channel);
+    const cutoff = Date.now() - THREAD_AGE_MS;
+    return [...map]
+      .filter(([, last]) => tsToMs(last) > cutoff)
+      .sort((a, b) => compareTs(b[1], a[1]))
+      .map(([root]) => root);
+  }
+
+  async noteReply(channel: string, root: string, ts: string): Promise<void> {
+    const map = await this.threadMap(channel);
+    const last = map.get(root);
+    if (last !== undefined && compareTs(ts, last) <= 0) return;
+    map.delete(root);
+    map.set(root, ts);
+    while (map.size > MAX_THREADS) map.delete(map.keys().next().value!);
+    await this.storage.set(`threads:${this.workspace}:${channel}`, JSON.stringify([...map]));
+  }
+}

@@ -1,0 +1,240 @@
+import type { Logger } from 'pino';
+import type { ChannelRef, OutboundMessage } from '../../src/connector/contract.js';
+import type { RemoteApiError } from '../../src/connector/errors.js';
+import type { OutgoingAttachment } from '../../src/model/message.js';
+import type { SlackApi } from './api.js';
+import { mayHaveSucceeded } from './errors.js';
+import { tsToMs } from './ids.js';
+import {
+  decorate,
+  fileComment,
+  MAX_TEXT,
+  renderParts,
+  type RenderedText,
+} from './outbound-render.js';
+import { ChannelPacer, Lru } from './pacing.js';
+import type { ThreadIndex } from './threads.js';
+import type { SlackFile, SlackMessage } from './types.js';
+
+/** Slack takes at most 10 files per completed upload. */
+const FILES_PER_MESSAGE = 10;
+const METADATA_TYPE = 'matrix_bridge_message';
+const SHARE_POLLS = 10;
+
+type Part =
+  | { kind: 'text'; rendered: RenderedText }
+  | { kind: 'files'; files: OutgoingAttachment[]; comment: string };
+
+export interface SenderDeps {
+  workspace: string;
+  api: SlackApi;
+  threads: ThreadIndex;
+  log: Logger;
+  /** Whether Slack shows `username`/`icon_url` (chat:write.customize and identity mode). */
+  customIdentity(): boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Posts Matrix messages to Slack: text (mrkdwn + rich_text) under the sender's name and avatar,
+ * files through the external upload flow, paced per channel. A retried delivery (same
+ * idempotency key) skips the parts already posted and, when an earlier attempt may have
+ * reached Slack, looks for it by its message metadata instead of posting twice.
+ */
+export class SlackSender {
+  private readonly pacer = new ChannelPacer();
+  /** idempotency key → ts of the parts posted so far. */
+  private readonly posted = new Lru<string, string[]>(2000);
+  /** `key#part` → when an attempt ended in a way that may have posted it. */
+  private readonly uncertain = new Lru<string, number>(2000);
+  /** `key#part` → files uploaded by an earlier attempt of a files part. */
+  private readonly uploaded = new Lru<string, string[]>(500);
+
+  constructor(private readonly d: SenderDeps) {}
+
+  async send(ref: ChannelRef, message: OutboundMessage): Promise<string[]> {
+    const threadTs = await this.threadFor(ref.channel, message);
+    const done = this.posted.get(message.idempotencyKey) ?? [];
+    const parts = this.plan(message);
+    for (const [i, part] of parts.entries()) {
+      if (done[i]) continue;
+      const ts =
+        part.kind === 'text'
+          ? await this.postText(ref.channel, message, part.rendered, i, threadTs)
+          : await this.postFiles(ref.channel, message, part, i, threadTs);
+      if (!ts) continue;
+      done[i] = ts;
+      this.posted.set(message.idempotencyKey, done);
+      if (threadTs) this.d.threads.note(ref.channel, ts, threadTs);
+    }
+    return done.filter(Boolean);
+  }
+
+  private plan(message: OutboundMessage): Part[] {
+    const attribute = !this.d.customIdentity();
+    const texts = renderParts(decorate(message, attribute), this.d.workspace);
+    const files = message.content.attachments;
+    if (files.length === 0) return texts.map((rendered) => ({ kind: 'text', rendered }));
+    const parts: Part[] = [];
+    const caption = fileComment(message, this.d.workspace);
+    // A short caption rides on the file message; a long text goes first on its own.
+    const separate = texts.length > 1 || caption.length >= MAX_TEXT;
+    if (separate) parts.push(...texts.map((rendered): Part => ({ kind: 'text', rendered })));
+    const comment = separate
+      ? fileComment(
+          { ...message, content: { ...message.content, text: { blocks: [] } } },
+          this.d.workspace,
+        )
+      : caption;
+    for (let i = 0; i < files.length; i += FILES_PER_MESSAGE) {
+      parts.push({ kind: 'files', files: files.slice(i, i + FILES_PER_MESSAGE), comment });
+    }
+    return parts;
+  }
+
+  /** Slack threads are one level deep: a reply to a reply goes into the same thread. */
+  private async threadFor(channel: string, message: OutboundMessage): Promise<string | undefined> {
+    if (message.threadRoot) {
+      return this.d.threads.rootOf(channel, message.threadRoot) ?? message.threadRoot;
+    }
+    if (!message.replyTo) return undefined;
+    return this.d.threads.resolve(channel, message.replyTo);
+  }
+
+  private identityArgs(message: OutboundMessage): Record<string, unknown> {
+    if (!this.d.customIdentity()) return {};
+    const args: Record<string, unknown> = { username: message.sender.displayName.slice(0, 80) };
+    if (message.sender.avatarUrl) args.icon_url = message.sender.avatarUrl;
+    return args;
+  }
+
+  private async postText(
+    channel: string,
+    message: OutboundMessage,
+    rendered: RenderedText,
+    part: number,
+    threadTs: string | undefined,
+  ): Promise<string> {
+    const key = `${message.idempotencyKey}#${part}`;
+    const since = this.uncertain.get(key);
+    if (since !== undefined) {
+      const found = await this.findPosted(channel, threadTs, message.idempotencyKey, part, since);
+      this.uncertain.delete(key);
+      if (found) return found;
+    }
+    const args: Record<string, unknown> = {
+      channel,
+      text: rendered.text,
+      ...(rendered.blocks ? { blocks: rendered.blocks } : {}),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...this.identityArgs(message),
+      metadata: { event_type: METADATA_TYPE, event_payload: { key: message.idempotencyKey, part } },
+    };
+    const started = Date.now();
+    try {
+      const res = await this.pacer.run(channel, () =>
+        this.d.api.write('chat.postMessage', args, `chat.postMessage:${channel}`),
+      );
+      return String(res.ts);
+    } catch (err) {
+      if (mayHaveSucceeded(err as RemoteApiError)) this.uncertain.set(key, started);
+      throw err;
+    }
+  }
+
+  /** A message this bridge posted for `key`/`part` since `since`, found by its metadata. */
+  private async findPosted(
+    channel: string,
+    threadTs: string | undefined,
+    key: string,
+    part: number,
+    since: number,
+  ): Promise<string | undefined> {
+    const oldest = String(Math.floor(since / 1000) - 60);
+    const res = threadTs
+      ? await this.d.api.read('conversations.replies', {
+          channel,
+          ts: threadTs,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+        })
+      : await this.d.api.read('conversations.history', {
+          channel,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+        });
+    const match = ((res.messages ?? []) as SlackMessage[]).find(
+      (m) =>
+        m.metadata?.event_type === METADATA_TYPE &&
+        m.metadata.event_payload?.key === key &&
+        m.metadata.event_payload.part === part,
+    );
+    if (match)
+      this.d.log.debug({ channel, ts: match.ts }, 'an earlier attempt had posted the message');
+    return match?.ts;
+  }
+
+  private async postFiles(
+    channel: string,
+    message: OutboundMessage,
+    part: Extract<Part, { kind: 'files' }>,
+    index: number,
+    threadTs: string | undefined,
+  ): Promise<string | undefined> {
+    const key = `${message.idempotencyKey}#${index}`;
+    const earlier = this.uploaded.get(key);
+    if (earlier?.[0]) {
+      const ts = await this.shareTs(earlier[0], channel, 1).catch(() => undefined);
+      if (ts) return ts;
+    }
+    const ids: string[] = [];
+    for (const file of part.files) {
+      const slot = await this.d.api.write('files.getUploadURLExternal', {
+        filename: file.name,
+        length: file.data.byteLength,
+      });
+      await this.d.api.upload(String(slot.upload_url), file.data);
+      ids.push(String(slot.file_id));
+    }
+    this.uploaded.set(key, ids);
+    const done = await this.pacer.run(channel, () =>
+      this.d.api.write('files.completeUploadExternal', {
+        files: ids.map((id, i) => ({ id, title: part.files[i]!.name })),
+        channel_id: channel,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(part.comment ? { initial_comment: part.comment } : {}),
+      }),
+    );
+    const completed = (done.files ?? []) as SlackFile[];
+    const ts =
+      sharedIn(completed[0], channel) ?? (await this.shareTs(ids[0]!, channel, SHARE_POLLS));
+    if (!ts) this.d.log.warn({ channel }, 'Slack did not report where the file was shared');
+    return ts;
+  }
+
+  /** The ts of the message sharing a file in a channel; Slack fills this in shortly after upload. */
+  private async shareTs(
+    fileId: string,
+    channel: string,
+    polls: number,
+  ): Promise<string | undefined> {
+    for (let i = 0; i < polls; i++) {
+      if (i > 0) await sleep(300);
+      const info = await this.d.api.read('files.info', { file: fileId });
+      const ts = sharedIn(info.file as SlackFile | undefined, channel);
+      if (ts) return ts;
+    }
+    return undefined;
+  }
+}
+
+function sharedIn(file: SlackFile | undefined, channel: string): string | undefined {
+  const shares = file?.shares;
+  const list = shares?.public?.[channel] ?? shares?.private?.[channel];
+  if (!list || list.length === 0) return undefined;
+  // The newest share is the one just made.
+  return [...list].sort((a, b) => tsToMs(b.ts) - tsToMs(a.ts))[0]?.ts;
+}

@@ -1,0 +1,206 @@
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import type { ConnectionState } from '../../src/connector/contract.js';
+import { errorMessage } from '../../src/util/errors.js';
+import { slackLogger } from './api.js';
+import { AUTH_ERRORS, slackErrorCode } from './errors.js';
+import { isEventCallback, isObject, type EventCallback } from './types.js';
+
+export interface SocketHandlers {
+  /** The connection is up (`hello`): time to catch up; later envelopes wait for this. */
+  onHello(): Promise<void>;
+  /** Resolves once the event is durably recorded; only then is the envelope acknowledged. */
+  onEvent(payload: EventCallback, retryAttempt: number): Promise<void>;
+  onState(state: ConnectionState): void;
+}
+
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+const MAX_BACKOFF_MS = 60_000;
+/** Slack pings every few seconds; this long without a frame means a dead connection. */
+const SILENCE_LIMIT_MS = 45_000;
+
+/**
+ * Socket Mode, implemented on `ws` rather than @slack/socket-mode so that an envelope is
+ * acknowledged only after its event is recorded, events are handled strictly in arrival
+ * order, and a failure to record one reconnects (and resyncs from the cursor) instead of
+ * acknowledging it.
+ */
+export class SocketModeLink {
+  private ws: WebSocket | undefined;
+  private stopped = true;
+  private attempt = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private lastFrame = 0;
+  private readonly opener: WebClient;
+
+  constructor(
+    appToken: string,
+    apiUrl: string,
+    private readonly handlers: SocketHandlers,
+    private readonly log: Logger,
+  ) {
+    this.opener = new WebClient(appToken, {
+      slackApiUrl: apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 15_000,
+      logger: slackLogger(log),
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.watchdog);
+    const ws = this.ws;
+    this.ws = undefined;
+    ws?.terminate();
+    await this.queue.catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    let url: string;
+    try {
+      const res = await this.opener.apps.connections.open();
+      if (!res.url) throw new Error('apps.connections.open answered no URL');
+      url = res.url;
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code && AUTH_ERRORS.has(code)) {
+        this.handlers.onState({
+          status: 'bad_credentials',
+          error: `Slack refused the app-level token (${code}): check app_token (needs connections:write)`,
+        });
+        return;
+      }
+      const retryAfter = (err as { retryAfter?: number }).retryAfter;
+      this.handlers.onState({
+        status: 'retrying',
+        error: `could not open a Socket Mode connection: ${code ?? errorMessage(err)}`,
+      });
+      this.schedule(retryAfter ? retryAfter * 1000 : undefined);
+      return;
+    }
+    if (this.stopped) return;
+    this.open(url);
+  }
+
+  private open(url: string): void {
+    const ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    this.ws = ws;
+    this.lastFrame = Date.now();
+    clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => {
+      if (this.ws === ws && Date.now() - this.lastFrame > SILENCE_LIMIT_MS) {
+        this.log.warn('Socket Mode connection went silent; reconnecting');
+        ws.terminate();
+      }
+    }, 5000);
+    this.watchdog.unref();
+    ws.on('ping', () => (this.lastFrame = Date.now()));
+    ws.on('pong', () => (this.lastFrame = Date.now()));
+    ws.on('message', (raw) => {
+      this.lastFrame = Date.now();
+      this.onFrame(ws, raw.toString());
+    });
+    ws.on('error', (err) => this.log.debug({ err: err.message }, 'Socket Mode WebSocket error'));
+    ws.on('close', (code) => {
+      if (this.ws !== ws) return;
+      this.ws = undefined;
+      if (this.stopped) return;
+      this.handlers.onState({
+        status: 'retrying',
+        error: `Socket Mode connection closed (${code})`,
+      });
+      this.schedule();
+    });
+  }
+
+  private onFrame(ws: WebSocket, text: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      this.log.warn('ignoring a Socket Mode frame that is not JSON');
+      return;
+    }
+    if (!isObject(msg)) return;
+    switch (msg.type) {
+      case 'hello':
+        this.attempt = 0;
+        this.enqueue(ws, () => this.handlers.onHello());
+        return;
+      case 'disconnect': {
+        const reason = typeof msg.reason === 'string' ? msg.reason : 'unknown';
+        this.log.debug({ reason }, 'Slack asked to reconnect');
+        if (reason === 'link_disabled') {
+          this.handlers.onState({
+            status: 'retrying',
+            error: 'Socket Mode is turned off for the Slack app',
+          });
+        }
+        // Events already received still get handled and acknowledged before the close.
+        this.enqueue(ws, async () => ws.close(1000, 'reconnecting'));
+        return;
+      }
+      case 'events_api': {
+        const id = msg.envelope_id;
+        const payload = msg.payload;
+        if (typeof id !== 'string') return;
+        if (!isEventCallback(payload)) {
+          this.log.warn({ envelope: id }, 'acknowledging a malformed events_api envelope');
+          this.ack(ws, id);
+          return;
+        }
+        const retry = typeof msg.retry_attempt === 'number' ? msg.retry_attempt : 0;
+        this.enqueue(ws, async () => {
+          await this.handlers.onEvent(payload, retry);
+          this.ack(ws, id);
+        });
+        return;
+      }
+      default:
+        // Slash commands and interactions are not used by the bridge: acknowledge and drop.
+        if (typeof msg.envelope_id === 'string') this.ack(ws, msg.envelope_id);
+    }
+  }
+
+  private ack(ws: WebSocket, envelopeId: string): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ envelope_id: envelopeId }));
+  }
+
+  /** Runs tasks of this connection in order; a failure drops the connection (resync follows). */
+  private enqueue(ws: WebSocket, task: () => Promise<void>): void {
+    this.queue = this.queue.then(async () => {
+      if (this.ws !== ws || this.stopped) return;
+      try {
+        await task();
+      } catch (err) {
+        this.log.warn(
+          { err: errorMessage(err) },
+          'could not record a Slack event; reconnecting to resync',
+        );
+        ws.terminate();
+      }
+    });
+  }
+
+  private schedule(minDelay?: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.attempt++;
+    // The first reconnect is immediate: Slack's own `disconnect` asks for exactly that.
+    const base = this.attempt === 1 ? 0 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** (this.attempt - 2));
+    const delay = Math.max(minDelay ?? 0, base / 2 + Math.random() * (base / 2));
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+}

@@ -1,0 +1,4 @@
+import { slackContractTarget } from '../simulators/slack/contract-target.js';
+import { runContractSuite } from './suite.js';
+
+runContractSuite(slackContractTarget('socket'));
