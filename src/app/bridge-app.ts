@@ -20,7 +20,9 @@ import { routeSdkLogs } from '../matrix/sdk-logging.js';
 import { WebhookRouter } from './webhooks.js';
 import { createStores, openDatabase, type Stores } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
-import { applyDeclaredPortals, joinPortalRooms } from './portals-setup.js';
+import { joinPortalRooms } from './portals-setup.js';
+import { AdminModule } from '../admin/admin-module.js';
+import { RawRouteChain } from './raw-routes.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -32,6 +34,7 @@ export class BridgeApp {
   directory!: PortalDirectory;
   workers!: PortalWorkers;
   gateway!: MatrixGateway;
+  admin!: AdminModule;
   private db!: Knex;
   private appservice!: DurableAppService;
   private webhooks!: WebhookRouter;
@@ -105,11 +108,25 @@ export class BridgeApp {
       log,
     );
 
+    this.admin = new AdminModule({
+      config,
+      stores: this.stores,
+      directory: this.directory,
+      gateway: this.gateway,
+      connectors: this.connectors,
+      states: this.states,
+      codec,
+      asToken: registration.as_token,
+      log,
+    });
     this.appservice = new DurableAppService({ homeserverToken: registration.hs_token }, log);
-    this.appservice.setTransactionHandler((events) => intake.recordTransaction(events));
+    this.appservice.setTransactionHandler((events) => {
+      this.admin.observe(events);
+      return intake.recordTransaction(events);
+    });
     mediaProxy.register(this.appservice.expressApp);
     this.webhooks = new WebhookRouter(config.appservice.public_url, log);
-    this.appservice.setRawRoutes(this.webhooks);
+    this.appservice.setRawRoutes(new RawRouteChain([this.admin.http, this.webhooks]));
     await bridge.listen(
       config.appservice.port,
       config.appservice.bind_address,
@@ -119,7 +136,8 @@ export class BridgeApp {
     log.info({ port: config.appservice.port }, 'appservice listening');
 
     // Links first: a connector's first resync must already see every linked channel.
-    await applyDeclaredPortals(config.portals, this.directory, this.gateway, log);
+    await this.admin.applyDeclaredPortals(config.portals);
+    this.admin.start();
     await this.startConnectors(intake);
     await joinPortalRooms(this.directory, this.gateway, log);
     await this.workers.resume();
@@ -137,6 +155,7 @@ export class BridgeApp {
         );
     }
     await this.workers?.stop();
+    await this.admin?.stop();
     await this.appservice?.close().catch(() => undefined);
     await this.db?.destroy();
   }
@@ -170,6 +189,7 @@ export class BridgeApp {
   }
 
   private onMembership(event: MatrixEvent): void {
+    if (this.admin?.onMembership(event)) return;
     const invited =
       event.state_key === this.gateway.botUserId && event.content.membership === 'invite';
     if (!invited) return;

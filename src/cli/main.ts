@@ -8,13 +8,20 @@ import type { ConnectorDefinition } from '../connector/contract.js';
 import { loadConnectorDefinition } from '../core/connector-loader.js';
 import { BridgeError, errorMessage } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
+import {
+  ADMIN_COMMANDS,
+  ADMIN_USAGE,
+  runAdminCommand,
+  type AdminCommand,
+} from './admin-commands.js';
 
 const USAGE = `usage: matrix-platform-bridge <command> [options]
 
 commands:
   start                  run the bridge                      (-c config.yaml)
   generate-registration  write the appservice registration   (-c config.yaml -o registration.yaml [--force])
-`;
+
+${ADMIN_USAGE}`;
 
 /** Connector ids named in the config file, read before full validation needs their schemas. */
 function connectorIds(configPath: string): string[] {
@@ -37,7 +44,22 @@ async function loadWithConnectors(configPath: string): Promise<{
   return { config: loadConfig(configPath, { connectorSchemas }), definitions };
 }
 
+const isAdminCommand = (c: string | undefined): c is AdminCommand =>
+  (ADMIN_COMMANDS as readonly string[]).includes(c ?? '');
+
 async function main(argv: string[]): Promise<number> {
+  if (isAdminCommand(argv[0]) && !argv.includes('-h') && !argv.includes('--help')) {
+    const { values } = parseArgs({
+      args: argv.slice(1),
+      allowPositionals: true,
+      strict: false,
+      options: { config: { type: 'string', short: 'c', default: 'config.yaml' } },
+    });
+    const { config } = await loadWithConnectors(String(values.config));
+    return runAdminCommand(argv[0], argv.slice(1), config, {
+      out: (text) => process.stdout.write(text),
+    });
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

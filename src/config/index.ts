@@ -1,10 +1,14 @@
+export { adminSettings } from './admin.js';
 export {
+  adminConfigSchema,
   bridgeConfigSchema,
   CONNECTOR_ID_PATTERN,
   HINT_KEYWORD,
   LOCALPART_PATTERN,
   LOG_LEVELS,
+  PERMISSION_LEVELS,
   WORKSPACE_NAME_PATTERN,
+  type AdminConfig,
   type AppserviceConfig,
   type BridgeConfig,
   type BridgeSettings,
@@ -12,8 +16,11 @@ export {
   type HomeserverConfig,
   type LoggingConfig,
   type LogLevel,
+  type PermissionLevel,
+  type PermissionsConfig,
   type PortalConfig,
   type PortalLinkConfig,
+  type ProvisioningConfig,
   type RetryConfig,
 } from './schema.js';
 export {

@@ -334,6 +334,20 @@ function crossCheck(
     );
   }
 
+  const admin = config.admin;
+  if (admin && admin.console.enabled && !admin.provisioning.enabled) {
+    add(
+      ['admin', 'console', 'enabled'],
+      'the console works through the provisioning API: set admin.provisioning.enabled to true or this to false',
+    );
+  }
+  if (admin?.provisioning.enabled && !admin.provisioning.secret && !admin.provisioning.openid) {
+    add(
+      ['admin', 'provisioning', 'openid'],
+      'with no admin.provisioning.secret and openid false nobody could sign in: set a secret, enable openid, or disable provisioning',
+    );
+  }
+
   const { bot_localpart, ghost_prefix } = config.appservice;
   if (bot_localpart.startsWith(ghost_prefix)) {
     add(

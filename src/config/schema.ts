@@ -5,8 +5,11 @@
  * Every object in the schema has `additionalProperties: false`, so a misspelt key is an
  * error rather than a silently ignored setting. Defaults are filled in by ajv's
  * `useDefaults`; objects that may be left out entirely carry `default: {}` so their own
- * defaults still apply. The only open map is `connectors`, whose blocks are validated
- * separately against each connector's own `configSchema`.
+ * defaults still apply. The open maps are `connectors`, whose blocks are validated
+ * separately against each connector's own `configSchema`, and `permissions`, whose keys are
+ * user ids, server names or `*`. The optional blocks `admin` and `permissions` carry no
+ * top-level default: when absent, `adminSettings()` (admin.ts) derives their defaults from
+ * this same schema.
  *
  * The annotation keyword `x-hint` holds the human message shown when a `pattern`,
  * `format` or `propertyNames` check fails (see `describeAjvError` in load.ts). Connector
@@ -92,6 +95,41 @@ export interface PortalConfig {
   links: PortalLinkConfig[];
 }
 
+/** Who may do what through the administration paths, weakest first (see docs/admin.md). */
+export const PERMISSION_LEVELS = ['none', 'user', 'linker', 'admin'] as const;
+export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
+
+/** Matrix user id (`@a:b`), homeserver domain (`b`) or `*` → level. */
+export type PermissionsConfig = Record<string, PermissionLevel>;
+
+export interface ProvisioningConfig {
+  /** Serve the provisioning API (and the console, which uses it). */
+  enabled: boolean;
+  /** Bearer secret for automation; absent = only Matrix OpenID sign-in. */
+  secret?: string;
+  /** Accept Matrix OpenID tokens (checked with the homeserver) to sign in. */
+  openid: boolean;
+  /** Where the homeserver serves `/_matrix/federation/v1/openid/userinfo`; default homeserver.url. */
+  openid_url?: string;
+  rate_limit_per_minute: number;
+  /** Lifetime of a signed-in session. */
+  session_minutes: number;
+}
+
+export interface AdminConfig {
+  provisioning: ProvisioningConfig;
+  console: {
+    enabled: boolean;
+    /** The homeserver's client URL as the operator's browser reaches it (Matrix sign-in). */
+    homeserver_url?: string;
+  };
+  commands: { enabled: boolean };
+  metrics: { enabled: boolean };
+  audit_retention_days: number;
+  /** What happens at start to links the config file made and no longer lists. */
+  removed_config_links: 'unlink' | 'keep';
+}
+
 /** The validated configuration, defaults filled in and relative paths made absolute. */
 export interface BridgeConfig {
   homeserver: HomeserverConfig;
@@ -102,6 +140,10 @@ export interface BridgeConfig {
   portals: PortalConfig[];
   /** Connector id → that connector's block, validated (and defaulted) by its configSchema. */
   connectors: Record<string, Record<string, unknown>>;
+  /** Absent means nobody has a permission (the provisioning secret still works). */
+  permissions?: PermissionsConfig;
+  /** Absent means every admin default; read it through `adminSettings()`. */
+  admin?: AdminConfig;
 }
 
 const HTTP_URL = {
@@ -112,6 +154,60 @@ const HTTP_URL = {
 
 const positiveInteger = (defaultValue: number) =>
   ({ type: 'integer', minimum: 1, default: defaultValue }) as const;
+
+const enabled = { type: 'boolean', default: true } as const;
+
+/** `permissions`: keys are user ids, server names or `*`; values a level. */
+export const permissionsSchema = {
+  type: 'object',
+  propertyNames: {
+    pattern: '^(\\*|@[^:\\s]+:[A-Za-z0-9.:\\[\\]-]+|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$',
+    [HINT_KEYWORD]:
+      'must be a Matrix user id ("@alice:example.org"), a homeserver domain ("example.org") or "*"',
+  },
+  additionalProperties: { type: 'string', enum: [...PERMISSION_LEVELS] },
+} as const;
+
+/** `admin`: provisioning API, console, commands, metrics, audit, declared-link policy. */
+export const adminConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    provisioning: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled,
+        secret: { type: 'string', minLength: 32 },
+        openid: enabled,
+        openid_url: HTTP_URL,
+        rate_limit_per_minute: positiveInteger(120),
+        session_minutes: positiveInteger(60),
+      },
+    },
+    console: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { enabled, homeserver_url: HTTP_URL },
+    },
+    commands: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { enabled },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { enabled },
+    },
+    audit_retention_days: positiveInteger(365),
+    removed_config_links: { type: 'string', enum: ['unlink', 'keep'], default: 'unlink' },
+  },
+} as const;
 
 /** JSON schema (draft-07) of the core configuration. */
 export const bridgeConfigSchema = {
@@ -253,5 +349,7 @@ export const bridgeConfigSchema = {
       },
       additionalProperties: { type: 'object' },
     },
+    permissions: permissionsSchema,
+    admin: adminConfigSchema,
   },
 } as const;

@@ -138,6 +138,18 @@ export interface Connector {
   downloadFile?(ref: ChannelRef, fileId: string): Promise<Download>;
   /** Resolve a user's native id to their handle for plain-text mentions (e.g. `alice`). */
   getUserHandle?(workspace: string, userId: string): Promise<string | undefined>;
+  /**
+   * Channels of `workspace` the bot can reach (is a member of, or may read), for the
+   * administrators' channel pickers. Without it, administrators type channel ids.
+   */
+  listChannels?(workspace: string): Promise<RemoteChannelSummary[]>;
+}
+
+export interface RemoteChannelSummary {
+  workspace: string;
+  channel: string;
+  /** Human-readable name, e.g. "Team / Town Square". */
+  name: string;
 }
 
 export interface ConnectorDefinition<C = unknown> {

@@ -5,6 +5,7 @@ import type { InboxEntry, InboxStore } from '../store/index.js';
 import type { GhostIdCodec } from './ids.js';
 import { MATRIX_SOURCE, remoteSource, type InboxPayload } from './inbox-payload.js';
 import type { PortalDirectory } from './portal-directory.js';
+import { telemetry } from './telemetry.js';
 
 /** Matrix event types the bridge acts on; everything else is not recorded. */
 const BRIDGED_TYPES = new Set(['m.room.message', 'm.sticker', 'm.reaction', 'm.room.redaction']);
@@ -51,6 +52,7 @@ export class Intake {
       });
     }
     this.wake(await this.inbox.record(entries));
+    if (entries.length > 0) telemetry().eventsIn(MATRIX_SOURCE, entries.length);
   }
 
   async recordRemote(connector: string, event: RemoteEvent): Promise<void> {
@@ -73,5 +75,6 @@ export class Intake {
         { source: remoteSource(connector), eventKey, portalId: link.portalId, payload },
       ]),
     );
+    telemetry().eventsIn(connector, 1);
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { InboxItem, InboxStore } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
 import type { Outcome } from './delivery/dispatcher.js';
+import { telemetry } from './telemetry.js';
 
 /**
  * One worker per portal with pending work, so each room's events are delivered strictly
@@ -91,8 +92,10 @@ export class PortalWorkers {
     }
     try {
       if (outcome.status === 'done') await this.inbox.markDone(item.id);
-      else if (outcome.status === 'failed') await this.inbox.markFailed(item.id, outcome.error);
-      else await this.inbox.scheduleRetry(item.id, item.attempts + 1, outcome.at, outcome.error);
+      else if (outcome.status === 'failed') {
+        await this.inbox.markFailed(item.id, outcome.error);
+        telemetry().deadLettered(item.source);
+      } else await this.inbox.scheduleRetry(item.id, item.attempts + 1, outcome.at, outcome.error);
       return true;
     } catch (err) {
       this.log.error({ inboxId: item.id, err: errorMessage(err) }, 'could not update the inbox');

@@ -8,7 +8,7 @@ export interface RemoteChannelKey {
   channel: string;
 }
 
-export type LinkSource = 'config' | 'api' | 'command' | 'cli';
+export type LinkSource = 'config' | 'api' | 'console' | 'command' | 'cli';
 
 export interface PortalLink extends RemoteChannelKey {
   id: number;

@@ -430,7 +430,7 @@ export async function startSynapse(opts: StartSynapseOptions): Promise<SynapseHa
             type: 'http',
             tls: false,
             x_forwarded: false,
-            resources: [{ names: ['client'], compress: false }],
+            resources: [{ names: ['client', 'openid'], compress: false }],
           },
         ],
         database: databaseConfig,

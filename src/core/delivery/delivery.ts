@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { InboxStore } from '../../store/index.js';
 import { classifyFailure, type FailureInfo } from '../retry.js';
+import { sideOfTarget, telemetry } from '../telemetry.js';
 
 export interface TargetFailure extends FailureInfo {
   target: string;
@@ -32,12 +33,15 @@ export class Delivery {
 
   async to(target: string, work: () => Promise<void>): Promise<void> {
     if (this.delivered.has(target)) return;
+    const started = performance.now();
     try {
       await work();
       await this.inbox.recordDelivery(this.inboxId, target);
       this.delivered.add(target);
+      telemetry().delivered(sideOfTarget(target), (performance.now() - started) / 1000);
     } catch (err) {
       const info = classifyFailure(err);
+      telemetry().deliveryFailed(sideOfTarget(target), info.retryable);
       this.log.debug(
         { target, retryable: info.retryable, reason: info.message },
         'delivery failed',

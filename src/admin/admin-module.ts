@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { applyDeclaredPortals, type DeclaredSummary } from '../app/portals-setup.js';
+import { adminSettings, type AdminConfig, type BridgeConfig } from '../config/index.js';
+import type { ConnectionStates } from '../core/connection-states.js';
+import type { ConnectorRegistry } from '../core/delivery/deps.js';
+import type { GhostIdCodec } from '../core/ids.js';
+import type { PortalDirectory } from '../core/portal-directory.js';
+import { setCoreTelemetry, telemetry } from '../core/telemetry.js';
+import type { MatrixEvent } from '../matrix/durable-appservice.js';
+import type { MatrixGateway } from '../matrix/matrix-gateway.js';
+import { AdminQueries } from '../store/admin-queries.js';
+import { AdminRoomStore } from '../store/admin-room-store.js';
+import { AuditStore } from '../store/audit-store.js';
+import type { Stores } from '../store/index.js';
+import { LinkAdminStore } from '../store/link-admin-store.js';
+import { errorMessage } from '../util/errors.js';
+import { AdminRooms } from './admin-rooms.js';
+import { apiRoutes } from './http/api-routes.js';
+import { Authenticator } from './http/auth.js';
+import { consoleRoute } from './http/console-route.js';
+import { metricsRoute, readyRoute } from './http/extras.js';
+import { openApiDocument } from './http/openapi.js';
+import { OpenIdVerifier } from './http/openid.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { AdminHttp, healthRoute, type ExtraRoute } from './http/server.js';
+import { GatewayAdminMatrix } from './matrix-rooms.js';
+import { BridgeMetrics } from './metrics.js';
+import { AdminOperations } from './operations.js';
+import { Permissions, serverOf } from './permissions.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface AdminModuleDeps {
+  config: BridgeConfig;
+  stores: Stores;
+  directory: PortalDirectory;
+  gateway: MatrixGateway;
+  connectors: ConnectorRegistry;
+  states: ConnectionStates;
+  codec: GhostIdCodec;
+  /** The registration's as_token: the session-signing key is derived from it. */
+  asToken: string;
+  log: Logger;
+}
+
+/** Servers named in the permissions, whose users may sign in with OpenID. */
+function permittedServers(config: BridgeConfig): Set<string> {
+  const servers = new Set<string>();
+  for (const key of Object.keys(config.permissions ?? {})) {
+    if (key === '*') continue;
+    const server = key.startsWith('@') ? serverOf(key) : key;
+    if (server) servers.add(server.toLowerCase());
+  }
+  return servers;
+}
+
+/**
+ * Everything IT operations use, wired over the bridge's stores, directory and Matrix
+ * gateway: the shared operations, the HTTP surface (provisioning API, console, health,
+ * metrics), admin-room commands, declared portals and the audit log's retention.
+ */
+export class AdminModule {
+  readonly settings: AdminConfig;
+  readonly ops: AdminOperations;
+  readonly http: AdminHttp;
+  readonly rooms: AdminRooms | undefined;
+  readonly metrics: BridgeMetrics | undefined;
+  private readonly links: LinkAdminStore;
+  private readonly audit: AuditStore;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: AdminModuleDeps) {
+    const { config, stores, log } = deps;
+    this.settings = adminSettings(config);
+    const provisioning = this.settings.provisioning;
+    const matrix = new GatewayAdminMatrix(deps.gateway);
+    const queries = new AdminQueries(stores.db);
+    this.links = new LinkAdminStore(stores.db);
+    this.audit = new AuditStore(stores.db);
+    this.ops = new AdminOperations({
+      directory: deps.directory,
+      links: this.links,
+      audit: this.audit,
+      queries,
+      connectors: deps.connectors,
+      connectorConfig: config.connectors,
+      states: deps.states,
+      matrix,
+      permissions: new Permissions(config.permissions),
+      log: log.child({ module: 'admin' }),
+    });
+
+    const auth = new Authenticator(
+      provisioning.secret,
+      createHash('sha256').update(`admin-session:${deps.asToken}`).digest('hex'),
+      provisioning.session_minutes * 60_000,
+    );
+    const openid = provisioning.openid
+      ? new OpenIdVerifier({
+          homeserverDomain: config.homeserver.domain,
+          homeserverUrl: provisioning.openid_url ?? config.homeserver.url,
+          otherServers: permittedServers(config),
+        })
+      : undefined;
+    const extras: ExtraRoute[] = [
+      healthRoute,
+      readyRoute(queries, config.homeserver.url, deps.states),
+    ];
+    if (this.settings.metrics.enabled) {
+      this.metrics = new BridgeMetrics(queries, deps.states, deps.directory, log);
+      extras.push(metricsRoute(this.metrics));
+    }
+    if (provisioning.enabled && this.settings.console.enabled) {
+      try {
+        extras.push(
+          consoleRoute({
+            homeserverUrl: this.settings.console.homeserver_url ?? config.homeserver.url,
+            openid: provisioning.openid,
+            secret: provisioning.secret !== undefined,
+          }),
+        );
+      } catch (err) {
+        // A missing console must not stop the bridge; everything else still works.
+        log.error({ err: errorMessage(err) }, 'web console not served');
+      }
+    }
+    this.http = new AdminHttp(
+      apiRoutes({ ops: this.ops, auth, openid, openApi: openApiDocument }),
+      extras,
+      this.ops,
+      auth,
+      new RateLimiter(provisioning.rate_limit_per_minute),
+      provisioning.enabled,
+      log.child({ module: 'admin-http' }),
+    );
+    if (this.settings.commands.enabled) {
+      this.rooms = new AdminRooms({
+        ops: this.ops,
+        store: new AdminRoomStore(stores.db),
+        matrix,
+        isPortal: (roomId) => deps.directory.portalByRoom(roomId) !== undefined,
+        isGhost: (userId) => deps.codec.isGhost(userId),
+        log: log.child({ module: 'admin-rooms' }),
+      });
+    }
+  }
+
+  /** Counts core events into the metrics and starts pruning the audit log. */
+  start(): void {
+    if (this.metrics) setCoreTelemetry(this.metrics);
+    const prune = async (): Promise<void> => {
+      const removed = await this.audit.prune(
+        Date.now() - this.settings.audit_retention_days * DAY_MS,
+      );
+      if (removed > 0) this.deps.log.info({ removed }, 'pruned old audit entries');
+    };
+    this.pruneTimer = setInterval(
+      () =>
+        void prune().catch((err: unknown) =>
+          this.deps.log.warn({ err: errorMessage(err) }, 'could not prune the audit log'),
+        ),
+      60 * 60 * 1000,
+    );
+    this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    if (this.metrics && telemetry() === this.metrics) setCoreTelemetry(undefined);
+    await this.rooms?.idle();
+  }
+
+  /** Creates and updates the links listed under `portals:` (see portals-setup.ts). */
+  applyDeclaredPortals(portals: BridgeConfig['portals']): Promise<DeclaredSummary> {
+    return applyDeclaredPortals(portals, {
+      directory: this.deps.directory,
+      links: this.links,
+      audit: this.audit,
+      resolveAlias: (alias) => this.deps.gateway.intent().resolveRoom(alias),
+      removedLinks: this.settings.removed_config_links,
+      log: this.deps.log,
+    });
+  }
+
+  /** Membership events: DM invites to the bot open admin rooms. True when handled here. */
+  onMembership(event: MatrixEvent): boolean {
+    return this.rooms?.onMembership(event) ?? false;
+  }
+
+  /** A transaction's events, for commands in admin rooms. */
+  observe(events: MatrixEvent[]): void {
+    this.rooms?.observe(events);
+  }
+}

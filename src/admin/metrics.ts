@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConnectionStates } from '../core/connection-states.js';
+import type { PortalDirectory } from '../core/portal-directory.js';
+import type { CoreTelemetry } from '../core/telemetry.js';
+import type { AdminQueries } from '../store/admin-queries.js';
+import { errorMessage } from '../util/errors.js';
+
+const STATUSES = ['connecting', 'connected', 'retrying', 'bad_credentials', 'stopped'] as const;
+
+/**
+ * Prometheus metrics of one bridge: what the core reports through CoreTelemetry (events in
+ * and out per side, failures, latency), and gauges read at scrape time (queue depth,
+ * connection states, portals).
+ */
+export class BridgeMetrics implements CoreTelemetry {
+  readonly registry = new Registry();
+  private readonly events: Counter<'side' | 'direction'>;
+  private readonly failures: Counter<'side' | 'retryable'>;
+  private readonly deadLetters: Counter<'source'>;
+  private readonly latency: Histogram<'side'>;
+
+  constructor(
+    queries: AdminQueries,
+    states: ConnectionStates,
+    directory: PortalDirectory,
+    log: Logger,
+  ) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'bridge_process_' });
+    this.events = new Counter({
+      name: 'bridge_events_total',
+      help: 'Events received from (direction="in") or delivered to (direction="out") a side: matrix or a connector id',
+      labelNames: ['side', 'direction'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'bridge_delivery_failures_total',
+      help: 'Failed delivery attempts to a side; retryable ones are tried again',
+      labelNames: ['side', 'retryable'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'bridge_dead_letters_total',
+      help: 'Inbox items given up after their last attempt, by source (matrix or remote:{connector})',
+      labelNames: ['source'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'bridge_delivery_duration_seconds',
+      help: 'Time to deliver one event to one side, including the platform or homeserver call',
+      labelNames: ['side'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    new Gauge({
+      name: 'bridge_inbox_pending',
+      help: 'Events recorded and waiting for delivery (queue depth), by source',
+      labelNames: ['source'],
+      registers,
+      async collect() {
+        this.reset();
+        try {
+          for (const { source, count } of await queries.pendingBySource()) {
+            this.set({ source }, count);
+          }
+        } catch (err) {
+          log.warn({ err: errorMessage(err) }, 'metrics: cannot read the queue depth');
+        }
+      },
+    });
+    new Gauge({
+      name: 'bridge_connection_state',
+      help: 'Connection state per connector and workspace: 1 for the current status',
+      labelNames: ['connector', 'workspace', 'status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of states.all()) {
+          for (const status of STATUSES) {
+            this.set(
+              { connector: s.connector, workspace: s.workspace, status },
+              s.status === status ? 1 : 0,
+            );
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'bridge_portal_links',
+      help: 'Channels linked to portals, per connector',
+      labelNames: ['connector'],
+      registers,
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const p of directory.portals()) {
+          for (const l of directory.linksOf(p.id)) {
+            counts.set(l.connector, (counts.get(l.connector) ?? 0) + 1);
+          }
+        }
+        for (const [connector, n] of counts) this.set({ connector }, n);
+      },
+    });
+  }
+
+  eventsIn(side: string, count: number): void {
+    this.events.inc({ side, direction: 'in' }, count);
+  }
+
+  delivered(side: string, seconds: number): void {
+    this.events.inc({ side, direction: 'out' });
+    this.latency.observe({ side }, seconds);
+  }
+
+  deliveryFailed(side: string, retryable: boolean): void {
+    this.failures.inc({ side, retryable: String(retryable) });
+  }
+
+  deadLettered(source: string): void {
+    this.deadLetters.inc({ source });
+  }
+
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,63 @@
+import {
+  PERMISSION_LEVELS,
+  type PermissionLevel,
+  type PermissionsConfig,
+} from '../config/index.js';
+
+export type { PermissionLevel } from '../config/index.js';
+
+/** Everything an administration path can ask for, with the level it needs. */
+export const ACTION_LEVELS = {
+  whoami: 'none',
+  help: 'none',
+  list_portals: 'user',
+  connection_states: 'user',
+  list_connectors: 'user',
+  recent_failures: 'linker',
+  list_channels: 'linker',
+  link: 'linker',
+  unlink: 'linker',
+  audit_list: 'admin',
+} as const satisfies Record<string, PermissionLevel>;
+
+export type AdminAction = keyof typeof ACTION_LEVELS;
+
+const rank = (level: PermissionLevel): number => PERMISSION_LEVELS.indexOf(level);
+
+/** Whether `level` is at least `needed`. */
+export function atLeast(level: PermissionLevel, needed: PermissionLevel): boolean {
+  return rank(level) >= rank(needed);
+}
+
+/** The homeserver part of a Matrix user id (`@alice:example.org` → `example.org`). */
+export function serverOf(userId: string): string | undefined {
+  const colon = userId.indexOf(':');
+  return userId.startsWith('@') && colon > 1 ? userId.slice(colon + 1) : undefined;
+}
+
+/**
+ * The one permission model of every administration path. The most specific entry wins: the
+ * user id, then the user's homeserver domain, then `*`; with none of them, `none`.
+ */
+export class Permissions {
+  private readonly entries: Map<string, PermissionLevel>;
+
+  constructor(config: PermissionsConfig = {}) {
+    // User ids compare exactly (`@Alice` and `@alice` are different users); domains do not.
+    this.entries = new Map(
+      Object.entries(config).map(([k, v]) => [k.startsWith('@') ? k : k.toLowerCase(), v]),
+    );
+  }
+
+  levelOf(userId: string): PermissionLevel {
+    const exact = this.entries.get(userId);
+    if (exact) return exact;
+    const server = serverOf(userId);
+    const byDomain = server === undefined ? undefined : this.entries.get(server.toLowerCase());
+    return byDomain ?? this.entries.get('*') ?? 'none';
+  }
+
+  allows(userId: string, action: AdminAction): boolean {
+    return atLeast(this.levelOf(userId), ACTION_LEVELS[action]);
+  }
+}

@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harness, registerUser, uniqueLocalpart } from '../harness/index.js';
+import { createAdminWorld, type AdminWorld } from './admin-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const POLL = { timeout: 15_000 };
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let w: AdminWorld;
+let context: BrowserContext;
+let profileDir: string;
+/** Screenshots stay here after the run, for people to look at. */
+const shots = mkdtempSync(join(tmpdir(), 'bridge-console-shots-'));
+
+async function openConsole(): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  (page as Page & { errors: string[] }).errors = errors;
+  const res = await page.goto(`${w.bridgeUrl}/_bridge/console/`);
+  expect(res?.status()).toBe(200);
+  return page;
+}
+
+async function signInWithSecret(page: Page): Promise<void> {
+  await page.fill('#secret', w.secret);
+  await page.click('#secret-form button[type=submit]');
+  await page.waitForSelector('#console:not([hidden])');
+}
+
+beforeAll(async () => {
+  w = await createAdminWorld();
+  profileDir = mkdtempSync(join(tmpdir(), 'bridge-console-profile-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  console.log(`console screenshots: ${shots}`);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await w?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe('web console in headless Chromium', () => {
+  it('is served with a strict Content-Security-Policy', async () => {
+    const res = await fetch(`${w.bridgeUrl}/_bridge/console/`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ${new URL(harness().synapseUrl).origin}`);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect((await fetch(`${w.bridgeUrl}/_bridge/console/../../etc/passwd`)).status).toBe(404);
+  });
+
+  it('signs in with the secret, links with the channel picker, shows it, unlinks', async () => {
+    const page = await openConsole();
+    await signInWithSecret(page);
+    expect(await page.textContent('#who-name')).toBe('provisioning secret');
+    expect(await page.textContent('#who-level')).toBe('admin');
+
+    const room = await w.newRoom();
+    await page.fill('#link-room', room);
+    await page.selectOption('#link-connector', 'mattermost');
+    await page.selectOption('#link-workspace', 'main');
+    await page.waitForSelector(`#link-channel option[value="${w.channels.townSquare}"]`, {
+      state: 'attached',
+    });
+    const options = await page.$$eval('#link-channel option', (os) => os.map((o) => o.textContent));
+    expect(options).toEqual(['Agency / Random', 'Agency / Town Square']);
+    await page.selectOption('#link-channel', w.channels.townSquare);
+    await page.click('#link-submit');
+    await page.waitForSelector('#message.info');
+    expect(await page.textContent('#message')).toBe(`Linked ${room} ↔ Town Square`);
+    expect(w.bridge.directory.portalByRoom(room)).toBeDefined();
+
+    const row = page.locator('#portals tbody tr', { hasText: w.channels.townSquare });
+    await expect.poll(() => row.count(), POLL).toBe(1);
+    expect(await row.textContent()).toContain(room);
+    await expect
+      .poll(() => page.locator('#connections tbody tr', { hasText: 'connected' }).count(), POLL)
+      .toBe(1);
+    await page.screenshot({ path: join(shots, 'console-linked.png'), fullPage: true });
+
+    page.once('dialog', (d) => void d.accept());
+    await row.locator('button', { hasText: 'Unlink' }).click();
+    await expect
+      .poll(() => page.textContent('#message'), POLL)
+      .toBe(`Unlinked mattermost/main/${w.channels.townSquare}`);
+    expect(w.bridge.directory.portalByRoom(room)).toBeUndefined();
+    await expect
+      .poll(() => page.locator('#audit tbody tr', { hasText: 'console' }).count(), POLL)
+      .toBeGreaterThanOrEqual(2);
+    const audit = await page.textContent('#audit tbody');
+    expect(audit).toContain('unlink');
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows failures clearly and puts hostile text on the page as text', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    // A failed attempt with a hostile channel id lands in the audit log the console shows.
+    await w.api('POST', '/links', {
+      body: {
+        room: await w.newRoom(),
+        connector: 'mattermost',
+        workspace: 'main',
+        channel: hostile,
+      },
+    });
+    const page = await openConsole();
+    await signInWithSecret(page);
+    await expect.poll(() => page.textContent('#audit tbody'), POLL).toContain(hostile);
+    expect(
+      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+    ).toBeUndefined();
+    expect(await page.locator('#audit img').count()).toBe(0);
+
+    await page.fill('#link-room', '!doesnotexist:localhost');
+    await page.selectOption('#link-channel', w.channels.random);
+    await page.click('#link-submit');
+    await expect
+      .poll(() => page.textContent('#message'), POLL)
+      .toMatch(/^Link failed: the bridge bot .* cannot join/);
+    await page.screenshot({ path: join(shots, 'console-error.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('signs a Matrix user in with OpenID, with the rights of their level', async () => {
+    const user = await registerUser(uniqueLocalpart('console'));
+    const page = await openConsole();
+    await page.fill('#matrix-user', user.userId);
+    await page.fill('#matrix-password', user.password);
+    await page.click('#matrix-form button[type=submit]');
+    // Whether the homeserver serves the OpenID userinfo API depends on its listener resources.
+    const probe = await fetch(
+      `${harness().synapseUrl}/_matrix/federation/v1/openid/userinfo?access_token=x`,
+    );
+    if (probe.status === 404) {
+      // Then the bridge cannot check the token, and says so instead of letting anyone in.
+      await expect
+        .poll(() => page.textContent('#message'), POLL)
+        .toContain('does not serve the OpenID userinfo API');
+      expect(await page.isVisible('#console')).toBe(false);
+      await page.screenshot({
+        path: join(shots, 'console-openid-unavailable.png'),
+        fullPage: true,
+      });
+    } else {
+      await page.waitForSelector('#console:not([hidden])');
+      expect(await page.textContent('#who-name')).toBe(user.userId);
+      expect(await page.textContent('#who-level')).toBe('user');
+      expect(await page.isVisible('#link-section')).toBe(false);
+      expect(await page.isVisible('#audit-section')).toBe(false);
+      await page.screenshot({ path: join(shots, 'console-matrix-user.png'), fullPage: true });
+    }
+    await page.close();
+  });
+});

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminWorld, type AdminWorld } from './admin-fixture.js';
+
+let w: AdminWorld;
+
+beforeAll(async () => {
+  w = await createAdminWorld({ persistent: true });
+});
+
+afterAll(async () => {
+  await w?.close();
+});
+
+type Link = { channel: string; source: string; created_by: string };
+type Portal = { room_id: string; name: string | null; links: Link[] };
+
+async function portals(): Promise<Portal[]> {
+  return (await w.api('GET', '/portals')).body.portals as Portal[];
+}
+
+describe('portals in the config file (mapping as code) through Synapse', () => {
+  it('creates declared links at start, protects them, and unlinks them once removed from the file', async () => {
+    const room = await w.newRoom();
+    const declared = [
+      {
+        room,
+        name: 'Declared',
+        links: [{ connector: 'mattermost', workspace: 'main', channel: w.channels.townSquare }],
+      },
+    ];
+    // A hand-made link that the file does not mention: never touched by the file.
+    const manual = await w.newRoom();
+    await w.api('POST', '/links', {
+      body: {
+        room: manual,
+        connector: 'mattermost',
+        workspace: 'main',
+        channel: w.channels.random,
+      },
+    });
+
+    await w.restart({ portals: declared });
+    expect(await portals()).toEqual(
+      expect.arrayContaining([
+        {
+          room_id: room,
+          name: 'Declared',
+          links: [
+            expect.objectContaining({
+              channel: w.channels.townSquare,
+              source: 'config',
+              created_by: 'config-file',
+            }),
+          ],
+        },
+      ]),
+    );
+    // The bot joined the declared room and bridges it.
+    await w.linker.waitForEvent(
+      room,
+      (e) => e.type === 'm.room.member' && e.state_key === w.botUserId,
+    );
+
+    const refused = await w.api('DELETE', `/links/mattermost/main/${w.channels.townSquare}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('LINK_DECLARED');
+
+    // Same file again: nothing changes, nothing new in the audit log.
+    const before = ((await w.api('GET', '/audit?limit=50')).body.entries as unknown[]).length;
+    await w.restart({ portals: declared });
+    expect(((await w.api('GET', '/audit?limit=50')).body.entries as unknown[]).length).toBe(before);
+
+    // Removed from the file: unlinked at the next start, audited; the manual link stays.
+    await w.restart({ portals: [] });
+    const now = await portals();
+    expect(now.map((p) => p.room_id)).toEqual([manual]);
+    const audit = (await w.api('GET', '/audit?limit=1')).body.entries as Array<
+      Record<string, unknown>
+    >;
+    expect(audit[0]).toMatchObject({
+      actor: 'config-file',
+      path: 'config',
+      action: 'unlink',
+      channel: w.channels.townSquare,
+      detail: 'no longer in the config file',
+    });
+  });
+});
