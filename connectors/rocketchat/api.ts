@@ -1,0 +1,189 @@
+import { RemoteApiError } from '../../src/connector/errors.js';
+import type { Download } from '../../src/connector/contract.js';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_RETRY_MS = 1000;
+
+/** A Rocket.Chat REST failure, with the server's `errorType` (e.g. `invalid-params`) when it sent one. */
+export class RocketChatApiError extends RemoteApiError {
+  constructor(
+    opts: ConstructorParameters<typeof RemoteApiError>[0],
+    readonly serverError: string,
+    readonly errorType: string | undefined,
+  ) {
+    super(opts);
+  }
+}
+
+/**
+ * When a 429 may be retried: the larger of Retry-After (seconds) and X-RateLimit-Reset, which
+ * Rocket.Chat sends as epoch milliseconds.
+ */
+export function retryAfterMs(headers: Headers, now = Date.now()): number {
+  const after = Number(headers.get('retry-after'));
+  const reset = Number(headers.get('x-ratelimit-reset'));
+  const fromAfter = Number.isFinite(after) && after > 0 ? after * 1000 : 0;
+  const fromReset = Number.isFinite(reset) && reset > 1e12 ? Math.ceil(reset - now) : 0;
+  const wait = Math.max(fromAfter, fromReset);
+  return wait > 0 ? wait : DEFAULT_RETRY_MS;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/**
+ * Rocket.Chat REST (`/api/v1`) with the bot's personal access token. Every failure becomes a
+ * RemoteApiError: 429 and 5xx retryable (429 with the server's reset time), the rest not.
+ */
+export class RocketChatApi {
+  readonly baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly userId: string,
+    private readonly token: string,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      'X-User-Id': this.userId,
+      'X-Auth-Token': this.token,
+      Accept: 'application/json',
+      ...extra,
+    };
+  }
+
+  get<T>(endpoint: string, query: Query = {}): Promise<T> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
+    const suffix = qs.size > 0 ? `?${qs}` : '';
+    return this.call<T>(endpoint, { method: 'GET', headers: this.headers() }, suffix);
+  }
+
+  post<T>(endpoint: string, body: unknown): Promise<T> {
+    return this.call<T>(endpoint, {
+      method: 'POST',
+      headers: this.headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** rooms.media/:rid: stores a file for the room; it appears once confirmed. */
+  upload(
+    rid: string,
+    file: { name: string; type: string; data: Buffer },
+  ): Promise<{ file?: { _id?: string } }> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
+    return this.call(`rooms.media/${encodeURIComponent(rid)}`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: form,
+    });
+  }
+
+  private async call<T>(endpoint: string, init: RequestInit, suffix = ''): Promise<T> {
+    const res = await this.fetch(`${this.baseUrl}/api/v1/${endpoint}${suffix}`, init, endpoint);
+    const text = await res.text();
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed = text === '' ? {} : (JSON.parse(text) as unknown);
+      if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
+    } catch {
+      body = {};
+    }
+    if (res.ok && body.success !== false) return body as T;
+    throw this.failure(res, body, endpoint);
+  }
+
+  private async fetch(url: string, init: RequestInit, what: string): Promise<Response> {
+    try {
+      return await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw new RemoteApiError({
+        message: `Rocket.Chat is unreachable (${what}): ${(err as Error).message}`,
+        retryable: true,
+        cause: err,
+      });
+    }
+  }
+
+  private failure(
+    res: Response,
+    body: Record<string, unknown>,
+    endpoint: string,
+  ): RocketChatApiError {
+    const serverError =
+      typeof body.error === 'string'
+        ? body.error
+        : typeof body.message === 'string'
+          ? body.message
+          : res.statusText;
+    const errorType = typeof body.errorType === 'string' ? body.errorType : undefined;
+    const status = res.status === 200 ? 400 : res.status;
+    const retryable = status === 429 || status === 408 || status >= 500;
+    const message =
+      status === 401
+        ? `Rocket.Chat refused the bot's credentials on ${endpoint} (401): check user_id and token`
+        : `Rocket.Chat answered ${status} on ${endpoint}: ${serverError.slice(0, 300)}`;
+    return new RocketChatApiError(
+      {
+        message,
+        status,
+        retryable,
+        retryAfterMs: status === 429 ? retryAfterMs(res.headers) : undefined,
+        code: status === 401 ? 'ROCKETCHAT_AUTH' : undefined,
+      },
+      serverError,
+      errorType,
+    );
+  }
+
+  /**
+   * Bytes of a server path (`/file-upload/...`, `/avatar/...`), sent with the bot's credentials.
+   * Only paths on this server are fetched, so a message can never make the bridge send its
+   * token elsewhere.
+   */
+  async download(path: string, maxBytes: number): Promise<Download> {
+    if (!/^\/(file-upload|avatar)\//.test(path) || path.includes('..')) {
+      throw new RemoteApiError({
+        message: `refusing to download ${path.slice(0, 100)}`,
+        retryable: false,
+        code: 'ROCKETCHAT_BAD_PATH',
+      });
+    }
+    const res = await this.fetch(
+      `${this.baseUrl}${path}`,
+      { headers: this.headers({ Accept: '*/*' }) },
+      'download',
+    );
+    if (!res.ok) {
+      throw RemoteApiError.fromStatus(
+        res.status,
+        `Rocket.Chat answered ${res.status} for a file`,
+        res.status === 429 ? retryAfterMs(res.headers) : undefined,
+      );
+    }
+    const declared = Number(res.headers.get('content-length') ?? '0');
+    if (declared > maxBytes) throw tooLarge(maxBytes);
+    const data = Buffer.from(await res.arrayBuffer());
+    if (data.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return {
+      data,
+      mimetype:
+        res.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream',
+    };
+  }
+}
+
+const tooLarge = (maxBytes: number) =>
+  new RemoteApiError({
+    message: `file is over ${maxBytes} bytes`,
+    retryable: false,
+    code: 'FILE_TOO_LARGE',
+  });

@@ -1,0 +1,205 @@
+import type {
+  ChannelRef,
+  ChatInfo,
+  Connector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  Download,
+  OutboundMessage,
+  RemoteUserInfo,
+  SentMessage,
+} from '../../src/connector/contract.js';
+import { UnsupportedError } from '../../src/connector/errors.js';
+import { BridgeError } from '../../src/util/errors.js';
+import { RocketChatApiError } from './api.js';
+import type { RocketChatConfig } from './config.js';
+import { matrixKeyToReaction } from './format/index.js';
+import {
+  isImpersonationDenied,
+  MAX_MESSAGE_LENGTH,
+  renderText,
+  sendOutbound,
+  type OutboundOptions,
+} from './outbound.js';
+import { isRocketId } from './ids.js';
+import type { WireRoom } from './types.js';
+import { RocketChatWorkspace } from './workspace.js';
+
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
+const LIST_PAGE = 100;
+const MAX_LISTED_ROOMS = 2000;
+
+export class RocketChatConnector implements Connector {
+  private readonly workspaces = new Map<string, RocketChatWorkspace>();
+
+  constructor(ctx: ConnectorContext, config: RocketChatConfig) {
+    for (const [name, ws] of Object.entries(config.workspaces)) {
+      this.workspaces.set(
+        name,
+        new RocketChatWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx),
+      );
+    }
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.workspaces.values()].map((w) => w.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
+  }
+
+  capabilities(): ConnectorCapabilities {
+    return {
+      edits: true,
+      deletes: true,
+      reactions: true,
+      threads: true,
+      files: true,
+      maxTextLength: MAX_MESSAGE_LENGTH,
+    };
+  }
+
+  private ws(name: string): RocketChatWorkspace {
+    const ws = this.workspaces.get(name);
+    if (!ws) {
+      throw new BridgeError(
+        'WORKSPACE_UNKNOWN',
+        `Rocket.Chat workspace "${name}" is not configured under connectors.rocketchat.workspaces`,
+      );
+    }
+    return ws;
+  }
+
+  async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
+    const room = await this.ws(ref.workspace).room(ref.channel);
+    const name = room.fname || room.name || ref.channel;
+    return room.topic ? { name, topic: room.topic } : { name };
+  }
+
+  /** Rooms the bot is in (public channels and private groups), for channel pickers. */
+  async listChannels(
+    workspace: string,
+  ): Promise<Array<{ workspace: string; channel: string; name: string }>> {
+    const api = this.ws(workspace).api;
+    const out: Array<{ workspace: string; channel: string; name: string }> = [];
+    for (const [endpoint, field] of [
+      ['channels.list.joined', 'channels'],
+      ['groups.list', 'groups'],
+    ] as const) {
+      for (let offset = 0; offset < MAX_LISTED_ROOMS; offset += LIST_PAGE) {
+        const res = await api.get<Record<string, unknown>>(endpoint, { offset, count: LIST_PAGE });
+        const rooms = Array.isArray(res[field]) ? (res[field] as WireRoom[]) : [];
+        for (const r of rooms) {
+          if (isRocketId(r._id))
+            out.push({ workspace, channel: r._id, name: r.fname || r.name || r._id });
+        }
+        if (rooms.length < LIST_PAGE) break;
+      }
+    }
+    return out;
+  }
+
+  async getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo> {
+    const user = await this.ws(workspace).users.byUserId(userId);
+    if (!user) throw new BridgeError('USER_UNKNOWN', `Rocket.Chat has no user ${userId}`);
+    // Without an uploaded avatar Rocket.Chat draws initials: no avatar to copy.
+    return user.avatarETag
+      ? { displayName: user.name, avatarId: user.avatarETag }
+      : { displayName: user.name };
+  }
+
+  async downloadAvatar(workspace: string, userId: string): Promise<Download> {
+    const ws = this.ws(workspace);
+    const user = await ws.users.byUserId(userId);
+    if (!user) throw new BridgeError('USER_UNKNOWN', `Rocket.Chat has no user ${userId}`);
+    return ws.api.download(`/avatar/${encodeURIComponent(user.username)}`, MAX_AVATAR_BYTES);
+  }
+
+  async getUserHandle(workspace: string, userId: string): Promise<string | undefined> {
+    return (
+      await this.ws(workspace)
+        .users.byUserId(userId)
+        .catch(() => undefined)
+    )?.username;
+  }
+
+  private async options(ws: RocketChatWorkspace, workspace: string): Promise<OutboundOptions> {
+    return {
+      workspace,
+      botUserId: ws.botUserId,
+      impersonate: await ws.impersonate(),
+      usernameOf: async (id) => (await ws.users.byUserId(id).catch(() => undefined))?.username,
+      quoteLink: (rid, messageId) => ws.quoteLink(rid, messageId),
+    };
+  }
+
+  async sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage> {
+    const ws = this.ws(ref.workspace);
+    const opts = await this.options(ws, ref.workspace);
+    try {
+      return { messageIds: await sendOutbound(ws.api, ref, message, opts) };
+    } catch (err) {
+      if (!opts.impersonate || !isImpersonationDenied(err)) throw err;
+      // The permission was taken away: name the sender in the text instead, and say so.
+      ws.identity.denied();
+      return {
+        messageIds: await sendOutbound(ws.api, ref, message, { ...opts, impersonate: false }),
+      };
+    }
+  }
+
+  async editMessage(ref: ChannelRef, messageId: string, message: OutboundMessage): Promise<void> {
+    const ws = this.ws(ref.workspace);
+    const text = await renderText(message, await this.options(ws, ref.workspace));
+    await ws.api.post('chat.update', {
+      roomId: ref.channel,
+      msgId: messageId,
+      text: text.slice(0, MAX_MESSAGE_LENGTH),
+    });
+  }
+
+  async deleteMessage(ref: ChannelRef, messageId: string): Promise<void> {
+    const ws = this.ws(ref.workspace);
+    ws.noteOwnDelete(messageId);
+    try {
+      await ws.api.post('chat.delete', { roomId: ref.channel, msgId: messageId });
+    } catch (err) {
+      // Already gone (a retry after the first attempt got through): nothing left to do.
+      if (
+        err instanceof RocketChatApiError &&
+        err.status === 400 &&
+        /no message found/i.test(err.serverError)
+      )
+        return;
+      throw err;
+    }
+  }
+
+  async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
+    await this.ws(ref.workspace).api.post('chat.react', {
+      messageId,
+      emoji: reactionName(key),
+      shouldReact: true,
+    });
+  }
+
+  async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
+    await this.ws(ref.workspace).api.post('chat.react', {
+      messageId,
+      emoji: reactionName(key),
+      shouldReact: false,
+    });
+  }
+
+  async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
+    return this.ws(ref.workspace).api.download(fileId, MAX_DOWNLOAD_BYTES);
+  }
+}
+
+function reactionName(key: string): string {
+  const name = matrixKeyToReaction(key);
+  if (!name) throw new UnsupportedError(`reaction ${key}`);
+  return name;
+}

@@ -1,0 +1,10 @@
+export { parseRocketMarkdown, extractMentionNames } from './parse.js';
+export type { ParseRocketOptions } from './parse.js';
+export { renderRocketMarkdown, escapeText as escapeRocketText } from './render.js';
+export type { RenderRocketOptions } from './render.js';
+export {
+  rocketEmojiToUnicode,
+  unicodeToRocketEmoji,
+  reactionToMatrixKey,
+  matrixKeyToReaction,
+} from './emoji.js';

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../contract/fake-context.js';
+import { connectorWorld, rest, waitFor } from './world.js';
+
+let t: Awaited<ReturnType<typeof connectorWorld>>;
+
+beforeAll(async () => {
+  t = await connectorWorld();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('catching up after a restart', () => {
+  it('finds edits, reaction removals and deletions that happened while stopped', async () => {
+    const first = await t.start();
+    await t.connected(first);
+    const edited = await t.post(t.w.alice, 'before');
+    const reacted = await t.post(t.w.alice, 'reacted');
+    const doomed = await t.post(t.w.alice, 'doomed');
+    await rest(t.w.sim, t.w.bob).post('chat.react', { messageId: reacted, emoji: 'smile' });
+    await t.eventFor(first, 'reaction', reacted);
+    await t.message(first, doomed);
+    await first.connector.stop();
+
+    const alice = rest(t.w.sim, t.w.alice);
+    await alice.post('chat.update', { roomId: t.w.room._id, msgId: edited, text: 'after' });
+    await rest(t.w.sim, t.w.bob).post('chat.react', { messageId: reacted, emoji: 'smile' });
+    await alice.post('chat.delete', { roomId: t.w.room._id, msgId: doomed });
+
+    const second = await t.start({ store: first.ctx.store });
+    await t.connected(second);
+    const edit = await t.eventFor(second, 'edit', edited);
+    expect(edit.content.text.blocks).toEqual([
+      { type: 'paragraph', children: [{ type: 'text', text: 'after' }] },
+    ]);
+    const removed = await t.eventFor(second, 'reaction_remove', reacted);
+    expect(removed).toMatchObject({ key: '😄', sender: { userId: t.w.bob._id } });
+    await t.eventFor(second, 'delete', doomed);
+    // Nothing new was posted: replays of known messages carry their original keys.
+    const firstKeys = new Set(first.ctx.events.map((e) => e.eventKey));
+    for (const e of second.ctx.events.filter((x) => x.kind === 'message'))
+      expect(firstKeys.has(e.eventKey)).toBe(true);
+    await second.connector.stop();
+    await sleep(200);
+    // Stopping is final: no late "retrying" from the closed socket.
+    expect(second.ctx.lastState('main')?.status).toBe('stopped');
+  });
+
+  it('asks what went when a range of history is pruned', async () => {
+    const r = await t.start();
+    await t.connected(r);
+    const from = Date.now();
+    const a = await t.post(t.w.alice, 'prune a');
+    const b = await t.post(t.w.alice, 'prune b');
+    await t.message(r, b);
+    expect(t.w.sim.pruneHistory(t.w.room._id, from, Date.now())).toBe(2);
+    await t.eventFor(r, 'delete', a);
+    await t.eventFor(r, 'delete', b);
+    await r.connector.stop();
+  });
+
+  it('reports bad credentials without the token, and keeps the process alive', async () => {
+    const bad = await t.start({ token: 'definitely-wrong-token' });
+    await waitFor('bad_credentials', () => bad.ctx.lastState('main')?.status === 'bad_credentials');
+    await sleep(200);
+    for (const s of bad.ctx.states) expect(s.error ?? '').not.toContain('definitely-wrong-token');
+    await bad.connector.stop();
+    expect(bad.ctx.lastState('main')?.status).toBe('stopped');
+  });
+});
