@@ -86,6 +86,7 @@ export class BridgeApp {
         maxTextLength: config.bridge.max_text_length,
       },
       log,
+      txnSalt: await this.stores.kv.databaseId(),
     };
     const retry = config.bridge.retry;
     const dispatcher = new Dispatcher(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ConnectorStorage } from '../connector/contract.js';
 
@@ -18,5 +19,17 @@ export class KvStore {
           .merge();
       },
     };
+  }
+
+  /** A random id made the first time this database is used, then kept (`_core` is no connector id). */
+  async databaseId(): Promise<string> {
+    const core = this.forConnector('_core');
+    const existing = await core.get('database_id');
+    if (existing) return existing;
+    await this.db('connector_kv')
+      .insert({ connector: '_core', key: 'database_id', value: randomBytes(8).toString('hex') })
+      .onConflict(['connector', 'key'])
+      .ignore();
+    return (await core.get('database_id')) as string;
   }
 }

@@ -179,3 +179,34 @@ describe('platform trouble', () => {
     await world.waitForPosts(1, (p) => p.message.includes('after the failure'));
   });
 });
+
+describe('a new database', () => {
+  it('bridges both ways after the bridge restarts on an empty database', async () => {
+    // Inbox ids start again at 1: derived transaction ids must not collide with the old ones,
+    // or Synapse and Mattermost would take new messages for retries of old ones.
+    const ghost = world.ghostOf(world.alice.id);
+    await world.alice.client.createPost({
+      channel_id: world.channelId,
+      message: 'before the database reset',
+    } as Post);
+    await world.matrix.waitForEvent(
+      world.roomId,
+      (e) => e.sender === ghost && e.content.body === 'before the database reset',
+    );
+    await world.matrix.sendMessage(world.roomId, 'matrix before the database reset');
+    await world.waitForPosts(1, (p) => p.message.includes('matrix before the database reset'));
+
+    await bridge.stop();
+    bridge = await startBridge(world);
+    await world.alice.client.createPost({
+      channel_id: world.channelId,
+      message: 'after the database reset',
+    } as Post);
+    await world.matrix.waitForEvent(
+      world.roomId,
+      (e) => e.sender === ghost && e.content.body === 'after the database reset',
+    );
+    await world.matrix.sendMessage(world.roomId, 'matrix after the database reset');
+    await world.waitForPosts(1, (p) => p.message.includes('matrix after the database reset'));
+  });
+});

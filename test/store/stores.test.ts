@@ -167,5 +167,8 @@ describe.each(backends)('stores on %s', (_name, options) => {
     await kv.set('cursor', '2');
     expect(await kv.get('cursor')).toBe('2');
     expect(await s.kv.forConnector('other').get('cursor')).toBeUndefined();
+    const dbId = await s.kv.databaseId();
+    expect(dbId).toMatch(/^[0-9a-f]{16}$/);
+    expect(await s.kv.databaseId()).toBe(dbId);
   });
 });

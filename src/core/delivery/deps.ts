@@ -58,4 +58,10 @@ export interface DeliveryDeps {
   mediaProxy: MediaProxy;
   limits: BridgeLimits;
   log: Logger;
+  /**
+   * Random per database, mixed into every derived transaction id and idempotency key:
+   * inbox ids restart at 1 in a new database, and the homeserver and platforms would take a
+   * reused id for a retry of an old message and drop the new one.
+   */
+  txnSalt: string;
 }

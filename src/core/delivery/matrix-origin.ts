@@ -77,7 +77,7 @@ async function newMessage(
         content,
         threadRoot: await firstIdOn(deps, root?.messageId, s.side),
         replyTo: await firstIdOn(deps, reply?.messageId, s.side),
-        idempotencyKey: txnId(inboxId, s.side),
+        idempotencyKey: txnId(deps.txnSalt, inboxId, s.side),
       };
       const sent = await s.conn.connector.sendMessage(s.ref, message);
       await messages.addParts(
@@ -127,7 +127,7 @@ async function edit(
         deps,
       );
       sender ??= await senderIdentity(event, deps);
-      await editMessage(s.ref, id, { sender, content, idempotencyKey: txnId(inboxId, s.side) });
+      await editMessage(s.ref, id, { sender, content, idempotencyKey: txnId(deps.txnSalt, inboxId, s.side) });
     });
   }
 }

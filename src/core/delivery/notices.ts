@@ -31,6 +31,6 @@ export async function sendFailureNotice(
     roomId,
     'm.room.message',
     { msgtype: 'm.notice', body },
-    txnId('notice', inboxId),
+    txnId(deps.txnSalt, 'notice', inboxId),
   );
 }

@@ -128,7 +128,7 @@ async function message(
         o.portal.roomId,
         part.type,
         content,
-        txnId(o.inboxId, MATRIX_SIDE, i),
+        txnId(deps.txnSalt, o.inboxId, MATRIX_SIDE, i),
       );
       await messages.addParts(messageId, [{ side: MATRIX_SIDE, nativeId: eventId, part: i }]);
     }
@@ -146,7 +146,7 @@ async function message(
         content: relayed,
         threadRoot: await firstIdOn(deps, root?.messageId, s.side),
         replyTo: await firstIdOn(deps, reply?.messageId, s.side),
-        idempotencyKey: txnId(o.inboxId, s.side),
+        idempotencyKey: txnId(deps.txnSalt, o.inboxId, s.side),
       });
       await messages.addParts(
         messageId,
@@ -177,7 +177,7 @@ async function edit(o: Origin, event: EditEvent, d: Delivery, deps: DeliveryDeps
       o.portal.roomId,
       'm.room.message',
       content,
-      txnId(o.inboxId, MATRIX_SIDE),
+      txnId(deps.txnSalt, o.inboxId, MATRIX_SIDE),
     );
   });
   let sender: MatrixSenderIdentity | undefined;
@@ -190,7 +190,7 @@ async function edit(o: Origin, event: EditEvent, d: Delivery, deps: DeliveryDeps
       await editMessage(s.ref, id, {
         sender,
         content: { ...event.content, attachments: [] },
-        idempotencyKey: txnId(o.inboxId, s.side),
+        idempotencyKey: txnId(deps.txnSalt, o.inboxId, s.side),
       });
     });
   }
@@ -212,7 +212,7 @@ async function remove(
         ? mapped.matrixSender
         : deps.gateway.botUserId;
     for (const [i, id] of (await messages.idsOn(mapped.messageId, MATRIX_SIDE)).entries()) {
-      await deps.gateway.redact(redactor, o.portal.roomId, id, txnId(o.inboxId, MATRIX_SIDE, i));
+      await deps.gateway.redact(redactor, o.portal.roomId, id, txnId(deps.txnSalt, o.inboxId, MATRIX_SIDE, i));
     }
   });
   for (const s of remoteSides(deps, o.portal.id, o.side)) {
@@ -257,7 +257,7 @@ async function react(
       o.portal.roomId,
       'm.reaction',
       { 'm.relates_to': { rel_type: 'm.annotation', event_id: target, key: event.key } },
-      txnId(o.inboxId, MATRIX_SIDE),
+      txnId(deps.txnSalt, o.inboxId, MATRIX_SIDE),
     );
     await reactions.setMatrixEvent(row.id, eventId);
   });
@@ -281,7 +281,7 @@ async function unreact(
       ghostId,
       o.portal.roomId,
       row.matrixEventId,
-      txnId(o.inboxId, MATRIX_SIDE),
+      txnId(deps.txnSalt, o.inboxId, MATRIX_SIDE),
     );
   });
   if (d.failed(MATRIX_SIDE)) return; // keep the row until the Matrix side is done
