@@ -1,0 +1,222 @@
+import type {
+  ChannelRef,
+  ChatInfo,
+  Connector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  Download,
+  MatrixSenderIdentity,
+  OutboundMessage,
+  RemoteChannelSummary,
+  RemoteUserInfo,
+  SentMessage,
+} from '../../src/connector/contract.js';
+import { RemoteApiError, UnsupportedError } from '../../src/connector/errors.js';
+import { BridgeError } from '../../src/util/errors.js';
+import { ActivityTokenVerifier } from './auth/activity-jwt.js';
+import { resolveConfig, type TeamsConfig } from './config.js';
+import { createFetch, type Fetch } from './http.js';
+import { parseFileId, shareToken } from './ids.js';
+import { messagingHandler } from './messaging.js';
+import { TeamsWorkspace } from './workspace.js';
+
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Microsoft Teams for tenant accounts: a Bot Framework bot for receiving and sending, Graph
+ * for profiles, history, files, and for users who link their account (see docs/teams.md).
+ */
+export class TeamsConnector implements Connector {
+  private readonly config: TeamsConfig;
+  private readonly workspaces = new Map<string, TeamsWorkspace>();
+  private readonly doFetch: Fetch;
+  private readonly verifier: ActivityTokenVerifier;
+  private webhookBase: string | undefined;
+  private accepting = false;
+
+  constructor(
+    private readonly ctx: ConnectorContext,
+    raw: TeamsConfig,
+  ) {
+    this.config = resolveConfig(raw);
+    this.doFetch = createFetch(this.config.extra_ca_certs);
+    this.verifier = new ActivityTokenVerifier({
+      metadataUrl: this.config.openid_metadata_url,
+      issuer: this.config.token_issuer,
+      audiences: Object.values(this.config.workspaces).map((w) => w.app_id),
+      fetch: this.doFetch,
+    });
+    for (const [name, account] of Object.entries(this.config.workspaces)) {
+      this.workspaces.set(
+        name,
+        new TeamsWorkspace(
+          name,
+          account,
+          this.config,
+          ctx,
+          this.doFetch,
+          () => `${this.base()}/oauth/callback`,
+        ),
+      );
+    }
+  }
+
+  private base(): string {
+    if (!this.webhookBase)
+      throw new BridgeError('TEAMS_NOT_STARTED', 'the Teams connector has not started');
+    return this.webhookBase;
+  }
+
+  async start(): Promise<void> {
+    const results = await Promise.all([...this.workspaces.values()].map((w) => w.start()));
+    // A bot whose credentials are refused everywhere cannot answer anything: take no activities.
+    if (results.every((r) => r === 'bad_credentials')) return;
+    await this.verifier
+      .preload()
+      .catch((err: unknown) =>
+        this.ctx.logger.warn(
+          { err: (err as Error).message },
+          'could not load the Bot Framework signing keys yet; will retry on the first activity',
+        ),
+      );
+    this.webhookBase ??= this.ctx.registerWebhook(
+      messagingHandler({
+        verifier: this.verifier,
+        workspaces: () => [...this.workspaces.values()],
+        log: this.ctx.logger,
+        accepting: () => this.accepting,
+      }),
+    );
+    this.accepting = true;
+    this.ctx.logger.info(
+      { endpoint: `${this.webhookBase}/messages` },
+      'Teams messaging endpoint ready',
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.accepting = false;
+    await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
+  }
+
+  capabilities(): ConnectorCapabilities {
+    // Outbound reactions exist only for linked users (Graph setReaction is delegated-only);
+    // the contract's addReaction has no acting user, so they are not offered here.
+    return {
+      edits: true,
+      deletes: true,
+      reactions: false,
+      threads: true,
+      files: true,
+      maxTextLength: 28_000,
+    };
+  }
+
+  private ws(name: string): TeamsWorkspace {
+    const ws = this.workspaces.get(name);
+    if (!ws)
+      throw new BridgeError(
+        'WORKSPACE_UNKNOWN',
+        `Teams workspace "${name}" is not configured under connectors.teams.workspaces`,
+      );
+    return ws;
+  }
+
+  getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
+    return this.ws(ref.workspace).d.directory.chatInfo(ref.channel);
+  }
+
+  async getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo> {
+    const d = this.ws(workspace).d;
+    try {
+      const user = await d.graph.user(userId);
+      const avatarId = await d.graph.photoTag(userId).catch(() => undefined);
+      return { displayName: user.displayName || d.members.nameOf(userId) || userId, avatarId };
+    } catch (err) {
+      const name = d.members.nameOf(userId);
+      if (name && err instanceof RemoteApiError && !err.retryable) return { displayName: name };
+      throw err;
+    }
+  }
+
+  /** The handle only tells the core when the photo changed; Graph serves the current one. */
+  downloadAvatar(workspace: string, userId: string, _avatarId?: string): Promise<Download> {
+    return this.ws(workspace).d.graph.photo(userId, MAX_AVATAR_BYTES);
+  }
+
+  async sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage> {
+    return { messageIds: await this.ws(ref.workspace).sender.send(ref.channel, message) };
+  }
+
+  editMessage(ref: ChannelRef, messageId: string, message: OutboundMessage): Promise<void> {
+    return this.ws(ref.workspace).sender.edit(ref.channel, messageId, message);
+  }
+
+  deleteMessage(ref: ChannelRef, messageId: string): Promise<void> {
+    return this.ws(ref.workspace).sender.remove(ref.channel, messageId);
+  }
+
+  /** `actor` (an extension of the contract): the Matrix user reacting; only linked users can. */
+  addReaction(
+    ref: ChannelRef,
+    messageId: string,
+    key: string,
+    actor?: MatrixSenderIdentity,
+  ): Promise<void> {
+    return this.ws(ref.workspace).sender.react(ref.channel, messageId, key, actor, true);
+  }
+
+  removeReaction(
+    ref: ChannelRef,
+    messageId: string,
+    key: string,
+    actor?: MatrixSenderIdentity,
+  ): Promise<void> {
+    return this.ws(ref.workspace).sender.react(ref.channel, messageId, key, actor, false);
+  }
+
+  async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
+    const file = parseFileId(fileId);
+    if (!file) throw new UnsupportedError(`file id ${fileId.slice(0, 40)}`);
+    const graph = this.ws(ref.workspace).d.graph;
+    const path =
+      file.kind === 'share' ? `/shares/${shareToken(file.url)}/driveItem/content` : file.path;
+    return graph.bytes(path, MAX_DOWNLOAD_BYTES, 'a file');
+  }
+
+  /** Starts linking a Matrix user's Microsoft account; resolves to the sign-in URL to give them. */
+  async beginAccountLink(workspace: string, matrixUserId: string): Promise<string> {
+    const links = this.ws(workspace).d.links;
+    if (!links)
+      throw new UnsupportedError(
+        `account linking in workspace ${workspace} (set token_encryption_key)`,
+      );
+    this.base(); // the redirect URI is the webhook registered at start: refuse before that
+    return links.begin(matrixUserId);
+  }
+
+  /** Forgets a Matrix user's linked account; resolves to whether there was one. */
+  async unlinkAccount(workspace: string, matrixUserId: string): Promise<boolean> {
+    return (await this.ws(workspace).d.links?.unlink(matrixUserId)) ?? false;
+  }
+
+  /** The Microsoft account a Matrix user has linked, if any. */
+  async linkedAccount(
+    workspace: string,
+    matrixUserId: string,
+  ): Promise<{ userId: string; displayName: string } | undefined> {
+    const account = await this.ws(workspace).d.links?.linked(matrixUserId);
+    return account && { userId: account.userId, displayName: account.displayName };
+  }
+
+  /** Teams channels the app can see (and chats it has heard from), for linking portals. */
+  async listChannels(workspace: string): Promise<RemoteChannelSummary[]> {
+    const list = await this.ws(workspace).d.directory.listChannels();
+    return list.map((c) => ({
+      workspace,
+      channel: c.channel,
+      name: c.team ? `${c.team.name} / ${c.name}` : c.name,
+    }));
+  }
+}

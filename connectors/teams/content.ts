@@ -1,0 +1,190 @@
+/**
+ * Teams message content → the common model, for both sources: a Bot Framework activity
+ * (`<at>` + mention entities, a text/html attachment) and a Graph chatMessage (`<at id>` +
+ * `mentions`). Files come from the message's reference attachments (SharePoint/OneDrive,
+ * fetched through Graph when an activity only names them) and inline hosted-content images.
+ */
+import type {
+  AttachmentKind,
+  InboundContent,
+  MentionTarget,
+  RemoteAttachment,
+} from '../../src/model/message.js';
+import type { TeamsActivity } from './activity.js';
+import type { TeamsDeps } from './deps.js';
+import { parseTeamsHtml, type MentionResolution } from './format/index.js';
+import type { GraphMessage } from './graph.js';
+import { hostedFileId, kindOf, shareFileId } from './ids.js';
+
+const MIME_BY_EXT: Record<string, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  mp4: 'video/mp4',
+  mp3: 'audio/mpeg',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  zip: 'application/zip',
+};
+
+function kindFor(mime: string | undefined): AttachmentKind {
+  if (mime?.startsWith('image/')) return 'image';
+  if (mime?.startsWith('video/')) return 'video';
+  if (mime?.startsWith('audio/')) return 'audio';
+  return 'file';
+}
+
+function fileAttachment(name: string, url: string): RemoteAttachment {
+  const mimetype = MIME_BY_EXT[name.split('.').pop()?.toLowerCase() ?? ''];
+  return {
+    fileId: shareFileId(url),
+    name: name.slice(0, 255) || 'file',
+    kind: kindFor(mimetype),
+    mimetype,
+  };
+}
+
+function imageAttachments(
+  images: Array<{ src: string; alt: string }>,
+  graphUrl: string,
+): RemoteAttachment[] {
+  const out: RemoteAttachment[] = [];
+  for (const img of images) {
+    const fileId = hostedFileId(img.src, graphUrl);
+    if (fileId) out.push({ fileId, name: `image-${out.length + 1}.png`, kind: 'image' });
+  }
+  return out;
+}
+
+function referenceAttachments(list: GraphMessage['attachments']): RemoteAttachment[] {
+  return (list ?? [])
+    .filter(
+      (a) =>
+        a.contentType === 'reference' &&
+        typeof a.contentUrl === 'string' &&
+        a.contentUrl.startsWith('https://'),
+    )
+    .map((a) => fileAttachment(a.name ?? 'file', a.contentUrl!));
+}
+
+/** Content of a Graph chatMessage. */
+export function graphContent(d: TeamsDeps, m: GraphMessage): InboundContent {
+  const html =
+    m.body?.contentType === 'text' ? escapeText(m.body.content ?? '') : (m.body?.content ?? '');
+  const parsed = parseTeamsHtml(html, (at): MentionResolution => {
+    const mention = m.mentions?.find((x) => String(x.id) === at.id);
+    if (mention?.mentioned?.conversation) return 'room';
+    const user = mention?.mentioned?.user?.id;
+    return user ? remote(d, user) : undefined;
+  });
+  return {
+    text: parsed.text,
+    attachments: [
+      ...referenceAttachments(m.attachments),
+      ...imageAttachments(parsed.images, d.config.graph_url),
+    ],
+  };
+}
+
+function escapeText(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\n/g, '<br>');
+}
+
+const remote = (d: TeamsDeps, userId: string): MentionTarget => ({
+  kind: 'remote',
+  connector: d.connectorId,
+  workspace: d.workspace,
+  userId,
+});
+
+/** Content of a message activity; mentions of Bot Framework ids are resolved to AAD ids. */
+export async function activityContent(
+  d: TeamsDeps,
+  a: TeamsActivity,
+  channel: string,
+  root: string | undefined,
+): Promise<InboundContent> {
+  const htmlPart = a.attachments?.find(
+    (x) => x.contentType === 'text/html' && typeof x.content === 'string',
+  );
+  const html = typeof htmlPart?.content === 'string' ? htmlPart.content : (a.text ?? '');
+  const targets: MentionResolution[] = [];
+  for (const e of a.entities ?? []) {
+    if (e.type !== 'mention') continue;
+    const m = e.mentioned as { id?: unknown; aadObjectId?: unknown } | undefined;
+    targets.push(await mentionTarget(d, a, channel, m));
+  }
+  const parsed = parseTeamsHtml(html, (at) => targets[at.ordinal]);
+  const attachments = imageAttachments(parsed.images, d.config.graph_url);
+  for (const x of a.attachments ?? []) {
+    if (
+      x.contentType === 'application/vnd.microsoft.teams.file.download.info' &&
+      typeof x.contentUrl === 'string' &&
+      x.contentUrl.startsWith('https://')
+    ) {
+      attachments.push(fileAttachment(x.name ?? 'file', x.contentUrl));
+    }
+  }
+  if (parsed.attachmentIds.length > 0 && !attachments.some((x) => x.fileId.startsWith('share:'))) {
+    attachments.unshift(...(await referencedFiles(d, a.id!, channel, root)));
+  }
+  return { text: parsed.text, attachments };
+}
+
+async function mentionTarget(
+  d: TeamsDeps,
+  a: TeamsActivity,
+  channel: string,
+  m: { id?: unknown; aadObjectId?: unknown } | undefined,
+): Promise<MentionResolution> {
+  const id = typeof m?.id === 'string' ? m.id : undefined;
+  if (!id) return undefined;
+  if (typeof m?.aadObjectId === 'string') return remote(d, m.aadObjectId);
+  if (id.startsWith('28:') || id === a.recipient?.id) return undefined;
+  if (id.startsWith('19:')) return 'room';
+  if (/^[0-9a-f-]{36}$/i.test(id)) return remote(d, id);
+  const aad = await d.members.aadId(a.serviceUrl, channel, id);
+  return aad ? remote(d, aad) : undefined;
+}
+
+/** The reference attachments of a message the activity only names (`<attachment id>`), via Graph. */
+async function referencedFiles(
+  d: TeamsDeps,
+  messageId: string,
+  channel: string,
+  root: string | undefined,
+): Promise<RemoteAttachment[]> {
+  try {
+    let path: string | undefined;
+    if (kindOf(channel) === 'channel') {
+      const teamId = await d.directory.teamOf(channel);
+      const base = `/teams/${teamId}/channels/${encodeURIComponent(channel)}/messages`;
+      if (teamId)
+        path =
+          root && root !== messageId
+            ? `${base}/${root}/replies/${messageId}`
+            : `${base}/${messageId}`;
+    } else {
+      const chatId = await d.directory.graphChatId(channel);
+      if (chatId) path = `/chats/${encodeURIComponent(chatId)}/messages/${messageId}`;
+    }
+    if (!path) return [];
+    return referenceAttachments((await d.graph.get<GraphMessage>(path, 'a message')).attachments);
+  } catch (err) {
+    d.log.warn(
+      { workspace: d.workspace, channel, err: (err as Error).message },
+      'could not read the files of a message through Graph',
+    );
+    return [];
+  }
+}

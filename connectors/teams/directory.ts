@@ -1,0 +1,99 @@
+/**
+ * Where a Teams conversation lives and what it is called: a channel's team (from the stored
+ * conversation reference, else by listing teams and their channels through Graph, at most
+ * once per cooldown), channel and chat names, and the channel list for IT ops.
+ */
+import type { ChatInfo } from '../../src/connector/contract.js';
+import type { GraphApi } from './graph.js';
+import { kindOf, personalChatGraphId, type ConversationKind } from './ids.js';
+import type { ConversationRefs } from './refs.js';
+
+export interface TeamsChannelInfo {
+  /** The id to link in a portal (ChannelRef.channel). */
+  channel: string;
+  name: string;
+  kind: ConversationKind;
+  team?: { id: string; name: string };
+}
+
+const SCAN_COOLDOWN_MS = 60_000;
+
+export class Directory {
+  private readonly teamOfChannel = new Map<string, { id: string; name: string }>();
+  private scannedAt = 0;
+  private scanning: Promise<TeamsChannelInfo[]> | undefined;
+
+  constructor(
+    private readonly graph: GraphApi,
+    private readonly refs: ConversationRefs,
+    private readonly appId: string,
+  ) {}
+
+  async teamOf(channel: string): Promise<string | undefined> {
+    const ref = await this.refs.get(channel);
+    if (ref?.teamId) return ref.teamId;
+    const known = this.teamOfChannel.get(channel);
+    if (known) return known.id;
+    if (Date.now() - this.scannedAt < SCAN_COOLDOWN_MS) return undefined;
+    // Without Team.ReadBasic.All the scan fails; the team is then learnt from activities.
+    await this.scan().catch(() => undefined);
+    return this.teamOfChannel.get(channel)?.id;
+  }
+
+  /** The Graph id of a chat conversation (group chats use their id; personal chats are derived). */
+  async graphChatId(channel: string): Promise<string | undefined> {
+    if (kindOf(channel) === 'groupChat') return channel;
+    const ref = await this.refs.get(channel);
+    return ref?.userId ? personalChatGraphId(ref.userId, this.appId) : undefined;
+  }
+
+  /** Every channel of every team the app can see, plus chats the bot has heard from. */
+  async listChannels(): Promise<TeamsChannelInfo[]> {
+    const channels = await this.scan();
+    const chats: TeamsChannelInfo[] = this.refs
+      .known()
+      .filter(([, r]) => r.kind !== 'channel')
+      .map(([channel, r]) => ({
+        channel,
+        kind: r.kind,
+        name: r.name ?? (r.userName ? `Chat with ${r.userName}` : 'Chat'),
+      }));
+    return [...channels, ...chats];
+  }
+
+  async chatInfo(channel: string): Promise<ChatInfo> {
+    const ref = await this.refs.get(channel);
+    const kind = ref?.kind ?? kindOf(channel);
+    if (kind === 'channel') {
+      const teamId = await this.teamOf(channel);
+      if (teamId) {
+        const c = await this.graph.channel(teamId, channel);
+        return { name: c.displayName, topic: c.description ?? undefined };
+      }
+      return { name: ref?.name ?? 'Teams channel' };
+    }
+    if (kind === 'groupChat') {
+      const chat = await this.graph.chat(channel).catch(() => undefined);
+      return { name: chat?.topic || ref?.name || 'Teams group chat' };
+    }
+    return { name: ref?.userName ? `Chat with ${ref.userName}` : 'Teams chat' };
+  }
+
+  private scan(): Promise<TeamsChannelInfo[]> {
+    this.scanning ??= this.doScan().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async doScan(): Promise<TeamsChannelInfo[]> {
+    this.scannedAt = Date.now();
+    const out: TeamsChannelInfo[] = [];
+    for (const team of await this.graph.teams()) {
+      const t = { id: team.id, name: team.displayName };
+      for (const c of await this.graph.channels(team.id)) {
+        this.teamOfChannel.set(c.id, t);
+        out.push({ channel: c.id, name: c.displayName, kind: 'channel', team: t });
+      }
+    }
+    return out;
+  }
+}

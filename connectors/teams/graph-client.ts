@@ -1,0 +1,77 @@
+/**
+ * The official Microsoft Graph client, wired for the bridge: tokens from a provider (app-only
+ * or a linked user's), the library's RetryHandler (honours Retry-After on 429/503/504), its
+ * RedirectHandler (file downloads), and a final fetch through the connector's own agent so an
+ * extra CA is trusted per client. Graph errors become RemoteApiError.
+ */
+import {
+  AuthenticationHandler,
+  Client,
+  GraphError,
+  RedirectHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import { RemoteApiError } from '../../src/connector/errors.js';
+import { retryAfterMs, type Fetch } from './http.js';
+
+class FetchHandler implements Middleware {
+  constructor(private readonly doFetch: Fetch) {}
+
+  async execute(context: Context): Promise<void> {
+    const req = context.request;
+    const url = typeof req === 'string' ? req : req.url;
+    context.response = (await this.doFetch(url, context.options as never)) as unknown as Response;
+  }
+}
+
+export interface GraphClientOptions {
+  /** e.g. https://graph.microsoft.com/v1.0 */
+  graphUrl: string;
+  doFetch: Fetch;
+  token: () => Promise<string>;
+  /** Retries of 429/503/504 inside the client (default 3). */
+  maxRetries?: number;
+}
+
+export function createGraphClient(o: GraphClientOptions): Client {
+  const url = new URL(o.graphUrl);
+  const version = url.pathname.replace(/^\/|\/$/g, '') || 'v1.0';
+  const auth = new AuthenticationHandler({ getAccessToken: o.token });
+  const retry = new RetryHandler(new RetryHandlerOptions(1, o.maxRetries ?? 3));
+  const redirect = new RedirectHandler();
+  auth.setNext(retry);
+  retry.setNext(redirect);
+  redirect.setNext(new FetchHandler(o.doFetch));
+  return Client.initWithMiddleware({
+    middleware: auth,
+    baseUrl: `${url.origin}/`,
+    defaultVersion: version,
+    // The client attaches tokens only to Graph's own hosts and these (https only).
+    customHosts: new Set([url.hostname]),
+  });
+}
+
+/** Graph failure → RemoteApiError with status, code and Retry-After; anything else as unreachable. */
+export function graphFailure(err: unknown, what: string): RemoteApiError {
+  if (err instanceof RemoteApiError) return err;
+  if (err instanceof GraphError && err.statusCode > 0) {
+    const status = err.statusCode;
+    const retryable = status === 429 || status >= 500;
+    return new RemoteApiError({
+      message: `Microsoft Graph answered ${status} for ${what} (${err.code ?? 'error'}: ${String(err.message).slice(0, 200)})`,
+      status,
+      retryable,
+      retryAfterMs: retryAfterMs(err.headers?.get('retry-after')),
+      code: status === 401 || status === 403 ? 'TEAMS_GRAPH_FORBIDDEN' : undefined,
+      cause: err,
+    });
+  }
+  return new RemoteApiError({
+    message: `Microsoft Graph is unreachable for ${what}: ${(err as Error).message}`,
+    retryable: true,
+    cause: err,
+  });
+}

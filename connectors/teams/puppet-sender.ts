@@ -1,0 +1,270 @@
+/**
+ * Sending as a Matrix user who linked their Microsoft account: Graph with their delegated
+ * token posts, edits, deletes and reacts as them. Files go to the channel's SharePoint folder
+ * (or the user's OneDrive for chats) and are attached by reference; images are hosted
+ * contents. The bridge remembers which messages it posted for whom, so an edit or delete
+ * later (even after a restart) goes through the same account.
+ */
+import type { OutboundMessage } from '../../src/connector/contract.js';
+import { RemoteApiError } from '../../src/connector/errors.js';
+import type { LinkedAccount } from './auth/account-links.js';
+import type { TeamsDeps } from './deps.js';
+import { keyToTeamsReaction } from './format/index.js';
+import { GraphApi, type DriveItem } from './graph.js';
+import { kindOf } from './ids.js';
+import { graphParts, tenantMentions, type GraphPart } from './outbound.js';
+
+const HOSTED_IMAGE_MAX = 3 * 1024 * 1024;
+const CHAT_FILES_FOLDER = '/me/drive/root:/Microsoft Teams Chat Files';
+
+interface Location {
+  channel: string;
+  teamId?: string;
+  chatId?: string;
+}
+
+export class PuppetSender {
+  /** Ids already posted per idempotency key, so a retried half-sent message resumes. */
+  private readonly sent = new Map<string, { ids: string[]; at: number }>();
+
+  constructor(private readonly d: TeamsDeps) {}
+
+  /**
+   * Graph as the linked user. No retries inside the client: a retried POST could post twice;
+   * the send queue decides (429/503 with Retry-After) and a 401 renews the token once.
+   */
+  private graphFor(matrixUserId: string): GraphApi {
+    const links = this.d.links!;
+    return new GraphApi(
+      this.d.config.graph_url,
+      this.d.doFetch,
+      async () => {
+        const account = await links.token(matrixUserId);
+        if (!account) {
+          throw new RemoteApiError({
+            message: 'the Microsoft account link has ended',
+            retryable: false,
+            code: 'TEAMS_LINK_ENDED',
+          });
+        }
+        return account.accessToken;
+      },
+      () => links.invalidate(matrixUserId),
+      0,
+    );
+  }
+
+  async locate(channel: string): Promise<Location> {
+    if (kindOf(channel) === 'channel') {
+      const teamId = await this.d.directory.teamOf(channel);
+      if (!teamId)
+        throw new RemoteApiError({
+          message: `the team of channel ${channel} is unknown`,
+          retryable: false,
+          code: 'TEAMS_TEAM_UNKNOWN',
+        });
+      return { channel, teamId };
+    }
+    const chatId = await this.d.directory.graphChatId(channel);
+    if (!chatId)
+      throw new RemoteApiError({
+        message: `no Graph chat id for ${channel}`,
+        retryable: false,
+        code: 'TEAMS_CHAT_UNKNOWN',
+      });
+    return { channel, chatId };
+  }
+
+  private messagePath(loc: Location, messageId: string, root?: string): string {
+    if (loc.chatId) return `/chats/${encodeURIComponent(loc.chatId)}/messages/${messageId}`;
+    const base = `/teams/${loc.teamId}/channels/${encodeURIComponent(loc.channel)}/messages`;
+    return root && root !== messageId
+      ? `${base}/${root}/replies/${messageId}`
+      : `${base}/${messageId}`;
+  }
+
+  private postPath(loc: Location, root?: string): string {
+    if (loc.chatId) return `/chats/${encodeURIComponent(loc.chatId)}/messages`;
+    const base = `/teams/${loc.teamId}/channels/${encodeURIComponent(loc.channel)}/messages`;
+    return root ? `${base}/${root}/replies` : base;
+  }
+
+  private postedKey(messageId: string): string {
+    return `posted:${this.d.workspace}:${messageId}`;
+  }
+
+  /** The Matrix user whose account posted `messageId`, if the bridge posted it as a linked user. */
+  async poster(messageId: string): Promise<string | undefined> {
+    return (await this.d.ctx.storage.get(this.postedKey(messageId))) || undefined;
+  }
+
+  async send(
+    channel: string,
+    root: string | undefined,
+    message: OutboundMessage,
+    account: LinkedAccount,
+  ): Promise<string[]> {
+    const loc = await this.locate(channel);
+    const graph = this.graphFor(message.sender.userId);
+    const parts: GraphPart[] = graphParts(
+      message,
+      tenantMentions(this.d.connectorId, this.d.workspace),
+    );
+    const files = await this.files(loc, graph, message);
+    if (parts.length === 0)
+      parts.push({ body: { contentType: 'html', content: '' }, mentions: [] });
+    const last = parts[parts.length - 1]!;
+    last.body.content += files.html;
+    const ids: string[] = [];
+    const prior = this.sent.get(message.idempotencyKey)?.ids ?? [];
+    let threadRoot = root;
+    for (const [i, part] of parts.entries()) {
+      const done = prior[i];
+      if (done) {
+        ids.push(done);
+        if (loc.teamId) threadRoot ??= done;
+        continue;
+      }
+      const body: Record<string, unknown> = { ...part };
+      if (i === parts.length - 1) Object.assign(body, files.fields);
+      const posted = await this.d.echoes.track(
+        channel,
+        this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
+          graph.post<{ id: string }>(this.postPath(loc, threadRoot), body, 'a message'),
+        ),
+      );
+      this.d.echoes.messages.add(posted.id);
+      await this.d.ctx.storage.set(this.postedKey(posted.id), message.sender.userId);
+      ids.push(posted.id);
+      this.remember(message.idempotencyKey, ids);
+      if (loc.teamId) {
+        threadRoot ??= posted.id;
+        await this.d.threads.remember(posted.id, threadRoot);
+      }
+    }
+    this.d.log.debug(
+      { workspace: this.d.workspace, channel, parts: ids.length, as: account.userId },
+      'posted as a linked user',
+    );
+    return ids;
+  }
+
+  private remember(key: string, ids: string[]): void {
+    const now = Date.now();
+    for (const [k, v] of this.sent) if (now - v.at > 3600_000) this.sent.delete(k);
+    this.sent.set(key, { ids: [...ids], at: now });
+  }
+
+  async edit(channel: string, messageId: string, message: OutboundMessage): Promise<void> {
+    const loc = await this.locate(channel);
+    const [part] = graphParts(
+      { ...message, content: { ...message.content, attachments: [] } },
+      tenantMentions(this.d.connectorId, this.d.workspace),
+    );
+    const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
+    this.d.echoes.noteEdit(messageId);
+    await this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
+      this.graphFor(message.sender.userId).patch(
+        this.messagePath(loc, messageId, root),
+        part ?? { body: { contentType: 'html', content: '' } },
+        'a message edit',
+      ),
+    );
+  }
+
+  async remove(
+    channel: string,
+    messageId: string,
+    matrixUserId: string,
+    account: LinkedAccount,
+  ): Promise<void> {
+    const loc = await this.locate(channel);
+    const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
+    const path = loc.chatId
+      ? `/users/${account.userId}/chats/${encodeURIComponent(loc.chatId)}/messages/${messageId}/softDelete`
+      : `${this.messagePath(loc, messageId, root)}/softDelete`;
+    this.d.echoes.noteDelete(messageId);
+    await this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
+      this.graphFor(matrixUserId).post(path, {}, 'a message deletion'),
+    );
+  }
+
+  async react(
+    channel: string,
+    messageId: string,
+    key: string,
+    matrixUserId: string,
+    account: LinkedAccount,
+    set: boolean,
+  ): Promise<void> {
+    const reactionType = keyToTeamsReaction(key);
+    if (!reactionType)
+      throw new RemoteApiError({
+        message: `Teams has no reaction for ${key}`,
+        retryable: false,
+        code: 'TEAMS_REACTION_UNKNOWN',
+      });
+    const loc = await this.locate(channel);
+    const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
+    this.d.echoes.noteReaction(messageId, account.userId, reactionType);
+    const verb = set ? 'setReaction' : 'unsetReaction';
+    await this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
+      this.graphFor(matrixUserId).post(
+        `${this.messagePath(loc, messageId, root)}/${verb}`,
+        { reactionType },
+        'a reaction',
+      ),
+    );
+    await this.d.reactions.note(messageId, account.userId, reactionType, set);
+  }
+
+  /** Uploads a message's files; returns the `<attachment>` tags and the attachment/hostedContents fields. */
+  private async files(
+    loc: Location,
+    graph: GraphApi,
+    message: OutboundMessage,
+  ): Promise<{ html: string; fields: Record<string, unknown> }> {
+    let html = '';
+    const attachments: Array<Record<string, unknown>> = [];
+    const hostedContents: Array<Record<string, unknown>> = [];
+    let folder: string | undefined;
+    for (const att of message.content.attachments) {
+      const mimetype = att.mimetype ?? 'application/octet-stream';
+      if (att.kind === 'image' && att.data.byteLength <= HOSTED_IMAGE_MAX) {
+        const temp = String(hostedContents.length + 1);
+        hostedContents.push({
+          '@microsoft.graph.temporaryId': temp,
+          contentBytes: att.data.toString('base64'),
+          contentType: mimetype,
+        });
+        html += `<p><img src="../hostedContents/${temp}/$value" alt="${att.name.replace(/["<>&]/g, '')}"></p>`;
+        continue;
+      }
+      folder ??= await this.folderPath(loc, graph);
+      const item: DriveItem = await graph.upload(folder, att.name, att.data, mimetype);
+      const guid = /\{([0-9A-Fa-f-]{36})\}/.exec(item.eTag)?.[1];
+      if (!guid)
+        throw new RemoteApiError({
+          message: 'the uploaded file has no eTag GUID',
+          retryable: false,
+        });
+      attachments.push({
+        id: guid,
+        contentType: 'reference',
+        contentUrl: item.webUrl,
+        name: item.name,
+      });
+      html += `<attachment id="${guid}"></attachment>`;
+    }
+    const fields: Record<string, unknown> = {};
+    if (attachments.length > 0) fields.attachments = attachments;
+    if (hostedContents.length > 0) fields.hostedContents = hostedContents;
+    return { html, fields };
+  }
+
+  private async folderPath(loc: Location, graph: GraphApi): Promise<string> {
+    if (!loc.teamId) return CHAT_FILES_FOLDER;
+    const folder = await graph.filesFolder(loc.teamId, loc.channel);
+    return `/drives/${folder.parentReference?.driveId}/items/${folder.id}`;
+  }
+}

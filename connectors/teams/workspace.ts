@@ -1,0 +1,183 @@
+/**
+ * One Teams tenant/app pair: its clients (tokens, Bot Connector, Graph), the conversation
+ * references, live activity intake, catch-up on start and every `catchup.interval_seconds`,
+ * account linking, and the connection state the operators see.
+ */
+import type { ConnectionStatus, ConnectorContext } from '../../src/connector/contract.js';
+import { errorMessage } from '../../src/util/errors.js';
+import type { TeamsActivity } from './activity.js';
+import { AccountLinks } from './auth/account-links.js';
+import {
+  AppTokens,
+  BadCredentialsError,
+  BOT_CONNECTOR_SCOPE,
+  GRAPH_SCOPE,
+} from './auth/app-tokens.js';
+import { parseKey } from './auth/token-crypto.js';
+import { BotConnector } from './botconnector.js';
+import { CatchUp } from './catchup.js';
+import type { TeamsConfig, TeamsWorkspaceConfig } from './config.js';
+import type { TeamsDeps } from './deps.js';
+import { Directory } from './directory.js';
+import { Echoes } from './echoes.js';
+import { GraphApi } from './graph.js';
+import type { Fetch } from './http.js';
+import { Inbound } from './inbound.js';
+import { KeyedLock } from './locks.js';
+import { Members } from './members.js';
+import { ReactionLedger } from './reaction-ledger.js';
+import { ConversationRefs } from './refs.js';
+import { BOT_WINDOWS, GRAPH_POST_WINDOWS, RateWindows, SendQueue } from './send-queue.js';
+import { Sender } from './sender.js';
+import { Threads } from './threads.js';
+
+export type StartResult = 'ready' | 'bad_credentials' | 'retrying';
+
+const RETRY_MAX_MS = 5 * 60_000;
+
+export class TeamsWorkspace {
+  readonly d: TeamsDeps;
+  readonly sender: Sender;
+  private readonly inbound: Inbound;
+  private readonly catchup: CatchUp;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private status: ConnectionStatus | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly account: TeamsWorkspaceConfig,
+    config: TeamsConfig,
+    ctx: ConnectorContext,
+    doFetch: Fetch,
+    redirectUri: () => string,
+  ) {
+    const log = ctx.logger.child({ workspace: name });
+    const tokens = new AppTokens(
+      `${config.login_url}/${account.tenant_id}/oauth2/v2.0/token`,
+      account.app_id,
+      account.app_password,
+      doFetch,
+      `connectors.teams.workspaces.${name}`,
+    );
+    const bot = new BotConnector(tokens, doFetch);
+    const graph = new GraphApi(
+      config.graph_url,
+      doFetch,
+      () => tokens.get(GRAPH_SCOPE),
+      () => tokens.invalidate(GRAPH_SCOPE),
+    );
+    const refs = new ConversationRefs(name, ctx.storage);
+    const links = account.token_encryption_key
+      ? new AccountLinks({
+          workspace: name,
+          tenantId: account.tenant_id,
+          appId: account.app_id,
+          secret: account.app_password,
+          loginUrl: config.login_url,
+          graphUrl: config.graph_url,
+          redirectUri,
+          key: parseKey(account.token_encryption_key),
+          storage: ctx.storage,
+          doFetch,
+        })
+      : undefined;
+    this.d = {
+      workspace: name,
+      connectorId: ctx.connectorId,
+      config,
+      account,
+      ctx,
+      log,
+      doFetch,
+      tokens,
+      bot,
+      graph,
+      refs,
+      members: new Members(bot),
+      directory: new Directory(graph, refs, account.app_id),
+      threads: new Threads(name, ctx.storage),
+      reactions: new ReactionLedger(name, ctx.storage),
+      echoes: new Echoes(),
+      links,
+      queue: new SendQueue(log),
+      botRate: new RateWindows(BOT_WINDOWS),
+      graphRate: new RateWindows(GRAPH_POST_WINDOWS),
+    };
+    const locks = new KeyedLock();
+    this.sender = new Sender(this.d);
+    this.inbound = new Inbound(this.d, locks);
+    this.catchup = new CatchUp(this.d, locks);
+  }
+
+  private report(status: ConnectionStatus, error?: string): void {
+    if (this.status === status && status !== 'retrying') return;
+    this.status = status;
+    this.d.ctx.reportState(this.name, error ? { status, error } : { status });
+  }
+
+  /** Checks the credentials, then catches up and starts the periodic catch-up. */
+  async start(): Promise<StartResult> {
+    this.stopped = false;
+    this.report('connecting');
+    try {
+      await this.d.tokens.get(BOT_CONNECTOR_SCOPE);
+      await this.d.tokens.get(GRAPH_SCOPE);
+    } catch (err) {
+      if (err instanceof BadCredentialsError) {
+        this.report('bad_credentials', err.message);
+        return 'bad_credentials';
+      }
+      this.report('retrying', errorMessage(err));
+      this.schedule(this.backoff());
+      return 'retrying';
+    }
+    this.schedule(0);
+    return 'ready';
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    this.report('stopped');
+  }
+
+  handle(activity: TeamsActivity): Promise<void> {
+    return this.inbound.handle(activity);
+  }
+
+  private failures = 0;
+
+  private backoff(): number {
+    return Math.min(RETRY_MAX_MS, 1000 * 2 ** Math.min(this.failures++, 10));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => (this.running = undefined));
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.d.tokens.get(GRAPH_SCOPE);
+      await this.catchup.run();
+      this.failures = 0;
+      if (!this.stopped) this.report('connected');
+      this.schedule(this.d.config.catchup.interval_seconds * 1000);
+    } catch (err) {
+      if (this.stopped) return;
+      if (err instanceof BadCredentialsError) {
+        this.report('bad_credentials', err.message);
+        return;
+      }
+      this.report('retrying', errorMessage(err));
+      this.schedule(Math.min(this.backoff(), this.d.config.catchup.interval_seconds * 1000));
+    }
+  }
+}
