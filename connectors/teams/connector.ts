@@ -101,12 +101,13 @@ export class TeamsConnector implements Connector {
   }
 
   capabilities(): ConnectorCapabilities {
-    // Outbound reactions exist only for linked users (Graph setReaction is delegated-only);
-    // the contract's addReaction has no acting user, so they are not offered here.
+    // Outbound reactions exist only for linked users (Graph setReaction is delegated-only):
+    // the core passes the reacting Matrix user as `actor`.
     return {
       edits: true,
       deletes: true,
       reactions: false,
+      actorReactions: true,
       threads: true,
       files: true,
       maxTextLength: 28_000,

@@ -53,6 +53,12 @@ export interface ConnectorCapabilities {
   reactions: boolean;
   threads: boolean;
   files: boolean;
+  /**
+   * Reactions can only be made by the reacting user's own account (e.g. linked accounts):
+   * the core then calls add/removeReaction once per Matrix user, with `actor`, instead of
+   * one aggregated reaction by the bot (`reactions`).
+   */
+  actorReactions?: boolean;
   /** Largest message text the platform accepts, in characters; the core splits above it. */
   maxTextLength: number;
 }
@@ -132,9 +138,22 @@ export interface Connector {
   sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage>;
   editMessage?(ref: ChannelRef, messageId: string, message: OutboundMessage): Promise<void>;
   deleteMessage?(ref: ChannelRef, messageId: string): Promise<void>;
-  /** `key` is a unicode emoji or `:name:`. */
-  addReaction?(ref: ChannelRef, messageId: string, key: string): Promise<void>;
-  removeReaction?(ref: ChannelRef, messageId: string, key: string): Promise<void>;
+  /**
+   * `key` is a unicode emoji or `:name:`. `actor` is the Matrix user who reacted, given only
+   * to connectors with `actorReactions`.
+   */
+  addReaction?(
+    ref: ChannelRef,
+    messageId: string,
+    key: string,
+    actor?: MatrixSenderIdentity,
+  ): Promise<void>;
+  removeReaction?(
+    ref: ChannelRef,
+    messageId: string,
+    key: string,
+    actor?: MatrixSenderIdentity,
+  ): Promise<void>;
   downloadFile?(ref: ChannelRef, fileId: string): Promise<Download>;
   /** Resolve a user's native id to their handle for plain-text mentions (e.g. `alice`). */
   getUserHandle?(workspace: string, userId: string): Promise<string | undefined>;

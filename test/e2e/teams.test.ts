@@ -270,18 +270,22 @@ describe('Matrix → Teams', () => {
     expect(mine.from.user?.id).toBe(world.mariaMs.id);
     expect(mine.body.content).not.toContain('<strong>Maria Matrix</strong>');
 
-    // The core hands reactions to connectors without the reacting user; the connector's own
-    // entry point (with the actor) posts a linked user's reaction through Graph.
-    const target = world.messages().find((m) => m.from.user?.id === world.alice.id)!;
-    await teamsConnector.addReaction(
-      { workspace: 'contoso', channel: world.channelId },
-      target.id,
-      '🎉',
-      {
-        userId: world.matrix.userId,
-        displayName: 'Maria Matrix',
-      },
-    );
+    // A linked user's Matrix reaction is posted through Graph as them (actorReactions).
+    await postAsAlice('<p>react to me</p>');
+    const targetEvent = await fromGhost(world.alice.id, (e) => e.content.body === 'react to me');
+    await world.matrix.sendReaction(world.roomId, targetEvent.event_id, '🎉');
+    const reactedByMaria = () =>
+      world
+        .messages()
+        .find(
+          (m) =>
+            m.from.user?.id === world.alice.id &&
+            world.sim.control
+              .message(m.id)
+              .reactions.some((r) => r.reactionType === '🎉' && r.userId === world.mariaMs.id),
+        );
+    await waitUntil(() => reactedByMaria() !== undefined);
+    const target = reactedByMaria()!;
     const reacted = world.sim.control.message(target.id).reactions;
     expect(reacted).toContainEqual(
       expect.objectContaining({ reactionType: '🎉', userId: world.mariaMs.id }),
@@ -297,9 +301,14 @@ describe('Matrix → Teams', () => {
           String(e.content.body ?? '').includes('posted as myself'),
       ),
     ).toEqual([]);
-    expect(chunk.filter((e) => e.type === 'm.reaction' && (rel(e).key as string) === '🎉')).toEqual(
-      [],
-    );
+    expect(
+      chunk.filter(
+        (e) =>
+          e.type === 'm.reaction' &&
+          e.sender !== world.matrix.userId &&
+          (rel(e).key as string) === '🎉',
+      ),
+    ).toEqual([]);
     await teamsConnector.unlinkAccount('contoso', world.matrix.userId);
   });
 });

@@ -127,7 +127,11 @@ async function edit(
         deps,
       );
       sender ??= await senderIdentity(event, deps);
-      await editMessage(s.ref, id, { sender, content, idempotencyKey: txnId(deps.txnSalt, inboxId, s.side) });
+      await editMessage(s.ref, id, {
+        sender,
+        content,
+        idempotencyKey: txnId(deps.txnSalt, inboxId, s.side),
+      });
     });
   }
 }
@@ -150,7 +154,8 @@ async function reaction(
     sender: event.sender,
     matrixEventId: event.event_id,
   });
-  await addReactionOnRemotes(d, deps, portal.id, mapped.messageId, key);
+  const actor = await senderIdentity(event, deps);
+  await addReactionOnRemotes(d, deps, portal.id, mapped.messageId, key, undefined, actor);
 }
 
 async function redaction(
@@ -167,7 +172,16 @@ async function redaction(
   if (reacted) {
     if (reacted.originSide !== MATRIX_SIDE) return; // a ghost's reaction: platform users own it
     await reactions.remove(reacted.id);
-    await removeReactionOnRemotes(d, deps, portal.id, reacted.messageId, reacted.key);
+    const actor = await senderIdentity({ ...event, sender: reacted.sender }, deps);
+    await removeReactionOnRemotes(
+      d,
+      deps,
+      portal.id,
+      reacted.messageId,
+      reacted.key,
+      undefined,
+      actor,
+    );
     return;
   }
 
