@@ -116,6 +116,29 @@ const COMMANDS: Record<string, CommandSpec> = {
       return `Unlinked ${connector} ${workspace} ${channel} from ${r.roomId}.`;
     },
   },
+  login: {
+    usage: '!login <connector> <workspace>',
+    help: 'link your own platform account, so your messages appear as you',
+    action: 'account_link',
+    run: async (ops, actor, args) => {
+      const [connector, workspace] = args;
+      if (!connector || !workspace || args.length !== 2) throw usageError(COMMANDS.login!);
+      const url = await ops.beginAccountLink(actor, connector, workspace);
+      return `Open this link and sign in to link your account (it works once, for you only):\n${url}`;
+    },
+  },
+  logout: {
+    usage: '!logout <connector> <workspace>',
+    help: 'unlink your own platform account',
+    action: 'account_link',
+    run: async (ops, actor, args) => {
+      const [connector, workspace] = args;
+      if (!connector || !workspace || args.length !== 2) throw usageError(COMMANDS.logout!);
+      return (await ops.unlinkAccount(actor, connector, workspace))
+        ? `Your ${connector} account (${workspace}) is no longer linked.`
+        : `You had no linked ${connector} account (${workspace}).`;
+    },
+  },
   audit: {
     usage: '!audit',
     help: 'the last administration actions',

@@ -121,6 +121,28 @@ export class AdminOperations {
     });
   }
 
+  /** A sign-in URL for linking the actor's own account on a platform that supports it. */
+  async beginAccountLink(actor: Actor, connector: string, workspace: string): Promise<string> {
+    const conn = await this.accountLinking(actor, connector, workspace);
+    if (!conn.connector.beginAccountLink) throw noAccountLinking(connector);
+    return conn.connector.beginAccountLink(workspace, actor.userId as string);
+  }
+
+  /** Forgets the actor's linked account; false when there was none. */
+  async unlinkAccount(actor: Actor, connector: string, workspace: string): Promise<boolean> {
+    const conn = await this.accountLinking(actor, connector, workspace);
+    if (!conn.connector.unlinkAccount) throw noAccountLinking(connector);
+    return conn.connector.unlinkAccount(workspace, actor.userId as string);
+  }
+
+  private async accountLinking(actor: Actor, connector: string, workspace: string) {
+    await this.authorize(actor, 'account_link', { connector, workspace });
+    if (!actor.userId) {
+      throw new AdminError('INVALID_REQUEST', 'only a signed-in Matrix user can link an account');
+    }
+    return this.catalog.requireWorkspace(connector, workspace);
+  }
+
   async recentFailures(actor: Actor, limit: number): Promise<DeliveryFailure[]> {
     await this.authorize(actor, 'recent_failures');
     return this.deps.queries.recentFailures(Math.min(limit, MAX_LIST));
@@ -149,12 +171,7 @@ export class AdminOperations {
         req,
         linkedRoomId,
         async (roomId) => {
-          const change = await this.deps.links.link(
-            roomId,
-            key,
-            actor.path,
-            actorName(actor),
-          );
+          const change = await this.deps.links.link(roomId, key, actor.path, actorName(actor));
           await this.deps.directory.load();
           return change.existed;
         },
@@ -287,4 +304,11 @@ export class AdminOperations {
         this.deps.log.warn({ roomId, err: errorMessage(err) }, 'could not post the link notice'),
       );
   }
+}
+
+function noAccountLinking(connector: string): AdminError {
+  return new AdminError(
+    'UNSUPPORTED',
+    `connector "${connector}" cannot act as its users: there is no account to link`,
+  );
 }

@@ -13,6 +13,7 @@ export const ACTION_LEVELS = {
   list_portals: 'user',
   connection_states: 'user',
   list_connectors: 'user',
+  account_link: 'user',
   recent_failures: 'linker',
   list_channels: 'linker',
   link: 'linker',

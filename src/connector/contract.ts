@@ -155,6 +155,13 @@ export interface Connector {
     actor?: MatrixSenderIdentity,
   ): Promise<void>;
   downloadFile?(ref: ChannelRef, fileId: string): Promise<Download>;
+  /**
+   * Start linking a Matrix user's own platform account (puppeting); resolves to the sign-in
+   * URL to give that user. Offered by connectors that can act as the user.
+   */
+  beginAccountLink?(workspace: string, matrixUserId: string): Promise<string>;
+  /** Forget a Matrix user's linked account; resolves to whether there was one. */
+  unlinkAccount?(workspace: string, matrixUserId: string): Promise<boolean>;
   /** Resolve a user's native id to their handle for plain-text mentions (e.g. `alice`). */
   getUserHandle?(workspace: string, userId: string): Promise<string | undefined>;
   /**

@@ -205,3 +205,32 @@ describe('admin rooms', () => {
     expect(reply).toMatch(/… and 50 more$/);
   });
 });
+
+describe('account linking commands', () => {
+  it('gives a user the sign-in URL of a connector that can act as them, and unlinks', async () => {
+    const linked = new Set<string>();
+    const connector = w.connectors.get('chat-x').connector;
+    connector.beginAccountLink = async (workspace, userId) => {
+      linked.add(userId);
+      return `https://login.example/authorize?ws=${workspace}&state=${encodeURIComponent(userId)}`;
+    };
+    connector.unlinkAccount = async (_workspace, userId) => linked.delete(userId);
+    rooms.onMembership(invite(USER));
+    await rooms.idle();
+
+    expect(await say(USER, '!login chat-x main')).toContain(
+      `https://login.example/authorize?ws=main&state=${encodeURIComponent(USER)}`,
+    );
+    expect(linked.has(USER)).toBe(true);
+    expect(await say(USER, '!logout chat-x main')).toMatch(/no longer linked/);
+    expect(await say(USER, '!logout chat-x main')).toMatch(/had no linked/);
+    expect(await say(USER, '!login chat-x elsewhere')).toMatch(/no workspace "elsewhere"/);
+    expect(await say(USER, '!login')).toMatch(/usage: !login/);
+  });
+
+  it('says when a connector has no accounts to link', async () => {
+    rooms.onMembership(invite(USER));
+    await rooms.idle();
+    expect(await say(USER, '!login chat-x main')).toMatch(/cannot act as its users/);
+  });
+});

@@ -42,6 +42,7 @@ describe('Permissions', () => {
       'list_portals',
       'connection_states',
       'list_connectors',
+      'account_link',
     ]);
     expect(can('@l:a')).toEqual([
       ...can('@u:a'),
