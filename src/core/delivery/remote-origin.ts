@@ -212,7 +212,12 @@ async function remove(
         ? mapped.matrixSender
         : deps.gateway.botUserId;
     for (const [i, id] of (await messages.idsOn(mapped.messageId, MATRIX_SIDE)).entries()) {
-      await deps.gateway.redact(redactor, o.portal.roomId, id, txnId(deps.txnSalt, o.inboxId, MATRIX_SIDE, i));
+      await deps.gateway.redact(
+        redactor,
+        o.portal.roomId,
+        id,
+        txnId(deps.txnSalt, o.inboxId, MATRIX_SIDE, i),
+      );
     }
   });
   for (const s of remoteSides(deps, o.portal.id, o.side)) {
