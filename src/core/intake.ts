@@ -3,7 +3,7 @@ import type { RemoteEvent } from '../connector/events.js';
 import type { MatrixEvent } from '../matrix/durable-appservice.js';
 import type { InboxEntry, InboxStore } from '../store/index.js';
 import type { GhostIdCodec } from './ids.js';
-import { MATRIX_SOURCE, remoteSource, type InboxPayload } from './inbox-payload.js';
+import { MATRIX_SOURCE, remoteSource, storable, type InboxPayload } from './inbox-payload.js';
 import type { PortalDirectory } from './portal-directory.js';
 import { telemetry } from './telemetry.js';
 
@@ -43,7 +43,15 @@ export class Intake {
         );
         continue;
       }
-      const payload: InboxPayload = { kind: 'matrix', event };
+      const safe = storable(event);
+      if (!safe) {
+        this.log.warn(
+          { roomId: event.room_id, eventId: event.event_id },
+          'event nested too deeply to store, dropped',
+        );
+        continue;
+      }
+      const payload: InboxPayload = { kind: 'matrix', event: safe };
       entries.push({
         source: MATRIX_SOURCE,
         eventKey: event.event_id,
@@ -68,7 +76,15 @@ export class Intake {
       );
       return;
     }
-    const payload: InboxPayload = { kind: 'remote', connector, event };
+    const safe = storable(event);
+    if (!safe) {
+      this.log.warn(
+        { connector, workspace: event.workspace, channel: event.channel, kind: event.kind },
+        'remote event nested too deeply to store, dropped',
+      );
+      return;
+    }
+    const payload: InboxPayload = { kind: 'remote', connector, event: safe };
     const eventKey = `${event.workspace}:${event.eventKey}`;
     this.wake(
       await this.inbox.record([
