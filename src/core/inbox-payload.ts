@@ -19,7 +19,7 @@ const MAX_PAYLOAD_DEPTH = 64;
  */
 export function storable<T>(value: T): T | undefined {
   const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v;
+    if (typeof v === 'string') return v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v;
     if (v === null || typeof v !== 'object') return v;
     if (depth >= MAX_PAYLOAD_DEPTH) throw new RangeError('payload nested too deeply');
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
