@@ -20,7 +20,7 @@ import { routeSdkLogs } from '../matrix/sdk-logging.js';
 import { WebhookRouter } from './webhooks.js';
 import { createStores, openDatabase, type Stores } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
-import { joinPortalRooms } from './portals-setup.js';
+import { botMembership, PortalJoiner } from './portal-joins.js';
 import { AdminModule } from '../admin/admin-module.js';
 import { RawRouteChain } from './raw-routes.js';
 
@@ -39,6 +39,7 @@ export class BridgeApp {
   private appservice!: DurableAppService;
   private webhooks!: WebhookRouter;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private joiner: PortalJoiner | undefined;
 
   constructor(
     private readonly config: BridgeConfig,
@@ -140,14 +141,23 @@ export class BridgeApp {
     await this.admin.applyDeclaredPortals(config.portals);
     this.admin.start();
     await this.startConnectors(intake);
-    await joinPortalRooms(this.directory, this.gateway, log);
     await this.workers.resume();
     this.schedulePruning();
     log.info({ portals: this.directory.portals().length }, 'bridge started');
+    // After "started": deliveries to a room the bot is not in yet are retried meanwhile.
+    this.joiner = new PortalJoiner(
+      () => this.directory.portals().map((p) => p.roomId),
+      botMembership(this.gateway),
+      log,
+    );
+    void this.joiner.start().catch((err: unknown) => {
+      log.error({ err: errorMessage(err) }, 'joining portal rooms failed');
+    });
   }
 
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.joiner?.stop();
     for (const c of this.connectors.all()) {
       await c.connector
         .stop()

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { PortalConfig } from '../config/index.js';
 import type { PortalDirectory } from '../core/portal-directory.js';
-import type { MatrixGateway } from '../matrix/matrix-gateway.js';
 import type { AuditInput, AuditStore } from '../store/audit-store.js';
 import type { RemoteChannelKey } from '../store/index.js';
 import type { LinkAdminStore } from '../store/link-admin-store.js';
@@ -166,23 +165,5 @@ async function resolve(room: string, deps: DeclaredPortalsDeps): Promise<string 
       'portals: cannot resolve room alias; skipping this portal (its links stay as they are)',
     );
     return undefined;
-  }
-}
-
-/** The bot must be in every portal room to bring ghosts in and read membership. */
-export async function joinPortalRooms(
-  directory: PortalDirectory,
-  gateway: MatrixGateway,
-  log: Logger,
-): Promise<void> {
-  for (const portal of directory.portals()) {
-    try {
-      await gateway.intent().join(portal.roomId);
-    } catch (err) {
-      log.warn(
-        { roomId: portal.roomId, err: errorMessage(err) },
-        `bot cannot join the portal room; invite ${gateway.botUserId} to it`,
-      );
-    }
   }
 }
