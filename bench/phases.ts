@@ -199,9 +199,9 @@ export async function scalePhase(ctx: PhaseContext, backend: 'pglite' | 'postgre
           last ? profArgs(ctx, `p4-${backend}`) : [],
         );
         if (last) {
-          const warnings = log.split('\n').filter((l) => /"level":(40|50)/.test(l));
+          const warning = log.split('\n').findLast((l) => /"level":(40|50)/.test(l));
           ctx.say(
-            `P4 ${backend}: last start logged ${warnings.length} warnings/errors, e.g. ${warnings.at(-1)?.slice(0, 240) ?? '-'}`,
+            `P4 ${backend}: the last start's log ends with e.g. ${warning?.slice(0, 240) ?? '-'}`,
           );
         }
         return { ...run, portals: s.p4Portals, ghosts: s.p4Ghosts };

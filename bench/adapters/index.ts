@@ -1,5 +1,6 @@
 import { mattermostAdapter } from './mattermost.js';
 import { rocketchatAdapter } from './rocketchat.js';
+import { slackAdapter } from './slack.js';
 import type { PlatformAdapter } from './types.js';
 
 export type {
@@ -14,7 +15,7 @@ export type {
 } from './types.js';
 
 /** Every platform the benchmark and the fault suite run against (add one line per connector). */
-export const adapters: PlatformAdapter[] = [mattermostAdapter, rocketchatAdapter];
+export const adapters: PlatformAdapter[] = [mattermostAdapter, rocketchatAdapter, slackAdapter];
 
 export function adapterFor(id: string): PlatformAdapter {
   const found = adapters.find((a) => a.id === id);

@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { definition } from '../../connectors/slack/index.js';
 import { startSlackSimulator } from '../../connectors/slack/simulator/index.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';
@@ -29,7 +29,11 @@ async function retried<T>(fn: () => Promise<T>): Promise<T> {
 
 /** A person's Web API client; retries are the caller's, so an injected failure is seen once. */
 const client = (token: string, apiUrl: string): WebClient =>
-  new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 } });
+  new WebClient(token, {
+    slackApiUrl: apiUrl,
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+  });
 
 /** Every message of a channel (top level), oldest first, through conversations.history. */
 async function history(reader: WebClient, channel: string): Promise<HistoryMessage[]> {

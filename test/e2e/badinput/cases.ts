@@ -36,6 +36,8 @@ export interface CaseContext {
   /** A ghost of the bridge and its bot: events from them are echoes, never bridged. */
   ghost: string;
   bot: string;
+  /** The provisioning API's secret, when the API is enabled for the run. */
+  adminSecret?: string;
   /** A valid media proxy URL path with its query (`/_bridge/media/...?sig=...`), if known. */
   mediaPath?: string;
 }
@@ -471,6 +473,113 @@ function mediaCases(ctx: CaseContext): BadCase[] {
   }));
 }
 
+/**
+ * The provisioning API (`/_bridge/admin/v1`): missing, wrong and forged tokens (each trying
+ * to create a link whose channel is a marker, which must never exist), then bodies that are
+ * not valid requests, sent with the real secret.
+ */
+function adminCases(ctx: CaseContext): BadCase[] {
+  if (!ctx.adminSecret) return [];
+  const A = '/_bridge/admin/v1';
+  const secret = ctx.adminSecret;
+  const link = (marker: string): string =>
+    JSON.stringify({ room: ctx.roomId, connector: 'probe', workspace: 'main', channel: marker });
+  const forgedSession = `mpbs1.${Buffer.from(JSON.stringify({ sub: ctx.sender, exp: Date.now() + 3_600_000 })).toString('base64url')}.${'A'.repeat(43)}`;
+  const auth: Array<[string, Record<string, string>]> = [
+    ['no token', {}],
+    ['empty bearer', { authorization: 'Bearer ' }],
+    ['wrong secret', { authorization: `Bearer ${'x'.repeat(secret.length)}` }],
+    [
+      'secret with one character changed',
+      { authorization: `Bearer ${secret.slice(0, -1)}${secret.endsWith('a') ? 'b' : 'a'}` },
+    ],
+    ['secret prefix', { authorization: `Bearer ${secret.slice(0, 16)}` }],
+    [
+      'Basic scheme',
+      { authorization: `Basic ${Buffer.from(`admin:${secret}`).toString('base64')}` },
+    ],
+    ['the homeserver token', { authorization: `Bearer ${ctx.hsToken}` }],
+    ['forged session token', { authorization: `Bearer ${forgedSession}` }],
+    [
+      'session token without signature',
+      { authorization: `Bearer ${forgedSession.split('.').slice(0, 2).join('.')}.` },
+    ],
+  ];
+  const cases: BadCase[] = auth.map(([name, headers], i) => {
+    const marker = `forged-link-${i}-${Math.random().toString(36).slice(2, 8)}`;
+    return {
+      endpoint: 'provisioning API',
+      name: `auth: ${name}`,
+      request: {
+        method: 'POST',
+        path: `${A}/links`,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: link(marker),
+      },
+      expect: refused(401),
+      markers: [marker],
+    };
+  });
+  const authed = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+  const bodies: Array<[string, string, number[]]> = [
+    ['empty body', '', [400]],
+    ['not JSON', '{"room":', [400]],
+    ['JSON array', '[]', [400]],
+    [
+      'wrong types',
+      JSON.stringify({ room: 5, connector: [], workspace: {}, channel: null }),
+      [400],
+    ],
+    ['unknown field', JSON.stringify({ ...JSON.parse(link('x')), admin: true }), [400]],
+    [
+      'room not a room id',
+      JSON.stringify({ ...JSON.parse(link('x')), room: 'javascript:alert(1)' }),
+      [400],
+    ],
+    ['10 000 nested arrays', `{"room":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, [400]],
+    [
+      'over 64 KB',
+      JSON.stringify({ ...JSON.parse(link('x')), channel: 'c'.repeat(70_000) }),
+      [413],
+    ],
+    [
+      'unknown connector',
+      JSON.stringify({ ...JSON.parse(link('x')), connector: 'nope' }),
+      [400, 404],
+    ],
+  ];
+  for (const [name, body, status] of bodies) {
+    cases.push({
+      endpoint: 'provisioning API',
+      name: `body: ${name}`,
+      request: { method: 'POST', path: `${A}/links`, headers: authed, body },
+      expect: refused(...status),
+      markers: [],
+    });
+  }
+  const routes: Array<[string, string, string, number[]]> = [
+    ['invalid user_id', 'GET', `${A}/portals?user_id=not-a-user`, [400]],
+    ['unknown route', 'GET', `${A}/nope`, [404]],
+    ['wrong method', 'PUT', `${A}/portals`, [404, 405]],
+    ['bad percent-encoding', 'DELETE', `${A}/links/%E0%A4%A/main/x`, [400, 404]],
+    ['unlink without a token', 'DELETE', `${A}/links/probe/main/anything`, [401]],
+  ];
+  for (const [name, method, path, status] of routes) {
+    cases.push({
+      endpoint: 'provisioning API',
+      name,
+      request: {
+        method,
+        path,
+        headers: name.includes('without') ? {} : { authorization: `Bearer ${secret}` },
+      },
+      expect: refused(...status),
+      markers: [],
+    });
+  }
+  return cases;
+}
+
 /** Random byte flips, truncations and insertions of a valid transaction, unauthenticated and authenticated. */
 function fuzzCases(ctx: CaseContext, count: number, seed: number): BadCase[] {
   const rnd = prng(seed);
@@ -517,6 +626,7 @@ export function allCases(
     ...routeCases(ctx),
     ...webhookCases(probeSignatureOfOtherBody),
     ...mediaCases(ctx),
+    ...adminCases(ctx),
     ...fuzzCases(ctx, fuzz.count, fuzz.seed),
   ];
 }

@@ -57,6 +57,21 @@ async function recordedMarkers(world: BridgedWorld, markers: string[]): Promise<
   }
 }
 
+/** Portal links whose channel is one of the markers (forged provisioning requests). */
+async function linkedMarkers(world: BridgedWorld, markers: string[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: world.config.database.url });
+  await client.connect();
+  try {
+    const res = await client.query<{ channel: string }>(
+      'SELECT channel FROM portal_links WHERE channel = ANY($1)',
+      [markers],
+    );
+    return res.rows.map((r) => r.channel);
+  } finally {
+    await client.end();
+  }
+}
+
 describe.each(connectorsUnderTest)('$id', (adapter) => {
   let world: BridgedWorld | undefined;
   let bridge: BridgeApp | undefined;
@@ -70,6 +85,12 @@ describe.each(connectorsUnderTest)('$id', (adapter) => {
     world = w;
     const secret = randomBytes(16).toString('hex');
     w.config.connectors.probe = { secret };
+    // The provisioning API, on, with a rate limit the barrage stays under.
+    const adminSecret = randomBytes(24).toString('hex');
+    w.config.admin = {
+      ...(w.config.admin ?? {}),
+      provisioning: { enabled: true, secret: adminSecret, rate_limit_per_minute: 100_000 },
+    } as typeof w.config.admin;
     bridge = await w.startBridge(undefined, [probeDefinition as never]);
     const port = w.config.appservice.port;
     const portal = w.portals[0]!;
@@ -105,6 +126,7 @@ describe.each(connectorsUnderTest)('$id', (adapter) => {
         ghost: w.ghost,
         bot: w.botUserId,
         mediaPath,
+        adminSecret,
       },
       probeSignature(secret, 'some other body'),
     );
@@ -173,6 +195,7 @@ describe.each(connectorsUnderTest)('$id', (adapter) => {
     const markers = cases.flatMap((c) => c.markers);
     expect(markers.length).toBeGreaterThan(40);
     expect(await recordedMarkers(w, markers)).toEqual([]);
+    expect(await linkedMarkers(w, markers)).toEqual([]);
     const onPlatform = (await w.platform.bridgedTexts(portal.channel)).join('\n');
     const inRoom = (await roomHistory(w, portal.roomId))
       .map((e) => String(e.content.body ?? ''))

@@ -36,7 +36,7 @@ const HOSTILE = [
 ];
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>[n](javascript:alert(1)) "><b>Eve</b> @channel';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
