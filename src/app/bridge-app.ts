@@ -25,6 +25,8 @@ import { AdminModule } from '../admin/admin-module.js';
 import { RawRouteChain } from './raw-routes.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** How long start-up waits for the bot to join portal rooms before going on without it. */
+const JOIN_WAIT_MS = 5_000;
 
 /** The whole bridge: storage, the Matrix side, the connectors and the delivery workers. */
 export class BridgeApp {
@@ -141,18 +143,15 @@ export class BridgeApp {
     await this.admin.applyDeclaredPortals(config.portals);
     this.admin.start();
     await this.startConnectors(intake);
-    await this.workers.resume();
-    this.schedulePruning();
-    log.info({ portals: this.directory.portals().length }, 'bridge started');
-    // After "started": deliveries to a room the bot is not in yet are retried meanwhile.
     this.joiner = new PortalJoiner(
       () => this.directory.portals().map((p) => p.roomId),
       botMembership(this.gateway),
       log,
     );
-    void this.joiner.start().catch((err: unknown) => {
-      log.error({ err: errorMessage(err) }, 'joining portal rooms failed');
-    });
+    await this.joiner.startWithin(JOIN_WAIT_MS);
+    await this.workers.resume();
+    this.schedulePruning();
+    log.info({ portals: this.directory.portals().length }, 'bridge started');
   }
 
   async stop(): Promise<void> {

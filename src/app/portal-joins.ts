@@ -28,10 +28,11 @@ export interface PortalJoinSummary {
 }
 
 /**
- * Makes the bot a member of every portal room (it brings ghosts in and reads membership).
- * Asks the homeserver once which rooms the bot is in and joins only the others, a few at a
- * time, so a restart with thousands of portals costs one request instead of one per portal.
- * Runs in the background after start-up; `stop()` ends it between joins.
+ * Makes the bot a member of every portal room: the homeserver sends the bridge a room's
+ * events only while one of its users is in it. Asks once which rooms the bot is in and
+ * joins only the others, a few at a time, so a restart with thousands of portals costs one
+ * request instead of one per portal. Start-up waits for the joins up to a bound, then lets
+ * them finish in the background; `stop()` ends them between joins.
  */
 export class PortalJoiner {
   private stopped = false;
@@ -47,6 +48,21 @@ export class PortalJoiner {
   start(): Promise<PortalJoinSummary> {
     this.running ??= this.run();
     return this.running;
+  }
+
+  /** Starts, and resolves when done or after `maxWaitMs`, whichever comes first. */
+  async startWithin(maxWaitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'waiting'>((resolve) => {
+      timer = setTimeout(() => resolve('waiting'), maxWaitMs);
+    });
+    const outcome = await Promise.race([this.start(), bound]).finally(() => clearTimeout(timer));
+    if (outcome === 'waiting') {
+      this.log.info(
+        { afterMs: maxWaitMs },
+        'still joining portal rooms; continuing in the background',
+      );
+    }
   }
 
   async stop(): Promise<void> {

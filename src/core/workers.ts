@@ -4,6 +4,9 @@ import { errorMessage } from '../util/errors.js';
 import type { Outcome } from './delivery/dispatcher.js';
 import { telemetry } from './telemetry.js';
 
+/** Items read per inbox query; a burst in one room is worked through in few queries. */
+const BATCH_SIZE = 20;
+
 /**
  * One worker per portal with pending work, so each room's events are delivered strictly
  * in the order they were recorded, while different rooms proceed in parallel.
@@ -56,11 +59,16 @@ export class PortalWorkers {
     await this.idle();
   }
 
+  /**
+   * Works through a portal's pending items, a batch per query. A batch shorter than asked
+   * for means the queue was empty when read: anything recorded since has called wake(),
+   * which runs this again, so no query is spent on finding the queue empty.
+   */
   private async drain(portalId: number): Promise<void> {
     while (!this.stopped) {
-      let next;
+      let batch: InboxItem[];
       try {
-        next = await this.inbox.nextPending(portalId);
+        batch = await this.inbox.pendingBatch(portalId, BATCH_SIZE);
       } catch (err) {
         this.log.error(
           { portalId, err: errorMessage(err) },
@@ -69,37 +77,58 @@ export class PortalWorkers {
         this.schedule(portalId, Date.now() + 1000);
         return;
       }
-      if (next.state === 'empty') return;
-      if (next.state === 'waiting') {
-        this.schedule(portalId, next.until);
-        return;
+      let reread = false;
+      for (const item of batch) {
+        if (this.stopped) return;
+        if (item.nextAttemptAt > Date.now()) {
+          this.schedule(portalId, item.nextAttemptAt);
+          return;
+        }
+        const result = await this.runItem(item);
+        if (result === 'unrecorded') {
+          // The outcome could not be recorded: try the item again later, not in a tight loop.
+          this.schedule(portalId, Date.now() + 1000);
+          return;
+        }
+        // A retried item keeps its place (later ones wait behind it); reading again
+        // finds it waiting and schedules the worker for its next attempt.
+        if (result === 'retry') {
+          reread = true;
+          break;
+        }
       }
-      if (!(await this.runItem(next.item))) {
-        // The outcome could not be recorded: try the item again later, not in a tight loop.
-        this.schedule(portalId, Date.now() + 1000);
-        return;
-      }
+      if (!reread && batch.length < BATCH_SIZE) return;
     }
   }
 
-  /** Processes one item; false when its outcome could not be written to the inbox. */
-  private async runItem(item: InboxItem): Promise<boolean> {
+  /** Processes one item and records its outcome. */
+  private async runItem(item: InboxItem): Promise<'done' | 'retry' | 'unrecorded'> {
     let outcome: Outcome;
     try {
       outcome = await this.process(item);
     } catch (err) {
       outcome = { status: 'retry', at: Date.now() + 1000, error: errorMessage(err) };
     }
+    const delivered = outcome.delivered ?? [];
     try {
-      if (outcome.status === 'done') await this.inbox.markDone(item.id);
+      if (outcome.status === 'done') await this.inbox.markDone(item.id, delivered);
       else if (outcome.status === 'failed') {
-        await this.inbox.markFailed(item.id, outcome.error);
+        await this.inbox.markFailed(item.id, outcome.error, delivered);
         telemetry().deadLettered(item.source);
-      } else await this.inbox.scheduleRetry(item.id, item.attempts + 1, outcome.at, outcome.error);
-      return true;
+      } else {
+        await this.inbox.scheduleRetry(
+          item.id,
+          item.attempts + 1,
+          outcome.at,
+          outcome.error,
+          delivered,
+        );
+        return 'retry';
+      }
+      return 'done';
     } catch (err) {
       this.log.error({ inboxId: item.id, err: errorMessage(err) }, 'could not update the inbox');
-      return false;
+      return 'unrecorded';
     }
   }
 

@@ -16,6 +16,8 @@ export interface InboxItem {
   payload: unknown;
   attempts: number;
   nextAttemptAt: number;
+  /** Targets an earlier attempt already delivered to (skipped on this one). */
+  delivered: string[];
 }
 
 export type NextPending =
@@ -29,6 +31,7 @@ interface InboxRow {
   payload: unknown;
   attempts: unknown;
   next_attempt_at: unknown;
+  delivered?: unknown;
 }
 
 const toItem = (r: InboxRow): InboxItem => ({
@@ -36,10 +39,22 @@ const toItem = (r: InboxRow): InboxItem => ({
   source: r.source,
   eventKey: r.event_key,
   portalId: num(r.portal_id),
-  payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+  payload: parseJson<unknown>(r.payload),
   attempts: num(r.attempts),
   nextAttemptAt: num(r.next_attempt_at),
+  delivered: parseJson<string[] | null>(r.delivered) ?? [],
 });
+
+function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** Targets recorded with an item's outcome, in the same statement as the outcome. */
+const DELIVERIES_CTE = `WITH recorded AS (
+  INSERT INTO inbox_deliveries (inbox_id, target)
+  SELECT ?, t FROM jsonb_array_elements_text(?::jsonb) AS t
+  ON CONFLICT (inbox_id, target) DO NOTHING
+) `;
 
 /**
  * The durable queue between intake and delivery. Events are keyed by (source, event_key):
@@ -62,24 +77,47 @@ export class InboxStore {
       next_attempt_at: now,
       created_at: now,
     }));
-    const inserted: Array<{ portal_id: unknown }> = await this.db.transaction((trx) =>
-      trx('inbox')
-        .insert(rows)
-        .onConflict(['source', 'event_key'])
-        .ignore()
-        .returning(['portal_id']),
-    );
+    // One statement is atomic by itself; an explicit transaction would add two round trips.
+    const inserted: Array<{ portal_id: unknown }> = await this.db('inbox')
+      .insert(rows)
+      .onConflict(['source', 'event_key'])
+      .ignore()
+      .returning(['portal_id']);
     return [...new Set(inserted.map((r) => num(r.portal_id)))];
+  }
+
+  /**
+   * Up to `limit` of a portal's oldest pending items, in order, each with the targets an
+   * earlier attempt delivered to (one query for the lot).
+   */
+  async pendingBatch(portalId: number, limit: number): Promise<InboxItem[]> {
+    const rows = await this.db('inbox as i')
+      .where({ 'i.portal_id': portalId, 'i.status': 'pending' })
+      .orderBy('i.id')
+      .limit(limit)
+      .select(
+        'i.*',
+        this.db.raw(
+          '(SELECT json_agg(d.target) FROM inbox_deliveries d WHERE d.inbox_id = i.id) AS delivered',
+        ),
+      );
+    return (rows as InboxRow[]).map(toItem);
+  }
+
+  /** Which of `eventKeys` from `source` the inbox holds, whatever their status. */
+  async recorded(source: string, eventKeys: string[]): Promise<Set<string>> {
+    if (eventKeys.length === 0) return new Set();
+    const rows: Array<{ event_key: string }> = await this.db('inbox')
+      .where({ source })
+      .whereIn('event_key', eventKeys)
+      .select('event_key');
+    return new Set(rows.map((r) => r.event_key));
   }
 
   /** The oldest pending item of a portal; later items wait behind it to keep order. */
   async nextPending(portalId: number, now = Date.now()): Promise<NextPending> {
-    const row: InboxRow | undefined = await this.db('inbox')
-      .where({ portal_id: portalId, status: 'pending' })
-      .orderBy('id')
-      .first();
-    if (!row) return { state: 'empty' };
-    const item = toItem(row);
+    const [item] = await this.pendingBatch(portalId, 1);
+    if (!item) return { state: 'empty' };
     if (item.nextAttemptAt > now) return { state: 'waiting', until: item.nextAttemptAt };
     return { state: 'ready', item };
   }
@@ -89,17 +127,22 @@ export class InboxStore {
     return rows.map((r: { portal_id: unknown }) => num(r.portal_id));
   }
 
-  async markDone(id: number): Promise<void> {
-    await this.db('inbox')
-      .where({ id })
-      .update({ status: 'done', payload: null, finished_at: Date.now(), last_error: null });
+  /** Done; `delivered` are targets reached on this attempt and not yet recorded. */
+  async markDone(id: number, delivered: string[] = []): Promise<void> {
+    await this.finish(
+      id,
+      delivered,
+      "status = 'done', payload = NULL, finished_at = ?, last_error = NULL",
+      [Date.now()],
+    );
   }
 
   /** Dead letter: kept (with its payload) for operators until retention prunes it. */
-  async markFailed(id: number, error: string): Promise<void> {
-    await this.db('inbox')
-      .where({ id })
-      .update({ status: 'failed', last_error: error, finished_at: Date.now() });
+  async markFailed(id: number, error: string, delivered: string[] = []): Promise<void> {
+    await this.finish(id, delivered, "status = 'failed', last_error = ?, finished_at = ?", [
+      error,
+      Date.now(),
+    ]);
   }
 
   async scheduleRetry(
@@ -107,10 +150,33 @@ export class InboxStore {
     attempts: number,
     nextAttemptAt: number,
     error: string,
+    delivered: string[] = [],
   ): Promise<void> {
-    await this.db('inbox')
-      .where({ id })
-      .update({ attempts, next_attempt_at: Math.ceil(nextAttemptAt), last_error: error });
+    await this.finish(id, delivered, 'attempts = ?, next_attempt_at = ?, last_error = ?', [
+      attempts,
+      Math.ceil(nextAttemptAt),
+      error,
+    ]);
+  }
+
+  /** Writes an attempt's outcome and its deliveries in one statement (one round trip). */
+  private async finish(
+    id: number,
+    delivered: string[],
+    assignments: string,
+    values: unknown[],
+  ): Promise<void> {
+    const update = `UPDATE inbox SET ${assignments} WHERE id = ?`;
+    if (delivered.length === 0) {
+      await this.db.raw(update, [...values, id] as Knex.RawBinding[]);
+      return;
+    }
+    await this.db.raw(DELIVERIES_CTE + update, [
+      id,
+      JSON.stringify(delivered),
+      ...values,
+      id,
+    ] as Knex.RawBinding[]);
   }
 
   async recordDelivery(inboxId: number, target: string): Promise<void> {

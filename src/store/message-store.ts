@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { num } from './database.js';
+import { num, rawRows } from './database.js';
 
 /** The Matrix side of every portal. Remote sides are 'connector/workspace/channel'. */
 export const MATRIX_SIDE = 'matrix';
@@ -24,25 +24,31 @@ export interface MappedMessage {
 export class MessageStore {
   constructor(private readonly db: Knex) {}
 
+  /** The message and its first parts, in one statement (one round trip, atomic). */
   async create(
     portalId: number,
     originSide: string,
     matrixSender: string | null,
     parts: MessagePart[],
   ): Promise<number> {
-    return this.db.transaction(async (trx) => {
-      const [row] = await trx('messages')
-        .insert({
-          portal_id: portalId,
-          origin_side: originSide,
-          matrix_sender: matrixSender,
-          created_at: Date.now(),
-        })
-        .returning('id');
-      const messageId = num(typeof row === 'object' ? (row as { id: unknown }).id : row);
-      await insertParts(trx, messageId, parts);
-      return messageId;
-    });
+    const message =
+      'INSERT INTO messages (portal_id, origin_side, matrix_sender, created_at) VALUES (?, ?, ?, ?) RETURNING id';
+    const head: Knex.RawBinding[] = [portalId, originSide, matrixSender, Date.now()];
+    if (parts.length === 0) {
+      const [row] = rawRows<{ id: unknown }>(await this.db.raw(message, head));
+      return num(row?.id);
+    }
+    const values = parts.map(() => '(?::text, ?::text, ?::integer)').join(', ');
+    const sql = `WITH m AS (${message}),
+      p AS (
+        INSERT INTO message_parts (message_id, side, native_id, part)
+        SELECT m.id, v.side, v.native_id, v.part FROM m, (VALUES ${values}) AS v (side, native_id, part)
+        ON CONFLICT (side, native_id) DO NOTHING
+      )
+      SELECT id FROM m`;
+    const bindings = [...head, ...parts.flatMap((p) => [p.side, p.nativeId, p.part])];
+    const [row] = rawRows<{ id: unknown }>(await this.db.raw(sql, bindings));
+    return num(row?.id);
   }
 
   async addParts(messageId: number, parts: MessagePart[]): Promise<void> {

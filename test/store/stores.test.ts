@@ -80,6 +80,45 @@ describe.each(backends)('stores on %s', (_name, options) => {
     expect(row.payload).toBeNull();
   });
 
+  it('hands out a batch with earlier deliveries and records deliveries with the outcome', async () => {
+    const p = await s.portals.ensurePortal('!batch:x');
+    const keys = ['$1', '$2', '$3'];
+    await s.inbox.record(
+      keys.map((k) => ({ source: 'matrix', eventKey: k, portalId: p.id, payload: {} })),
+    );
+    const batch = await s.inbox.pendingBatch(p.id, 2);
+    expect(batch.map((i) => i.eventKey)).toEqual(['$1', '$2']);
+    expect(batch.map((i) => i.delivered)).toEqual([[], []]);
+    const [a, b] = batch as [(typeof batch)[0], (typeof batch)[0]];
+    await s.inbox.recordDelivery(a.id, 'chat/w/c');
+    await s.inbox.scheduleRetry(a.id, 1, Date.now() - 1, 'later', ['matrix']);
+    const again = await s.inbox.pendingBatch(p.id, 5);
+    expect(again.map((i) => i.eventKey)).toEqual(keys);
+    expect([...(again[0]?.delivered ?? [])].sort()).toEqual(['chat/w/c', 'matrix']);
+    expect(again[0]?.attempts).toBe(1);
+    await s.inbox.markDone(a.id, ['matrix', 'other']);
+    await s.inbox.markFailed(b.id, 'permanent', ['x']);
+    expect(await s.inbox.deliveredTargets(a.id)).toEqual(new Set(['chat/w/c', 'matrix', 'other']));
+    expect(await s.inbox.deliveredTargets(b.id)).toEqual(new Set(['x']));
+    expect((await s.inbox.pendingBatch(p.id, 5)).map((i) => i.eventKey)).toEqual(['$3']);
+  });
+
+  it('creates a message with several parts in one go, ignoring a part already mapped', async () => {
+    const p = await s.portals.ensurePortal('!parts:x');
+    const first = await s.messages.create(p.id, 'chat/w/c', null, [
+      { side: 'chat/w/c', nativeId: 'taken', part: 0 },
+    ]);
+    const id = await s.messages.create(p.id, 'matrix', '@u:x', [
+      { side: 'matrix', nativeId: '$m0', part: 0 },
+      { side: 'matrix', nativeId: '$m1', part: 1 },
+      { side: 'chat/w/c', nativeId: 'taken', part: 0 },
+    ]);
+    expect(id).toBeGreaterThan(first);
+    expect(await s.messages.idsOn(id, 'matrix')).toEqual(['$m0', '$m1']);
+    expect(await s.messages.find('chat/w/c', 'taken')).toMatchObject({ messageId: first });
+    expect(await s.messages.create(p.id, 'matrix', null, [])).toBeGreaterThan(id);
+  });
+
   it('maps messages across sides and forgets them on delete and prune', async () => {
     const p = await s.portals.ensurePortal('!map:x');
     const id = await s.messages.create(p.id, 'matrix', '@u:x', [

@@ -67,3 +67,19 @@ describe('PortalJoiner', () => {
     expect(summary.joined + summary.failed).toBe(calls.joins.length);
   });
 });
+
+describe('PortalJoiner.startWithin', () => {
+  it('returns when the joins are done, or at the bound with the rest still joining', async () => {
+    const quick = fakeBot([], [], 1);
+    const t0 = Date.now();
+    await new PortalJoiner(() => rooms(3), quick.bot, log).startWithin(5_000);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(quick.calls.joins).toHaveLength(3);
+
+    const slow = fakeBot([], [], 50);
+    const joiner = new PortalJoiner(() => rooms(40), slow.bot, log);
+    await joiner.startWithin(60);
+    expect(slow.calls.joins.length).toBeLessThan(40);
+    expect((await joiner.start()).joined).toBe(40);
+  });
+});

@@ -11,10 +11,15 @@ export interface TargetFailure extends FailureInfo {
  * Tracks one inbox item's deliveries. Each target runs at most once successfully: a
  * success is recorded, so a retried item skips it. Failures are collected, not thrown,
  * so one broken side never stops the others.
+ *
+ * A success is recorded just before the next target's work starts, or else together with
+ * the item's outcome (`unrecorded()`): the same guarantee as recording it at once, one
+ * database round trip fewer per message.
  */
 export class Delivery {
   readonly failures: TargetFailure[] = [];
   private readonly completions: Array<() => Promise<void>> = [];
+  private pending: string[] = [];
 
   constructor(
     private readonly inboxId: number,
@@ -23,8 +28,8 @@ export class Delivery {
     private readonly log: Logger,
   ) {}
 
-  static async begin(inboxId: number, inbox: InboxStore, log: Logger): Promise<Delivery> {
-    return new Delivery(inboxId, await inbox.deliveredTargets(inboxId), inbox, log);
+  static for(item: { id: number; delivered: string[] }, inbox: InboxStore, log: Logger): Delivery {
+    return new Delivery(item.id, new Set(item.delivered), inbox, log);
   }
 
   failed(target: string): boolean {
@@ -35,8 +40,9 @@ export class Delivery {
     if (this.delivered.has(target)) return;
     const started = performance.now();
     try {
+      await this.recordPending();
       await work();
-      await this.inbox.recordDelivery(this.inboxId, target);
+      this.pending.push(target);
       this.delivered.add(target);
       telemetry().delivered(sideOfTarget(target), (performance.now() - started) / 1000);
     } catch (err) {
@@ -48,6 +54,16 @@ export class Delivery {
       );
       this.failures.push({ target, ...info });
     }
+  }
+
+  /** Successes not written yet: the caller records them with the item's outcome. */
+  unrecorded(): string[] {
+    return [...this.pending];
+  }
+
+  private async recordPending(): Promise<void> {
+    for (const target of this.pending) await this.inbox.recordDelivery(this.inboxId, target);
+    this.pending = [];
   }
 
   /** Runs once every target has succeeded (e.g. forgetting a deleted message). */

@@ -8,10 +8,14 @@ import { deliverMatrixEvent } from './matrix-origin.js';
 import { sendFailureNotice } from './notices.js';
 import { deliverRemoteEvent } from './remote-origin.js';
 
-export type Outcome =
+export type Outcome = (
   | { status: 'done' }
   | { status: 'retry'; at: number; error: string }
-  | { status: 'failed'; error: string };
+  | { status: 'failed'; error: string }
+) & {
+  /** Targets reached on this attempt whose delivery is recorded with the outcome. */
+  delivered?: string[];
+};
 
 /**
  * Processes one inbox item: delivers it to every side, then decides whether it is done,
@@ -30,7 +34,7 @@ export class Dispatcher {
     if (!portal) return { status: 'done' };
     const payload = item.payload as InboxPayload;
     const log = this.deps.log.child({ roomId: portal.roomId, inboxId: item.id });
-    const d = await Delivery.begin(item.id, this.deps.stores.inbox, log);
+    const d = Delivery.for(item, this.deps.stores.inbox, log);
     try {
       if (payload.kind === 'matrix') {
         await deliverMatrixEvent(item.id, payload.event, portal, d, this.deps);
@@ -42,7 +46,8 @@ export class Dispatcher {
       const info = classifyFailure(err);
       d.failures.push({ target: '*', ...info });
     }
-    return this.decide(item, payload, portal.roomId, d, log);
+    const outcome = await this.decide(item, payload, portal.roomId, d, log);
+    return { ...outcome, delivered: d.unrecorded() };
   }
 
   private async decide(
