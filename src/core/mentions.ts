@@ -5,10 +5,28 @@ export function mapMentions(
   text: FormattedText,
   map: (t: MentionTarget) => MentionTarget,
 ): FormattedText {
+  return mapLeaves(text, (n) => (n.type === 'mention' ? { ...n, target: map(n.target) } : n));
+}
+
+/** True when `text` notifies the whole room (`@room`). */
+export function hasRoomMention(text: FormattedText): boolean {
+  let found = false;
+  mapLeaves(text, (n) => {
+    if (n.type === 'room_mention') found = true;
+    return n;
+  });
+  return found;
+}
+
+/** `@room` kept as plain text, notifying nobody. */
+export function withoutRoomMentions(text: FormattedText): FormattedText {
+  return mapLeaves(text, (n) => (n.type === 'room_mention' ? { type: 'text', text: '@room' } : n));
+}
+
+/** Returns a copy of `text` with every inline leaf (no children) passed through `map`. */
+function mapLeaves(text: FormattedText, map: (n: Inline) => Inline): FormattedText {
   const inline = (n: Inline): Inline => {
     switch (n.type) {
-      case 'mention':
-        return { ...n, target: map(n.target) };
       case 'bold':
       case 'italic':
       case 'strike':
@@ -16,7 +34,7 @@ export function mapMentions(
       case 'link':
         return { ...n, children: n.children.map(inline) };
       default:
-        return n;
+        return map(n);
     }
   };
   const block = (b: Block): Block => {

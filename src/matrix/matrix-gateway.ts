@@ -97,6 +97,20 @@ export class MatrixGateway {
     };
   }
 
+  /** The room's `m.room.power_levels` content; undefined when the room has none. */
+  async powerLevels(roomId: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await this.intent().getStateEvent(roomId, 'm.room.power_levels', '')) as Record<
+        string,
+        unknown
+      >;
+    } catch (err) {
+      const e = err as { errcode?: string; body?: { errcode?: string } };
+      if ((e.errcode ?? e.body?.errcode) === 'M_NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
   /** A user's name and avatar as shown in a room (falls back to the global profile). */
   async memberProfile(roomId: string, userId: string): Promise<MemberProfile> {
     const key = `${roomId}|${userId}`;

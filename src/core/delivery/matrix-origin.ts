@@ -4,6 +4,7 @@ import type { OutboundContent } from '../../model/message.js';
 import { txnId } from '../../matrix/matrix-gateway.js';
 import { MATRIX_SIDE, type Portal } from '../../store/index.js';
 import type { Delivery } from './delivery.js';
+import { applyRoomMentionPower } from './room-mentions.js';
 import type { DeliveryDeps } from './deps.js';
 import {
   eventRelation,
@@ -66,9 +67,12 @@ async function newMessage(
   for (const s of remoteSides(deps, portal.id)) {
     await d.to(s.side, async () => {
       // Sent before a crash that came ahead of recording the delivery: do not send twice.
-      if ((await messages.idsOn(messageId, s.side)).length > 0) return;
-      content ??= resolveGhostMentions(
-        await matrixToOutbound(event.type, event.content, deps),
+      // (A message mapped just now has no parts anywhere yet: no query needed.)
+      if (mapped && (await messages.idsOn(messageId, s.side)).length > 0) return;
+      content ??= await applyRoomMentionPower(
+        resolveGhostMentions(await matrixToOutbound(event.type, event.content, deps), deps),
+        portal.roomId,
+        event.sender,
         deps,
       );
       sender ??= await senderIdentity(event, deps);
@@ -115,15 +119,20 @@ async function edit(
       if (!s.conn.capabilities.edits || !editMessage) return;
       const id = await firstIdOn(deps, mapped.messageId, s.side);
       if (!id) return;
-      content ??= resolveGhostMentions(
-        {
-          ...(await matrixToOutbound(
-            'm.room.message',
-            { ...newContent, msgtype: str(newContent.msgtype) ?? 'm.text' },
-            deps,
-          )),
-          attachments: [],
-        },
+      content ??= await applyRoomMentionPower(
+        resolveGhostMentions(
+          {
+            ...(await matrixToOutbound(
+              'm.room.message',
+              { ...newContent, msgtype: str(newContent.msgtype) ?? 'm.text' },
+              deps,
+            )),
+            attachments: [],
+          },
+          deps,
+        ),
+        portal.roomId,
+        event.sender,
         deps,
       );
       sender ??= await senderIdentity(event, deps);
