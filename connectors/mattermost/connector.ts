@@ -16,22 +16,31 @@ import type { MattermostConfig } from './config.js';
 import { matrixKeyToMattermostReaction } from './format/index.js';
 import { displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
-import { MattermostWorkspace } from './workspace.js';
+import { MattermostWorkspace, type WorkspaceOptions } from './workspace.js';
 
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 
 export class MattermostConnector implements Connector {
   private readonly workspaces = new Map<string, MattermostWorkspace>();
 
-  constructor(ctx: ConnectorContext, config: MattermostConfig) {
+  /** `options` tune the start-up catch-up (tests); the bridge uses the defaults. */
+  constructor(
+    ctx: ConnectorContext,
+    config: MattermostConfig,
+    options: Partial<WorkspaceOptions> = {},
+  ) {
     for (const [name, ws] of Object.entries(config.workspaces)) {
       this.workspaces.set(
         name,
-        new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx),
+        new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx, options),
       );
     }
   }
 
+  /**
+   * Resolves once every workspace is connected and has caught up on the channels with new
+   * posts; the other linked channels are looked at in the background.
+   */
   async start(): Promise<void> {
     await Promise.all([...this.workspaces.values()].map((w) => w.start()));
   }

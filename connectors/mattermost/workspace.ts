@@ -1,17 +1,42 @@
 import type { Post } from '@mattermost/types/posts';
+import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
 import type { ConnectorContext } from '../../src/connector/contract.js';
 import type { ReactionEvent, RemoteEvent } from '../../src/connector/events.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
+import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
 import { emojiNameToUnicode } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
 import { ReactionLedger } from './reaction-ledger.js';
+import {
+  DEFAULT_RESYNC_OPTIONS,
+  isRetryable,
+  ResyncScheduler,
+  ResyncStopped,
+  sweepOrder,
+  type ResyncOptions,
+  type ResyncRound,
+} from './resync.js';
 import { MattermostSocket, type SocketEvent } from './socket.js';
 
 const RESYNC_PAGE = 200;
 const CONFIG_REFRESH_MS = 10 * 60 * 1000;
+
+/** Tuning of the start-up work; the defaults are what the bridge uses (tests shorten them). */
+export interface WorkspaceOptions extends ResyncOptions {
+  /** Longest start() waits for the changed channels before letting the bridge go on. */
+  startWaitMs: number;
+  /** Cursors are written at most this often. */
+  cursorFlushMs: number;
+}
+
+export const DEFAULT_WORKSPACE_OPTIONS: WorkspaceOptions = {
+  ...DEFAULT_RESYNC_OPTIONS,
+  startWaitMs: 30_000,
+  cursorFlushMs: CURSOR_FLUSH_MS,
+};
 
 function parseJson<T>(value: unknown): T | undefined {
   if (typeof value !== 'string') return undefined;
@@ -25,6 +50,13 @@ function parseJson<T>(value: unknown): T | undefined {
 /**
  * One Mattermost server: its API client, its event socket, and the cursors that let a
  * reconnect pick up every post missed while disconnected.
+ *
+ * Catching up after a (re)connection: the channel list (`GET /users/me/teams`, then
+ * `GET /users/me/teams/{id}/channels` per team) says which linked channels have a post newer
+ * than their cursor (`last_post_at`); those are resynced first, a few at a time, and then the
+ * connection counts as up. Edits, deletions and reactions do not move `last_post_at`, so the
+ * other channels are resynced too, in the background, slowly. A live event in a channel whose
+ * catch-up has not run yet (or is running) waits for it, so each channel stays in order.
  */
 export class MattermostWorkspace {
   readonly api: MattermostApi;
@@ -33,36 +65,67 @@ export class MattermostWorkspace {
   private overridesAllowed = false;
   private configCheckedAt = 0;
   private readonly usernames = new Map<string, string>();
-  private readonly cursors = new Map<string, number>();
+  private readonly cursors: CursorStore;
+  private readonly resyncs: ResyncScheduler;
+  private readonly options: WorkspaceOptions;
+  private readonly log: Logger;
+  /** Link time of each linked channel at the last plan: where a channel without cursor starts. */
+  private linkedAt = new Map<string, number>();
   /** Posts the bridge itself deleted: their deletion is not news to any other side. */
   private readonly ownDeletes = new Set<string>();
   private readonly reactions: ReactionLedger;
+  private stopping = false;
+  /** Counts connections; `socketUp` while the latest one is open. */
+  private connection = 0;
+  private socketUp = false;
+  /** Resolves the pending start(): first catch-up done, first connection failed, or stop(). */
+  private releaseStart: (() => void) | undefined;
 
   constructor(
     readonly name: string,
     private readonly config: WorkspaceConfig,
     private readonly ctx: ConnectorContext,
+    options: Partial<WorkspaceOptions> = {},
   ) {
+    this.options = { ...DEFAULT_WORKSPACE_OPTIONS, ...options };
     this.api = new MattermostApi(config.url, config.token);
     this.reactions = new ReactionLedger(ctx.storage, name);
     const log = ctx.logger.child({ workspace: name });
+    this.log = log;
+    this.cursors = new CursorStore(ctx.storage, name, log, this.options.cursorFlushMs);
+    this.resyncs = new ResyncScheduler(
+      (channel) => this.resyncChannel(channel),
+      this.options,
+      log,
+      (channel) => (this.cursors.sweepPosition = channel),
+    );
     this.socket = new MattermostSocket(
       config.url,
       config.token,
       {
         onConnected: () => this.onConnected(),
         onEvent: (e) => this.onSocketEvent(e),
-        onDisconnected: (reason, authFailed) =>
+        onDisconnected: (reason, authFailed) => {
+          this.socketUp = false;
           ctx.reportState(name, {
             status: authFailed ? 'bad_credentials' : 'retrying',
             error: reason,
-          }),
+          });
+          // A bridge starting while Mattermost is away does not wait for it.
+          this.releaseStart?.();
+        },
       },
       log,
     );
   }
 
+  /**
+   * Connects and resolves once the channels changed since the last run are caught up (or the
+   * first connection attempt failed, or after `startWaitMs`); the rest goes on in the
+   * background.
+   */
   async start(): Promise<void> {
+    this.stopping = false;
     this.ctx.reportState(this.name, { status: 'connecting' });
     try {
       const me = await this.api.getMe();
@@ -77,11 +140,30 @@ export class MattermostWorkspace {
           : (err as Error).message,
       });
     }
+    let timer: NodeJS.Timeout | undefined;
+    const released = new Promise<void>((resolve) => {
+      this.releaseStart = resolve;
+      timer = setTimeout(() => {
+        this.log.info('catching up on changed channels takes long; going on in the background');
+        resolve();
+      }, this.options.startWaitMs);
+    });
     this.socket.start();
+    await released;
+    clearTimeout(timer);
+    this.releaseStart = undefined;
   }
 
+  /** Stops the socket and the catch-up (it resumes at the next start) and writes the cursors. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.releaseStart?.();
     await this.socket.stop();
+    this.socketUp = false;
+    await this.resyncs.stop();
+    await this.cursors.flushNow().catch((err: unknown) => {
+      this.log.warn({ err: (err as Error).message }, 'could not store resync cursors');
+    });
     this.ctx.reportState(this.name, { status: 'stopped' });
   }
 
@@ -123,33 +205,122 @@ export class MattermostWorkspace {
     }
   }
 
+  /** In the socket's queue, before any event of this connection: plans the catch-up. */
   private async onConnected(): Promise<void> {
     if (!this.botUserId) this.botUserId = (await this.api.getMe()).id;
-    await this.resync();
-    this.ctx.reportState(this.name, { status: 'connected' });
+    const connection = ++this.connection;
+    this.socketUp = true;
+    const round = await this.planRound();
+    // Not awaited: live events flow meanwhile, each waiting only for its own channel.
+    void this.resyncs
+      .start(round)
+      .then((current) => {
+        if (current && this.socketUp && connection === this.connection && !this.stopping) {
+          this.ctx.reportState(this.name, { status: 'connected' });
+        }
+      })
+      .catch((err: unknown) => {
+        this.log.error({ err: (err as Error).message }, 'catching up on channels failed');
+      })
+      .finally(() => this.releaseStart?.());
   }
 
-  /** Replays, in order, every post created, edited or deleted since each channel's cursor. */
-  private async resync(): Promise<void> {
-    const channels = (await this.ctx.linkedChannels()).filter((c) => c.workspace === this.name);
-    for (const { channel, linkedAt } of channels) {
+  /**
+   * Which linked channels changed (a post newer than their cursor, by the channel list's
+   * `last_post_at`), which only need a look for edits, deletions and reactions, and which
+   * have had no post at all since they were linked (nothing to recover).
+   */
+  private async planRound(): Promise<ResyncRound> {
+    const linked = (await this.ctx.linkedChannels()).filter((c) => c.workspace === this.name);
+    this.linkedAt = new Map(linked.map((c) => [c.channel, c.linkedAt]));
+    if (linked.length === 0) return { changed: [], sweep: [] };
+    await this.cursors.load();
+    const lastPosts = await this.lastPostTimes();
+    const changed: Array<{ channel: string; last: number }> = [];
+    const unchanged: string[] = [];
+    let idle = 0;
+    for (const { channel, linkedAt } of linked) {
+      const last = lastPosts.get(channel);
+      let cursor = this.cursors.get(channel);
+      if (cursor === undefined && (last === undefined || last > linkedAt)) {
+        cursor = await this.cursors.adoptLegacy(channel);
+      }
       // A channel never seen before starts where it was linked: no history import on link,
       // but nothing posted between linking and the first connection is lost either.
-      let since = (await this.cursor(channel)) ?? linkedAt;
-      for (;;) {
-        const list = await this.api.getPostsSince(channel, since, false);
-        const posts = Object.values(list.posts).sort(
-          (a, b) => a.update_at - b.update_at || a.create_at - b.create_at,
-        );
-        if (posts.length === 0) break;
-        for (const post of posts) await this.handlePost(post, since);
-        const newest = posts[posts.length - 1] as Post;
-        if (newest.update_at <= since || posts.length < RESYNC_PAGE) {
-          since = Math.max(since, newest.update_at);
-          break;
-        }
-        since = newest.update_at;
+      const since = cursor ?? linkedAt;
+      if (last === undefined || last > since) {
+        changed.push({ channel, last: last ?? Number.POSITIVE_INFINITY });
+      } else if (cursor !== undefined) {
+        unchanged.push(channel);
+      } else {
+        idle++;
       }
+    }
+    // Channels the list did not show first, then the most recently active.
+    changed.sort((a, b) => b.last - a.last);
+    this.log.info(
+      {
+        linked: linked.length,
+        changed: changed.length,
+        unlisted: changed.filter((c) => c.last === Number.POSITIVE_INFINITY).length,
+        background: unchanged.length,
+        idle,
+      },
+      'catching up on linked channels',
+    );
+    return {
+      changed: changed.map((c) => c.channel),
+      sweep: sweepOrder(unchanged, this.cursors.sweepPosition),
+    };
+  }
+
+  /** Newest post time of every channel the bot is in, one request per team. */
+  private async lastPostTimes(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const team of await this.api.getMyTeams()) {
+      // Archived channels too: a linked channel that was archived still has its posts.
+      for (const ch of await this.api.getMyChannels(team.id, true)) {
+        out.set(ch.id, Math.max(ch.last_post_at ?? 0, ch.last_root_post_at ?? 0));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replays, in order, every post created, edited or deleted in `channel` since its cursor,
+   * and the reactions added or removed on them.
+   */
+  private async resyncChannel(channel: string): Promise<void> {
+    const linkedAt = this.linkedAt.get(channel);
+    if (linkedAt === undefined) return;
+    // Not done: a live event waiting for this catch-up must not be handled either.
+    if (this.stopping) throw new ResyncStopped();
+    let since = this.cursors.get(channel) ?? linkedAt;
+    for (;;) {
+      const list = await this.api.getPostsSince(channel, since, false);
+      const posts = Object.values(list.posts).sort(
+        (a, b) => a.update_at - b.update_at || a.create_at - b.create_at,
+      );
+      if (posts.length === 0) break;
+      for (const post of posts) await this.handlePost(post, since);
+      const newest = posts[posts.length - 1] as Post;
+      if (newest.update_at <= since || posts.length < RESYNC_PAGE) break;
+      if (this.stopping) throw new ResyncStopped();
+      since = newest.update_at;
+    }
+  }
+
+  /** Before a live event in `channel`: that channel's catch-up, if it has not run yet. */
+  private async caughtUp(channel: string): Promise<void> {
+    try {
+      await this.resyncs.ensure(channel);
+    } catch (err) {
+      // Retryable: reconnect and plan again (the socket does that when this throws).
+      if (isRetryable(err)) throw err;
+      this.log.warn(
+        { channel, err: (err as Error).message },
+        'cannot catch up a channel; handling its live events anyway',
+      );
     }
   }
 
@@ -204,6 +375,7 @@ export class MattermostWorkspace {
       case 'post_deleted': {
         const post = parseJson<Post>(e.data.post);
         if (!post) return;
+        await this.caughtUp(post.channel_id);
         if (e.event === 'post_deleted') return this.deleted(post);
         if (this.isOwn(post) || isSystemPost(post))
           return this.advance(post.channel_id, post.update_at);
@@ -219,6 +391,7 @@ export class MattermostWorkspace {
         if (!reaction || reaction.user_id === this.botUserId) return;
         const channel = e.broadcast.channel_id;
         if (!channel) return;
+        await this.caughtUp(channel);
         const added = e.event === 'reaction_added';
         await this.emit(this.reactionEvent(reaction, channel, added));
         const ref = { userId: reaction.user_id, emojiName: reaction.emoji_name };
@@ -250,27 +423,11 @@ export class MattermostWorkspace {
   private async emit(event: RemoteEvent, updateAt?: number): Promise<void> {
     if (!(await this.isLinked(event.channel))) return;
     await this.ctx.emit(event);
-    if (updateAt !== undefined) await this.moveCursor(event.channel, updateAt);
+    if (updateAt !== undefined) this.cursors.move(event.channel, updateAt);
   }
 
   private async advance(channel: string, updateAt: number): Promise<void> {
-    if (await this.isLinked(channel)) await this.moveCursor(channel, updateAt);
-  }
-
-  /** Cursors live in memory and are written through only when they move forward. */
-  private async cursor(channel: string): Promise<number | undefined> {
-    if (!this.cursors.has(channel)) {
-      const stored = await this.ctx.storage.get(`cursor:${this.name}:${channel}`);
-      if (stored === undefined) return undefined;
-      this.cursors.set(channel, Number(stored));
-    }
-    return this.cursors.get(channel);
-  }
-
-  private async moveCursor(channel: string, updateAt: number): Promise<void> {
-    if (updateAt <= ((await this.cursor(channel)) ?? 0)) return;
-    this.cursors.set(channel, updateAt);
-    await this.ctx.storage.set(`cursor:${this.name}:${channel}`, String(updateAt));
+    if (await this.isLinked(channel)) this.cursors.move(channel, updateAt);
   }
 
   private async isLinked(channel: string): Promise<boolean> {

@@ -46,13 +46,21 @@ function getPublicChannels(ctx: Ctx): Reply {
   return json(channels);
 }
 
+/**
+ * `GET /users/{id}/teams/{tid}/channels`: every channel of the team the user is in, with
+ * `last_post_at`/`last_root_post_at` (a client can tell which changed without reading posts);
+ * archived ones only with `include_deleted=true` (and `last_delete_at`: archived after it).
+ */
 function getChannelsForUser(ctx: Ctx): Reply {
   const userId = ctx.param('user_id');
   const teamId = ctx.param('team_id');
   requireSelfOrAdmin(ctx.user, userId);
   if (!ctx.state.teams.has(teamId)) throw notFound.team();
+  const includeDeleted = ctx.query.get('include_deleted') === 'true';
+  const lastDeleteAt = Number.parseInt(ctx.query.get('last_delete_at') ?? '', 10) || 0;
   const channels = [...ctx.state.channels.values()]
     .filter((c) => c.team_id === teamId && ctx.state.member(c.id, userId) !== undefined)
+    .filter((c) => c.delete_at === 0 || (includeDeleted && c.delete_at > lastDeleteAt))
     .sort(byDisplayName)
     .map(renderChannel);
   return json(channels);

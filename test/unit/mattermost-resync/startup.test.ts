@@ -1,0 +1,256 @@
+/**
+ * The Mattermost connector's start-up catch-up against the simulator: a restart with 1,000
+ * linked channels of which 3 changed asks for the channel list per team and resyncs only the
+ * 3 before start() resolves; edits, deletions and reactions made while it was stopped in
+ * unchanged channels still arrive, from the background sweep; a live event waits for its
+ * channel's catch-up; cursors are written at most about once per second.
+ */
+import mattermostClient from '@mattermost/client';
+import type { Post } from '@mattermost/types/posts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  ConnectionState,
+  ConnectorContext,
+  LinkedChannel,
+} from '../../../src/connector/contract.js';
+import type { RemoteEvent } from '../../../src/connector/events.js';
+import { silentLogger } from '../../../src/util/logger.js';
+import { MattermostConnector } from '../../../connectors/mattermost/connector.js';
+import type { WorkspaceOptions } from '../../../connectors/mattermost/workspace.js';
+import {
+  startMattermostSimulator,
+  type MattermostSimulator,
+} from '../../../connectors/mattermost/simulator/index.js';
+import { waitFor } from '../../contract/fake-context.js';
+
+const { Client4 } = mattermostClient;
+type Client4 = InstanceType<typeof Client4>;
+
+const CHANNELS = 1000;
+const POSTS = '/api/v4/channels/{channel_id}/posts';
+const TEAMS = '/api/v4/users/{user_id}/teams';
+const TEAM_CHANNELS = '/api/v4/users/{user_id}/teams/{team_id}/channels';
+
+class Context implements ConnectorContext {
+  readonly connectorId = 'mattermost';
+  readonly logger = silentLogger();
+  readonly events: RemoteEvent[] = [];
+  readonly states: ConnectionState[] = [];
+  readonly writes: string[] = [];
+  readonly storage;
+
+  constructor(
+    private readonly links: LinkedChannel[],
+    readonly store: Map<string, string>,
+  ) {
+    this.storage = {
+      get: async (key: string) => store.get(key),
+      set: async (key: string, value: string) => {
+        this.writes.push(key);
+        store.set(key, value);
+      },
+    };
+  }
+
+  async emit(event: RemoteEvent): Promise<void> {
+    this.events.push(event);
+  }
+
+  reportState(_workspace: string, state: ConnectionState): void {
+    this.states.push(state);
+  }
+
+  async linkedChannels(): Promise<LinkedChannel[]> {
+    return this.links;
+  }
+
+  registerWebhook(): string {
+    throw new Error('not used by Mattermost');
+  }
+
+  find(kind: RemoteEvent['kind'], messageId: string): RemoteEvent | undefined {
+    return this.events.find(
+      (e) => e.kind === kind && 'messageId' in e && e.messageId === messageId,
+    );
+  }
+}
+
+async function inPool<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+    }),
+  );
+}
+
+describe('Mattermost start-up catch-up with 1,000 linked channels', () => {
+  let sim: MattermostSimulator;
+  let alice: Client4;
+  let aliceId: string;
+  let config: unknown;
+  let links: LinkedChannel[];
+  let channels: string[];
+  let unlisted: string[];
+  /** The first post of each channel, made before the first start. */
+  const firstPost = new Map<string, string>();
+  const store = new Map<string, string>();
+  const running: MattermostConnector[] = [];
+
+  const start = async (options: Partial<WorkspaceOptions>) => {
+    const ctx = new Context(links, store);
+    const connector = new MattermostConnector(ctx, config as never, options);
+    running.push(connector);
+    const before = sim.requestLog().length;
+    await connector.start();
+    // What was asked before start() resolved (the background sweep has not begun).
+    const requests = sim.requestLog().slice(before);
+    const atStart = [...ctx.events];
+    return { ctx, connector, requests, atStart };
+  };
+  const stop = async (connector: MattermostConnector) => {
+    await connector.stop();
+    running.splice(running.indexOf(connector), 1);
+  };
+  const count = (log: Array<{ path: string }>, path: string) =>
+    log.filter((e) => e.path === path).length;
+
+  beforeAll(async () => {
+    sim = await startMattermostSimulator();
+    const teams = [sim.createTeam('alpha'), sim.createTeam('beta')];
+    const bot = sim.createUser({ username: 'bridgebot', isBot: true });
+    const user = sim.createUser({ username: 'alice' });
+    aliceId = user.id;
+    channels = [];
+    for (let i = 0; i < CHANNELS; i++) {
+      const team = teams[i % 2]!;
+      const ch = sim.createChannel(team.id, `room-${i}`);
+      sim.addToChannel(ch.id, bot.id);
+      sim.addToChannel(ch.id, user.id);
+      channels.push(ch.id);
+    }
+    // Two linked channels the bot is not in, so not in its lists: caught up at every start to
+    // be safe. It can read the public one; the private one answers 403 and is skipped.
+    const outside = sim.createChannel(teams[0]!.id, 'outside');
+    const secret = sim.createChannel(teams[0]!.id, 'secret', { type: 'P' });
+    sim.addToChannel(outside.id, user.id);
+    sim.addToChannel(secret.id, user.id);
+    unlisted = [outside.id, secret.id];
+    alice = new Client4();
+    alice.setUrl(sim.url);
+    alice.setToken(user.token);
+    const linkedAt = Date.now() - 1000;
+    links = [...channels, ...unlisted].map((channel) => ({ workspace: 'main', channel, linkedAt }));
+    config = { workspaces: { main: { url: sim.url, token: bot.token, identity: 'auto' } } };
+    await inPool([...channels, ...unlisted], 8, async (channel) => {
+      const p = await alice.createPost({ channel_id: channel, message: 'hello' } as Post);
+      firstPost.set(channel, p.id);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of running) await c.stop();
+    await sim?.close();
+  });
+
+  it('first start: every channel with posts since its link is caught up before start() resolves', async () => {
+    const first = await start({ sweepDelayMs: 0 });
+    expect(count(first.requests, POSTS)).toBe(CHANNELS + 2);
+    expect(first.atStart.filter((e) => e.kind === 'message')).toHaveLength(CHANNELS + 1);
+    expect(first.ctx.states.at(-1)?.status).toBe('connected');
+    await stop(first.connector);
+    expect(first.ctx.states.at(-1)?.status).toBe('stopped');
+    // stop() wrote every cursor, in a few keys.
+    const shards = [...store.keys()].filter((k) => k.startsWith('cursors:main:'));
+    expect(shards.length).toBeGreaterThan(0);
+    expect(shards.length).toBeLessThanOrEqual(32);
+  }, 60_000);
+
+  it('restart: O(teams) list requests + 3 resyncs (+ the 2 unlisted) before start() resolves; the rest later', async () => {
+    const changed = [channels[10]!, channels[21]!, channels[32]!];
+    const fresh: string[] = [];
+    for (const ch of changed) {
+      fresh.push((await alice.createPost({ channel_id: ch, message: 'while away' } as Post)).id);
+    }
+    // Unchanged channels (no new post, so last_post_at stays): a reaction, an edit, a delete.
+    const reacted = firstPost.get(channels[500]!)!;
+    const edited = firstPost.get(channels[601]!)!;
+    const deleted = firstPost.get(channels[702]!)!;
+    await alice.addReaction(aliceId, reacted, 'tada');
+    await alice.patchPost({ id: edited, message: 'edited while away' });
+    await alice.deletePost(deleted);
+
+    const second = await start({ sweepDelayMs: 300, sweepPauseMs: 0 });
+    expect(count(second.requests, TEAMS)).toBe(1);
+    expect(count(second.requests, TEAM_CHANNELS)).toBe(2); // one per team
+    expect(count(second.requests, POSTS)).toBe(3 + unlisted.length);
+    // Also GET /users/me, the client config and the WebSocket: a handful in all.
+    expect(second.requests.length).toBeLessThanOrEqual(11);
+    const newMessages = second.atStart.filter((e) => e.kind === 'message');
+    expect(newMessages.map((e) => ('messageId' in e ? e.messageId : '')).sort()).toEqual(
+      [...fresh].sort(),
+    );
+    expect(second.ctx.states.at(-1)?.status).toBe('connected');
+
+    // The background sweep brings what does not move last_post_at, with the usual keys.
+    const reaction = await waitFor(
+      'the reaction made while stopped',
+      () => second.ctx.find('reaction', reacted),
+      30_000,
+    );
+    expect(reaction.eventKey).toMatch(new RegExp(`^react:${reacted}:${aliceId}:tada:`));
+    await waitFor('the edit', () => second.ctx.find('edit', edited), 30_000);
+    await waitFor('the delete', () => second.ctx.find('delete', deleted), 30_000);
+    // Each other channel looked at once, and nothing replayed as new.
+    await waitFor(
+      'the whole sweep',
+      () => count(sim.requestLog(), POSTS) >= 2 * (CHANNELS + unlisted.length),
+      30_000,
+    );
+    expect(second.ctx.events.filter((e) => e.kind === 'message')).toHaveLength(3);
+    await stop(second.connector);
+  }, 60_000);
+
+  it('a live event in a channel not yet swept waits for that channel’s catch-up', async () => {
+    const channel = channels[803]!;
+    const old = firstPost.get(channel)!;
+    await alice.addReaction(aliceId, old, 'smile');
+    // The sweep would not start during this test.
+    const third = await start({ sweepDelayMs: 60_000 });
+    expect(count(third.requests, POSTS)).toBe(unlisted.length);
+    const before = count(sim.requestLog(), POSTS);
+    const live = await alice.createPost({ channel_id: channel, message: 'live' } as Post);
+    await waitFor('the live post', () => third.ctx.find('message', live.id));
+    const reactionAt = third.ctx.events.findIndex(
+      (e) => e.kind === 'reaction' && e.messageId === old,
+    );
+    const liveAt = third.ctx.events.findIndex(
+      (e) => e.kind === 'message' && e.messageId === live.id,
+    );
+    expect(reactionAt).toBeGreaterThanOrEqual(0);
+    expect(reactionAt).toBeLessThan(liveAt);
+    expect(count(sim.requestLog(), POSTS) - before).toBe(1);
+
+    // Live traffic: the cursor is written behind, about once a second, and flushed on stop.
+    third.ctx.writes.length = 0;
+    const burstStart = Date.now();
+    let last: Post | undefined;
+    for (let i = 0; i < 20; i++) {
+      last = await alice.createPost({ channel_id: channel, message: `burst ${i}` } as Post);
+    }
+    await waitFor('the burst', () => third.ctx.find('message', last!.id));
+    const cursorWrites = () => third.ctx.writes.filter((k) => k.startsWith('cursors:')).length;
+    // 20 posts were 20 writes before; now one per second at most (this channel's shard).
+    expect(cursorWrites()).toBeLessThanOrEqual(Math.ceil((Date.now() - burstStart) / 1000) + 1);
+    expect(cursorWrites()).toBeLessThan(5);
+    await stop(third.connector);
+    const stored = Object.values(
+      Object.fromEntries(
+        [...store].filter(([k]) => k.startsWith('cursors:main:')).map(([k, v]) => [k, v]),
+      ),
+    )
+      .map((v) => JSON.parse(v) as Record<string, number>)
+      .find((shard) => channel in shard);
+    expect(stored?.[channel]).toBe(last!.update_at);
+  }, 60_000);
+});
