@@ -1,6 +1,7 @@
 import { mattermostAdapter } from './mattermost.js';
 import { rocketchatAdapter } from './rocketchat.js';
 import { slackAdapter } from './slack.js';
+import { teamsAdapter } from './teams.js';
 import type { PlatformAdapter } from './types.js';
 
 export type {
@@ -15,7 +16,12 @@ export type {
 } from './types.js';
 
 /** Every platform the benchmark and the fault suite run against (add one line per connector). */
-export const adapters: PlatformAdapter[] = [mattermostAdapter, rocketchatAdapter, slackAdapter];
+export const adapters: PlatformAdapter[] = [
+  mattermostAdapter,
+  rocketchatAdapter,
+  slackAdapter,
+  teamsAdapter,
+];
 
 export function adapterFor(id: string): PlatformAdapter {
   const found = adapters.find((a) => a.id === id);

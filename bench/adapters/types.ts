@@ -80,6 +80,11 @@ export interface PlatformWorld {
   /** Another platform user with this display name, in every channel; posts through the API. */
   addUser(displayName: string): Promise<PlatformUser>;
   faults: PlatformFaults;
+  /**
+   * Told where the bridge serves this connector's webhooks
+   * (`{appservice.public_url}/_bridge/webhooks/<id>`), for platforms that push to the bridge.
+   */
+  useBridgeWebhooks?(base: string): void;
   close(): Promise<void>;
 }
 
@@ -90,4 +95,10 @@ export interface PlatformAdapter {
   start(opts: PlatformOptions): Promise<PlatformWorld>;
   /** Reads a message text the way the platform's clients render it. */
   markupRisks(text: string): MarkupRisks;
+  /**
+   * Whether the bridge can notify a whole channel on this platform at all (default true).
+   * False for Teams: bots cannot mention a channel or team, so a Matrix `@room` arrives as
+   * plain text and checks of how room mentions are passed on do not apply.
+   */
+  roomPings?: boolean;
 }

@@ -113,6 +113,9 @@ export async function createBridgedWorld(o: WorldOptions): Promise<BridgedWorld>
       links: [{ connector: o.adapter.id, workspace: platform.workspace, channel: p.channel }],
     }));
     if (o.bridgePort) config.appservice.port = o.bridgePort;
+    platform.useBridgeWebhooks?.(
+      `${config.appservice.public_url.replace(/\/$/, '')}/_bridge/webhooks/${o.adapter.id}`,
+    );
     if (o.retry) config.bridge.retry = { ...o.retry };
     const codec = new GhostIdCodec(o.slot.userPrefix, hs.serverName);
     const ghost = codec.encode({

@@ -4,6 +4,11 @@
  * and reactions — emitted in time order with the same keys live delivery uses, so
  * activities lost while the bridge was down or unreachable are recovered exactly once.
  * The cursor moves only after a conversation's whole window has been emitted.
+ *
+ * After a start, a conversation is also caught up once up to the moment the bridge began
+ * accepting activities before its first live activity is emitted (`cover`): a message Teams
+ * could not deliver while the bridge was away is then emitted before newer live ones, not
+ * after them at the next pass.
  */
 import type { LinkedChannel } from '../../src/connector/contract.js';
 import type { RemoteEvent } from '../../src/connector/events.js';
@@ -23,6 +28,9 @@ const ms = (iso: string | null | undefined): number | undefined => {
 
 export class CatchUp {
   private readonly cursors = new Map<string, number>();
+  /** Per conversation: up to when this process has emitted everything Graph showed. */
+  private readonly covered = new Map<string, number>();
+  private readonly covering = new Map<string, Promise<void>>();
 
   constructor(
     private readonly d: TeamsDeps,
@@ -60,9 +68,45 @@ export class CatchUp {
     if (failure) throw failure;
   }
 
-  private async conversation(link: LinkedChannel): Promise<void> {
+  /**
+   * Makes sure everything in `link`'s conversation up to `until` has been emitted (once per
+   * conversation and process; concurrent callers share the pass). The window is not settled
+   * and the cursor stays where it is, so the regular passes still go over that time once it
+   * has settled (what they find again is not emitted twice). If Graph fails, live delivery
+   * goes on — nothing is lost, the regular passes recover it — and order is best effort.
+   */
+  async cover(link: LinkedChannel, until: number): Promise<void> {
+    if ((this.covered.get(link.channel) ?? 0) >= until) return;
+    let pass = this.covering.get(link.channel);
+    if (!pass) {
+      pass = this.conversation(link, { upper: until, persist: false })
+        .catch((err: unknown) =>
+          this.d.log.warn(
+            { workspace: this.d.workspace, channel: link.channel, err: (err as Error).message },
+            'could not catch up before the first live activity; order may differ this once',
+          ),
+        )
+        .finally(() => {
+          this.noteCovered(link.channel, until);
+          this.covering.delete(link.channel);
+        });
+      this.covering.set(link.channel, pass);
+    }
+    await pass;
+  }
+
+  private noteCovered(channel: string, upTo: number): void {
+    this.covered.set(channel, Math.max(this.covered.get(channel) ?? 0, upTo));
+  }
+
+  private async conversation(
+    link: LinkedChannel,
+    o: { upper?: number; persist?: boolean } = {},
+  ): Promise<void> {
     const since = await this.cursor(link);
-    const upper = Date.now() - this.d.config.catchup.settle_seconds * 1000;
+    const upper = o.upper ?? Date.now() - this.d.config.catchup.settle_seconds * 1000;
+    // The cursor says everything up to it was emitted (by this process or an earlier one).
+    this.noteCovered(link.channel, since);
     if (upper <= since) return;
     const messages = await this.fetch(link.channel, since);
     if (messages === undefined) return;
@@ -77,7 +121,9 @@ export class CatchUp {
       for (const e of events) await emitOnce(this.d, e);
       for (const save of ledgers) await save();
     });
+    this.noteCovered(link.channel, upper);
     for (const m of messages) if (m.replyToId) await this.d.threads.remember(m.id, m.replyToId);
+    if (o.persist === false) return;
     this.cursors.set(link.channel, upper);
     await this.d.ctx.storage.set(this.key(link.channel), String(upper));
   }

@@ -88,6 +88,8 @@ export class TeamsConnector implements Connector {
         accepting: () => this.accepting,
       }),
     );
+    const now = Date.now();
+    for (const w of this.workspaces.values()) w.acceptingFrom(now);
     this.accepting = true;
     this.ctx.logger.info(
       { endpoint: `${this.webhookBase}/messages` },

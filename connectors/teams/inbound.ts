@@ -4,9 +4,11 @@
  * event keys are the same whether a change arrives live or through catch-up
  * (`msg:{id}`, `edit:{id}:{ms}`, `del:{id}`, `react|unreact:{id}:{user}:{type}:{ms}`).
  */
+import type { LinkedChannel } from '../../src/connector/contract.js';
 import type { RemoteEvent } from '../../src/connector/events.js';
 import { BridgeError } from '../../src/util/errors.js';
 import { activityTime, type TeamsActivity } from './activity.js';
+import type { CatchUp } from './catchup.js';
 import { trustedServiceUrl } from './config.js';
 import { activityContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
@@ -38,9 +40,16 @@ const KINDS: Record<string, ConversationKind> = {
 };
 
 export class Inbound {
+  /**
+   * When the bridge began accepting activities (set by the connector): what happened in a
+   * conversation before then is caught up before its first live activity is emitted.
+   */
+  acceptedAt: number | undefined;
+
   constructor(
     private readonly d: TeamsDeps,
     private readonly locks: KeyedLock,
+    private readonly catchup: CatchUp,
   ) {}
 
   async handle(a: TeamsActivity): Promise<void> {
@@ -59,8 +68,10 @@ export class Inbound {
       return;
     }
     this.d.members.noteName(userId, a.from?.name);
-    if (!(await this.isLinked(channel))) return;
+    const link = await this.linkOf(channel);
+    if (!link) return;
     if (a.type === 'message' && (await this.isOwnMessage(channel, a.id!))) return;
+    if (this.acceptedAt !== undefined) await this.catchup.cover(link, this.acceptedAt);
     const events = await this.events(a, channel, root, userId);
     await this.locks.run(channel, async () => {
       for (const e of events) {
@@ -153,8 +164,8 @@ export class Inbound {
     return this.d.echoes.messages.has(id);
   }
 
-  private async isLinked(channel: string): Promise<boolean> {
-    return (await this.d.ctx.linkedChannels()).some(
+  private async linkOf(channel: string): Promise<LinkedChannel | undefined> {
+    return (await this.d.ctx.linkedChannels()).find(
       (c) => c.workspace === this.d.workspace && c.channel === channel,
     );
   }

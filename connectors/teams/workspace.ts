@@ -107,8 +107,8 @@ export class TeamsWorkspace {
     };
     const locks = new KeyedLock();
     this.sender = new Sender(this.d);
-    this.inbound = new Inbound(this.d, locks);
     this.catchup = new CatchUp(this.d, locks);
+    this.inbound = new Inbound(this.d, locks, this.catchup);
   }
 
   private report(status: ConnectionStatus, error?: string): void {
@@ -142,6 +142,11 @@ export class TeamsWorkspace {
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
     this.report('stopped');
+  }
+
+  /** The bridge accepts activities from `at` on: earlier ones are caught up before live ones. */
+  acceptingFrom(at: number): void {
+    this.inbound.acceptedAt = at;
   }
 
   handle(activity: TeamsActivity): Promise<void> {

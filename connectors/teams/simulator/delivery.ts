@@ -2,7 +2,9 @@
  * The Teams channel's side of Bot Framework: POSTs each activity, with a freshly signed
  * RS256 token, to the messaging endpoint of every bot installed where it happened. One
  * queue per bot keeps activities in order. Deliveries can be dropped (an unreachable bot
- * loses them, as with the real service) and forged tokens can be sent for tests.
+ * loses them, as with the real service), interrupted for a while (the channel loses the
+ * bot's answers, then redelivers the same activity until one comes back, so the bot sees
+ * it twice) and forged tokens can be sent for tests.
  */
 import type { TokenFault } from './auth.js';
 import type { Sim } from './context.js';
@@ -15,12 +17,23 @@ export interface DeliveryRecord {
   type: string;
   /** HTTP status from the bot, 0 when unreachable, -1 when dropped by the simulator. */
   status: number;
+  /** How many times the channel POSTed it (more than 1 when redelivered after an interruption). */
+  attempts?: number;
 }
+
+/** Redelivery back-off after an interrupted attempt: 250 ms doubling, at most 2 s apart. */
+const REDELIVERY_BASE_MS = 250;
+const REDELIVERY_MAX_MS = 2000;
+/** Attempts before the channel gives up on an activity (the bot then has to catch up). */
+const MAX_ATTEMPTS = 12;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ChannelDelivery {
   readonly records: DeliveryRecord[] = [];
   private readonly queues = new Map<string, Promise<void>>();
   private dropNext = 0;
+  private interruptedUntil = 0;
   private closed = false;
 
   constructor(private readonly sim: Sim) {
@@ -30,6 +43,16 @@ export class ChannelDelivery {
   /** The next `count` activities are lost on the way (as if the bot were unreachable). */
   drop(count: number): void {
     this.dropNext += count;
+  }
+
+  /**
+   * For `ms` from now the connection to the bot breaks mid-request: the first attempt of each
+   * activity still reaches the bot but its answer is lost, later attempts do not get through.
+   * The channel redelivers the same activity (same id) with back-off until the bot answers,
+   * keeping the bot's queue in order; an activity still unanswered after 12 attempts is lost.
+   */
+  interrupt(ms: number): void {
+    this.interruptedUntil = Math.max(this.interruptedUntil, Date.now() + ms);
   }
 
   close(): void {
@@ -69,8 +92,20 @@ export class ChannelDelivery {
       this.records.push({ appId, activityId: activity.id, type: activity.type, status: -1 });
       return;
     }
-    const status = await this.post(appId, activity);
-    this.records.push({ appId, activityId: activity.id, type: activity.type, status });
+    let status = 0;
+    let attempts = 0;
+    while (attempts < MAX_ATTEMPTS && !this.closed) {
+      attempts += 1;
+      if (Date.now() >= this.interruptedUntil) {
+        status = await this.post(appId, activity);
+        break;
+      }
+      // Interrupted: the first attempt reaches the bot, but its answer never comes back.
+      if (attempts === 1) await this.post(appId, activity);
+      status = 0;
+      await sleep(Math.min(REDELIVERY_MAX_MS, REDELIVERY_BASE_MS * 2 ** (attempts - 1)));
+    }
+    this.records.push({ appId, activityId: activity.id, type: activity.type, status, attempts });
   }
 
   /** POSTs `activity` to the bot's endpoint with a token (broken as `fault` says); returns the status. */

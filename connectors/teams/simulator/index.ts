@@ -66,6 +66,11 @@ export interface TeamsSimulator {
   setGraphRate(o: { reads?: Window[]; writes?: Window[] }): void;
   /** The next `count` activities are lost before reaching any bot. */
   dropDeliveries(count: number): void;
+  /**
+   * For `ms` the connection to the bots breaks mid-request: answers are lost and the channel
+   * redelivers each activity (same id, in order) until a bot answers — duplicates for the bot.
+   */
+  interruptDeliveries(ms: number): void;
   /** Signs (or breaks, per `fault`) and POSTs an activity for `messageId` to the bot; returns the HTTP status. */
   deliverForged(
     appId: string,
@@ -137,6 +142,7 @@ export async function startTeamsSimulator(
       if (o.writes) sim.graphWriteRate.windows = o.writes;
     },
     dropDeliveries: (n) => delivery.drop(n),
+    interruptDeliveries: (ms) => delivery.interrupt(ms),
     async deliverForged(appId, messageId, fault, tamper) {
       const m = control.message(messageId);
       const activity = activityFor(sim, appId, { kind: 'message', message: m, at: m.created });
