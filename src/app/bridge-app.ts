@@ -11,8 +11,10 @@ import { Dispatcher } from '../core/delivery/dispatcher.js';
 import { GhostManager } from '../core/ghosts.js';
 import { GhostIdCodec } from '../core/ids.js';
 import { Intake } from '../core/intake.js';
+import { MATRIX_SOURCE } from '../core/inbox-payload.js';
 import { PortalDirectory } from '../core/portal-directory.js';
 import { PortalWorkers } from '../core/workers.js';
+import { MatrixCatchUp } from '../matrix/catch-up.js';
 import { DurableAppService, type MatrixEvent } from '../matrix/durable-appservice.js';
 import { MatrixGateway } from '../matrix/matrix-gateway.js';
 import { MediaProxy } from '../matrix/media-proxy.js';
@@ -42,6 +44,7 @@ export class BridgeApp {
   private webhooks!: WebhookRouter;
   private pruneTimer: NodeJS.Timeout | undefined;
   private joiner: PortalJoiner | undefined;
+  private catchUp: MatrixCatchUp | undefined;
 
   constructor(
     private readonly config: BridgeConfig,
@@ -124,8 +127,9 @@ export class BridgeApp {
       log,
     });
     this.appservice = new DurableAppService({ homeserverToken: registration.hs_token }, log);
-    this.appservice.setTransactionHandler((events) => {
+    this.appservice.setTransactionHandler(async (events) => {
       this.admin.observe(events);
+      await this.catchUp?.beforeTransaction(events);
       return intake.recordTransaction(events);
     });
     mediaProxy.register(this.appservice.expressApp);
@@ -152,11 +156,24 @@ export class BridgeApp {
     await this.workers.resume();
     this.schedulePruning();
     log.info({ portals: this.directory.portals().length }, 'bridge started');
+    // Matrix events the homeserver dropped instead of sending (F2, docs/fault-injection.md).
+    this.catchUp = new MatrixCatchUp({
+      client: () => this.gateway.intent().matrixClient,
+      botUserId: () => this.gateway.botUserId,
+      storage: this.stores.kv.forConnector('_core'),
+      portalRooms: () => this.directory.portals().map((p) => p.roomId),
+      isPortalRoom: (roomId) => this.directory.portalByRoom(roomId) !== undefined,
+      recorded: (ids) => this.stores.inbox.recorded(MATRIX_SOURCE, ids),
+      record: (events) => intake.recordRecovered(events),
+      log: log.child({ component: 'catch-up' }),
+    });
+    this.catchUp.start();
   }
 
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.joiner?.stop();
+    await this.catchUp?.stop();
     for (const c of this.connectors.all()) {
       await c.connector
         .stop()

@@ -8,7 +8,12 @@ import type { PortalDirectory } from './portal-directory.js';
 import { telemetry } from './telemetry.js';
 
 /** Matrix event types the bridge acts on; everything else is not recorded. */
-const BRIDGED_TYPES = new Set(['m.room.message', 'm.sticker', 'm.reaction', 'm.room.redaction']);
+export const BRIDGED_TYPES: ReadonlySet<string> = new Set([
+  'm.room.message',
+  'm.sticker',
+  'm.reaction',
+  'm.room.redaction',
+]);
 
 /**
  * The two ways in: homeserver transactions and connector events. Both only record
@@ -26,10 +31,23 @@ export class Intake {
   ) {}
 
   async recordTransaction(events: MatrixEvent[]): Promise<void> {
+    await this.recordMatrix(events, true);
+  }
+
+  /**
+   * Events the Matrix catch-up found in portal rooms' timelines (matrix/catch-up.ts),
+   * filtered exactly like a transaction's; membership is left to transactions. Returns how
+   * many it handed to the inbox (which ignores those it already holds).
+   */
+  async recordRecovered(events: MatrixEvent[]): Promise<number> {
+    return this.recordMatrix(events, false);
+  }
+
+  private async recordMatrix(events: MatrixEvent[], membership: boolean): Promise<number> {
     const entries: InboxEntry[] = [];
     for (const event of events) {
       if (event.type === 'm.room.member') {
-        this.onMembership(event);
+        if (membership) this.onMembership(event);
         continue;
       }
       if (!BRIDGED_TYPES.has(event.type)) continue;
@@ -61,6 +79,7 @@ export class Intake {
     }
     this.wake(await this.inbox.record(entries));
     if (entries.length > 0) telemetry().eventsIn(MATRIX_SOURCE, entries.length);
+    return entries.length;
   }
 
   async recordRemote(connector: string, event: RemoteEvent): Promise<void> {

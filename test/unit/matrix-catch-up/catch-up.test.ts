@@ -1,0 +1,337 @@
+import type { Logger } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  MatrixCatchUp,
+  POSITION_PREFIX,
+  isUnreachable,
+  type CatchUpSettings,
+} from '../../../src/matrix/catch-up.js';
+import type { MatrixEvent } from '../../../src/matrix/durable-appservice.js';
+import { BOT, FakeHomeserver, FakeRoom, msg } from './fake-homeserver.js';
+
+const PORTAL = '!portal:hs';
+const OTHER = '!other:hs';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function fakeLog() {
+  const lines: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
+  const at =
+    (level: string) =>
+    (a: unknown, b?: unknown): void => {
+      lines.push(
+        typeof a === 'string'
+          ? { level, msg: a, fields: {} }
+          : { level, msg: String(b), fields: a as Record<string, unknown> },
+      );
+    };
+  const log = { info: at('info'), warn: at('warn'), debug: at('debug'), error: at('error') };
+  return { log: log as unknown as Logger, lines };
+}
+
+const event = (id: string, roomId = PORTAL): MatrixEvent => ({ ...msg(id), room_id: roomId });
+
+interface WorldOptions {
+  /** Rooms (with their history) and the position each was last checked at. */
+  rooms?: Array<{ room: FakeRoom; checkedAt?: number }>;
+  portals?: string[];
+  settings?: Partial<CatchUpSettings>;
+}
+
+/**
+ * A catch-up over a fake homeserver, a fake inbox (`order` lists what was recorded, in
+ * order) and an in-memory key/value store.
+ */
+function world(o: WorldOptions = {}) {
+  const hs = new FakeHomeserver();
+  const kv = new Map<string, string>();
+  for (const { room, checkedAt } of o.rooms ?? []) {
+    hs.addRoom(room);
+    if (checkedAt !== undefined) kv.set(POSITION_PREFIX + room.roomId, room.pos(checkedAt));
+  }
+  const portals = o.portals ?? [...hs.rooms.keys()];
+  const inbox = new Set<string>();
+  const order: string[] = [];
+  const state = { recordFails: false };
+  const { log, lines } = fakeLog();
+  const catchUp = new MatrixCatchUp(
+    {
+      client: () => hs,
+      botUserId: () => BOT,
+      storage: {
+        get: (k) => Promise.resolve(kv.get(k)),
+        set: (k, v) => {
+          kv.set(k, v);
+          return Promise.resolve();
+        },
+      },
+      portalRooms: () => portals,
+      isPortalRoom: (roomId) => portals.includes(roomId),
+      recorded: (ids) => Promise.resolve(new Set(ids.filter((id) => inbox.has(id)))),
+      record: (events: MatrixEvent[]) => {
+        if (state.recordFails) return Promise.reject(new Error('database is gone'));
+        for (const e of events) {
+          inbox.add(e.event_id);
+          order.push(e.event_id);
+        }
+        return Promise.resolve(events.length);
+      },
+      log,
+    },
+    {
+      intervalMs: 60_000,
+      probeIntervalMs: 10,
+      probeTimeoutMs: 500,
+      requestTimeoutMs: 1000,
+      retryInitialMs: 20,
+      retryMaxMs: 40,
+      gateWaitMs: 3000,
+      ...o.settings,
+    },
+  );
+  /** A transaction: waits like the bridge's handler, then records its events. */
+  const transaction = async (...events: MatrixEvent[]): Promise<void> => {
+    await catchUp.beforeTransaction(events);
+    for (const e of events) {
+      if (inbox.has(e.event_id)) continue;
+      inbox.add(e.event_id);
+      order.push(e.event_id);
+    }
+  };
+  const done = (): number => lines.filter((l) => l.msg === 'Matrix catch-up done').length;
+  return { hs, kv, inbox, order, state, catchUp, lines, transaction, done };
+}
+
+let running: MatrixCatchUp | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+function start<T extends { catchUp: MatrixCatchUp }>(w: T): T {
+  running = w.catchUp;
+  w.catchUp.start();
+  return w;
+}
+
+const position = (w: { kv: Map<string, string> }, roomId = PORTAL): string | undefined =>
+  w.kv.get(POSITION_PREFIX + roomId);
+
+describe('MatrixCatchUp', () => {
+  it('takes the position of a room seen for the first time, replaying nothing', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$old1'), msg('$old2')]);
+    const w = start(world({ rooms: [{ room }] }));
+    await vi.waitFor(() => expect(position(w)).toBe(room.pos(2)));
+    expect(w.order).toEqual([]);
+    expect(w.hs.messageCalls()[0]?.qs).toEqual({ dir: 'b', limit: 1 });
+    // Then only what comes after.
+    await vi.waitFor(() => expect(w.done()).toBe(1));
+    room.send(msg('$new'));
+    await w.transaction(); // nothing to wait for once the start-up run is done
+    await vi.waitFor(() => expect(w.hs.probes().length).toBeGreaterThan(0));
+  });
+
+  it('at start-up hands each portal room’s missed events to the intake in order and moves its position', async () => {
+    const portal = new FakeRoom(PORTAL, [msg('$a'), msg('$b'), msg('$c'), msg('$d')]);
+    const other = new FakeRoom(OTHER, [msg('$x')]);
+    const w = world({
+      rooms: [
+        { room: portal, checkedAt: 1 },
+        { room: other, checkedAt: 0 },
+      ],
+      portals: [PORTAL],
+    });
+    w.inbox.add('$a');
+    w.inbox.add('$b');
+    start(w);
+    await vi.waitFor(() => expect(w.done()).toBe(1));
+    expect(w.order).toEqual(['$c', '$d']);
+    expect(position(w)).toBe(portal.pos(4));
+    expect(w.hs.messageCalls(OTHER)).toEqual([]);
+    const summary = w.lines.find((l) => l.msg === 'Matrix catch-up done');
+    expect(summary?.level).toBe('info');
+    expect(summary?.fields).toMatchObject({ reason: 'start', rooms: 1, recorded: 2 });
+  });
+
+  it('after the homeserver was unreachable, records what it dropped before the next transaction', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a')]);
+    // Long back-off: only the transaction's arrival makes the catch-up run promptly.
+    const w = start(
+      world({
+        rooms: [{ room, checkedAt: 0 }],
+        settings: { retryInitialMs: 10_000, retryMaxMs: 10_000 },
+      }),
+    );
+    await vi.waitFor(() => expect(w.done()).toBe(1));
+    expect(w.order).toEqual(['$a']);
+    w.hs.down = true; // Synapse stops: the probe fails
+    await vi.waitFor(() =>
+      expect(w.lines.some((l) => l.level === 'warn' && /unreachable/.test(l.msg))).toBe(true),
+    );
+    // It had persisted $b and $c but dropped them from its appservice queue; $d came later.
+    room.send(msg('$b'), msg('$c'));
+    w.hs.down = false;
+    room.send(msg('$d'));
+    const started = Date.now();
+    await w.transaction(event('$d'));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(w.order).toEqual(['$a', '$b', '$c', '$d']);
+    await vi.waitFor(() => expect(w.done()).toBe(2));
+    expect(w.lines.some((l) => l.msg === 'homeserver reachable again')).toBe(true);
+    expect(w.lines.findLast((l) => l.msg === 'Matrix catch-up done')?.fields).toMatchObject({
+      reason: 'reconnect',
+      recorded: 3, // $d too: the catch-up got to it before its transaction
+    });
+    // Once the run is done, transactions do not wait.
+    const calls = w.hs.messageCalls().length;
+    await w.transaction(event('$e'));
+    expect(w.hs.messageCalls().length).toBe(calls);
+  });
+
+  it('holds a transaction only for its own rooms, each checked once per run', async () => {
+    const rooms = Array.from({ length: 6 }, (_, i) => new FakeRoom(`!r${i}:hs`, [msg(`$r${i}`)]));
+    const w = world({
+      rooms: rooms.map((room) => ({ room, checkedAt: 0 })),
+      settings: { concurrency: 1 },
+    });
+    w.hs.delayMs = 30; // a slow start-up run
+    start(w);
+    await w.transaction(event('$late', '!r5:hs'));
+    // r5 was caught up ahead of the run, before the transaction's event.
+    expect(w.order.indexOf('$r5')).toBeLessThan(w.order.indexOf('$late'));
+    expect(w.order).not.toContain('$r4');
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: 3000 });
+    expect(w.hs.messageCalls('!r5:hs')).toHaveLength(1);
+  });
+
+  it('skips a room the bot cannot read, without failing the run', async () => {
+    const readable = new FakeRoom(PORTAL, [msg('$a')]);
+    const hidden = new FakeRoom(OTHER, [msg('$x')]);
+    const w = world({
+      rooms: [
+        { room: readable, checkedAt: 0 },
+        { room: hidden, checkedAt: 0 },
+      ],
+    });
+    w.hs.forbidden.add(OTHER);
+    start(w);
+    await vi.waitFor(() => expect(w.done()).toBe(1));
+    expect(w.order).toEqual(['$a']);
+    expect(w.lines.some((l) => l.level === 'warn')).toBe(false);
+  });
+
+  it('takes the position of a room it could not read as soon as the room carries traffic', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$old')]);
+    const w = world({ rooms: [{ room }] });
+    w.hs.forbidden.add(PORTAL); // the bot is not in the room yet
+    start(w);
+    await vi.waitFor(() => expect(w.done()).toBe(1));
+    expect(position(w)).toBeUndefined();
+    w.hs.forbidden.delete(PORTAL);
+    room.send(msg('$new'));
+    await w.transaction(event('$new'));
+    await vi.waitFor(() => expect(position(w)).toBe(room.pos(2)));
+    expect(w.order).toEqual(['$new']);
+    // Not asked again for every transaction.
+    const calls = w.hs.messageCalls().length;
+    await w.transaction(event('$newer'));
+    expect(w.hs.messageCalls().length).toBe(calls);
+  });
+
+  it('does not hold transactions long when the homeserver answers but refuses', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a')]);
+    const w = world({
+      rooms: [{ room, checkedAt: 0 }],
+      settings: { retryInitialMs: 10_000, retryMaxMs: 10_000 },
+    });
+    w.hs.down = Object.assign(new Error('M_LIMIT_EXCEEDED: slow down'), {
+      statusCode: 429,
+      errcode: 'M_LIMIT_EXCEEDED',
+    });
+    start(w);
+    await vi.waitFor(() => expect(w.lines.some((l) => l.level === 'warn')).toBe(true));
+    const t = Date.now();
+    await w.transaction(event('$b'));
+    expect(Date.now() - t).toBeLessThan(200);
+    expect(w.lines.find((l) => l.level === 'warn')?.fields).toEqual({
+      err: 'HTTP 429 M_LIMIT_EXCEEDED M_LIMIT_EXCEEDED: slow down',
+    });
+  });
+
+  it('lets a transaction go ahead after gateWaitMs when its rooms cannot be caught up', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a')]);
+    const w = world({ rooms: [{ room, checkedAt: 0 }], settings: { gateWaitMs: 100 } });
+    w.hs.delayMs = 400;
+    start(w);
+    const t = Date.now();
+    await w.transaction(event('$b'));
+    expect(Date.now() - t).toBeGreaterThanOrEqual(90);
+    expect(Date.now() - t).toBeLessThan(390);
+    expect(w.lines.some((l) => /not done in time/.test(l.msg))).toBe(true);
+  });
+
+  it('keeps the old position when recording fails, and tries again', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a')]);
+    const w = world({ rooms: [{ room, checkedAt: 0 }] });
+    w.state.recordFails = true;
+    start(w);
+    await vi.waitFor(() =>
+      expect(w.lines.some((l) => l.level === 'warn' && /catch-up failed/.test(l.msg))).toBe(true),
+    );
+    expect(position(w)).toBe(room.pos(0));
+    w.state.recordFails = false;
+    room.send(msg('$b'));
+    await vi.waitFor(() => expect(position(w)).toBe(room.pos(2)));
+    expect(w.order).toEqual(['$a', '$b']);
+  });
+
+  it('checks a few rooms at a time periodically, in turn', async () => {
+    const rooms = Array.from({ length: 5 }, (_, i) => new FakeRoom(`!r${i}:hs`));
+    const w = start(
+      world({
+        rooms: rooms.map((room) => ({ room, checkedAt: 0 })),
+        settings: { intervalMs: 50, roomsPerPeriodicRun: 2 },
+      }),
+    );
+    await vi.waitFor(() => expect(w.done()).toBeGreaterThanOrEqual(4), { timeout: 3000 });
+    // Start-up: all 5; then 2 per run, going round: r0 r1, r2 r3, r4 r0, ...
+    const order = w.hs.messageCalls().map((c) => decodeURIComponent(c.path.split('/')[5] ?? ''));
+    expect(order.slice(5, 11)).toEqual([
+      '!r0:hs',
+      '!r1:hs',
+      '!r2:hs',
+      '!r3:hs',
+      '!r4:hs',
+      '!r0:hs',
+    ]);
+    // A quiet run is not logged at info.
+    const periodic = w.lines.filter((l) => l.fields.reason === 'periodic');
+    expect(periodic.every((l) => l.level === 'debug')).toBe(true);
+  });
+
+  it('stops without waiting long for a request in flight', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a')]);
+    const w = world({ rooms: [{ room, checkedAt: 0 }] });
+    w.hs.delayMs = 5000;
+    start(w);
+    await sleep(30);
+    const t = Date.now();
+    await w.catchUp.stop();
+    expect(Date.now() - t).toBeLessThan(2500);
+    const calls = w.hs.calls.length;
+    await sleep(50);
+    expect(w.hs.calls.length).toBe(calls);
+  });
+});
+
+describe('isUnreachable', () => {
+  it('tells an absent homeserver from one that refuses', () => {
+    const code = (c: string) => Object.assign(new Error(c), { code: c });
+    expect(isUnreachable(code('ECONNREFUSED'))).toBe(true);
+    expect(isUnreachable(code('ECONNRESET'))).toBe(true);
+    expect(isUnreachable(code('ESOCKETTIMEDOUT'))).toBe(true);
+    expect(isUnreachable({ statusCode: 502 })).toBe(true);
+    expect(isUnreachable({ statusCode: 429 })).toBe(false);
+    expect(isUnreachable({ statusCode: 403, errcode: 'M_FORBIDDEN' })).toBe(false);
+    expect(isUnreachable(new Error('database is gone'))).toBe(false);
+  });
+});
