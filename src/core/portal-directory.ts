@@ -17,6 +17,8 @@ export class PortalDirectory {
   private byId = new Map<number, Portal>();
   private linkByChannel = new Map<string, PortalLink>();
   private linksByPortal = new Map<number, PortalLink[]>();
+  /** Per connector; connectors ask on every event, so it is built once per change. */
+  private linkedByConnector = new Map<string, readonly LinkedChannel[]>();
 
   constructor(private readonly store: PortalStore) {}
 
@@ -25,6 +27,7 @@ export class PortalDirectory {
     this.byRoom = new Map(portals.map((p) => [p.roomId, p]));
     this.byId = new Map(portals.map((p) => [p.id, p]));
     this.linkByChannel = new Map(links.map((l) => [sideKey(l), l]));
+    this.linkedByConnector = new Map();
     this.linksByPortal = new Map();
     for (const l of links)
       this.linksByPortal.set(l.portalId, [...(this.linksByPortal.get(l.portalId) ?? []), l]);
@@ -50,10 +53,20 @@ export class PortalDirectory {
     return this.linksByPortal.get(portalId) ?? [];
   }
 
+  /** A connector's links (shared and frozen: callers read it, never change it). */
   linkedChannels(connector: string): LinkedChannel[] {
-    return [...this.linkByChannel.values()]
-      .filter((l) => l.connector === connector)
-      .map((l) => ({ workspace: l.workspace, channel: l.channel, linkedAt: l.createdAt }));
+    let linked = this.linkedByConnector.get(connector);
+    if (!linked) {
+      linked = Object.freeze(
+        [...this.linkByChannel.values()]
+          .filter((l) => l.connector === connector)
+          .map((l) =>
+            Object.freeze({ workspace: l.workspace, channel: l.channel, linkedAt: l.createdAt }),
+          ),
+      );
+      this.linkedByConnector.set(connector, linked);
+    }
+    return linked as LinkedChannel[];
   }
 
   async link(
