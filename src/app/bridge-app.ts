@@ -152,8 +152,9 @@ export class BridgeApp {
       botMembership(this.gateway),
       log,
     );
-    await this.joiner.startWithin(JOIN_WAIT_MS);
+    // Work left from before the restart need not wait for rooms the bot is joining.
     await this.workers.resume();
+    await this.joiner.startWithin(JOIN_WAIT_MS);
     this.schedulePruning();
     log.info({ portals: this.directory.portals().length }, 'bridge started');
     // Matrix events the homeserver dropped instead of sending (F2, docs/fault-injection.md).
