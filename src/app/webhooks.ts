@@ -6,31 +6,10 @@ import {
   type WebhookRequest,
   type WebhookResponse,
 } from '../connector/contract.js';
+import { readBoundedBody } from '../util/bounded-body.js';
 import { errorMessage } from '../util/errors.js';
 
 export const WEBHOOK_PREFIX = '/_bridge/webhooks/';
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new BodyTooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.destroy();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, r: WebhookResponse): void {
   const headers: Record<string, string> = { ...r.headers };
@@ -76,19 +55,8 @@ export class WebhookRouter {
       send(res, { status: 404, body: { errcode: 'M_NOT_FOUND', error: 'no such webhook' } });
       return;
     }
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_WEBHOOK_BODY_BYTES);
-    } catch (err) {
-      if (err instanceof BodyTooLarge) {
-        send(res, {
-          status: 413,
-          headers: { connection: 'close' },
-          body: { errcode: 'M_TOO_LARGE', error: `body over ${MAX_WEBHOOK_BODY_BYTES} bytes` },
-        });
-      }
-      return;
-    }
+    const body = await readBoundedBody(req, res, MAX_WEBHOOK_BODY_BYTES);
+    if (!body) return;
     const request: WebhookRequest = {
       method: req.method ?? 'GET',
       path: slash === -1 ? '/' : rest.slice(slash),

@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Application, NextFunction, Request, Response } from 'express';
 import { AppService } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
 import { errorMessage } from '../util/errors.js';
+import { AppserviceRoutes } from './appservice-routes.js';
 
 /** A room event as the homeserver delivers it, after a shape check. */
 export interface MatrixEvent {
@@ -44,40 +44,49 @@ function isRoomEvent(e: unknown): e is MatrixEvent {
 /** The public surface of the library's AppService that we rely on. */
 interface AppServiceBase {
   readonly expressApp: Application;
+  /** Set by the library's Bridge on listen(); the default stubs answer through `callback`. */
+  onUserQuery(userId: string, callback: () => void): PromiseLike<unknown> | null;
+  onAliasQuery(alias: string, callback: () => void): PromiseLike<unknown> | null;
   listen(port: number, hostname: string, backlog: number): Promise<void>;
   close(): Promise<void>;
 }
 
-// The library declares onTransaction private; overriding it is the supported way to
-// change transaction handling (the constructor binds `this.onTransaction`).
+// The library declares its route handlers (onTransaction, onGetUsers, onGetRoomAlias)
+// private; its constructor binds them, so overriding them replaces its express routes.
 const AppServiceClass = AppService as unknown as new (config: {
   homeserverToken: string;
   httpMaxSizeBytes?: number;
 }) => AppServiceBase;
 
-function tokenMatches(provided: string | undefined, expected: string): boolean {
-  if (provided === undefined) return false;
-  const a = Buffer.from(provided);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
- * The appservice HTTP endpoint, with one change from the library's: a transaction is
- * answered 200 only after `handler` has durably recorded its events. If recording fails
- * the homeserver gets a 500 and retries the transaction later, so nothing is lost.
- * Replays are harmless: the handler de-duplicates by event id.
+ * The appservice HTTP endpoint, with two changes from the library's. A transaction is
+ * answered 200 only after `handler` has durably recorded its events: if recording fails the
+ * homeserver gets a 500 and retries the transaction later, so nothing is lost, and replays
+ * are harmless because the handler de-duplicates by event id. And the appservice API is
+ * served as a raw route (`AppserviceRoutes`), not by the library's express routes: the
+ * hs_token is checked before any body is read, and bodies are read only up to 10 MiB.
  */
 export class DurableAppService extends AppServiceClass {
   private handler: TransactionHandler | undefined;
   private rawRoutes: RawRoutes | undefined;
+  private readonly appserviceRoutes: AppserviceRoutes;
 
   constructor(
-    private readonly opts: { homeserverToken: string },
+    opts: { homeserverToken: string },
     private readonly log: Logger,
   ) {
     super({ homeserverToken: opts.homeserverToken, httpMaxSizeBytes: MAX_BODY_BYTES });
-    // Body-parser failures (malformed JSON, too large) become Matrix-style errors.
+    this.appserviceRoutes = new AppserviceRoutes(
+      opts.homeserverToken,
+      {
+        transaction: (txnId, events) => this.receive(txnId, events),
+        query: (kind, id) => this.query(kind, id),
+      },
+      MAX_BODY_BYTES,
+      log,
+    );
+    // Body-parser failures (malformed JSON, too large) on the remaining express routes
+    // become Matrix-style errors.
     this.expressApp.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
       if (res.headersSent) return next(err);
       const status = (err as { status?: number }).status ?? 400;
@@ -97,13 +106,15 @@ export class DurableAppService extends AppServiceClass {
   }
 
   /**
-   * The library's listen(), with raw routes in front of express: webhook signatures are
-   * computed over the exact body bytes, which the library's global JSON parser would consume.
+   * The library's listen(), with raw routes in front of express: the appservice API (token
+   * first, bounded body), then `setRawRoutes`' (webhook signatures are computed over the
+   * exact body bytes, which the library's global JSON parser would consume).
    */
   override listen(port: number, hostname: string, backlog: number): Promise<void> {
     const server = createServer((req, res) => {
-      if (this.rawRoutes?.matches(req.url)) {
-        void this.rawRoutes.handle(req, res);
+      const raw = [this.appserviceRoutes, this.rawRoutes].find((r) => r?.matches(req.url));
+      if (raw) {
+        void raw.handle(req, res);
         return;
       }
       this.expressApp(req, res);
@@ -116,9 +127,21 @@ export class DurableAppService extends AppServiceClass {
     });
   }
 
-  /** Called by the library's router. */
-  onTransaction(req: Request, res: Response): void {
-    void this.handleTransaction(req, res);
+  /**
+   * The library's express routes for the appservice API (its constructor binds these). The
+   * raw routes answer every form of those paths first; should one slip through, nothing is
+   * processed.
+   */
+  onTransaction(_req: Request, res: Response): void {
+    notServedHere(res);
+  }
+
+  onGetUsers(_req: Request, res: Response): void {
+    notServedHere(res);
+  }
+
+  onGetRoomAlias(_req: Request, res: Response): void {
+    notServedHere(res);
   }
 
   /** Library type for Bridge.listen(); the instance is a real AppService at runtime. */
@@ -126,30 +149,11 @@ export class DurableAppService extends AppServiceClass {
     return this as unknown as AppService;
   }
 
-  private authorised(req: Request): boolean {
-    const header = req.headers.authorization;
-    const provided = header?.startsWith('Bearer ')
-      ? header.slice('Bearer '.length)
-      : typeof req.query.access_token === 'string'
-        ? req.query.access_token
-        : undefined;
-    return tokenMatches(provided, this.opts.homeserverToken);
-  }
-
-  private async handleTransaction(req: Request, res: Response): Promise<void> {
-    if (!this.authorised(req)) {
-      this.log.warn({ path: req.path }, 'transaction refused: wrong hs_token');
-      res.status(403).json({ errcode: 'M_FORBIDDEN', error: 'bad hs_token' });
-      return;
-    }
-    const body: unknown = req.body;
-    const events = (body as { events?: unknown } | undefined)?.events;
-    if (typeof body !== 'object' || body === null || !Array.isArray(events)) {
-      res
-        .status(400)
-        .json({ errcode: 'M_BAD_JSON', error: 'body must be an object with an "events" array' });
-      return;
-    }
+  /** An authenticated transaction with an `events` array: record it, then acknowledge. */
+  private async receive(
+    txnId: string,
+    events: unknown[],
+  ): Promise<{ status: number; body: unknown }> {
     const roomEvents = events.filter(isRoomEvent);
     if (roomEvents.length !== events.length) {
       this.log.debug(
@@ -158,20 +162,33 @@ export class DurableAppService extends AppServiceClass {
       );
     }
     if (!this.handler) {
-      res.status(503).json({ errcode: 'M_UNKNOWN', error: 'bridge is starting' });
-      return;
+      return { status: 503, body: { errcode: 'M_UNKNOWN', error: 'bridge is starting' } };
     }
     try {
       await this.handler(roomEvents);
-      res.status(200).json({});
+      return { status: 200, body: {} };
     } catch (err) {
       this.log.error(
-        { err: errorMessage(err), txnId: req.params.txnId },
+        { err: errorMessage(err), txnId },
         'could not record transaction; homeserver will retry',
       );
-      res
-        .status(500)
-        .json({ errcode: 'M_UNKNOWN', error: 'could not record the transaction, retry later' });
+      return {
+        status: 500,
+        body: { errcode: 'M_UNKNOWN', error: 'could not record the transaction, retry later' },
+      };
     }
   }
+
+  /** A user or alias query, through the callbacks the library's Bridge installs. */
+  private query(kind: 'user' | 'alias', id: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const answered =
+        kind === 'user' ? this.onUserQuery(id, resolve) : this.onAliasQuery(id, resolve);
+      if (answered) Promise.resolve(answered).then(() => resolve(), reject);
+    });
+  }
+}
+
+function notServedHere(res: Response): void {
+  res.status(404).json({ errcode: 'M_UNRECOGNIZED', error: 'unknown endpoint' });
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookRequest } from '../../src/connector/contract.js';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../src/connector/contract.js';
 import { startWebhookServer, type WebhookServer } from '../contract/webhook-server.js';
+import { send } from '../e2e/badinput/http.js';
 
 describe('webhook router', () => {
   let server: WebhookServer;
@@ -44,8 +45,26 @@ describe('webhook router', () => {
     const res = await fetch(`${base}/events`, {
       method: 'POST',
       body: Buffer.alloc(MAX_WEBHOOK_BODY_BYTES + 1, 97),
-    }).catch(() => undefined);
-    if (res) expect(res.status).toBe(413);
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ errcode: 'M_TOO_LARGE' });
+    expect(seen.length).toBe(before);
+  });
+
+  it('answers a chunked body that outgrows the limit with 413, not a connection reset', async () => {
+    const before = seen.length;
+    const port = Number(new URL(server.url).port);
+    const path = new URL(`${base}/events`).pathname;
+    for (let i = 0; i < 5; i++) {
+      const a = await send(port, {
+        method: 'POST',
+        path,
+        body: Buffer.alloc(MAX_WEBHOOK_BODY_BYTES + 1, 97),
+        chunked: true,
+      });
+      expect(a.status, a.body).toBe(413);
+      expect(a.headers?.connection).toBe('close');
+    }
     expect(seen.length).toBe(before);
   });
 

@@ -3,6 +3,7 @@
  * (seeded, so a failure reproduces) that mutate a valid transaction. Every forged event
  * carries a marker text; none may ever be recorded by the bridge or reach a platform.
  */
+import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import type { RawRequest } from './http.js';
 
 export type Expectation =
@@ -118,7 +119,7 @@ function authCases(ctx: CaseContext): BadCase[] {
     ['wrong header, right query token', { authorization: 'Bearer nope' }, `?access_token=${t}`],
     ['as_token-like guess', { authorization: `Bearer ${t.replace(/^hs/, 'as')}` }, ''],
   ];
-  return variants.map(([name, headers, query]) => {
+  const cases: BadCase[] = variants.map(([name, headers, query]) => {
     const f = forged(ctx);
     const r = json(undefined, JSON.stringify({ events: [f.event] }), headers);
     r.path += query;
@@ -130,6 +131,27 @@ function authCases(ctx: CaseContext): BadCase[] {
       markers: [f.marker],
     };
   });
+  // The token is checked before the body is read (F3): nothing of it matters without one.
+  const f = forged(ctx);
+  const good = JSON.stringify({ events: [f.event] });
+  cases.push(
+    {
+      endpoint: 'transactions',
+      name: 'auth: wrong token, malformed body',
+      request: json('wrong-token', good.slice(0, -3)),
+      expect: refused(403),
+      markers: [f.marker],
+    },
+    {
+      endpoint: 'transactions',
+      name: 'auth: no token, declared 50 MB',
+      request: json(undefined, good, { 'content-length': String(50 * 1024 * 1024) }),
+      expect: refused(403),
+      markers: [f.marker],
+      timeoutMs: 3000,
+    },
+  );
+  return cases;
 }
 
 /** Authenticated, but the body is not a transaction: a 4xx that names the problem. */
@@ -185,8 +207,8 @@ function bodyCases(ctx: CaseContext): BadCase[] {
     request: json(ctx.hsToken, body, headers),
     expect: refused(...status),
     markers: name === 'over 10 MB' || name.startsWith('nested') ? [] : [f.marker],
-    // body-parser answers a too-large declared length only once that many bytes arrived.
-    ...(name === 'declared 50 MB' ? { known: 'F4', timeoutMs: 3000 } : {}),
+    // A too-large declared length is answered at once, not after that many bytes (F4).
+    ...(name === 'declared 50 MB' ? { timeoutMs: 3000 } : {}),
   }));
 }
 
@@ -401,7 +423,6 @@ function webhookCases(probeSecretOk: string): BadCase[] {
       'over 1 MB chunked, no length',
       { method: 'POST', path: `${W}/probe/events`, body: big, chunked: true },
       refused(413),
-      'F5',
     ],
     [
       'no signature',
@@ -604,13 +625,175 @@ function fuzzCases(ctx: CaseContext, count: number, seed: number): BadCase[] {
       name: `fuzz #${i} (seed ${seed}, ${authed ? 'authenticated' : 'no token'})`,
       request: json(authed ? ctx.hsToken : 'wrong-token', body),
       // A mutation may still be valid JSON with a valid event: authenticated ones may be
-      // bridged. Without a token: 403, or 400 when the body does not parse (the body is
-      // parsed before the token is checked).
-      expect: authed ? { kind: 'survived' } : refused(400, 403),
+      // bridged. Without a token: 403 whatever the body, which is not even read (F3).
+      expect: authed ? { kind: 'survived' } : refused(403),
       markers: authed ? [] : [f.marker],
     });
   }
   return out;
+}
+
+/**
+ * The Teams messaging endpoint (only when the run bridges Teams; the ghost's id names the
+ * connector): activities with missing, malformed or forged Bot Framework tokens — none
+ * signed by a key of the Bot Framework's JWKS — must get 401 before the body counts.
+ * Tokens signed by the real (simulated) key but wrong in a claim are covered by
+ * test/e2e/teams.test.ts, which has the simulator's signing key.
+ */
+function teamsWebhookCases(ctx: CaseContext): BadCase[] {
+  const localpart = ctx.ghost.slice(1, ctx.ghost.indexOf(':'));
+  if (localpart.split('_').at(-3) !== 'teams') return [];
+  const path = '/_bridge/webhooks/teams/messages';
+  const b64 = (v: string | Buffer | object): string =>
+    Buffer.from(typeof v === 'string' || Buffer.isBuffer(v) ? v : JSON.stringify(v)).toString(
+      'base64url',
+    );
+  const serviceUrl = 'https://smba.trafficmanager.net/amer/';
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: 'https://api.botframework.com',
+    aud: randomUUID(),
+    serviceurl: serviceUrl,
+    nbf: now - 60,
+    exp: now + 3600,
+  };
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rs256 = (header: object, payload: object = claims): string => {
+    const input = `${b64({ typ: 'JWT', ...header })}.${b64(payload)}`;
+    return `${input}.${b64(sign('sha256', Buffer.from(input), privateKey))}`;
+  };
+  const hs256 = (secret: string): string => {
+    const input = `${b64({ typ: 'JWT', alg: 'HS256', kid: 'x' })}.${b64(claims)}`;
+    return `${input}.${b64(createHmac('sha256', secret).update(input).digest())}`;
+  };
+  const activity = (marker: string): string =>
+    JSON.stringify({
+      type: 'message',
+      id: String(Date.now()),
+      timestamp: new Date().toISOString(),
+      serviceUrl,
+      channelId: 'msteams',
+      from: { id: '29:forged', name: 'Mallory', aadObjectId: randomUUID() },
+      recipient: { id: '28:bot', name: 'bot' },
+      conversation: { id: '19:forged@thread.tacv2', conversationType: 'channel' },
+      channelData: { tenant: { id: randomUUID() } },
+      textFormat: 'plain',
+      text: marker,
+      attachments: [{ contentType: 'text/html', content: `<div><p>${marker}</p></div>` }],
+    });
+  const unknownKey = rs256({ alg: 'RS256', kid: 'not-a-bot-framework-key' });
+  const list: Array<[string, Record<string, string>, string?, number[]?]> = [
+    ['no Authorization header', {}],
+    ['empty bearer token', { authorization: 'Bearer ' }],
+    ['not a JWT', { authorization: 'Bearer not-a-jwt' }],
+    ['Basic scheme', { authorization: `Basic ${b64('app:secret')}` }],
+    ['bearer scheme in lower case', { authorization: `bearer ${unknownKey}` }],
+    ['two tokens', { authorization: `Bearer ${unknownKey} ${unknownKey}` }],
+    ['alg none', { authorization: `Bearer ${b64({ alg: 'none', kid: 'x' })}.${b64(claims)}.` }],
+    ['HS256 with a guessed secret', { authorization: `Bearer ${hs256('secret')}` }],
+    ['HS256 with an empty secret', { authorization: `Bearer ${hs256('')}` }],
+    ['RS256 by an unknown key', { authorization: `Bearer ${unknownKey}` }],
+    [
+      'RS256 by an unknown key, jku and x5u pointing elsewhere',
+      {
+        authorization: `Bearer ${rs256({ alg: 'RS256', kid: 'evil', jku: 'https://evil.example/jwks', x5u: 'https://evil.example/cert' })}`,
+      },
+    ],
+    [
+      'RS256, embedded jwk of its own key',
+      {
+        authorization: `Bearer ${rs256({ alg: 'RS256', jwk: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } })}`,
+      },
+    ],
+    [
+      'kid with path traversal',
+      { authorization: `Bearer ${rs256({ alg: 'RS256', kid: '../../../../etc/passwd' })}` },
+    ],
+    ['signature stripped', { authorization: `Bearer ${unknownKey.replace(/[^.]+$/, '')}` }],
+    [
+      'expired, no nbf',
+      {
+        authorization: `Bearer ${rs256({ alg: 'RS256', kid: 'old' }, { ...claims, nbf: undefined, exp: now - 86400 })}`,
+      },
+    ],
+    ['token only in the query string', {}, `?access_token=${unknownKey}`],
+    [
+      '20 KB token',
+      {
+        authorization: `Bearer ${rs256({ alg: 'RS256', kid: 'big' }, { ...claims, pad: 'x'.repeat(20_000) })}`,
+      },
+      '',
+      [401, 431],
+    ],
+  ];
+  const cases: BadCase[] = list.map(([name, headers, query = '', status = [401]]) => {
+    const marker = `forged-teams-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+    return {
+      endpoint: 'teams webhook',
+      name,
+      request: {
+        method: 'POST',
+        path: path + query,
+        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        body: activity(marker),
+      },
+      expect: refused(...status),
+      markers: [marker],
+    };
+  });
+  // The token decides before the body does: a broken or huge body without one is still 401.
+  const marker = `forged-teams-${++counter}`;
+  cases.push(
+    {
+      endpoint: 'teams webhook',
+      name: 'forged token, malformed body',
+      request: {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${unknownKey}` },
+        body: activity(marker).slice(0, 40),
+      },
+      expect: refused(401),
+      markers: [],
+    },
+    {
+      endpoint: 'teams webhook',
+      name: 'no token, 800 KB activity',
+      request: {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        body: activity(`${marker} ${'y'.repeat(400 * 1024)}`),
+      },
+      expect: refused(401),
+      markers: [marker],
+    },
+    {
+      endpoint: 'teams webhook',
+      name: 'GET on the messaging endpoint',
+      request: { method: 'GET', path },
+      expect: refused(405),
+      markers: [],
+    },
+    {
+      endpoint: 'teams webhook',
+      name: 'unknown path',
+      request: { method: 'POST', path: '/_bridge/webhooks/teams/nope', body: '{}' },
+      expect: refused(404),
+      markers: [],
+    },
+    {
+      endpoint: 'teams webhook',
+      name: 'account-link callback with a forged state',
+      request: {
+        method: 'GET',
+        path: '/_bridge/webhooks/teams/oauth/callback?state=main.forged&code=stolen',
+      },
+      expect: refused(400),
+      markers: [],
+    },
+  );
+  return cases;
 }
 
 export function allCases(
@@ -625,6 +808,7 @@ export function allCases(
     ...contentCases(ctx),
     ...routeCases(ctx),
     ...webhookCases(probeSignatureOfOtherBody),
+    ...teamsWebhookCases(ctx),
     ...mediaCases(ctx),
     ...adminCases(ctx),
     ...fuzzCases(ctx, fuzz.count, fuzz.seed),

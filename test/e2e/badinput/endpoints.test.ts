@@ -138,7 +138,7 @@ describe.each(connectorsUnderTest)('$id', (adapter) => {
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           for (let c = queue.shift(); c; c = queue.shift())
-            answers.set(c, await send(port, c.request));
+            answers.set(c, await send(port, c.request, c.timeoutMs));
         }),
       );
     })();

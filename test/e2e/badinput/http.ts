@@ -19,6 +19,8 @@ export interface RawAnswer {
   /** 0 when the connection closed or timed out without an answer. */
   status: number;
   contentType: string;
+  /** The answer's headers (absent without an answer, and from sendBytes). */
+  headers?: Record<string, string | string[] | undefined>;
   body: string;
   ms: number;
 }
@@ -47,6 +49,7 @@ export function send(port: number, r: RawRequest, timeoutMs = 30_000): Promise<R
         done({
           status: res.statusCode ?? 0,
           contentType: String(res.headers['content-type'] ?? ''),
+          headers: res.headers,
           body: Buffer.concat(chunks).toString('utf8').slice(0, 2000),
         }),
       );
