@@ -194,7 +194,11 @@ async function connectorChosen() {
   await workspaceChosen();
 }
 
+/** Bumped by every choice: an answer for an earlier choice must not fill the picker. */
+let channelListing = 0;
+
 async function workspaceChosen() {
+  const listing = ++channelListing;
   const c = connectors.find((x) => x.id === $('link-connector').value);
   const workspace = $('link-workspace').value;
   const picker = $('link-channel');
@@ -207,12 +211,16 @@ async function workspaceChosen() {
   try {
     const path = `/connectors/${encodeURIComponent(c.id)}/workspaces/${encodeURIComponent(workspace)}/channels`;
     const { channels } = await api('GET', path);
-    for (const ch of channels) {
-      const o = option(ch.channel, ch.linked_room_id ? `${ch.name} (linked)` : ch.name);
-      if (ch.linked_room_id) o.disabled = true;
-      picker.append(o);
-    }
+    if (listing !== channelListing) return;
+    picker.replaceChildren(
+      ...channels.map((ch) => {
+        const o = option(ch.channel, ch.linked_room_id ? `${ch.name} (linked)` : ch.name);
+        if (ch.linked_room_id) o.disabled = true;
+        return o;
+      }),
+    );
   } catch (err) {
+    if (listing !== channelListing) return;
     picker.hidden = true;
     typed.hidden = false;
     showMessage(`Cannot list channels: ${err.message}`);
