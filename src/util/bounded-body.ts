@@ -18,19 +18,34 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number
  * the socket is closed only after the answer has been flushed (never reset under the client).
  * Resolves undefined when it answered 413 or when the client went away before the end.
  */
-export function readBoundedBody(
+export async function readBoundedBody(
   req: IncomingMessage,
   res: ServerResponse,
   limit: number,
 ): Promise<Buffer | undefined> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) {
+  const body = await collectBoundedBody(req, limit);
+  if (body === 'too_large') {
     refuseTooLarge(req, res, limit);
-    return Promise.resolve(undefined);
+    return undefined;
   }
+  return body;
+}
+
+/**
+ * Collects the request body up to `limit` bytes without answering: 'too_large' when the
+ * declared length or the bytes received pass it (what still arrives is then discarded, not
+ * reset, so the caller's answer reaches the client), undefined when the client went away.
+ * The caller answers a too-large body with `Connection: close`.
+ */
+export function collectBoundedBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<Buffer | 'too_large' | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve('too_large');
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const settle = (body: Buffer | undefined): void => {
+    const settle = (body: Buffer | 'too_large' | undefined): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onGone);
@@ -44,10 +59,9 @@ export function readBoundedBody(
         return;
       }
       chunks.length = 0;
-      settle(undefined);
+      settle('too_large');
       // Whatever still arrives is discarded until Node closes the socket after the answer.
       req.resume();
-      refuseTooLarge(req, res, limit);
     };
     const onEnd = (): void => settle(Buffer.concat(chunks));
     const onGone = (): void => settle(undefined);

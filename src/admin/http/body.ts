@@ -1,26 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describeAjvErrors, newAjv } from '../../config/validate.js';
+import { collectBoundedBody } from '../../util/bounded-body.js';
 import { AdminError } from '../errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The request body as JSON; AdminError NOT_JSON / TOO_LARGE otherwise. */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) {
+  const body = await collectBoundedBody(req, MAX_BODY_BYTES);
+  if (body === 'too_large') {
     throw new AdminError('TOO_LARGE', `the body is over ${MAX_BODY_BYTES} bytes`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new AdminError('TOO_LARGE', `the body is over ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = body?.toString('utf8') ?? '';
   if (text.trim() === '') throw new AdminError('NOT_JSON', 'the body must be a JSON object');
   try {
     return JSON.parse(text) as unknown;

@@ -7,6 +7,7 @@ import { Authenticator } from '../../../src/admin/http/auth.js';
 import { RateLimiter } from '../../../src/admin/http/rate-limit.js';
 import { AdminHttp, healthRoute } from '../../../src/admin/http/server.js';
 import { silentLogger } from '../../../src/util/logger.js';
+import { send } from '../../e2e/badinput/http.js';
 import { adminWorld, openTestDb, type AdminWorld } from './world.js';
 
 const SECRET = 'x'.repeat(40);
@@ -73,6 +74,19 @@ describe('AdminHttp', () => {
     expect(await big.json()).toMatchObject({ errcode: 'M_TOO_LARGE', code: 'TOO_LARGE' });
     const session = await api('/session', { method: 'POST', body: '{}' });
     expect(session.status).toBe(501);
+  });
+
+  it('answers a chunked body that outgrows 64 KiB with 413, not a connection reset', async () => {
+    const port = Number(new URL(base).port);
+    const answer = await send(port, {
+      method: 'POST',
+      path: '/_bridge/admin/v1/links',
+      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      body: Buffer.alloc(200_000, 97),
+      chunked: true,
+    });
+    expect(answer.status, answer.body).toBe(413);
+    expect(answer.headers?.connection).toBe('close');
   });
 
   it('rate limits each client, with Retry-After', async () => {
