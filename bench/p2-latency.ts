@@ -12,6 +12,8 @@ export interface LatencyRun {
   raw: { p50: number; p99: number };
   bridged: { p50: number; p99: number };
   added: { p50: number; p99: number };
+  /** The platform API call that posts (part of every bridged sample, not the bridge's). */
+  post: { p50: number };
 }
 
 export async function latencyRun(
@@ -24,6 +26,7 @@ export async function latencyRun(
   const portal = world.portals[0]!;
   const rawMs: number[] = [];
   const bridgedMs: number[] = [];
+  const postMs: number[] = [];
   for (let i = 0; i < samples; i++) {
     // Interleaved, so both see the same machine at the same moment.
     const rb = `p2raw-${run}-${i}`;
@@ -34,6 +37,7 @@ export async function latencyRun(
     const bb = `p2br-${run}-${i}`;
     t0 = now();
     await world.platform.post(portal.channel, bb);
+    postMs.push(now() - t0);
     bridgedMs.push((await sync.waitForBody(bb)).at - t0);
     await new Promise((r) => setTimeout(r, gapMs));
   }
@@ -43,5 +47,11 @@ export async function latencyRun(
   });
   const r = pct(rawMs);
   const b = pct(bridgedMs);
-  return { samples, raw: r, bridged: b, added: { p50: b.p50 - r.p50, p99: b.p99 - r.p99 } };
+  return {
+    samples,
+    raw: r,
+    bridged: b,
+    added: { p50: b.p50 - r.p50, p99: b.p99 - r.p99 },
+    post: { p50: percentile(postMs, 50) },
+  };
 }

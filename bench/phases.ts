@@ -140,6 +140,12 @@ export async function throughputPhase(ctx: PhaseContext): Promise<void> {
             'ms',
             runs.map((x) => x.bridged.p50),
           ),
+          figure(
+            'P2.post50',
+            'platform API post round trip, p50 (inside P2.br50)',
+            'ms',
+            runs.map((x) => x.post.p50),
+          ),
         );
       }
       if (s.only.has('P3')) {
