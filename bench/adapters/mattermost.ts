@@ -3,28 +3,13 @@ import mattermostClient from '@mattermost/client';
 import type { Post } from '@mattermost/types/posts';
 import { definition } from '../../connectors/mattermost/index.js';
 import { startMattermostSimulator } from '../../connectors/mattermost/simulator/index.js';
+import { retried } from './retry.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';
 
 // CommonJS package: plain Node ESM does not see Client4 as a named export.
 const { Client4 } = mattermostClient;
 
 const PAGE = 200;
-const POST_ATTEMPTS = 40;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Reads retried through injected faults (reads are idempotent). */
-async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= POST_ATTEMPTS) throw err;
-      await sleep(Math.min(1000, 50 * attempt));
-    }
-  }
-}
-
 /** Posts `userId` made in a channel, oldest first, through the API (all pages). */
 async function postsBy(
   reader: InstanceType<typeof Client4>,
@@ -33,7 +18,7 @@ async function postsBy(
 ): Promise<Post[]> {
   const posts: Post[] = [];
   for (let page = 0; ; page++) {
-    const list = await withRetry(() => reader.getPosts(channel, page, PAGE));
+    const list = await retried(() => reader.getPosts(channel, page, PAGE));
     posts.push(...list.order.map((id) => list.posts[id] as Post));
     if (list.order.length < PAGE) break;
   }
@@ -113,19 +98,13 @@ export const mattermostAdapter: PlatformAdapter = {
       async post(channel, text) {
         // pending_post_id makes a retried create return the first post instead of a second one.
         const pending = `${alice.id}:${randomBytes(8).toString('hex')}`;
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await human.createPost({
-              channel_id: channel,
-              message: text,
-              pending_post_id: pending,
-            } as Post);
-            return;
-          } catch (err) {
-            if (attempt >= POST_ATTEMPTS) throw err;
-            await sleep(Math.min(1000, 50 * attempt));
-          }
-        }
+        await retried(() =>
+          human.createPost({
+            channel_id: channel,
+            message: text,
+            pending_post_id: pending,
+          } as Post),
+        );
       },
       bridgedTexts: (channel) => textsBy(reader, channel, bot.id),
       userTexts: (channel) => textsBy(reader, channel, alice.id),
@@ -151,7 +130,7 @@ export const mattermostAdapter: PlatformAdapter = {
           id: user.id,
           mention: `@${user.username}`,
           post: async (channel, text) =>
-            void (await withRetry(() =>
+            void (await retried(() =>
               client.createPost({ channel_id: channel, message: text } as Post),
             )),
         };

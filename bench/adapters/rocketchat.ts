@@ -3,14 +3,13 @@ import { DDPSDK } from '@rocket.chat/ddp-client';
 import WebSocket from 'ws';
 import { definition } from '../../connectors/rocketchat/index.js';
 import { startRocketChatSimulator } from '../../connectors/rocketchat/simulator/index.js';
+import { retried } from './retry.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';
 
 // Rocket.Chat's own client needs a global WebSocket on Node 20.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
 const PAGE = 100;
-const ATTEMPTS = 40;
-
 interface Msg {
   _id: string;
   msg: string;
@@ -23,20 +22,6 @@ interface Msg {
 interface Rest {
   get(endpoint: string, params: Record<string, unknown>): Promise<{ messages: Msg[] }>;
   post(endpoint: string, params: unknown): Promise<{ message: Msg }>;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function retried<T>(fn: () => Promise<T>, done?: (err: unknown) => boolean): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (done?.(err)) return undefined as T;
-      if (attempt >= ATTEMPTS) throw err;
-      await sleep(Math.min(1000, 50 * attempt));
-    }
-  }
 }
 
 /** A user signed in with Rocket.Chat's SDK (DDP login with a token, then its REST client). */
@@ -123,7 +108,7 @@ export const rocketchatAdapter: PlatformAdapter = {
         await retried(
           () =>
             human.rest.post('/v1/chat.sendMessage', { message: { _id, rid: channel, msg: text } }),
-          (err) => /already exists/.test(String((err as Error)?.message ?? err)),
+          { done: (err) => /already exists/.test(String((err as Error)?.message ?? err)) },
         );
       },
       bridgedTexts: async (channel) => (await byUser(channel, bot._id)).map((m) => m.msg),

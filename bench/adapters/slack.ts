@@ -1,9 +1,8 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { definition } from '../../connectors/slack/index.js';
 import { startSlackSimulator } from '../../connectors/slack/simulator/index.js';
+import { retried } from './retry.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';
-
-const ATTEMPTS = 40;
 
 interface HistoryMessage {
   ts: string;
@@ -12,19 +11,6 @@ interface HistoryMessage {
   bot_id?: string;
   username?: string;
   icons?: { image_48?: string; image_72?: string };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function retried<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= ATTEMPTS) throw err;
-      await sleep(Math.min(1000, 50 * attempt));
-    }
-  }
 }
 
 /** A person's Web API client; retries are the caller's, so an injected failure is seen once. */

@@ -12,9 +12,9 @@ import {
   type TeamsSimulator,
   type Window,
 } from '../../connectors/teams/simulator/index.js';
+import { clientError, retried } from './retry.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld, RateLimit } from './types.js';
 
-const ATTEMPTS = 40;
 /** How long an interrupted delivery connection stays broken (each `dropConnection`). */
 const INTERRUPTION_MS = 3000;
 
@@ -25,23 +25,6 @@ interface GraphMessage {
   deletedDateTime: string | null;
   body: { contentType: string; content: string };
   from: { user: { id: string } | null; application: { id: string } | null } | null;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Retries through injected 429/5xx and rate limits, like a person pressing "retry". */
-async function retried<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= ATTEMPTS) throw err;
-      const status = (err as { statusCode?: number }).statusCode ?? 0;
-      // A refusal that is not transient will not change on a retry.
-      if (status >= 400 && status < 500 && status !== 429 && status !== 408) throw err;
-      await sleep(Math.min(1000, 50 * attempt));
-    }
-  }
 }
 
 class FetchHandler implements Middleware {
@@ -93,7 +76,7 @@ async function channelMessages(
   let next: string | undefined = `/teams/${teamId}/channels/${channel}/messages?$top=50`;
   while (next) {
     const path: string = next;
-    const page = (await retried(() => reader.api(path).get())) as {
+    const page = (await retried(() => reader.api(path).get(), { permanent: clientError })) as {
       value: GraphMessage[];
       '@odata.nextLink'?: string;
     };
@@ -287,10 +270,12 @@ export const teamsAdapter: PlatformAdapter = {
         }
         // Failures come before Teams stores anything (injected or throttled), so a retry
         // creates the one message.
-        await retried(() =>
-          graph
-            .api(messagesPath(channel))
-            .post({ body: { contentType: 'html', content }, mentions }),
+        await retried(
+          () =>
+            graph
+              .api(messagesPath(channel))
+              .post({ body: { contentType: 'html', content }, mentions }),
+          { permanent: clientError },
         );
       };
     };
