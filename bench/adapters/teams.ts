@@ -1,12 +1,7 @@
-import {
-  AuthenticationHandler,
-  Client,
-  type Context,
-  type Middleware,
-} from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
 import { Parser } from 'htmlparser2';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { definition } from '../../connectors/teams/index.js';
+import { FetchHandler, trustingFetch } from '../../connectors/teams/simulator/graph-fetch.js';
 import {
   startTeamsSimulator,
   type TeamsSimulator,
@@ -27,16 +22,6 @@ interface GraphMessage {
   from: { user: { id: string } | null; application: { id: string } | null } | null;
 }
 
-class FetchHandler implements Middleware {
-  constructor(private readonly doFetch: typeof undiciFetch) {}
-  async execute(context: Context): Promise<void> {
-    context.response = (await this.doFetch(
-      context.request as string,
-      context.options as never,
-    )) as unknown as Response;
-  }
-}
-
 /**
  * Microsoft's Graph client signed in as `userId` (a delegated token through the Teams client
  * app), trusting only the simulator's certificate; no retry middleware, retries are the
@@ -54,10 +39,7 @@ function graphAs(sim: TeamsSimulator, userId: string, clientAppId: string): Clie
       return token;
     },
   });
-  const dispatcher = new Agent({ connect: { ca: sim.caCert } });
-  const doFetch = ((input: Parameters<typeof undiciFetch>[0], init?: RequestInit) =>
-    undiciFetch(input, { ...(init as object), dispatcher })) as typeof undiciFetch;
-  auth.setNext(new FetchHandler(doFetch));
+  auth.setNext(new FetchHandler(trustingFetch(sim.caCert)));
   return Client.initWithMiddleware({
     middleware: auth,
     baseUrl: `${sim.url}/`,

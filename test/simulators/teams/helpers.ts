@@ -6,10 +6,12 @@ import {
   RedirectHandler,
   RetryHandler,
   RetryHandlerOptions,
-  type Context,
-  type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { fetch as undiciFetch } from 'undici';
+import {
+  FetchHandler,
+  trustingFetch as simulatorFetch,
+} from '../../../connectors/teams/simulator/graph-fetch.js';
 import {
   startTeamsSimulator,
   type TeamsSimulator,
@@ -63,19 +65,7 @@ export class BotEndpoint {
 
 /** fetch that trusts exactly the simulator's certificate (per client, never process-wide). */
 export function trustingFetch(sim: TeamsSimulator): typeof undiciFetch {
-  const dispatcher = new Agent({ connect: { ca: sim.caCert } });
-  return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher })) as typeof undiciFetch;
-}
-
-class FetchHandler implements Middleware {
-  constructor(private readonly doFetch: typeof undiciFetch) {}
-  async execute(context: Context): Promise<void> {
-    context.response = (await this.doFetch(
-      context.request as string,
-      context.options as never,
-    )) as unknown as Response;
-  }
+  return simulatorFetch(sim.caCert);
 }
 
 /** The official Graph client pointed at the simulator, with `token` (and retries on 429). */
