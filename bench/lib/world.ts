@@ -3,16 +3,19 @@
  * adapter) with one channel per room, and the bridge config linking each pair. Used by the
  * benchmark (own Synapse) and the fault suite (the shared test Synapse or its own).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { BridgeApp } from '../../src/app/bridge-app.js';
 import { bridgeConfigSchema, type BridgeConfig, type RetryConfig } from '../../src/config/index.js';
 import type { ConnectorDefinition } from '../../src/connector/contract.js';
 import { GhostIdCodec } from '../../src/core/ids.js';
 import { createLogger, silentLogger } from '../../src/util/logger.js';
-import { localBridgeConfig, writeSlotRegistration } from '../../test/harness/local-bridge.js';
+import {
+  localBridgeConfig,
+  writeBridgeConfigFile,
+  writeSlotRegistration,
+} from '../../test/harness/local-bridge.js';
 import { TestMatrixClient } from '../../test/harness/matrix-client.js';
 import { registerWithSharedSecret, uniqueLocalpart } from '../../test/harness/register.js';
 import type { AppserviceSlot } from '../../test/harness/synapse.js';
@@ -133,19 +136,7 @@ export async function createBridgedWorld(o: WorldOptions): Promise<BridgedWorld>
       botUserId,
       config,
       workDir,
-      writeConfigFile() {
-        const path = join(workDir, 'config.yaml');
-        const { database, ...rest } = config;
-        writeFileSync(
-          path,
-          stringify({
-            ...rest,
-            database: database.url ? { url: database.url } : { data_dir: database.data_dir },
-          }),
-          { mode: 0o600 },
-        );
-        return path;
-      },
+      writeConfigFile: () => writeBridgeConfigFile(config, workDir),
       async startBridge(logLevel, extra = []) {
         const log = logLevel ? createLogger(logLevel) : silentLogger();
         const app = new BridgeApp(config, [o.adapter.definition, ...extra], log);

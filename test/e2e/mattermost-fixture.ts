@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client4 } from '@mattermost/client';
-import { stringify } from 'yaml';
 import { BridgeApp } from '../../src/app/bridge-app.js';
 import type { BridgeConfig } from '../../src/config/index.js';
 import { definition as mattermost } from '../../connectors/mattermost/index.js';
@@ -38,8 +37,6 @@ export interface MattermostWorld {
   workDir: string;
   registrationPath: string;
   config: BridgeConfig;
-  /** Config as YAML, for running the bridge as a separate process. */
-  writeConfigFile(): string;
   ghostOf(mattermostUserId: string): string;
   waitForPosts(
     count: number,
@@ -103,18 +100,6 @@ export async function createWorld(
     workDir,
     registrationPath,
     config,
-    writeConfigFile() {
-      const path = join(workDir, 'config.yaml');
-      const { database, ...rest } = config;
-      writeFileSync(
-        path,
-        stringify({
-          ...rest,
-          database: database.url ? { url: database.url } : { data_dir: database.data_dir },
-        }),
-      );
-      return path;
-    },
     ghostOf: (id) => `@${slot.userPrefix}mattermost_main_${id}:${h.serverName}`,
     async waitForPosts(count, predicate = () => true, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -62,3 +62,18 @@ export function localBridgeConfig(o: LocalBridgeOptions): BridgeConfig {
     connectors: o.connectors,
   };
 }
+
+/** Writes `config` as the YAML file `start -c` reads (owner-only: it holds tokens); returns its path. */
+export function writeBridgeConfigFile(config: BridgeConfig, dir: string): string {
+  const path = join(dir, 'config.yaml');
+  const { database, ...rest } = config;
+  writeFileSync(
+    path,
+    stringify({
+      ...rest,
+      database: database.url ? { url: database.url } : { data_dir: database.data_dir },
+    }),
+    { mode: 0o600 },
+  );
+  return path;
+}
