@@ -3,6 +3,7 @@ import type { Application, NextFunction, Request, Response } from 'express';
 import { AppService } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
 import { errorMessage } from '../util/errors.js';
+import { setBaselineHeaders } from '../util/security-headers.js';
 import { AppserviceRoutes } from './appservice-routes.js';
 
 /** A room event as the homeserver delivers it, after a shape check. */
@@ -112,6 +113,9 @@ export class DurableAppService extends AppServiceClass {
    */
   override listen(port: number, hostname: string, backlog: number): Promise<void> {
     const server = createServer((req, res) => {
+      // Every answer, whoever writes it (raw route, express, the library), is nosniff and
+      // under a CSP; routes that serve documents or images set their own.
+      setBaselineHeaders(res);
       const raw = [this.appserviceRoutes, this.rawRoutes].find((r) => r?.matches(req.url));
       if (raw) {
         void raw.handle(req, res);

@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
+import { API_CSP } from '../../util/security-headers.js';
 import { ADMIN_ERRORS, type AdminError } from '../errors.js';
 
-/** Headers on every administration answer: nothing is cached, sniffed or framed. */
+/** Headers on every administration answer: nothing is cached, sniffed, framed or run. */
 export const BASE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
+  'content-security-policy': API_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
