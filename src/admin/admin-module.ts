@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { applyDeclaredPortals, type DeclaredSummary } from '../app/portals-setup.js';
 import { adminSettings, type AdminConfig, type BridgeConfig } from '../config/index.js';
@@ -23,6 +22,7 @@ import { metricsRoute, readyRoute } from './http/extras.js';
 import { openApiDocument } from './http/openapi.js';
 import { OpenIdVerifier } from './http/openid.js';
 import { RateLimiter } from './http/rate-limit.js';
+import { SessionStore } from './http/session-store.js';
 import { AdminHttp, healthRoute, type ExtraRoute } from './http/server.js';
 import { GatewayAdminMatrix } from './matrix-rooms.js';
 import { BridgeMetrics } from './metrics.js';
@@ -39,8 +39,6 @@ export interface AdminModuleDeps {
   connectors: ConnectorRegistry;
   states: ConnectionStates;
   codec: GhostIdCodec;
-  /** The registration's as_token: the session-signing key is derived from it. */
-  asToken: string;
   log: Logger;
 }
 
@@ -93,8 +91,7 @@ export class AdminModule {
 
     const auth = new Authenticator(
       provisioning.secret,
-      createHash('sha256').update(`admin-session:${deps.asToken}`).digest('hex'),
-      provisioning.session_minutes * 60_000,
+      new SessionStore(provisioning.session_minutes * 60_000),
     );
     const openid = provisioning.openid
       ? new OpenIdVerifier({

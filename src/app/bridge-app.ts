@@ -123,7 +123,6 @@ export class BridgeApp {
       connectors: this.connectors,
       states: this.states,
       codec,
-      asToken: registration.as_token,
       log,
     });
     this.appservice = new DurableAppService({ homeserverToken: registration.hs_token }, log);

@@ -117,6 +117,75 @@ describe('web console in headless Chromium', () => {
     await page.close();
   });
 
+  it('keeps only a session token in the browser, never the secret, and signs out on the bridge', async () => {
+    const page = await openConsole();
+    const bearers: string[] = [];
+    page.on('request', (r) => {
+      const auth = r.headers().authorization;
+      if (auth) bearers.push(`${r.method()} ${new URL(r.url()).pathname} ${auth}`);
+    });
+    await signInWithSecret(page);
+    await expect.poll(() => page.locator('#portals tbody tr').count(), POLL).toBeGreaterThan(0);
+    // The secret crossed exactly once, to be exchanged; everything after used the session.
+    const withSecret = bearers.filter((b) => b.includes(w.secret));
+    expect(withSecret).toEqual([`POST /_bridge/admin/v1/session/secret Bearer ${w.secret}`]);
+    const token = await page.evaluate(() => sessionStorage.getItem('bridge-console-token'));
+    expect(token).toMatch(/^mpbs2\./);
+    expect(bearers.length).toBeGreaterThan(2);
+
+    const stored = await page.evaluate(() => ({
+      session: JSON.stringify(Object.entries(sessionStorage)),
+      local: JSON.stringify(Object.entries(localStorage)),
+      cookie: document.cookie,
+    }));
+    const cookies = JSON.stringify(await context.cookies());
+    for (const [where, text] of Object.entries({ ...stored, cookies })) {
+      expect(text, where).not.toContain(w.secret);
+    }
+    expect(stored.local).toBe('[]');
+    expect(stored.cookie).toBe('');
+
+    expect((await w.api('GET', '/whoami', { token })).status).toBe(200);
+    await page.click('#sign-out');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // Signed out on the bridge, not only forgotten by the tab.
+    await expect
+      .poll(async () => (await w.api('GET', '/whoami', { token })).status, POLL)
+      .toBe(401);
+    await page.close();
+  });
+
+  it('sends forged and signed-out sessions, and a stored raw secret, back to sign-in', async () => {
+    const revoked = String((await w.api('POST', '/session/secret')).body.token);
+    expect((await w.api('DELETE', '/session', { token: revoked })).status).toBe(200);
+    const stored: Array<[string, string, RegExp | undefined]> = [
+      ['forged session', `mpbs2.${'A'.repeat(43)}`, /sign in again/],
+      ['signed-out session', revoked, /sign in again/],
+      // What an older console kept: it is dropped unsent, without a message.
+      ['raw secret', w.secret, undefined],
+    ];
+    for (const [name, value, message] of stored) {
+      const page = await openConsole();
+      const bearers: string[] = [];
+      page.on('request', (r) => {
+        const auth = r.headers().authorization;
+        if (auth) bearers.push(auth);
+      });
+      await page.evaluate((v) => sessionStorage.setItem('bridge-console-token', v), value);
+      await page.reload();
+      await page.waitForSelector('#sign-in:not([hidden])');
+      if (message) await expect.poll(() => page.textContent('#message'), POLL).toMatch(message);
+      expect(await page.isVisible('#console'), name).toBe(false);
+      expect(await page.evaluate(() => sessionStorage.length), name).toBe(0);
+      expect(
+        bearers.filter((b) => b.includes(w.secret)),
+        name,
+      ).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('shows failures clearly and puts hostile text on the page as text', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">';
     // A failed attempt with a hostile channel id lands in the audit log the console shows.

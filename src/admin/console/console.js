@@ -3,7 +3,10 @@
 // put on the page as text (textContent), never as HTML.
 
 const API = '/_bridge/admin/v1';
+// Only a session token is ever kept in the browser (never the provisioning secret or a
+// password), and only for this tab: sessionStorage, no localStorage, no cookies.
 const TOKEN_KEY = 'bridge-console-token';
+const SESSION_PREFIX = 'mpbs2.';
 const $ = (id) => document.getElementById(id);
 
 let settings = { homeserver_url: '', openid: false, secret: false };
@@ -18,9 +21,9 @@ function showMessage(text, kind = 'error') {
   el.hidden = !text;
 }
 
-async function api(method, path, body) {
+/** `token` defaults to the stored session token; the secret is passed only to exchange it. */
+async function api(method, path, body, token = sessionStorage.getItem(TOKEN_KEY)) {
   const headers = { 'x-admin-path': 'console' };
-  const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${API}${path}`, {
@@ -84,9 +87,16 @@ function option(value, label) {
 
 async function signInWithSecret(event) {
   event.preventDefault();
-  sessionStorage.setItem(TOKEN_KEY, $('secret').value);
+  const secret = $('secret').value;
   $('secret').value = '';
-  await start();
+  try {
+    // The secret crosses once, to be exchanged; only the session token is kept.
+    const session = await api('POST', '/session/secret', undefined, secret);
+    sessionStorage.setItem(TOKEN_KEY, session.token);
+    await start();
+  } catch (err) {
+    showMessage(`Sign-in failed: ${err.message}`);
+  }
 }
 
 async function signInWithMatrix(event) {
@@ -132,6 +142,12 @@ async function matrixCall(base, method, path, token, body) {
   const data = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(data.error || `the homeserver answered ${res.status}`);
   return data;
+}
+
+/** Ends the session on the bridge too, so a copied token is worthless afterwards. */
+async function signOutEverywhere() {
+  if (sessionStorage.getItem(TOKEN_KEY)) await api('DELETE', '/session').catch(() => undefined);
+  signOut();
 }
 
 function signOut() {
@@ -318,7 +334,8 @@ async function unlinkChannel(l) {
 
 async function start() {
   showMessage('');
-  if (!sessionStorage.getItem(TOKEN_KEY)) {
+  // Anything else stored under the key (a raw secret kept by an older console) goes.
+  if (!sessionStorage.getItem(TOKEN_KEY)?.startsWith(SESSION_PREFIX)) {
     signOut();
     return;
   }
@@ -351,7 +368,7 @@ async function init() {
   $('secret-form').closest('section').hidden = !settings.secret;
   $('secret-form').addEventListener('submit', (e) => void signInWithSecret(e));
   $('matrix-form').addEventListener('submit', (e) => void signInWithMatrix(e));
-  $('sign-out').addEventListener('click', signOut);
+  $('sign-out').addEventListener('click', () => void signOutEverywhere());
   $('link-form').addEventListener('submit', (e) => void linkRoom(e));
   $('link-connector').addEventListener('change', () => void connectorChosen());
   $('link-workspace').addEventListener('change', () => void workspaceChosen());

@@ -15,7 +15,8 @@ import {
 import type { Authenticator } from './auth.js';
 import { readJson, validate } from './body.js';
 import type { OpenIdVerifier } from './openid.js';
-import { linkRequestSchema, sessionRequestSchema } from './schemas.js';
+import { linkRequestSchema } from './schemas.js';
+import { sessionRoutes } from './session-routes.js';
 
 export const API_PREFIX = '/_bridge/admin/v1';
 
@@ -92,41 +93,7 @@ export function apiRoutes(s: ApiServices): ApiRoute[] {
       auth: false,
       handle: async () => ok(s.openApi()),
     },
-    {
-      method: 'POST',
-      path: '/session',
-      action: 'sign_in',
-      auth: false,
-      handle: async ({ req, client }) => {
-        if (!s.openid) {
-          throw new AdminError(
-            'UNSUPPORTED',
-            'Matrix OpenID sign-in is turned off (admin.provisioning.openid)',
-          );
-        }
-        const body = validate<{ openid_token: string; matrix_server_name?: string }>(
-          sessionRequestSchema,
-          await readJson(req),
-        );
-        const userId = await s.openid.verify(body.openid_token, body.matrix_server_name);
-        const session = s.auth.issue(userId);
-        const actor: Actor = { userId, viaSecret: false, path: 'api', client };
-        const level = ops.levelOf(actor);
-        await ops.writeAudit({
-          actor: userId,
-          path: 'api',
-          action: 'sign_in',
-          outcome: 'ok',
-          client,
-        });
-        return ok({
-          token: session.token,
-          user_id: userId,
-          level,
-          expires_at: session.expiresAt,
-        });
-      },
-    },
+    ...sessionRoutes(s),
     {
       method: 'GET',
       path: '/whoami',

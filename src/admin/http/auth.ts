@@ -1,9 +1,9 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Actor, AdminPath } from '../actor.js';
 import { AdminError } from '../errors.js';
+import { SessionStore, type Session, type SessionGrant } from './session-store.js';
 
-const SESSION_PREFIX = 'mpbs1.';
 const USER_ID = /^@[^:\s]+:\S+$/;
 const PATHS: ReadonlySet<string> = new Set(['api', 'console', 'cli']);
 
@@ -14,44 +14,38 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-export interface Session {
-  token: string;
-  userId: string;
-  expiresAt: number;
+/** The bearer token of `req`; AdminError UNAUTHENTICATED / BAD_TOKEN when there is none. */
+function bearerOf(req: IncomingMessage): string {
+  const header = req.headers.authorization;
+  if (!header) throw new AdminError('UNAUTHENTICATED', 'sign in: send Authorization: Bearer …');
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match)
+    throw new AdminError('BAD_TOKEN', 'the Authorization header must be "Bearer <token>"');
+  return match[1] as string;
 }
 
 /**
  * Who an HTTP request comes from: the provisioning secret (automation, optionally acting for
- * `?user_id=`) or a session token the bridge signed after checking a Matrix OpenID token.
- * Sessions are stateless (HMAC-signed user id and expiry), so they survive a restart and
- * end when the key (derived from the registration's as_token) changes.
+ * `?user_id=`) or a session token (`SessionStore`), exchanged for the secret or for a checked
+ * Matrix OpenID token, which carries the rights of what it was exchanged for.
  */
 export class Authenticator {
   constructor(
     private readonly secret: string | undefined,
-    private readonly sessionKey: string,
-    private readonly sessionMs: number,
+    private readonly sessions: SessionStore,
   ) {}
 
-  issue(userId: string, now = Date.now()): Session {
-    const expiresAt = now + this.sessionMs;
-    const payload = Buffer.from(JSON.stringify({ sub: userId, exp: expiresAt })).toString(
-      'base64url',
-    );
-    return { token: `${SESSION_PREFIX}${payload}.${this.sign(payload)}`, userId, expiresAt };
+  issue(grant: SessionGrant): Session {
+    return this.sessions.issue(grant);
   }
 
   /** The actor of `req`; AdminError UNAUTHENTICATED / BAD_TOKEN / INVALID_REQUEST otherwise. */
   authenticate(req: IncomingMessage, query: URLSearchParams, client: string): Actor {
     const path = pathOf(req);
-    const header = req.headers.authorization;
-    if (!header) throw new AdminError('UNAUTHENTICATED', 'sign in: send Authorization: Bearer …');
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match)
-      throw new AdminError('BAD_TOKEN', 'the Authorization header must be "Bearer <token>"');
-    const token = match[1] as string;
-    if (token.startsWith(SESSION_PREFIX)) {
-      return { userId: this.verifySession(token), viaSecret: false, path, client };
+    const token = bearerOf(req);
+    // A session speaks only for what it was exchanged for: `user_id` is not looked at.
+    if (SessionStore.looksLikeSession(token)) {
+      return { ...this.sessions.grantOf(token), path, client };
     }
     if (!this.secret || !sameSecret(token, this.secret)) {
       throw new AdminError('BAD_TOKEN', 'the token is not valid');
@@ -66,27 +60,16 @@ export class Authenticator {
     return { userId, viaSecret: true, path, client };
   }
 
-  private verifySession(token: string, now = Date.now()): string {
-    const [payload, signature] = token.slice(SESSION_PREFIX.length).split('.');
-    if (!payload || !signature || !sameSecret(signature, this.sign(payload))) {
-      throw new AdminError('BAD_TOKEN', 'the session token is not valid; sign in again');
-    }
-    let claims: { sub?: unknown; exp?: unknown };
-    try {
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
-    } catch {
-      throw new AdminError('BAD_TOKEN', 'the session token is not valid; sign in again');
-    }
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') {
-      throw new AdminError('BAD_TOKEN', 'the session token is not valid; sign in again');
-    }
-    if (claims.exp <= now)
-      throw new AdminError('BAD_TOKEN', 'the session has expired; sign in again');
-    return claims.sub;
+  /** The session token `req` presents, or undefined when it presents something else. */
+  sessionTokenOf(req: IncomingMessage): string | undefined {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const token = match?.[1];
+    return token !== undefined && SessionStore.looksLikeSession(token) ? token : undefined;
   }
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.sessionKey).update(payload).digest('base64url');
+  /** Signs a session out; false when it was not live. */
+  revoke(token: string): boolean {
+    return this.sessions.revoke(token);
   }
 }
 

@@ -61,9 +61,10 @@ export function openApiDocument(): object {
       version: '1',
       description:
         'Link Matrix rooms with platform channels, see portals, connection states, delivery ' +
-        'failures and the audit log. Sign in with the provisioning secret (automation) or with ' +
-        'a Matrix OpenID token exchanged at `POST /session`. Errors are `{errcode, error}` ' +
-        'plus a stable `code`. See docs/admin.md.',
+        'failures and the audit log. Sign in with the provisioning secret (automation), or ' +
+        'with a session token exchanged for the secret (`POST /session/secret`) or for a ' +
+        'Matrix OpenID token (`POST /session`). Errors are `{errcode, error}` plus a stable ' +
+        '`code`. See docs/admin.md.',
     },
     servers: [{ url: '/_bridge/admin/v1' }],
     security: [{ bearer: [] }],
@@ -73,7 +74,7 @@ export function openApiDocument(): object {
           type: 'http',
           scheme: 'bearer',
           description:
-            'The provisioning secret (admin.provisioning.secret), or a session token from `POST /session`.',
+            'The provisioning secret (admin.provisioning.secret), or a session token from `POST /session` or `POST /session/secret`.',
         },
       },
       schemas: componentSchemas,
@@ -186,7 +187,7 @@ export function openApiDocument(): object {
             '200': {
               description: 'Signed in.',
               content: json(ref('Session'), {
-                token: 'mpbs1.eyJzdWIiOiJAYWRhOmV4YW1wbGUub3JnIn0.c2ln',
+                token: 'mpbs2.q3Xv9cJ0m2H8dK4sT7wY1bN6fR5gL0pZ2aE8uI3oC4k',
                 user_id: '@ada:example.org',
                 level: 'admin',
                 expires_at: 1767225600000,
@@ -197,6 +198,56 @@ export function openApiDocument(): object {
             '429': errorRef('RateLimited'),
             '501': { description: 'OpenID sign-in is turned off.', content: json(ref('Error')) },
             '502': errorRef('Unavailable'),
+          },
+        },
+        delete: {
+          operationId: 'sign_out',
+          summary: 'End the session whose token is presented, at once. Audited.',
+          responses: {
+            '200': {
+              description: 'Signed out: the token is refused from now on.',
+              content: json(
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['signed_out'],
+                  properties: { signed_out: { const: true } },
+                },
+                { signed_out: true },
+              ),
+            },
+            '400': {
+              description: 'The bearer is the provisioning secret, not a session token.',
+              content: json(ref('Error')),
+            },
+            ...authErrors,
+          },
+        },
+      },
+      '/session/secret': {
+        post: {
+          operationId: 'sign_in_secret',
+          summary: 'Exchange the provisioning secret for a session token.',
+          description:
+            'Send the secret as the bearer token, once; keep only the session token it answers ' +
+            '(the web console does so, so the secret never stays in the browser). The session ' +
+            "has the secret's rights, or with `user_id` that user's. No body. Audited.",
+          parameters: [userIdParam],
+          responses: {
+            '200': {
+              description: 'Signed in.',
+              content: json(ref('Session'), {
+                token: 'mpbs2.q3Xv9cJ0m2H8dK4sT7wY1bN6fR5gL0pZ2aE8uI3oC4k',
+                user_id: null,
+                level: 'admin',
+                expires_at: 1767225600000,
+              }),
+            },
+            '400': {
+              description: 'The bearer is a session token: a session is not exchanged again.',
+              content: json(ref('Error')),
+            },
+            ...authErrors,
           },
         },
       },

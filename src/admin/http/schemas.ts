@@ -91,8 +91,15 @@ export const componentSchemas = {
     additionalProperties: false,
     required: ['token', 'user_id', 'level', 'expires_at'],
     properties: {
-      token: { type: 'string', description: 'Send as `Authorization: Bearer <token>`.' },
-      user_id: { type: 'string' },
+      token: {
+        type: 'string',
+        description:
+          'Send as `Authorization: Bearer <token>` until `expires_at`, or until `DELETE /session`.',
+      },
+      user_id: {
+        type: ['string', 'null'],
+        description: 'null for a session exchanged for the provisioning secret alone.',
+      },
       level: { $ref: '#/components/schemas/Level' },
       expires_at: time,
     },

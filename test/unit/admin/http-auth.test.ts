@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { Authenticator } from '../../../src/admin/http/auth.js';
+import { SessionStore } from '../../../src/admin/http/session-store.js';
 import { RateLimiter } from '../../../src/admin/http/rate-limit.js';
 import { AdminError } from '../../../src/admin/errors.js';
 
@@ -24,7 +25,7 @@ function code(work: () => unknown): string {
 }
 
 describe('Authenticator', () => {
-  const auth = new Authenticator(SECRET, 'session-key', 60_000);
+  const auth = new Authenticator(SECRET, new SessionStore(60_000));
   const q = (s = '') => new URLSearchParams(s);
 
   it('takes the secret as trusted automation, optionally acting for a user', () => {
@@ -45,13 +46,13 @@ describe('Authenticator', () => {
     expect(code(() => auth.authenticate(req(), q(), 'x'))).toBe('UNAUTHENTICATED');
     expect(code(() => auth.authenticate(req(`Basic ${SECRET}`), q(), 'x'))).toBe('BAD_TOKEN');
     expect(code(() => auth.authenticate(req(`Bearer ${SECRET}x`), q(), 'x'))).toBe('BAD_TOKEN');
-    const noSecret = new Authenticator(undefined, 'k', 1000);
+    const noSecret = new Authenticator(undefined, new SessionStore(1000));
     expect(code(() => noSecret.authenticate(req('Bearer '), q(), 'x'))).toBe('BAD_TOKEN');
     expect(code(() => noSecret.authenticate(req('Bearer undefined'), q(), 'x'))).toBe('BAD_TOKEN');
   });
 
-  it('accepts its own session tokens, not tampered, foreign or expired ones', () => {
-    const session = auth.issue('@ada:example.org');
+  it('accepts its own session tokens with their grant, not foreign ones', () => {
+    const session = auth.issue({ userId: '@ada:example.org', viaSecret: false });
     expect(auth.authenticate(req(`Bearer ${session.token}`, 'console'), q(), 'x')).toEqual({
       userId: '@ada:example.org',
       viaSecret: false,
@@ -62,18 +63,8 @@ describe('Authenticator', () => {
     expect(
       auth.authenticate(req(`Bearer ${session.token}`), q('user_id=@boss:example.org'), 'x').userId,
     ).toBe('@ada:example.org');
-    const [prefix, payload, sig] = session.token.split('.');
-    const forged = Buffer.from(
-      JSON.stringify({ sub: '@boss:example.org', exp: Date.now() + 1e6 }),
-    ).toString('base64url');
-    expect(code(() => auth.authenticate(req(`Bearer ${prefix}.${forged}.${sig}`), q(), 'x'))).toBe(
-      'BAD_TOKEN',
-    );
-    const other = new Authenticator(SECRET, 'another-key', 60_000).issue('@ada:example.org');
+    const other = new Authenticator(SECRET, new SessionStore(60_000)).issue({ viaSecret: true });
     expect(code(() => auth.authenticate(req(`Bearer ${other.token}`), q(), 'x'))).toBe('BAD_TOKEN');
-    const old = auth.issue('@ada:example.org', Date.now() - 120_000);
-    expect(code(() => auth.authenticate(req(`Bearer ${old.token}`), q(), 'x'))).toBe('BAD_TOKEN');
-    expect(payload).toBeDefined();
   });
 
   it('labels unknown X-Admin-Path values as api', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../../src/admin/http/api-routes.js';
 import { Authenticator } from '../../../src/admin/http/auth.js';
 import { RateLimiter } from '../../../src/admin/http/rate-limit.js';
+import { SessionStore } from '../../../src/admin/http/session-store.js';
 import { AdminHttp, healthRoute } from '../../../src/admin/http/server.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { send } from '../../e2e/badinput/http.js';
@@ -19,7 +20,7 @@ let base = '';
 beforeAll(async () => {
   db = await openTestDb();
   w = await adminWorld(db, {});
-  const auth = new Authenticator(SECRET, 'key', 60_000);
+  const auth = new Authenticator(SECRET, new SessionStore(60_000));
   const http = new AdminHttp(
     apiRoutes({ ops: w.ops, auth, openid: undefined, openApi: () => ({}) }),
     [healthRoute],
