@@ -1,6 +1,7 @@
-import type { Logger } from 'pino';
 import type { PortalConfig } from '../config/index.js';
+import type { PortalDirectory } from '../core/portal-directory.js';
 import type { AuditInput } from '../store/audit-store.js';
+import type { DeclaredPortalsDeps } from './portals-setup.js';
 
 /** What the bridge can tell about a room's encryption before linking it. */
 export type RoomEncryption = 'encrypted' | 'plain' | 'unknown';
@@ -15,16 +16,20 @@ export const DECLARED_ENCRYPTED_DETAIL =
  * as they are, so the room's notices and status still show why it is silent. A room whose
  * encryption cannot be read yet (the bot is not in it) is linked: its first encrypted event
  * marks it encrypted and announces it, like any portal that turns encrypted.
+ *
+ * Only a portal with a link still to make is checked: a restart with every declared link in
+ * place asks the homeserver nothing (there may be thousands), and a portal that turned
+ * encrypted after it was linked is already marked and announced.
  */
 export async function refuseEncryptedDeclared(
   portal: PortalConfig,
   roomId: string,
-  roomEncryption: (roomId: string) => Promise<RoomEncryption>,
+  deps: Pick<DeclaredPortalsDeps, 'directory' | 'roomEncryption' | 'log'>,
   audit: (input: Omit<AuditInput, 'actor' | 'path'>) => Promise<unknown>,
-  log: Logger,
 ): Promise<boolean> {
-  if ((await roomEncryption(roomId)) !== 'encrypted') return false;
-  log.error(
+  if (allLinkedHere(portal, roomId, deps.directory)) return false;
+  if ((await deps.roomEncryption(roomId)) !== 'encrypted') return false;
+  deps.log.error(
     {
       room: portal.room,
       roomId,
@@ -46,4 +51,12 @@ export async function refuseEncryptedDeclared(
     });
   }
   return true;
+}
+
+/** Every listed channel is already linked to this room: nothing would be created. */
+function allLinkedHere(portal: PortalConfig, roomId: string, directory: PortalDirectory): boolean {
+  return portal.links.every((l) => {
+    const link = directory.linkFor(l);
+    return link !== undefined && directory.portal(link.portalId)?.roomId === roomId;
+  });
 }

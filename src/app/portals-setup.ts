@@ -67,7 +67,7 @@ export async function applyDeclaredPortals(
 
   for (const p of portals) {
     const roomId = await resolve(p.room, deps);
-    if (!roomId || (await refuseEncryptedDeclared(p, roomId, deps.roomEncryption, audit, log))) {
+    if (!roomId || (await refuseEncryptedDeclared(p, roomId, deps, audit))) {
       summary.failed += p.links.length;
       continue;
     }

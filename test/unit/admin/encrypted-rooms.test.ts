@@ -6,7 +6,7 @@ import { encryptedPortalHealth } from '../../../src/admin/encrypted-portals.js';
 import { AdminError } from '../../../src/admin/errors.js';
 import { portalJson } from '../../../src/admin/http/api-views.js';
 import type { RoomEncryption } from '../../../src/app/declared-encryption.js';
-import { applyDeclaredPortals } from '../../../src/app/portals-setup.js';
+import { applyDeclaredPortals, type DeclaredPortalsDeps } from '../../../src/app/portals-setup.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { powerLevels } from './fakes.js';
 import { adminWorld, openTestDb, type AdminWorld } from './world.js';
@@ -79,16 +79,18 @@ describe('linking an encrypted room', () => {
 });
 
 describe('a declared portal on an encrypted room', () => {
+  const c2 = { ...key, channel: 'c2' };
+  const declaredDeps = (encryption: RoomEncryption): DeclaredPortalsDeps => ({
+    directory: w.directory,
+    links: w.links,
+    audit: w.audit,
+    resolveAlias: async () => ENCRYPTED,
+    roomEncryption: async () => encryption,
+    removedLinks: 'unlink',
+    log: silentLogger(),
+  });
   const declare = (encryption: RoomEncryption) =>
-    applyDeclaredPortals([{ room: ENCRYPTED, links: [key, { ...key, channel: 'c2' }] }], {
-      directory: w.directory,
-      links: w.links,
-      audit: w.audit,
-      resolveAlias: async () => ENCRYPTED,
-      roomEncryption: async () => encryption,
-      removedLinks: 'unlink',
-      log: silentLogger(),
-    });
+    applyDeclaredPortals([{ room: ENCRYPTED, links: [key, c2] }], declaredDeps(encryption));
 
   it('is refused, counted as failed and audited, without a crash', async () => {
     const summary = await declare('encrypted');
@@ -102,10 +104,25 @@ describe('a declared portal on an encrypted room', () => {
     expect(entries[0]?.detail).toMatch(/^ROOM_ENCRYPTED: /);
   });
 
-  it('keeps links it made before the room turned encrypted (their notices explain them)', async () => {
+  it('keeps links made before the room turned encrypted, asking nothing when all are there', async () => {
     await declare('plain');
-    expect(await declare('encrypted')).toMatchObject({ removed: 0, failed: 2 });
+    let asked = 0;
+    const summary = await applyDeclaredPortals([{ room: ENCRYPTED, links: [key, c2] }], {
+      ...declaredDeps('encrypted'),
+      roomEncryption: async () => {
+        asked += 1;
+        return 'encrypted';
+      },
+    });
+    expect(summary).toMatchObject({ removed: 0, failed: 0 });
+    expect(asked).toBe(0);
     expect(w.directory.linksOf(w.directory.portalByRoom(ENCRYPTED)!.id)).toHaveLength(2);
+  });
+
+  it('refuses a new declared link on a portal that turned encrypted, keeping the old one', async () => {
+    await applyDeclaredPortals([{ room: ENCRYPTED, links: [key] }], declaredDeps('plain'));
+    expect(await declare('encrypted')).toMatchObject({ created: 0, failed: 2 });
+    expect(w.directory.linksOf(w.directory.portalByRoom(ENCRYPTED)!.id)).toHaveLength(1);
   });
 
   it('is linked while its encryption cannot be read yet (its first encrypted event tells)', async () => {
