@@ -50,6 +50,7 @@ export async function readiness(
       await res.body?.cancel();
       if (!res.ok) throw new Error(`the homeserver answered ${res.status}`);
     }),
+    // Read from the database: when it fails, the `database` check above already says so.
     encryptedPortals().catch(() => []),
   ]);
   const connectors = states.all().map((s) => {

@@ -94,7 +94,7 @@ export function channelTurnedEncryptedNotice(): string {
 export function encryptedMessageReminder(sender: string, channels: string[]): string {
   const minutes = Math.round(REMINDER_PERIOD_MS / 60_000);
   return (
-    `🔒 ${sender}: this room is encrypted, so your messages here do not reach ` +
+    `🔒 ${sender}: the bridge cannot read encrypted messages, so yours here do not reach ` +
     `${channelList(channels)}. Use a room without encryption linked to them instead. ` +
     `(This reminder comes at most once every ${minutes} minutes.)`
   );

@@ -5,7 +5,7 @@ import { createAdminWorld, eventually, type AdminWorld } from './admin-fixture.j
 const MEGOLM = { algorithm: 'm.megolm.v1.aes-sha2', rotation_period_ms: 604800000 };
 const ROOM_NOTICE = 'turned on end-to-end encryption in this room';
 const CHANNEL_NOTICE = 'messages from Matrix can no longer cross to this channel';
-const REMINDER = 'this room is encrypted, so your messages here do not reach';
+const REMINDER = 'the bridge cannot read encrypted messages, so yours here do not reach';
 const WAIT_MS = 60_000;
 
 let w: AdminWorld;

@@ -30,6 +30,12 @@ class FakeGateway {
   readonly botUserId = BOT;
   readonly events = new Map<string, Sent>();
   calls = 0;
+  /** Content of the room's m.room.encryption state, as the homeserver would answer it. */
+  encryptionState: Record<string, unknown> | null = null;
+
+  intent() {
+    return { getStateEvent: async () => this.encryptionState };
+  }
 
   async sendEvent(
     _userId: string,
@@ -241,6 +247,7 @@ describe('a portal room that turns encrypted', () => {
   });
 
   it('is found from the first encrypted message when the state event was never seen', async () => {
+    gateway.encryptionState = MEGOLM;
     const first = encrypted(MARIA);
     await bridge.receive(first);
     expect((await mark())?.eventId).toBe(first.event_id);
@@ -252,7 +259,9 @@ describe('a portal room that turns encrypted', () => {
 
 describe('encrypted messages in an encrypted portal', () => {
   const reminders = () =>
-    gateway.notices().filter((s) => String(s.content.body).includes('this room is encrypted'));
+    gateway
+      .notices()
+      .filter((s) => String(s.content.body).includes('cannot read encrypted messages, so yours'));
 
   it('earn each sender one reminder per period, never a silent drop', async () => {
     await bridge.receive(turnedOn());
@@ -279,6 +288,17 @@ describe('encrypted messages in an encrypted portal', () => {
     expect(await claim('$a', 10_001)).toBe(true);
     expect(await claim('$b', 10_500)).toBe(false);
     expect(await claim('$b', 11_002)).toBe(true);
+  });
+});
+
+describe('an encrypted message in a room whose state is not encrypted', () => {
+  it('marks and announces nothing (anyone may send one), but reminds its sender', async () => {
+    await bridge.receive(encrypted(MARIA), encrypted(MARIA));
+    expect(await mark()).toBeUndefined();
+    expect(posts).toEqual([]);
+    const [reminder, ...more] = gateway.notices();
+    expect(more).toEqual([]);
+    expect(reminder?.content['m.mentions']).toEqual({ user_ids: [MARIA] });
   });
 });
 

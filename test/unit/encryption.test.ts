@@ -144,7 +144,7 @@ describe('what people are told', () => {
 
   it('reminds a sender, saying how often', () => {
     const text = encryptedMessageReminder('@maria:example.org', channels);
-    expect(text).toMatch(/^🔒 @maria:example.org: this room is encrypted/);
+    expect(text).toMatch(/^🔒 @maria:example.org: the bridge cannot read encrypted messages/);
     expect(text).toContain('at most once every 60 minutes');
   });
 });

@@ -6,6 +6,7 @@ import {
   channelTurnedEncryptedNotice,
   encryptedMessageReminder,
   encryptionSignal,
+  ENCRYPTION_STATE_TYPE,
   REMINDER_PERIOD_MS,
   roomTurnedEncryptedNotice,
 } from '../encryption.js';
@@ -17,10 +18,11 @@ import { remoteSides, type RemoteSide } from './sides.js';
 const BRIDGE_NAME = 'Matrix bridge';
 
 /**
- * An m.room.encryption or m.room.encrypted event in a portal room. The first one marks the
- * portal encrypted (persisted) and is announced: a notice in the room and one message in
+ * An m.room.encryption or m.room.encrypted event in a portal room. The first one (an
+ * encrypted message only when the room's state confirms it) marks the portal encrypted
+ * (persisted) and is announced: a notice in the room and one message in
  * every linked channel, each a delivery target of this inbox item, so a retry or restart
- * never repeats one. Later encrypted messages earn their sender a reminder, at most once
+ * never repeats one. Other encrypted messages earn their sender a reminder, at most once
  * per REMINDER_PERIOD_MS.
  */
 export async function deliverEncryptionEvent(
@@ -35,6 +37,13 @@ export async function deliverEncryptionEvent(
     deps.log.debug({ eventId: event.event_id, type: event.type }, 'not an encryption event');
     return;
   }
+  const known = await deps.stores.encryption.forPortal(portal.id);
+  const message = signal.kind === 'encrypted_message';
+  // Any member may send an m.room.encrypted event; only the room's state says it is encrypted.
+  const stray = !known && message && !(await hasEncryptionState(deps, portal.roomId));
+  if (stray || (known && known.eventId !== event.event_id)) {
+    return message ? remind(inboxId, event, portal, d, deps) : undefined;
+  }
   const mark = await deps.stores.encryption.mark({
     portalId: portal.id,
     eventId: event.event_id,
@@ -43,7 +52,15 @@ export async function deliverEncryptionEvent(
     at: Date.now(),
   });
   if (mark.eventId === event.event_id) return announce(inboxId, mark, portal, d, deps);
-  if (signal.kind === 'encrypted_message') return remind(inboxId, event, portal, d, deps);
+  if (message) return remind(inboxId, event, portal, d, deps);
+}
+
+/** The room's current state has m.room.encryption (any content: clients encrypt on it). */
+async function hasEncryptionState(deps: DeliveryDeps, roomId: string): Promise<boolean> {
+  const content: unknown = await deps.gateway
+    .intent()
+    .getStateEvent(roomId, ENCRYPTION_STATE_TYPE, '', true);
+  return content !== null && content !== undefined;
 }
 
 async function announce(
