@@ -20,10 +20,10 @@ const BRIDGE_NAME = 'Matrix bridge';
 /**
  * An m.room.encryption or m.room.encrypted event in a portal room. The first one (an
  * encrypted message only when the room's state confirms it) marks the portal encrypted
- * (persisted) and is announced: a notice in the room and one message in
- * every linked channel, each a delivery target of this inbox item, so a retry or restart
- * never repeats one. Other encrypted messages earn their sender a reminder, at most once
- * per REMINDER_PERIOD_MS.
+ * (persisted) and is announced: a notice in the room and one message in every linked
+ * channel, each a delivery target of this inbox item, so a retry or restart never repeats
+ * one. Other encrypted messages earn their sender a reminder, at most once per
+ * REMINDER_PERIOD_MS.
  */
 export async function deliverEncryptionEvent(
   inboxId: number,
