@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RoomEncryption } from '../app/declared-encryption.js';
 import { applyDeclaredPortals, type DeclaredSummary } from '../app/portals-setup.js';
 import { adminSettings, type AdminConfig, type BridgeConfig } from '../config/index.js';
 import type { ConnectionStates } from '../core/connection-states.js';
@@ -24,6 +25,7 @@ import { OpenIdVerifier } from './http/openid.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { SessionStore } from './http/session-store.js';
 import { AdminHttp, healthRoute, type ExtraRoute } from './http/server.js';
+import { encryptedPortalHealth } from './encrypted-portals.js';
 import { GatewayAdminMatrix } from './matrix-rooms.js';
 import { BridgeMetrics } from './metrics.js';
 import { AdminOperations } from './operations.js';
@@ -65,6 +67,7 @@ export class AdminModule {
   readonly rooms: AdminRooms | undefined;
   readonly metrics: BridgeMetrics | undefined;
   private readonly links: LinkAdminStore;
+  private readonly matrix: GatewayAdminMatrix;
   private readonly audit: AuditStore;
   private pruneTimer: NodeJS.Timeout | undefined;
 
@@ -73,12 +76,14 @@ export class AdminModule {
     this.settings = adminSettings(config);
     const provisioning = this.settings.provisioning;
     const matrix = new GatewayAdminMatrix(deps.gateway);
+    this.matrix = matrix;
     const queries = new AdminQueries(stores.db);
     this.links = new LinkAdminStore(stores.db);
     this.audit = new AuditStore(stores.db);
     this.ops = new AdminOperations({
       directory: deps.directory,
       links: this.links,
+      encryption: stores.encryption,
       audit: this.audit,
       queries,
       connectors: deps.connectors,
@@ -102,7 +107,9 @@ export class AdminModule {
       : undefined;
     const extras: ExtraRoute[] = [
       healthRoute,
-      readyRoute(queries, config.homeserver.url, deps.states),
+      readyRoute(queries, config.homeserver.url, deps.states, () =>
+        encryptedPortalHealth(deps.directory, stores.encryption),
+      ),
     ];
     if (this.settings.metrics.enabled) {
       this.metrics = new BridgeMetrics(queries, deps.states, deps.directory, log);
@@ -175,9 +182,23 @@ export class AdminModule {
       links: this.links,
       audit: this.audit,
       resolveAlias: (alias) => this.deps.gateway.intent().resolveRoom(alias),
+      roomEncryption: (roomId) => this.roomEncryption(roomId),
       removedLinks: this.settings.removed_config_links,
       log: this.deps.log,
     });
+  }
+
+  /** Encrypted or not; `unknown` when the bot cannot read the room's state (not in it yet). */
+  private async roomEncryption(roomId: string): Promise<RoomEncryption> {
+    try {
+      return (await this.matrix.isEncrypted(roomId)) ? 'encrypted' : 'plain';
+    } catch (err) {
+      this.deps.log.info(
+        { roomId, err: errorMessage(err) },
+        'portals: cannot read whether the room is encrypted yet; linking it',
+      );
+      return 'unknown';
+    }
   }
 
   /** Membership events: DM invites to the bot open admin rooms. True when handled here. */

@@ -22,6 +22,21 @@ function bounded(lines: string[], empty: string): string {
   return [...lines.slice(0, MAX_LINES), `… and ${lines.length - MAX_LINES} more`].join('\n');
 }
 
+const encryptedTag = (at: number | null): string =>
+  at === null ? '' : ` 🔒 encrypted since ${when(at)}: messages from Matrix do not cross`;
+
+/** Portals that turned encrypted, for !status: each is a room whose messages stopped crossing. */
+async function encryptedPortalLines(ops: AdminOperations, actor: Actor): Promise<string[]> {
+  const encrypted = (await ops.listPortals(actor)).filter((p) => p.encryptedAt !== null);
+  if (encrypted.length === 0) return [];
+  return [
+    'Encrypted rooms (messages from Matrix do not cross; link the channels to a new room):',
+    ...encrypted.map(
+      (p) => `  ${p.roomId}${p.name ? ` ${p.name}` : ''} since ${when(p.encryptedAt ?? 0)}`,
+    ),
+  ];
+}
+
 function usageError(spec: CommandSpec): AdminError {
   return new AdminError('INVALID_REQUEST', `usage: ${spec.usage}`);
 }
@@ -40,7 +55,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: async (ops, actor) => {
       const lines: string[] = [];
       for (const p of await ops.listPortals(actor)) {
-        lines.push(`${p.name ? `${p.name} ` : ''}${p.roomId}`);
+        lines.push(`${p.name ? `${p.name} ` : ''}${p.roomId}${encryptedTag(p.encryptedAt)}`);
         for (const l of p.links) {
           lines.push(`  ↔ ${l.connector} ${l.workspace} ${l.channel} (${l.source})`);
         }
@@ -58,6 +73,7 @@ const COMMANDS: Record<string, CommandSpec> = {
           `${s.connector} ${s.workspace}: ${s.status} since ${when(s.since)}` +
           (s.error ? ` (${s.error})` : ''),
       );
+      lines.push(...(await encryptedPortalLines(ops, actor)));
       if (atLeast(ops.levelOf(actor), ACTION_LEVELS.recent_failures)) {
         const failures = await ops.recentFailures(actor, 5);
         if (failures.length > 0) {

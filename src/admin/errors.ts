@@ -21,6 +21,7 @@ export const ADMIN_ERRORS = {
   ROOM_UNREACHABLE: { status: 409, errcode: 'M_BAD_STATE' },
   CHANNEL_ALREADY_LINKED: { status: 409, errcode: 'M_BAD_STATE' },
   LINK_DECLARED: { status: 409, errcode: 'M_BAD_STATE' },
+  ROOM_ENCRYPTED: { status: 409, errcode: 'M_BAD_STATE' },
   TOO_LARGE: { status: 413, errcode: 'M_TOO_LARGE' },
   RATE_LIMITED: { status: 429, errcode: 'M_LIMIT_EXCEEDED' },
   UNSUPPORTED: { status: 501, errcode: 'M_UNRECOGNIZED' },

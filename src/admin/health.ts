@@ -1,5 +1,6 @@
 import type { ConnectionStates } from '../core/connection-states.js';
 import type { AdminQueries } from '../store/admin-queries.js';
+import type { EncryptedPortalHealth } from './encrypted-portals.js';
 import { errorMessage } from '../util/errors.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
@@ -9,6 +10,8 @@ export interface Readiness {
   database: { ok: boolean; error?: string };
   homeserver: { ok: boolean; error?: string };
   connectors: Array<{ connector: string; workspace: string; status: string; error?: string }>;
+  /** Portal rooms turned encrypted: their messages from Matrix no longer cross. */
+  encrypted_portals: EncryptedPortalHealth[];
 }
 
 function timeout(ms: number): Promise<never> {
@@ -36,8 +39,9 @@ export async function readiness(
   queries: AdminQueries,
   homeserverUrl: string,
   states: ConnectionStates,
+  encryptedPortals: () => Promise<EncryptedPortalHealth[]>,
 ): Promise<Readiness> {
-  const [database, homeserver] = await Promise.all([
+  const [database, homeserver, encrypted_portals] = await Promise.all([
     check(() => queries.ping()),
     check(async () => {
       const res = await fetch(`${homeserverUrl}/_matrix/client/versions`, {
@@ -46,6 +50,8 @@ export async function readiness(
       await res.body?.cancel();
       if (!res.ok) throw new Error(`the homeserver answered ${res.status}`);
     }),
+    // Read from the database: when it fails, the `database` check above already says so.
+    encryptedPortals().catch(() => []),
   ]);
   const connectors = states.all().map((s) => {
     const entry: Readiness['connectors'][number] = {
@@ -56,5 +62,11 @@ export async function readiness(
     if (s.error) entry.error = s.error;
     return entry;
   });
-  return { ready: database.ok && homeserver.ok, database, homeserver, connectors };
+  return {
+    ready: database.ok && homeserver.ok,
+    database,
+    homeserver,
+    connectors,
+    encrypted_portals,
+  };
 }

@@ -10,8 +10,8 @@ import { bridgePower } from './room-power.js';
 /**
  * Checks everything a link needs before it is stored, in order of cost: the connector and
  * workspace, the channel (the bot can read it), the room (it exists and the bot can join),
- * and the acting user's power in the room. If storing fails after the bot joined a room it
- * was not in, the bot leaves again: no half-made link stays behind.
+ * the acting user's power in the room, and that the room is not encrypted. If storing fails
+ * after the bot joined a room it was not in, the bot leaves again: no half-made link stays.
  */
 export class LinkValidator {
   constructor(
@@ -44,12 +44,24 @@ export class LinkValidator {
     if (!wasJoined) await this.matrix.joinBot(roomId);
     try {
       await this.requireRoomPower(actor, roomId);
+      await this.refuseEncrypted(roomId);
       const existed = await store(roomId);
       return { ...key, roomId, channelName: info.name, existed };
     } catch (err) {
       if (!wasJoined) await this.matrix.leaveBot(roomId).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** The bridge cannot read end-to-end encrypted rooms: linking one would be a silent hole. */
+  private async refuseEncrypted(roomId: string): Promise<void> {
+    if (!(await this.matrix.isEncrypted(roomId))) return;
+    throw new AdminError(
+      'ROOM_ENCRYPTED',
+      `${roomId} uses end-to-end encryption, which the bridge cannot read, so its messages ` +
+        `could not cross; create a room without encryption and link that one instead`,
+      { field: 'room' },
+    );
   }
 
   /** A Matrix user acting must be able to change the room's state (m.bridge / state_default). */

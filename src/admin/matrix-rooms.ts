@@ -15,6 +15,8 @@ export interface AdminMatrix {
   leaveBot(roomId: string): Promise<void>;
   powerLevels(roomId: string): Promise<PowerLevelsContent | undefined>;
   createEvent(roomId: string): Promise<{ sender: string; content: CreateContent } | undefined>;
+  /** The room has an m.room.encryption state event; AdminError ROOM_UNREACHABLE when unreadable. */
+  isEncrypted(roomId: string): Promise<boolean>;
   /** An m.notice from the bot; `key` makes a retried notice the same event. */
   notice(roomId: string, text: string, key: string): Promise<void>;
 }
@@ -110,6 +112,24 @@ export class GatewayAdminMatrix implements AdminMatrix {
     }>;
     const create = state.find((e) => e.type === 'm.room.create' && e.state_key === '');
     return create ? { sender: create.sender, content: create.content } : undefined;
+  }
+
+  async isEncrypted(roomId: string): Promise<boolean> {
+    try {
+      const content: unknown = await this.gateway
+        .intent()
+        .getStateEvent(roomId, 'm.room.encryption', '', true);
+      // Any content counts, even a redacted `{}`: clients encrypt on the event's presence.
+      return content !== null && content !== undefined;
+    } catch (err) {
+      throw new AdminError(
+        'ROOM_UNREACHABLE',
+        `cannot read whether ${roomId} is encrypted (${homeserverSaid(err)}); invite the ` +
+          `bridge bot ${this.botUserId} to the room`,
+        { field: 'room' },
+        { cause: err },
+      );
+    }
   }
 
   async notice(roomId: string, text: string, key: string): Promise<void> {

@@ -11,6 +11,7 @@ import type {
   AuditQuery,
   AuditStore,
 } from '../store/audit-store.js';
+import type { EncryptionStore } from '../store/encryption-store.js';
 import type { LinkAdminStore } from '../store/link-admin-store.js';
 import type { RemoteChannelKey } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
@@ -25,6 +26,8 @@ export interface PortalView {
   roomId: string;
   name: string | null;
   links: Array<RemoteChannelKey & { source: string; createdBy: string | null; createdAt: number }>;
+  /** When the room turned end-to-end encrypted (messages from Matrix no longer cross). */
+  encryptedAt: number | null;
 }
 
 export interface LinkRequest extends RemoteChannelKey {
@@ -48,6 +51,8 @@ export interface UnlinkResult extends RemoteChannelKey {
 export interface OperationsDeps {
   directory: PortalDirectory;
   links: LinkAdminStore;
+  /** Which portals turned encrypted. */
+  encryption: Pick<EncryptionStore, 'all'>;
   audit: AuditStore;
   queries: AdminQueries;
   connectors: ConnectorRegistry;
@@ -87,6 +92,7 @@ export class AdminOperations {
   async listPortals(actor: Actor): Promise<PortalView[]> {
     await this.authorize(actor, 'list_portals');
     const { directory } = this.deps;
+    const encrypted = await this.deps.encryption.all();
     return directory.portals().map((p) => ({
       roomId: p.roomId,
       name: p.name,
@@ -98,6 +104,7 @@ export class AdminOperations {
         createdBy: l.createdBy,
         createdAt: l.createdAt,
       })),
+      encryptedAt: encrypted.get(p.id)?.at ?? null,
     }));
   }
 

@@ -5,6 +5,7 @@ import type { AuditInput, AuditStore } from '../store/audit-store.js';
 import type { RemoteChannelKey } from '../store/index.js';
 import type { LinkAdminStore } from '../store/link-admin-store.js';
 import { errorMessage } from '../util/errors.js';
+import { refuseEncryptedDeclared, type RoomEncryption } from './declared-encryption.js';
 
 /** How links made by the config file are named in the link records and the audit log. */
 export const CONFIG_ACTOR = 'config-file';
@@ -15,6 +16,8 @@ export interface DeclaredPortalsDeps {
   audit: AuditStore;
   /** Room id of an alias (throws when it does not resolve). */
   resolveAlias(alias: string): Promise<string>;
+  /** Whether a room is end-to-end encrypted (encrypted rooms are refused). */
+  roomEncryption(roomId: string): Promise<RoomEncryption>;
   /** What to do with links the file made earlier and no longer lists. */
   removedLinks: 'unlink' | 'keep';
   log: Logger;
@@ -64,7 +67,7 @@ export async function applyDeclaredPortals(
 
   for (const p of portals) {
     const roomId = await resolve(p.room, deps);
-    if (!roomId) {
+    if (!roomId || (await refuseEncryptedDeclared(p, roomId, deps, audit))) {
       summary.failed += p.links.length;
       continue;
     }

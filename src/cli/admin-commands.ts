@@ -41,6 +41,12 @@ const list = (v: unknown): Array<Record<string, unknown>> =>
 
 const text = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
+/** An encrypted portal's messages from Matrix stop crossing; the operator must see that. */
+const encryptedNote = (at: unknown): string =>
+  typeof at === 'number'
+    ? `  [encrypted since ${when(at)}: messages from Matrix do not cross]`
+    : '';
+
 /**
  * Runs one administration subcommand against the running bridge's provisioning API, so
  * the bridge's own operations, permissions and audit log apply (path `cli`). Returns the
@@ -118,7 +124,7 @@ export async function runAdminCommand(
         const portals = list(a.body.portals);
         if (portals.length === 0) return ['no room is bridged'];
         return portals.flatMap((p) => [
-          `${text(p.room_id)}${p.name ? `  (${text(p.name)})` : ''}`,
+          `${text(p.room_id)}${p.name ? `  (${text(p.name)})` : ''}${encryptedNote(p.encrypted_at)}`,
           ...list(p.links).map(
             (l) =>
               `  ↔ ${text(l.connector)} ${text(l.workspace)} ${text(l.channel)}  [${text(l.source)}, ${text(l.created_by)}]`,
@@ -130,7 +136,11 @@ export async function runAdminCommand(
       need(0, 'status');
       const connectors = await call('GET', '/connectors');
       const failures = await call('GET', '/failures?limit=10');
-      return show({ status: 200, body: { ...connectors.body, ...failures.body } }, () => [
+      const encrypted = list((await call('GET', '/portals')).body.portals).filter(
+        (p) => typeof p.encrypted_at === 'number',
+      );
+      const body = { ...connectors.body, ...failures.body, encrypted_portals: encrypted };
+      return show({ status: 200, body }, () => [
         ...list(connectors.body.connectors).flatMap((c) =>
           list(c.workspaces).map(
             (w) =>
@@ -140,6 +150,9 @@ export async function runAdminCommand(
         `recent delivery failures: ${list(failures.body.failures).length}`,
         ...list(failures.body.failures).map(
           (f) => `  ${when(f.at)} ${text(f.room_id)} ${text(f.source)}: ${text(f.error)}`,
+        ),
+        ...encrypted.map(
+          (p) => `encrypted room ${text(p.room_id)}${encryptedNote(p.encrypted_at)}`,
         ),
       ]);
     }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { EncryptionStore } from './encryption-store.js';
 import { GhostStore } from './ghost-store.js';
 import { InboxStore } from './inbox-store.js';
 import { KvStore } from './kv-store.js';
@@ -7,6 +8,7 @@ import { PortalStore } from './portal-store.js';
 import { ReactionStore } from './reaction-store.js';
 
 export { openDatabase } from './database.js';
+export * from './encryption-store.js';
 export * from './ghost-store.js';
 export * from './inbox-store.js';
 export * from './message-store.js';
@@ -21,6 +23,7 @@ export interface Stores {
   reactions: ReactionStore;
   ghosts: GhostStore;
   kv: KvStore;
+  encryption: EncryptionStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -32,5 +35,6 @@ export function createStores(db: Knex): Stores {
     reactions: new ReactionStore(db),
     ghosts: new GhostStore(db),
     kv: new KvStore(db),
+    encryption: new EncryptionStore(db),
   };
 }

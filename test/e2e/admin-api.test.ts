@@ -148,6 +148,7 @@ describe('provisioning API', () => {
           created_at: expect.any(Number),
         },
       ],
+      encrypted_at: null,
     });
     const again = await call('POST', '/links', '/links', {
       userId: w.linker.userId,

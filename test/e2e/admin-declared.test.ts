@@ -52,6 +52,7 @@ describe('portals in the config file (mapping as code) through Synapse', () => {
               created_by: 'config-file',
             }),
           ],
+          encrypted_at: null,
         },
       ]),
     );

@@ -168,6 +168,12 @@ async function loadPortals() {
       const room = el('div');
       room.append(el('div', p.name || p.room_id));
       if (p.name) room.append(el('div', p.room_id, 'room-id'));
+      if (p.encrypted_at) {
+        // The bridge cannot read an encrypted room: its messages no longer cross.
+        const lock = badge('encrypted');
+        lock.title = `End-to-end encrypted since ${when(p.encrypted_at)}: messages from Matrix do not cross. Link the channel to a new room without encryption.`;
+        room.append(lock);
+      }
       const unlink = el('button', 'Unlink', 'danger');
       unlink.type = 'button';
       unlink.dataset.channel = `${l.connector}/${l.workspace}/${l.channel}`;

@@ -16,6 +16,7 @@ export const portalJson = (p: PortalView) => ({
     created_by: l.createdBy,
     created_at: l.createdAt,
   })),
+  encrypted_at: p.encryptedAt,
 });
 
 export const linkResultJson = (r: LinkResult) => ({

@@ -1,20 +1,25 @@
 import type { ConnectionStates } from '../../core/connection-states.js';
 import type { AdminQueries } from '../../store/admin-queries.js';
+import type { EncryptedPortalHealth } from '../encrypted-portals.js';
 import { readiness } from '../health.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { sendJson, sendText } from './respond.js';
 import type { ExtraRoute } from './server.js';
 
-/** `GET /ready`: 200 when the database and homeserver answer, else 503; states included. */
+/**
+ * `GET /ready`: 200 when the database and homeserver answer, else 503; connection states and
+ * encrypted portals included.
+ */
 export function readyRoute(
   queries: AdminQueries,
   homeserverUrl: string,
   states: ConnectionStates,
+  encryptedPortals: () => Promise<EncryptedPortalHealth[]>,
 ): ExtraRoute {
   return {
     matches: (path) => path === '/ready',
     handle: async (_req, res) => {
-      const r = await readiness(queries, homeserverUrl, states);
+      const r = await readiness(queries, homeserverUrl, states, encryptedPortals);
       sendJson(res, r.ready ? 200 : 503, r);
     },
   };

@@ -297,6 +297,7 @@ export function openApiDocument(): object {
                           created_at: 1767225600000,
                         },
                       ],
+                      encrypted_at: null,
                     },
                   ],
                 },

@@ -135,11 +135,17 @@ export const componentSchemas = {
   Portal: {
     type: 'object',
     additionalProperties: false,
-    required: ['room_id', 'name', 'links'],
+    required: ['room_id', 'name', 'links', 'encrypted_at'],
     properties: {
       room_id: roomId,
       name: { type: ['string', 'null'] },
       links: { type: 'array', items: { $ref: '#/components/schemas/Link' } },
+      encrypted_at: {
+        type: ['integer', 'null'],
+        description:
+          'When the room turned end-to-end encrypted (ms since the epoch): the bridge cannot ' +
+          'read it, so messages from Matrix no longer cross. Null while it is not encrypted.',
+      },
     },
   },
   LinkResult: {

@@ -3,7 +3,9 @@ import type { MatrixEvent } from '../../matrix/durable-appservice.js';
 import type { OutboundContent } from '../../model/message.js';
 import { txnId } from '../../matrix/matrix-gateway.js';
 import { MATRIX_SIDE, type Portal } from '../../store/index.js';
+import { ENCRYPTION_TYPES } from '../encryption.js';
 import type { Delivery } from './delivery.js';
+import { deliverEncryptionEvent } from './encrypted-room.js';
 import { applyRoomMentionPower } from './room-mentions.js';
 import type { DeliveryDeps } from './deps.js';
 import {
@@ -24,6 +26,9 @@ export async function deliverMatrixEvent(
   d: Delivery,
   deps: DeliveryDeps,
 ): Promise<void> {
+  if (ENCRYPTION_TYPES.has(event.type)) {
+    return deliverEncryptionEvent(inboxId, event, portal, d, deps);
+  }
   if (event.type === 'm.room.redaction') return redaction(event, portal, d, deps);
   const rel = eventRelation(event);
   if (event.type === 'm.reaction') return reaction(event, rel.target, rel.key, portal, d, deps);

@@ -21,6 +21,7 @@ function deps(removedLinks: 'unlink' | 'keep' = 'unlink'): DeclaredPortalsDeps {
       if (alias === '#a:example.org') return A;
       throw new Error('M_NOT_FOUND');
     },
+    roomEncryption: async () => 'plain',
     removedLinks,
     log: silentLogger(),
   };

@@ -39,6 +39,8 @@ export interface FakeRoom {
   /** The bot may join (invited or public). */
   joinable: boolean;
   alias?: string;
+  /** Content of its m.room.encryption state event, when it has one. */
+  encryption?: Record<string, unknown>;
 }
 
 /** Matrix as administration sees it, in memory; records joins, leaves and notices. */
@@ -83,6 +85,10 @@ export class FakeMatrix implements AdminMatrix {
     const room = this.rooms.get(roomId);
     if (!room) throw new Error('no such room');
     return room.create;
+  }
+
+  async isEncrypted(roomId: string): Promise<boolean> {
+    return this.rooms.get(roomId)?.encryption !== undefined;
   }
 
   async notice(roomId: string, text: string): Promise<void> {

@@ -230,6 +230,7 @@ describe('reading', () => {
         roomId: ROOM,
         name: null,
         links: [{ ...key, source: 'api', createdBy: LINKER, createdAt: expect.any(Number) }],
+        encryptedAt: null,
       },
     ]);
     w.states.set('chat-x', 'main', { status: 'retrying', error: 'socket closed' });

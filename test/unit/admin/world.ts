@@ -58,6 +58,7 @@ export async function adminWorld(
   const ops = new AdminOperations({
     directory,
     links,
+    encryption: stores.encryption,
     audit,
     queries: new AdminQueries(db),
     connectors,
