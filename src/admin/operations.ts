@@ -190,7 +190,8 @@ export class AdminOperations {
           return change.existed;
         },
       );
-      const detail = result.grant === 'public' ? undefined : `private channel: ${GRANT_DETAIL[result.grant]}`;
+      const detail =
+        result.grant === 'public' ? undefined : `private channel: ${GRANT_DETAIL[result.grant]}`;
       await this.record(actor, 'link', 'ok', { ...target, roomId: result.roomId }, detail);
       this.deps.log.info(
         { ...key, roomId: result.roomId, actor: actorName(actor), path: actor.path },
@@ -327,7 +328,7 @@ const DENIALS: ReadonlySet<string> = new Set(['ROOM_POWER_TOO_LOW', 'PRIVATE_CHA
 const GRANT_DETAIL: Record<Exclude<ChannelGrant, 'public'>, string> = {
   admin: 'linked by a bridge admin',
   config: 'allowed by admin.private_channels_allowed',
-  member: "the actor is a member through their linked account",
+  member: 'the actor is a member through their linked account',
 };
 
 function noAccountLinking(connector: string): AdminError {

@@ -24,7 +24,8 @@ export interface PrivateChannelGuardDeps {
 /** Membership questions asked at once while filtering a channel listing. */
 const MEMBERSHIP_CONCURRENCY = 4;
 
-const keyOf = (k: RemoteChannelKey): string => JSON.stringify([k.connector, k.workspace, k.channel]);
+const keyOf = (k: RemoteChannelKey): string =>
+  JSON.stringify([k.connector, k.workspace, k.channel]);
 
 /**
  * Applies the private-channel rule (private-channel-policy.ts) for the administration
@@ -64,7 +65,11 @@ export class PrivateChannelGuard {
   }
 
   /** The channels of a listing the actor may link; the others are left out. */
-  async visibleTo(actor: Actor, connector: string, channels: ChannelView[]): Promise<ChannelView[]> {
+  async visibleTo(
+    actor: Actor,
+    connector: string,
+    channels: ChannelView[],
+  ): Promise<ChannelView[]> {
     const keep = new Array<boolean>(channels.length).fill(false);
     let next = 0;
     const work = async (): Promise<void> => {

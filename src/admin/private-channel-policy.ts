@@ -23,8 +23,7 @@ export interface AccessQuestion {
 }
 
 export type AccessAnswer =
-  | { granted: true; grant: ChannelGrant }
-  | { granted: false; membership: Membership };
+  { granted: true; grant: ChannelGrant } | { granted: false; membership: Membership };
 
 export async function channelAccess(q: AccessQuestion): Promise<AccessAnswer> {
   if (q.visibility === 'public') return { granted: true, grant: 'public' };

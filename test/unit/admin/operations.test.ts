@@ -249,7 +249,13 @@ describe('reading', () => {
       },
     ]);
     expect(await w.ops.listChannels(as(LINKER), 'chat-x', 'main')).toEqual([
-      { workspace: 'main', channel: 'c1', name: 'General', visibility: 'public', linkedRoomId: ROOM },
+      {
+        workspace: 'main',
+        channel: 'c1',
+        name: 'General',
+        visibility: 'public',
+        linkedRoomId: ROOM,
+      },
       { workspace: 'main', channel: 'c2', name: 'Random', visibility: 'public' },
     ]);
   });
