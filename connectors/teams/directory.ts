@@ -101,13 +101,13 @@ export class Directory {
 
   private async channelMembers(channel: string): Promise<GraphMember[]> {
     const teamId = await this.teamOf(channel);
-    if (!teamId) throw unknownConversation(`the team of channel ${channel} is unknown`);
+    if (!teamId) throw unknown('TEAMS_TEAM_UNKNOWN', `the team of channel ${channel} is unknown`);
     return this.graph.channelMembers(teamId, channel);
   }
 
   private async requireChatId(channel: string): Promise<string> {
     const chatId = await this.graphChatId(channel);
-    if (!chatId) throw unknownConversation(`no Graph chat id for ${channel}`);
+    if (!chatId) throw unknown('TEAMS_CHAT_UNKNOWN', `no Graph chat id for ${channel}`);
     return chatId;
   }
 
@@ -131,6 +131,6 @@ export class Directory {
   }
 }
 
-function unknownConversation(message: string): RemoteApiError {
-  return new RemoteApiError({ message, retryable: false, code: 'TEAMS_CONVERSATION_UNKNOWN' });
+function unknown(code: string, message: string): RemoteApiError {
+  return new RemoteApiError({ message, retryable: false, code });
 }
