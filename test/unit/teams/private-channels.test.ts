@@ -1,5 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Knex } from 'knex';
+import type { Actor } from '../../../src/admin/actor.js';
+import { AdminError } from '../../../src/admin/errors.js';
+import { AdminOperations } from '../../../src/admin/operations.js';
+import { Permissions } from '../../../src/admin/permissions.js';
+import { ConnectionStates } from '../../../src/core/connection-states.js';
+import { ConnectorRegistry } from '../../../src/core/delivery/deps.js';
+import { PortalDirectory } from '../../../src/core/portal-directory.js';
+import { AdminQueries } from '../../../src/store/admin-queries.js';
+import { AuditStore } from '../../../src/store/audit-store.js';
+import { createStores } from '../../../src/store/index.js';
+import { LinkAdminStore } from '../../../src/store/link-admin-store.js';
+import { silentLogger } from '../../../src/util/logger.js';
 import { trustingFetch } from '../../simulators/teams/helpers.js';
+import { FakeMatrix, powerLevels } from '../admin/fakes.js';
+import { openTestDb } from '../admin/world.js';
 import { messageEventFor, teamsWorld, type TeamsTestWorld } from './world.js';
 
 let w: TeamsTestWorld;
@@ -80,5 +95,88 @@ describe('Teams: membership through the linked account', () => {
 
   it.each(cases)('%s', async (_, matrixUser, channel, expected) => {
     expect(await w.connector.isChannelMember(contoso(channel()), matrixUser)).toBe(expected);
+  });
+});
+
+describe('Teams: administration lets members link their private channels', () => {
+  const ROOM = '!room:example.org';
+  let db: Knex;
+  let ops: AdminOperations;
+  let audit: AuditStore;
+  const linker = (userId: string): Actor => ({ userId, viaSecret: false, path: 'api' });
+
+  beforeAll(async () => {
+    db = await openTestDb();
+    const stores = createStores(db);
+    const directory = new PortalDirectory(stores.portals);
+    await directory.load();
+    const matrix = new FakeMatrix();
+    const members = [MARIA, BEN, NOBODY];
+    matrix.addRoom(ROOM, {
+      create: { sender: MARIA, content: { room_version: '11' } },
+      powerLevels: powerLevels(Object.fromEntries(members.map((u) => [u, 100]))),
+      joinable: true,
+    });
+    const connectors = new ConnectorRegistry();
+    connectors.add({
+      id: 'teams',
+      displayName: 'Microsoft Teams',
+      connector: w.connector,
+      capabilities: w.connector.capabilities(),
+    });
+    const states = new ConnectionStates();
+    states.set('teams', 'contoso', { status: 'connected' });
+    audit = new AuditStore(db);
+    ops = new AdminOperations({
+      directory,
+      links: new LinkAdminStore(db),
+      audit,
+      queries: new AdminQueries(db),
+      connectors,
+      connectorConfig: { teams: { workspaces: { contoso: {} } } },
+      states,
+      matrix,
+      permissions: new Permissions({ 'example.org': 'linker' }),
+      log: silentLogger(),
+    });
+  }, 60_000);
+  afterAll(() => db?.destroy());
+
+  const link = (who: string, channel: string) =>
+    ops.link(linker(who), { room: ROOM, connector: 'teams', workspace: 'contoso', channel });
+
+  it('refuses a non-member and a user without a linked account, and audits both', async () => {
+    for (const [who, why] of [
+      [BEN, /not a member of it/],
+      [NOBODY, /!login teams contoso/],
+    ] as const) {
+      const err = await link(who, privateAlice).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(AdminError);
+      expect((err as AdminError).code).toBe('PRIVATE_CHANNEL_DENIED');
+      expect((err as AdminError).message).toMatch(why);
+      const [entry] = await audit.list({ limit: 1 });
+      expect(entry).toMatchObject({ actor: who, action: 'link', outcome: 'denied' });
+    }
+  });
+
+  it('lists the private channel to its member only', async () => {
+    const seen = async (who: string) =>
+      (await ops.listChannels(linker(who), 'teams', 'contoso')).map((c) => c.channel);
+    expect(await seen(MARIA)).toContain(privateAlice);
+    expect(await seen(MARIA)).not.toContain(sharedBob);
+    expect(await seen(BEN)).toContain(sharedBob);
+    expect(await seen(BEN)).not.toContain(privateAlice);
+    expect(await seen(NOBODY)).toContain(w.channelId);
+    expect(await seen(NOBODY)).not.toContain(privateAlice);
+  });
+
+  it('lets the member link it, audited as a member', async () => {
+    expect((await link(MARIA, privateAlice)).existed).toBe(false);
+    const [entry] = await audit.list({ limit: 1 });
+    expect(entry).toMatchObject({ actor: MARIA, action: 'link', outcome: 'ok' });
+    expect(entry?.detail).toContain('member through their linked account');
   });
 });
