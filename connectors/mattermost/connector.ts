@@ -16,6 +16,7 @@ import type { MattermostConfig } from './config.js';
 import { matrixKeyToMattermostReaction } from './format/index.js';
 import { displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
+import { channelVisibility, directChannelName } from './visibility.js';
 import { MattermostWorkspace, type WorkspaceOptions } from './workspace.js';
 
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
@@ -73,21 +74,29 @@ export class MattermostConnector implements Connector {
 
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
     const ch = await this.ws(ref.workspace).api.getChannel(ref.channel);
-    return { name: ch.display_name || ch.name, topic: ch.header || ch.purpose || undefined };
+    return {
+      name: ch.display_name || ch.name,
+      topic: ch.header || ch.purpose || undefined,
+      visibility: channelVisibility(ch.type),
+    };
   }
 
-  /** Open and private channels of every team the bot belongs to (not DMs). */
+  /** Channels of every team the bot belongs to, with its direct and group messages. */
   async listChannels(workspace: string): Promise<RemoteChannelSummary[]> {
     const api = this.ws(workspace).api;
-    const out: RemoteChannelSummary[] = [];
+    const out = new Map<string, RemoteChannelSummary>();
     for (const team of await api.getMyTeams()) {
       for (const ch of await api.getMyChannels(team.id)) {
-        if ((ch.type !== 'O' && ch.type !== 'P') || ch.delete_at > 0) continue;
-        const name = `${team.display_name} / ${ch.display_name || ch.name}`;
-        out.push({ workspace, channel: ch.id, name });
+        if (ch.delete_at > 0 || out.has(ch.id)) continue;
+        const visibility = channelVisibility(ch.type);
+        const name =
+          visibility === 'direct'
+            ? directChannelName(ch)
+            : `${team.display_name} / ${ch.display_name || ch.name}`;
+        out.set(ch.id, { workspace, channel: ch.id, name, visibility });
       }
     }
-    return out;
+    return [...out.values()];
   }
 
   async getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo> {

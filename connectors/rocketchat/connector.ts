@@ -6,6 +6,7 @@ import type {
   ConnectorContext,
   Download,
   OutboundMessage,
+  RemoteChannelSummary,
   RemoteUserInfo,
   SentMessage,
 } from '../../src/connector/contract.js';
@@ -23,6 +24,7 @@ import {
 } from './outbound.js';
 import { isRocketId } from './ids.js';
 import type { WireRoom } from './types.js';
+import { roomName, roomVisibility } from './visibility.js';
 import { RocketChatWorkspace } from './workspace.js';
 
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
@@ -73,27 +75,28 @@ export class RocketChatConnector implements Connector {
   }
 
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
-    const room = await this.ws(ref.workspace).room(ref.channel);
+    const room = await this.ws(ref.workspace).room(ref.channel, true);
     const name = room.fname || room.name || ref.channel;
-    return room.topic ? { name, topic: room.topic } : { name };
+    const visibility = roomVisibility(room.t);
+    return room.topic ? { name, topic: room.topic, visibility } : { name, visibility };
   }
 
-  /** Rooms the bot is in (public channels and private groups), for channel pickers. */
-  async listChannels(
-    workspace: string,
-  ): Promise<Array<{ workspace: string; channel: string; name: string }>> {
+  /** Rooms the bot is in (public channels, private groups, direct messages), for pickers. */
+  async listChannels(workspace: string): Promise<RemoteChannelSummary[]> {
     const api = this.ws(workspace).api;
-    const out: Array<{ workspace: string; channel: string; name: string }> = [];
+    const out: RemoteChannelSummary[] = [];
     for (const [endpoint, field] of [
       ['channels.list.joined', 'channels'],
       ['groups.list', 'groups'],
+      ['im.list', 'ims'],
     ] as const) {
       for (let offset = 0; offset < MAX_LISTED_ROOMS; offset += LIST_PAGE) {
         const res = await api.get<Record<string, unknown>>(endpoint, { offset, count: LIST_PAGE });
         const rooms = Array.isArray(res[field]) ? (res[field] as WireRoom[]) : [];
         for (const r of rooms) {
-          if (isRocketId(r._id))
-            out.push({ workspace, channel: r._id, name: r.fname || r.name || r._id });
+          if (!isRocketId(r._id)) continue;
+          const visibility = roomVisibility(r.t ?? (field === 'ims' ? 'd' : undefined));
+          out.push({ workspace, channel: r._id, name: roomName(r), visibility });
         }
         if (rooms.length < LIST_PAGE) break;
       }

@@ -61,6 +61,8 @@ export interface WireMessage {
 export interface WireRoom {
   _id?: string;
   t?: string;
+  /** Direct messages: the members' usernames (they have no name of their own). */
+  usernames?: string[];
   name?: string;
   fname?: string;
   topic?: string;

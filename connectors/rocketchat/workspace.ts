@@ -205,8 +205,9 @@ export class RocketChatWorkspace {
     this.intake.noteOwnDelete(messageId);
   }
 
-  async room(rid: string): Promise<WireRoom> {
-    const cached = this.rooms.get(rid);
+  /** `fresh`: ask the server even if cached (a room's type can change: public ↔ private). */
+  async room(rid: string, fresh = false): Promise<WireRoom> {
+    const cached = fresh ? undefined : this.rooms.get(rid);
     if (cached) return cached;
     const res = await this.api.get<{ room?: WireRoom }>('rooms.info', { roomId: rid });
     const room = res.room ?? {};

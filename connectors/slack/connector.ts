@@ -20,6 +20,7 @@ import { renderEdit, decorate } from './outbound-render.js';
 import type { SlackFile } from './types.js';
 import { joinWebhook } from './webhook-hub.js';
 import { SlackWorkspace } from './workspace.js';
+import { conversationVisibility, type SlackConversationFlags } from './visibility.js';
 
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
@@ -86,12 +87,16 @@ export class SlackConnector implements Connector {
     const res = await this.ws(ref.workspace).api.read('conversations.info', {
       channel: ref.channel,
     });
-    const c = res.channel as {
+    const c = res.channel as SlackConversationFlags & {
       name?: string;
       topic?: { value?: string };
       purpose?: { value?: string };
     };
-    return { name: c.name ?? ref.channel, topic: c.topic?.value || c.purpose?.value || undefined };
+    return {
+      name: c.name ?? ref.channel,
+      topic: c.topic?.value || c.purpose?.value || undefined,
+      visibility: conversationVisibility(c),
+    };
   }
 
   async getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo> {

@@ -220,6 +220,15 @@ export class TeamsConnector implements Connector {
       workspace,
       channel: c.channel,
       name: c.team ? `${c.team.name} / ${c.name}` : c.name,
+      visibility: c.visibility,
     }));
+  }
+
+  /** Whether the Microsoft account a Matrix user linked is in the channel or chat. */
+  async isChannelMember(ref: ChannelRef, matrixUserId: string): Promise<boolean | undefined> {
+    const d = this.ws(ref.workspace).d;
+    const account = await d.links?.linked(matrixUserId);
+    if (!account) return undefined;
+    return d.directory.hasMember(ref.channel, account.userId);
   }
 }

@@ -3,16 +3,19 @@
  * conversation reference, else by listing teams and their channels through Graph, at most
  * once per cooldown), channel and chat names, and the channel list for IT ops.
  */
-import type { ChatInfo } from '../../src/connector/contract.js';
-import type { GraphApi } from './graph.js';
+import type { ChannelVisibility, ChatInfo } from '../../src/connector/contract.js';
+import { RemoteApiError } from '../../src/connector/errors.js';
+import type { GraphApi, GraphMember } from './graph.js';
 import { kindOf, personalChatGraphId, type ConversationKind } from './ids.js';
 import type { ConversationRefs } from './refs.js';
+import { conversationVisibility } from './visibility.js';
 
 export interface TeamsChannelInfo {
   /** The id to link in a portal (ChannelRef.channel). */
   channel: string;
   name: string;
   kind: ConversationKind;
+  visibility: ChannelVisibility;
   team?: { id: string; name: string };
 }
 
@@ -56,6 +59,7 @@ export class Directory {
       .map(([channel, r]) => ({
         channel,
         kind: r.kind,
+        visibility: conversationVisibility(r.kind, undefined),
         name: r.name ?? (r.userName ? `Chat with ${r.userName}` : 'Chat'),
       }));
     return [...channels, ...chats];
@@ -68,15 +72,43 @@ export class Directory {
       const teamId = await this.teamOf(channel);
       if (teamId) {
         const c = await this.graph.channel(teamId, channel);
-        return { name: c.displayName, topic: c.description ?? undefined };
+        const visibility = conversationVisibility(kind, c.membershipType);
+        return { name: c.displayName, topic: c.description ?? undefined, visibility };
       }
-      return { name: ref?.name ?? 'Teams channel' };
+      // Without the team, Graph cannot say who may read it: counted as private.
+      return { name: ref?.name ?? 'Teams channel', visibility: 'private' };
     }
+    const visibility = conversationVisibility(kind, undefined);
     if (kind === 'groupChat') {
       const chat = await this.graph.chat(channel).catch(() => undefined);
-      return { name: chat?.topic || ref?.name || 'Teams group chat' };
+      return { name: chat?.topic || ref?.name || 'Teams group chat', visibility };
     }
-    return { name: ref?.userName ? `Chat with ${ref.userName}` : 'Teams chat' };
+    return { name: ref?.userName ? `Chat with ${ref.userName}` : 'Teams chat', visibility };
+  }
+
+  /**
+   * Whether the user with this AAD object id is a member of a channel or chat, from Graph's
+   * member lists (a standard channel's members are its team's).
+   */
+  async hasMember(channel: string, aadUserId: string): Promise<boolean> {
+    const kind = (await this.refs.get(channel))?.kind ?? kindOf(channel);
+    const members =
+      kind === 'channel'
+        ? await this.channelMembers(channel)
+        : await this.graph.chatMembers(await this.requireChatId(channel));
+    return members.some((m) => m.userId === aadUserId);
+  }
+
+  private async channelMembers(channel: string): Promise<GraphMember[]> {
+    const teamId = await this.teamOf(channel);
+    if (!teamId) throw unknown('TEAMS_TEAM_UNKNOWN', `the team of channel ${channel} is unknown`);
+    return this.graph.channelMembers(teamId, channel);
+  }
+
+  private async requireChatId(channel: string): Promise<string> {
+    const chatId = await this.graphChatId(channel);
+    if (!chatId) throw unknown('TEAMS_CHAT_UNKNOWN', `no Graph chat id for ${channel}`);
+    return chatId;
   }
 
   private scan(): Promise<TeamsChannelInfo[]> {
@@ -91,9 +123,14 @@ export class Directory {
       const t = { id: team.id, name: team.displayName };
       for (const c of await this.graph.channels(team.id)) {
         this.teamOfChannel.set(c.id, t);
-        out.push({ channel: c.id, name: c.displayName, kind: 'channel', team: t });
+        const visibility = conversationVisibility('channel', c.membershipType);
+        out.push({ channel: c.id, name: c.displayName, kind: 'channel', visibility, team: t });
       }
     }
     return out;
   }
+}
+
+function unknown(code: string, message: string): RemoteApiError {
+  return new RemoteApiError({ message, retryable: false, code });
 }

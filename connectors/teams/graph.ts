@@ -43,6 +43,21 @@ export interface GraphMessage {
   }>;
 }
 
+export interface GraphChannel {
+  id: string;
+  displayName: string;
+  description?: string | null;
+  /** `standard` (the whole team), `private` or `shared`. */
+  membershipType?: string | null;
+}
+
+/** A conversation member; `userId` is the AAD object id of a user member. */
+export interface GraphMember {
+  id: string;
+  userId?: string | null;
+  displayName?: string | null;
+}
+
 export interface DriveItem {
   id: string;
   name: string;
@@ -159,17 +174,24 @@ export class GraphApi {
     return this.all('/teams', 'the list of teams');
   }
 
-  channels(
-    teamId: string,
-  ): Promise<Array<{ id: string; displayName: string; description?: string | null }>> {
+  channels(teamId: string): Promise<GraphChannel[]> {
     return this.all(`/teams/${teamId}/channels`, 'the channels of a team');
   }
 
-  channel(
-    teamId: string,
-    channelId: string,
-  ): Promise<{ id: string; displayName: string; description?: string | null }> {
+  channel(teamId: string, channelId: string): Promise<GraphChannel> {
     return this.get(`/teams/${teamId}/channels/${encodeURIComponent(channelId)}`, 'a channel');
+  }
+
+  /** Members of a channel (a standard channel's are its team's). */
+  channelMembers(teamId: string, channelId: string): Promise<GraphMember[]> {
+    return this.all(
+      `/teams/${teamId}/channels/${encodeURIComponent(channelId)}/members`,
+      'the members of a channel',
+    );
+  }
+
+  chatMembers(chatId: string): Promise<GraphMember[]> {
+    return this.all(`/chats/${encodeURIComponent(chatId)}/members`, 'the members of a chat');
   }
 
   chat(chatId: string): Promise<{ id: string; topic?: string | null; chatType?: string }> {

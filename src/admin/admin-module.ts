@@ -91,6 +91,7 @@ export class AdminModule {
       states: deps.states,
       matrix,
       permissions: new Permissions(config.permissions),
+      privateChannelsAllowed: this.settings.private_channels_allowed,
       log: log.child({ module: 'admin' }),
     });
 

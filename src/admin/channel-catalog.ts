@@ -1,4 +1,4 @@
-import type { ChatInfo } from '../connector/contract.js';
+import type { ChannelVisibility, ChatInfo } from '../connector/contract.js';
 import { RemoteApiError, UnsupportedError } from '../connector/errors.js';
 import type { ConnectionStates } from '../core/connection-states.js';
 import type { ConnectorRegistry, RunningConnector } from '../core/delivery/deps.js';
@@ -25,13 +25,15 @@ export interface ChannelView {
   workspace: string;
   channel: string;
   name: string;
+  /** Absent when the connector does not say (then treated as private). */
+  visibility?: ChannelVisibility;
   /** The room this channel is linked to already, if any. */
   linkedRoomId?: string;
 }
 
 const PLATFORM_TIMEOUT_MS = 15_000;
 
-function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+export function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -127,7 +129,11 @@ export class ChannelCatalog {
         `${conn.displayName} (${workspace})`,
       );
       return list
-        .map((c) => ({ workspace: c.workspace, channel: c.channel, name: c.name }))
+        .map((c) => {
+          const view: ChannelView = { workspace: c.workspace, channel: c.channel, name: c.name };
+          if (c.visibility) view.visibility = c.visibility;
+          return view;
+        })
         .sort((a, b) => a.name.localeCompare(b.name));
     } catch (err) {
       throw this.platformError(conn, { connector: connectorId, workspace, channel: '' }, err);

@@ -93,7 +93,9 @@ const COMMANDS: Record<string, CommandSpec> = {
       const [connector, workspace] = args;
       if (!connector || !workspace || args.length !== 2) throw usageError(COMMANDS.channels!);
       const lines = (await ops.listChannels(actor, connector, workspace)).map(
-        (c) => `${c.channel}  ${c.name}${c.linkedRoomId ? ` (linked to ${c.linkedRoomId})` : ''}`,
+        (c) =>
+          `${c.channel}  ${c.name}${c.visibility && c.visibility !== 'public' ? ` [${c.visibility}]` : ''}` +
+          (c.linkedRoomId ? ` (linked to ${c.linkedRoomId})` : ''),
       );
       return bounded(lines, 'The bridge cannot reach any channel there.');
     },

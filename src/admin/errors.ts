@@ -11,6 +11,7 @@ export const ADMIN_ERRORS = {
   BAD_TOKEN: { status: 401, errcode: 'M_UNKNOWN_TOKEN' },
   PERMISSION_DENIED: { status: 403, errcode: 'M_FORBIDDEN' },
   ROOM_POWER_TOO_LOW: { status: 403, errcode: 'M_FORBIDDEN' },
+  PRIVATE_CHANNEL_DENIED: { status: 403, errcode: 'M_FORBIDDEN' },
   NOT_FOUND: { status: 404, errcode: 'M_NOT_FOUND' },
   CONNECTOR_UNKNOWN: { status: 404, errcode: 'M_NOT_FOUND' },
   WORKSPACE_UNKNOWN: { status: 404, errcode: 'M_NOT_FOUND' },

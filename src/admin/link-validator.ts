@@ -5,18 +5,21 @@ import type { ChannelCatalog } from './channel-catalog.js';
 import { AdminError } from './errors.js';
 import type { AdminMatrix } from './matrix-rooms.js';
 import type { LinkRequest, LinkResult } from './operations.js';
+import type { PrivateChannelGuard } from './private-channel-guard.js';
 import { bridgePower } from './room-power.js';
 
 /**
  * Checks everything a link needs before it is stored, in order of cost: the connector and
- * workspace, the channel (the bot can read it), the room (it exists and the bot can join),
- * the acting user's power in the room, and that the room is not encrypted. If storing fails
- * after the bot joined a room it was not in, the bot leaves again: no half-made link stays.
+ * workspace, the channel (the bot can read it, and the actor could too if it is private), the
+ * room (it exists and the bot can join), the acting user's power in the room, and that the room
+ * is not encrypted. If storing fails after the bot joined a room it was not in, the bot leaves
+ * again: no half-made link stays behind.
  */
 export class LinkValidator {
   constructor(
     private readonly catalog: ChannelCatalog,
     private readonly matrix: AdminMatrix,
+    private readonly privateChannels: PrivateChannelGuard,
   ) {}
 
   async linkValidated(
@@ -31,6 +34,7 @@ export class LinkValidator {
       channel: req.channel,
     };
     const info = await this.catalog.chatInfo(key);
+    const grant = await this.privateChannels.requireLinkable(actor, key, info.visibility);
     const roomId = await this.matrix.resolveRoom(req.room);
     if (linkedRoomId !== undefined && linkedRoomId !== roomId) {
       throw new AdminError(
@@ -46,7 +50,7 @@ export class LinkValidator {
       await this.requireRoomPower(actor, roomId);
       await this.refuseEncrypted(roomId);
       const existed = await store(roomId);
-      return { ...key, roomId, channelName: info.name, existed };
+      return { ...key, roomId, channelName: info.name, existed, grant };
     } catch (err) {
       if (!wasJoined) await this.matrix.leaveBot(roomId).catch(() => undefined);
       throw err;

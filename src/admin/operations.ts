@@ -19,6 +19,8 @@ import { actorName, type Actor } from './actor.js';
 import { AdminError, asAdminError } from './errors.js';
 import { ChannelCatalog, type ChannelView, type ConnectorView } from './channel-catalog.js';
 import { LinkValidator } from './link-validator.js';
+import { PrivateChannelGuard } from './private-channel-guard.js';
+import type { ChannelGrant } from './private-channel-policy.js';
 import type { AdminMatrix } from './matrix-rooms.js';
 import { ACTION_LEVELS, atLeast, type AdminAction, type Permissions } from './permissions.js';
 
@@ -40,6 +42,8 @@ export interface LinkResult extends RemoteChannelKey {
   channelName: string;
   /** The channel was already linked to this room: nothing changed. */
   existed: boolean;
+  /** Why the actor may link it (a private channel: admin, config or member). */
+  grant: ChannelGrant;
 }
 
 export interface UnlinkResult extends RemoteChannelKey {
@@ -61,6 +65,8 @@ export interface OperationsDeps {
   states: ConnectionStates;
   matrix: AdminMatrix;
   permissions: Permissions;
+  /** `admin.private_channels_allowed`: private channels any linker may link. */
+  privateChannelsAllowed?: readonly RemoteChannelKey[];
   log: Logger;
 }
 
@@ -74,10 +80,17 @@ const MAX_LIST = 500;
 export class AdminOperations {
   readonly catalog: ChannelCatalog;
   private readonly validator: LinkValidator;
+  private readonly privateChannels: PrivateChannelGuard;
 
   constructor(private readonly deps: OperationsDeps) {
     this.catalog = new ChannelCatalog(deps.connectors, deps.connectorConfig, deps.states);
-    this.validator = new LinkValidator(this.catalog, deps.matrix);
+    this.privateChannels = new PrivateChannelGuard({
+      catalog: this.catalog,
+      allowed: deps.privateChannelsAllowed ?? [],
+      levelOf: (actor) => this.levelOf(actor),
+      log: deps.log,
+    });
+    this.validator = new LinkValidator(this.catalog, deps.matrix, this.privateChannels);
   }
 
   levelOf(actor: Actor): PermissionLevel {
@@ -120,7 +133,8 @@ export class AdminOperations {
 
   async listChannels(actor: Actor, connector: string, workspace: string): Promise<ChannelView[]> {
     await this.authorize(actor, 'list_channels', { connector, workspace });
-    const channels = await this.catalog.channels(connector, workspace);
+    const listed = await this.catalog.channels(connector, workspace);
+    const channels = await this.privateChannels.visibleTo(actor, connector, listed);
     return channels.slice(0, MAX_LIST).map((c) => {
       const link = this.deps.directory.linkFor({ connector, workspace, channel: c.channel });
       const roomId = link ? this.deps.directory.portal(link.portalId)?.roomId : undefined;
@@ -183,7 +197,9 @@ export class AdminOperations {
           return change.existed;
         },
       );
-      await this.record(actor, 'link', 'ok', { ...target, roomId: result.roomId }, undefined);
+      const detail =
+        result.grant === 'public' ? undefined : `private channel: ${GRANT_DETAIL[result.grant]}`;
+      await this.record(actor, 'link', 'ok', { ...target, roomId: result.roomId }, detail);
       this.deps.log.info(
         { ...key, roomId: result.roomId, actor: actorName(actor), path: actor.path },
         result.existed ? 'link already present' : 'room linked',
@@ -278,7 +294,7 @@ export class AdminOperations {
       known ??
       new AdminError('INTERNAL', `${action} failed: ${errorMessage(err)}`, {}, { cause: err });
     if (!known) this.deps.log.error({ ...target, err: errorMessage(err) }, `${action} failed`);
-    const outcome: AuditOutcome = error.code === 'ROOM_POWER_TOO_LOW' ? 'denied' : 'failed';
+    const outcome: AuditOutcome = DENIALS.has(error.code) ? 'denied' : 'failed';
     await this.record(actor, action, outcome, target, error.message);
     return error;
   }
@@ -312,6 +328,15 @@ export class AdminOperations {
       );
   }
 }
+
+/** Refusals of who is asking (audited `denied`), not failures of the request. */
+const DENIALS: ReadonlySet<string> = new Set(['ROOM_POWER_TOO_LOW', 'PRIVATE_CHANNEL_DENIED']);
+
+const GRANT_DETAIL: Record<Exclude<ChannelGrant, 'public'>, string> = {
+  admin: 'linked by a bridge admin',
+  config: 'allowed by admin.private_channels_allowed',
+  member: 'the actor is a member through their linked account',
+};
 
 function noAccountLinking(connector: string): AdminError {
   return new AdminError(

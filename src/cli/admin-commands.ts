@@ -163,7 +163,9 @@ export async function runAdminCommand(
       return show(a, () =>
         list(a.body.channels).map(
           (c) =>
-            `${text(c.channel)}  ${text(c.name)}${c.linked_room_id ? `  (linked to ${text(c.linked_room_id)})` : ''}`,
+            `${text(c.channel)}  ${text(c.name)}` +
+            (c.visibility && c.visibility !== 'public' ? `  [${text(c.visibility)}]` : '') +
+            (c.linked_room_id ? `  (linked to ${text(c.linked_room_id)})` : ''),
         ),
       );
     }

@@ -128,6 +128,8 @@ export interface AdminConfig {
   audit_retention_days: number;
   /** What happens at start to links the config file made and no longer lists. */
   removed_config_links: 'unlink' | 'keep';
+  /** Private or direct channels any linker may link (default none; see docs/admin.md). */
+  private_channels_allowed?: Array<{ connector: string; workspace: string; channel: string }>;
 }
 
 /** The validated configuration, defaults filled in and relative paths made absolute. */
@@ -206,6 +208,20 @@ export const adminConfigSchema = {
     },
     audit_retention_days: positiveInteger(365),
     removed_config_links: { type: 'string', enum: ['unlink', 'keep'], default: 'unlink' },
+    private_channels_allowed: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['connector', 'workspace', 'channel'],
+        properties: {
+          connector: { type: 'string', minLength: 1 },
+          workspace: { type: 'string', minLength: 1 },
+          channel: { type: 'string', minLength: 1 },
+        },
+      },
+    },
   },
 } as const;
 

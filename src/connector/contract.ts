@@ -31,9 +31,18 @@ export interface SentMessage {
   messageIds: string[];
 }
 
+/**
+ * Who can read a channel on its platform: anyone in the workspace (`public`), invited members
+ * only (`private`), or the people of a direct or group conversation (`direct`). Administration
+ * lets only those who could read a private or direct channel themselves link it; a channel
+ * whose connector does not say is treated as private.
+ */
+export type ChannelVisibility = 'public' | 'private' | 'direct';
+
 export interface ChatInfo {
   name: string;
   topic?: string;
+  visibility?: ChannelVisibility;
 }
 
 export interface RemoteUserInfo {
@@ -169,6 +178,12 @@ export interface Connector {
    * administrators' channel pickers. Without it, administrators type channel ids.
    */
   listChannels?(workspace: string): Promise<RemoteChannelSummary[]>;
+  /**
+   * Whether a Matrix user is a member of a channel through the platform account they linked
+   * (see beginAccountLink); undefined when they have linked none in that workspace. Offered by
+   * connectors with linked accounts, so members may link their private channels themselves.
+   */
+  isChannelMember?(ref: ChannelRef, matrixUserId: string): Promise<boolean | undefined>;
 }
 
 export interface RemoteChannelSummary {
@@ -176,6 +191,7 @@ export interface RemoteChannelSummary {
   channel: string;
   /** Human-readable name, e.g. "Team / Town Square". */
   name: string;
+  visibility?: ChannelVisibility;
 }
 
 export interface ConnectorDefinition<C = unknown> {

@@ -84,8 +84,18 @@ describe('provisioning API', () => {
     );
     expect(channels.status).toBe(200);
     expect(channels.body.channels).toEqual([
-      { workspace: 'main', channel: w.channels.random, name: 'Agency / Random' },
-      { workspace: 'main', channel: w.channels.townSquare, name: 'Agency / Town Square' },
+      {
+        workspace: 'main',
+        channel: w.channels.random,
+        name: 'Agency / Random',
+        visibility: 'public',
+      },
+      {
+        workspace: 'main',
+        channel: w.channels.townSquare,
+        name: 'Agency / Town Square',
+        visibility: 'public',
+      },
     ]);
     const denied = await call(
       'GET',

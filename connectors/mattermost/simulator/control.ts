@@ -146,6 +146,39 @@ export class Control {
     this.state.addTeamMember(teamId, userId);
   }
 
+  /**
+   * A direct (two users) or group message channel (three to eight): type `D` or `G`, no
+   * team, named by its members' ids as the real server does, and only they are members.
+   */
+  createDirectChannel(userIds: string[]): ChannelRecord {
+    if (userIds.length < 2 || userIds.length > 8) throw new Error('2 to 8 members');
+    for (const id of userIds) if (!this.state.users.has(id)) throw new Error(`no such user: ${id}`);
+    const now = this.state.clock.now();
+    const name = [...userIds].sort().join('__');
+    const channel: ChannelRecord = {
+      id: newId(),
+      create_at: now,
+      update_at: now,
+      delete_at: 0,
+      team_id: '',
+      type: userIds.length === 2 ? 'D' : 'G',
+      display_name: '',
+      name,
+      header: '',
+      purpose: '',
+      last_post_at: 0,
+      last_root_post_at: 0,
+      creator_id: '',
+      scheme_id: '',
+      group_constrained: false,
+      total_msg_count: 0,
+      total_msg_count_root: 0,
+    };
+    this.state.channels.set(channel.id, channel);
+    for (const id of userIds) this.state.addChannelMember(channel.id, id);
+    return { ...channel };
+  }
+
   /** Adds silently (no system post, no event); also makes the user a member of the team. */
   addToChannel(channelId: string, userId: string): void {
     const channel = this.state.channels.get(channelId);

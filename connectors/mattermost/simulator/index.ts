@@ -45,6 +45,8 @@ export interface MattermostSimulator {
   ): SimChannel;
   addToTeam(teamId: string, userId: string): void;
   addToChannel(channelId: string, userId: string): void;
+  /** A direct (2 users, type `D`) or group message (3 to 8, type `G`) channel. */
+  createDirectChannel(userIds: string[]): SimChannel;
   setSettings(
     s: Partial<{ enablePostUsernameOverride: boolean; enablePostIconOverride: boolean }>,
   ): void;
@@ -97,6 +99,7 @@ export async function startMattermostSimulator(
     createChannel: (teamId, name, o) => control.createChannel(teamId, name, o),
     addToTeam: (teamId, userId) => control.addToTeam(teamId, userId),
     addToChannel: (channelId, userId) => control.addToChannel(channelId, userId),
+    createDirectChannel: (userIds) => control.createDirectChannel(userIds),
     setSettings: (s) => {
       if (s.enablePostUsernameOverride !== undefined) {
         state.settings.enablePostUsernameOverride = s.enablePostUsernameOverride;

@@ -26,7 +26,8 @@ export interface SimRoom {
   _id: string;
   name: string;
   fname: string;
-  t: 'c' | 'p';
+  /** `c` public channel, `p` private group, `d` direct message. */
+  t: 'c' | 'p' | 'd';
 }
 
 const USERNAME = /^[a-z0-9._-]{1,64}$/i;
@@ -67,7 +68,7 @@ export class Control {
 
   createRoom(
     name: string,
-    o: { type?: 'c' | 'p'; fname?: string; topic?: string; creatorId?: string } = {},
+    o: { type?: 'c' | 'p' | 'd'; fname?: string; topic?: string; creatorId?: string } = {},
   ): SimRoom {
     if (!/^[a-z0-9._-]{1,64}$/i.test(name)) throw new Error(`invalid room name: ${name}`);
     if ([...this.state.rooms.values()].some((r) => r.name === name))

@@ -31,7 +31,7 @@ export interface RocketChatSimulator {
   createUser(o: CreateUserOptions): SimUser;
   createRoom(
     name: string,
-    o?: { type?: 'c' | 'p'; fname?: string; topic?: string; creatorId?: string },
+    o?: { type?: 'c' | 'p' | 'd'; fname?: string; topic?: string; creatorId?: string },
   ): SimRoom;
   addToRoom(rid: string, userId: string): void;
   grantPermission(permission: string, role: string): void;

@@ -14,7 +14,8 @@ export interface UserRecord {
 
 export interface RoomRecord {
   _id: string;
-  t: 'c' | 'p';
+  /** `c` public channel, `p` private group, `d` direct message (members only, like `p`). */
+  t: 'c' | 'p' | 'd';
   name: string;
   fname: string;
   topic?: string;

@@ -206,16 +206,24 @@ export class Control {
   createChannel(
     teamId: string,
     name: string,
-    opts: { private?: boolean; topic?: string; purpose?: string; members?: string[] } = {},
+    opts: {
+      private?: boolean;
+      direct?: 'im' | 'mpim';
+      topic?: string;
+      purpose?: string;
+      members?: string[];
+    } = {},
   ): { id: string; name: string } {
     this.team(teamId);
     if (!/^[a-z0-9][a-z0-9_-]{0,79}$/.test(name)) throw new Error(`invalid channel name: ${name}`);
-    const id = slackId(opts.private ? 'G' : 'C');
+    const isPrivate = (opts.private ?? false) || opts.direct !== undefined;
+    const id = slackId(opts.direct === 'im' ? 'D' : isPrivate ? 'G' : 'C');
     this.state.channels.set(id, {
       id,
       teamId,
       name,
-      isPrivate: opts.private ?? false,
+      isPrivate,
+      ...(opts.direct ? { direct: opts.direct } : {}),
       created: Math.floor(Date.now() / 1000),
       creator: opts.members?.[0] ?? '',
       topic: opts.topic ?? '',

@@ -74,7 +74,14 @@ export interface SlackSimulator {
   createChannel(
     teamId: string,
     name: string,
-    opts?: { private?: boolean; topic?: string; purpose?: string; members?: string[] },
+    opts?: {
+      private?: boolean;
+      /** A direct message (`im`) or group direct message (`mpim`), members-only. */
+      direct?: 'im' | 'mpim';
+      topic?: string;
+      purpose?: string;
+      members?: string[];
+    },
   ): { id: string; name: string };
   addToChannel(channelId: string, userId: string, announce?: boolean): void;
   addCustomEmoji(teamId: string, name: string): void;

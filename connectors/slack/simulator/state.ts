@@ -68,6 +68,8 @@ export interface ChannelRecord {
   teamId: string;
   name: string;
   isPrivate: boolean;
+  /** A direct message (`im`) or group direct message (`mpim`); both are members-only. */
+  direct?: 'im' | 'mpim';
   created: number;
   creator: string;
   topic: string;

@@ -83,10 +83,18 @@ export class Control {
   createChannel(
     teamId: string,
     displayName: string,
-    o: { description?: string; migrationMode?: boolean } = {},
+    o: {
+      description?: string;
+      migrationMode?: boolean;
+      /** `private`/`shared`: only `members` (team members) are in it. */
+      membershipType?: 'standard' | 'private' | 'shared';
+      members?: string[];
+    } = {},
   ): string {
     const conv = this.sim.state.addChannel(teamId, displayName, o.description);
     conv.migrationMode = o.migrationMode ?? false;
+    if (o.membershipType) conv.membershipType = o.membershipType;
+    for (const m of o.members ?? []) conv.members.add(m);
     return conv.id;
   }
 

@@ -112,6 +112,20 @@ export function toGraphUser(u: SimUser): Record<string, unknown> {
   };
 }
 
+/** A member of a channel or chat (aadUserConversationMember). */
+export function toGraphMember(conv: SimConversation, u: SimUser): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.aadUserConversationMember',
+    id: Buffer.from(`${conv.graphId}#${u.id}`).toString('base64'),
+    roles: [],
+    displayName: u.displayName,
+    visibleHistoryStartDateTime: '0001-01-01T00:00:00Z',
+    userId: u.id,
+    email: u.userPrincipalName,
+    tenantId: u.tenantId,
+  };
+}
+
 export function toGraphChannel(sim: Sim, c: SimConversation): Record<string, unknown> {
   return {
     id: c.graphId,
@@ -120,7 +134,7 @@ export function toGraphChannel(sim: Sim, c: SimConversation): Record<string, unk
     description: c.description || null,
     email: null,
     isFavoriteByDefault: null,
-    membershipType: 'standard',
+    membershipType: c.membershipType ?? 'standard',
     tenantId: c.tenantId,
     webUrl: `${sim.baseUrl()}/l/channel/${encodeURIComponent(c.graphId)}/${encodeURIComponent(c.displayName)}?groupId=${c.teamId}`,
   };

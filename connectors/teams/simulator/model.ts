@@ -47,8 +47,13 @@ export interface SimConversation {
   teamId?: string;
   displayName: string;
   description: string;
-  /** Chat members (channels use their team's members). */
+  /**
+   * Chat members, and the members of private and shared channels (standard channels use
+   * their team's members).
+   */
   members: Set<string>;
+  /** Channels only: `standard` (the whole team), or `private`/`shared` (their own members). */
+  membershipType?: 'standard' | 'private' | 'shared';
   /** Import mode: app-only message POST with Teamwork.Migrate.All is allowed. */
   migrationMode: boolean;
   /** The channel's SharePoint folder (channels only). */

@@ -203,7 +203,13 @@ export class SimState {
   }
 
   isMember(conv: SimConversation, userId: string): boolean {
-    return conv.teamId ? this.team(conv.teamId).members.has(userId) : conv.members.has(userId);
+    const ownMembers = !conv.teamId || (conv.membershipType ?? 'standard') !== 'standard';
+    return ownMembers ? conv.members.has(userId) : this.team(conv.teamId!).members.has(userId);
+  }
+
+  /** Who is in a conversation: a standard channel's team, else its own members. */
+  membersOf(conv: SimConversation): string[] {
+    return [...this.users.keys()].filter((id) => this.isMember(conv, id));
   }
 
   user(id: string): SimUser {

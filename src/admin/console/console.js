@@ -236,7 +236,8 @@ async function workspaceChosen() {
     if (listing !== channelListing) return;
     picker.replaceChildren(
       ...channels.map((ch) => {
-        const o = option(ch.channel, ch.linked_room_id ? `${ch.name} (linked)` : ch.name);
+        const kind = ch.visibility && ch.visibility !== 'public' ? ` (${ch.visibility})` : '';
+        const o = option(ch.channel, `${ch.name}${kind}${ch.linked_room_id ? ' (linked)' : ''}`);
         if (ch.linked_room_id) o.disabled = true;
         return o;
       }),

@@ -45,6 +45,7 @@ export const connectorJson = (c: ConnectorView) => ({
 
 export const channelJson = (c: ChannelView) => {
   const out: Record<string, string> = { workspace: c.workspace, channel: c.channel, name: c.name };
+  if (c.visibility) out.visibility = c.visibility;
   if (c.linkedRoomId) out.linked_room_id = c.linkedRoomId;
   return out;
 };

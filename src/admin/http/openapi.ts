@@ -103,7 +103,9 @@ export function openApiDocument(): object {
           ),
         },
         Forbidden: {
-          description: 'The permission level or the power in the room is too low. Audited.',
+          description:
+            'The permission level or the power in the room is too low, or the channel is private ' +
+            'and the actor may not bridge it (PRIVATE_CHANNEL_DENIED). Audited.',
           content: json(
             ref('Error'),
             errorExample(
@@ -402,7 +404,10 @@ export function openApiDocument(): object {
       '/connectors/{connector}/workspaces/{workspace}/channels': {
         get: {
           operationId: 'list_channels',
-          summary: 'Channels of a workspace the bot can reach, for pickers. Needs `linker`.',
+          summary:
+            'Channels of a workspace the bot can reach, for pickers. Needs `linker`. Private and ' +
+            'direct channels are listed only to those who may link them (admins, members through ' +
+            'a linked account, or channels under admin.private_channels_allowed).',
           parameters: [
             pathParam('connector', 'Connector id.'),
             pathParam('workspace', 'Workspace name.'),
@@ -423,6 +428,7 @@ export function openApiDocument(): object {
                       workspace: 'agency-a',
                       channel: link.channel,
                       name: 'Agency / Town Square',
+                      visibility: 'public',
                       linked_room_id: roomId,
                     },
                   ],

@@ -218,6 +218,12 @@ export const componentSchemas = {
       workspace,
       channel,
       name: { type: 'string' },
+      visibility: {
+        type: 'string',
+        enum: ['public', 'private', 'direct'],
+        description:
+          'Who can read it on the platform; absent when the connector does not say (counted as private).',
+      },
       linked_room_id: roomId,
     },
   },

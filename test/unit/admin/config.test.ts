@@ -35,6 +35,7 @@ describe('permissions and admin configuration', () => {
       metrics: { enabled: true },
       audit_retention_days: 365,
       removed_config_links: 'unlink',
+      private_channels_allowed: [],
     });
     const partial = parseConfig(`${MINIMAL}admin: { metrics: { enabled: false } }`, { env: {} });
     expect(partial.admin?.metrics.enabled).toBe(false);

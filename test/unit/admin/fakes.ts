@@ -20,7 +20,7 @@ export function fakeConnector(channels: Record<string, string>, listable = true)
     getChatInfo: async (ref) => {
       const name = channels[ref.channel];
       if (!name) throw RemoteApiError.fromStatus(404, 'Chat X answered 404: channel not found');
-      return { name };
+      return { name, visibility: 'public' };
     },
     getUserInfo: async () => ({ displayName: 'x' }),
     downloadAvatar: async () => ({ data: Buffer.alloc(0), mimetype: 'image/png' }),
@@ -28,7 +28,12 @@ export function fakeConnector(channels: Record<string, string>, listable = true)
   };
   if (listable) {
     connector.listChannels = async (workspace): Promise<RemoteChannelSummary[]> =>
-      Object.entries(channels).map(([channel, name]) => ({ workspace, channel, name }));
+      Object.entries(channels).map(([channel, name]) => ({
+        workspace,
+        channel,
+        name,
+        visibility: 'public',
+      }));
   }
   return connector;
 }

@@ -250,8 +250,14 @@ describe('reading', () => {
       },
     ]);
     expect(await w.ops.listChannels(as(LINKER), 'chat-x', 'main')).toEqual([
-      { workspace: 'main', channel: 'c1', name: 'General', linkedRoomId: ROOM },
-      { workspace: 'main', channel: 'c2', name: 'Random' },
+      {
+        workspace: 'main',
+        channel: 'c1',
+        name: 'General',
+        visibility: 'public',
+        linkedRoomId: ROOM,
+      },
+      { workspace: 'main', channel: 'c2', name: 'Random', visibility: 'public' },
     ]);
   });
 

@@ -196,8 +196,8 @@ describe('bridge → Rocket.Chat', () => {
       }
     ).listChannels('main');
     expect(rooms).toEqual([
-      { workspace: 'main', channel: t.w.room._id, name: 'General' },
-      { workspace: 'main', channel: t.w.secret._id, name: 'Secret' },
+      { workspace: 'main', channel: t.w.room._id, name: 'General', visibility: 'public' },
+      { workspace: 'main', channel: t.w.secret._id, name: 'Secret', visibility: 'private' },
     ]);
   });
 });

@@ -27,6 +27,7 @@ describe('directory', () => {
     expect(await w.connector.getChatInfo(contoso(w.channelId))).toEqual({
       name: 'Projects',
       topic: 'Project talk',
+      visibility: 'public',
     });
     expect((await w.connector.getChatInfo(contoso(w.chatId))).name).toBe('Planning');
     const alice = await w.connector.getUserInfo('contoso', w.alice.id);
@@ -39,7 +40,12 @@ describe('directory', () => {
     const channels = await w.connector.listChannels('contoso');
     expect(channels).toEqual(
       expect.arrayContaining([
-        { workspace: 'contoso', channel: w.channelId, name: 'Agency / Projects' },
+        {
+          workspace: 'contoso',
+          channel: w.channelId,
+          name: 'Agency / Projects',
+          visibility: 'public',
+        },
       ]),
     );
     expect(channels.map((c) => c.name)).toContain('Agency / General');

@@ -47,7 +47,8 @@ function getPublicChannels(ctx: Ctx): Reply {
 }
 
 /**
- * `GET /users/{id}/teams/{tid}/channels`: every channel of the team the user is in, with
+ * `GET /users/{id}/teams/{tid}/channels`: every channel of the team the user is in (and, as
+ * the real server does, their direct and group messages, which belong to no team), with
  * `last_post_at`/`last_root_post_at` (a client can tell which changed without reading posts);
  * archived ones only with `include_deleted=true` (and `last_delete_at`: archived after it).
  */
@@ -59,7 +60,8 @@ function getChannelsForUser(ctx: Ctx): Reply {
   const includeDeleted = ctx.query.get('include_deleted') === 'true';
   const lastDeleteAt = Number.parseInt(ctx.query.get('last_delete_at') ?? '', 10) || 0;
   const channels = [...ctx.state.channels.values()]
-    .filter((c) => c.team_id === teamId && ctx.state.member(c.id, userId) !== undefined)
+    .filter((c) => c.team_id === teamId || c.team_id === '')
+    .filter((c) => ctx.state.member(c.id, userId) !== undefined)
     .filter((c) => c.delete_at === 0 || (includeDeleted && c.delete_at > lastDeleteAt))
     .sort(byDisplayName)
     .map(renderChannel);

@@ -51,7 +51,18 @@ function joined(ctx: Ctx) {
   return success({ channels: page, count: page.length, offset, total: rooms.length });
 }
 
+/** im.list: the caller's direct-message rooms. */
+function ims(ctx: Ctx) {
+  const { count, offset } = pagination(ctx.query);
+  const rooms = [...ctx.state.rooms.values()].filter(
+    (r) => r.t === 'd' && ctx.state.isMember(r._id, ctx.user._id),
+  );
+  const page = rooms.slice(offset, offset + count).map((r) => renderRoom(r, ctx.state));
+  return success({ ims: page, count: page.length, offset, total: rooms.length });
+}
+
 export const roomRoutes: Route[] = [
+  { method: 'GET', path: 'im.list', handler: ims },
   { method: 'GET', path: 'channels.list.joined', handler: joined },
   { method: 'GET', path: 'channels.info', handler: info('c') },
   { method: 'GET', path: 'groups.info', handler: info('p') },

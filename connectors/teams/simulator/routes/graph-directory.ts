@@ -2,9 +2,9 @@
 import type { IssuedToken } from '../auth.js';
 import type { Sim } from '../context.js';
 import { ApiError, type SimRequest } from '../http.js';
-import { toGraphChannel, toGraphChat, toGraphUser } from '../graph-shapes.js';
+import { toGraphChannel, toGraphChat, toGraphMember, toGraphUser } from '../graph-shapes.js';
 import { canRead, chatOf, forbidden, graphToken, notFound, page, topOf } from '../graph-access.js';
-import type { SimUser } from '../state.js';
+import type { SimConversation, SimUser } from '../state.js';
 
 const V = '/v1.0';
 
@@ -110,8 +110,11 @@ export function registerGraphDirectoryRoutes(sim: Sim): void {
   }));
   front.route('GET', `${V}/teams/{team}/channels`, (req) => {
     const team = teamRead(req);
+    const t = graphToken(sim, req);
+    // A user sees the private and shared channels they are in; the app sees every channel.
     const value = [...state.conversations.values()]
       .filter((c) => c.teamId === team.id)
+      .filter((c) => t.kind === 'app' || state.isMember(c, t.userId!))
       .map((c) => toGraphChannel(sim, c));
     return {
       status: 200,
@@ -128,6 +131,32 @@ export function registerGraphDirectoryRoutes(sim: Sim): void {
     if (!c || c.teamId !== team.id) throw notFound('Channel');
     return { status: 200, body: toGraphChannel(sim, c) };
   });
+
+  // Members: apps need ChannelMember.Read.All / ChatMember.Read.All (or the team's or chat's
+  // resource-specific consent); users must be members themselves.
+  const membersReply = (req: SimRequest, conv: SimConversation) => {
+    const t = graphToken(sim, req);
+    if (conv.tenantId !== t.tenantId) throw forbidden('The resource belongs to another tenant.');
+    const rsc = state.installFor(conv, t.appId)?.rsc ?? false;
+    if (t.kind === 'app' && !rsc) {
+      if (conv.kind === 'channel')
+        needApp(t, 'ChannelMember.Read.All', 'ChannelMember.ReadWrite.All');
+      else needApp(t, 'ChatMember.Read.All', 'Chat.Read.All', 'Chat.ReadWrite.All');
+    }
+    if (t.kind === 'delegated' && !state.isMember(conv, t.userId!))
+      throw forbidden('The user is not a member of this conversation.');
+    const value = state.membersOf(conv).map((id) => toGraphMember(conv, state.user(id)));
+    return { status: 200, body: { '@odata.count': value.length, value } };
+  };
+  front.route('GET', `${V}/teams/{team}/channels/{channel}/members`, (req) => {
+    const team = teamRead(req);
+    const c = state.conversations.get(req.params.channel!);
+    if (!c || c.teamId !== team.id) throw notFound('Channel');
+    return membersReply(req, c);
+  });
+  front.route('GET', `${V}/chats/{chat}/members`, (req) =>
+    membersReply(req, chatOf(sim, req.params.chat!)),
+  );
 
   front.route('GET', `${V}/chats/{chat}`, (req) => {
     const t = graphToken(sim, req);
