@@ -13,6 +13,7 @@ import { sideKey } from '../ids.js';
 import type { Delivery } from './delivery.js';
 import type { DeliveryDeps, RunningConnector } from './deps.js';
 import { inboundToMatrix, textContent } from './matrix-content.js';
+import { fetchAttachment, withNotes } from './remote-files.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
 import { firstIdOn, remoteSides } from './sides.js';
 
@@ -73,13 +74,21 @@ async function relayContent(
   deps: DeliveryDeps,
 ): Promise<OutboundContent> {
   const attachments = [];
+  const notes: string[] = [];
+  const connector = o.conn.connector;
   for (const att of content.attachments) {
-    if (!o.conn.connector.downloadFile || (att.size ?? 0) > deps.limits.maxFileSize) continue;
-    const file = await o.conn.connector.downloadFile(o.ref, att.fileId);
+    if (!connector.downloadFile || (att.size ?? 0) > deps.limits.maxFileSize) continue;
+    const fetched = await fetchAttachment(att, o.ref, connector.downloadFile.bind(connector), deps);
+    if ('refused' in fetched) {
+      notes.push(fetched.refused);
+      continue;
+    }
+    const { refused: _, ...info } = att;
+    const file = fetched.file;
     if (file.data.byteLength > deps.limits.maxFileSize) continue;
-    attachments.push({ ...att, mimetype: att.mimetype ?? file.mimetype, data: file.data });
+    attachments.push({ ...info, mimetype: att.mimetype ?? file.mimetype, data: file.data });
   }
-  return { ...content, attachments };
+  return { ...content, text: withNotes(content.text, notes), attachments };
 }
 
 async function message(
