@@ -98,3 +98,8 @@ function originMatches(url: URL, ruleOrigin: string): boolean {
 export function describe(url: URL): string {
   return `${url.protocol}//${url.host}`;
 }
+
+/** `text` as a literal inside a RegExp (for building path rules from a configured base URL). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
