@@ -33,8 +33,16 @@ export function shareFileId(url: string): string {
   return `share:${Buffer.from(url, 'utf8').toString('base64url')}`;
 }
 
-/** A hosted-content image URL under `graphUrl` → file id, or undefined if it is anything else. */
-export function hostedFileId(src: string, graphUrl: string): string | undefined {
+/**
+ * A hosted-content image URL under `graphUrl` → file id, or undefined if it is anything else.
+ * With `messageId`, only content of that message: a sender must not be able to make the bridge
+ * copy an image of another conversation into this one.
+ */
+export function hostedFileId(
+  src: string,
+  graphUrl: string,
+  messageId?: string,
+): string | undefined {
   if (!src.startsWith(`${graphUrl}/`)) return undefined;
   let path: string;
   try {
@@ -42,7 +50,9 @@ export function hostedFileId(src: string, graphUrl: string): string | undefined 
   } catch {
     return undefined;
   }
-  return HOSTED.test(path) ? `hc:${path}` : undefined;
+  if (!HOSTED.test(path)) return undefined;
+  if (messageId !== undefined && !path.includes(`/${messageId}/hostedContents/`)) return undefined;
+  return `hc:${path}`;
 }
 
 export function parseFileId(fileId: string): FileRef | undefined {

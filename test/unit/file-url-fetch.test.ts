@@ -19,7 +19,8 @@ interface TestServer {
 }
 
 async function startServer(): Promise<TestServer> {
-  const t = { hits: [], handler: (_req, res) => res.writeHead(404).end() } as unknown as TestServer;
+  const notFound: Handler = (_req, res) => res.writeHead(404).end();
+  const t = { hits: [], handler: notFound } as unknown as TestServer;
   t.server = createServer((req, res) => {
     t.hits.push({ path: req.url ?? '', auth: req.headers.authorization });
     t.handler(req, res);

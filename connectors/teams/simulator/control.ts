@@ -171,6 +171,11 @@ export class Control {
     return m;
   }
 
+  /** Makes Graph's file content answers redirect to `location` (a hostile store); undefined resets. */
+  redirectDownloads(location: string | undefined): void {
+    this.sim.state.downloadRedirect = location;
+  }
+
   /** Bytes of a SharePoint/OneDrive file by its web URL. */
   file(webUrl: string): { name: string; data: Buffer; mimetype: string } | undefined {
     const item = [...this.sim.state.driveItems.values()].find((i) => i.webUrl === webUrl);
