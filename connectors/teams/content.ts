@@ -14,8 +14,8 @@ import type { TeamsActivity } from './activity.js';
 import type { TeamsDeps } from './deps.js';
 import { parseTeamsHtml, type MentionResolution } from './format/index.js';
 import type { GraphMessage } from './graph.js';
-import { shareUrlRefusal } from './files.js';
-import { hostedFileId, kindOf, shareFileId } from './ids.js';
+import { botAttachmentRefusal, shareUrlRefusal } from './files.js';
+import { botAttachmentFileId, hostedFileId, kindOf, shareFileId } from './ids.js';
 
 const MIME_BY_EXT: Record<string, string> = {
   pdf: 'application/pdf',
@@ -51,6 +51,26 @@ function fileAttachment(name: string, url: unknown, graphUrl: string): RemoteAtt
     name: name.slice(0, 255) || 'file',
     kind: kindFor(mimetype),
     mimetype,
+  };
+}
+
+/** Files sent to the bot (personal chats): media types kept by the Bot Connector. */
+const MEDIA_TYPE = /^(?:image|video|audio)\/[\w.+*-]+$/;
+
+function botAttachment(
+  d: TeamsDeps,
+  a: TeamsActivity,
+  x: NonNullable<TeamsActivity['attachments']>[number],
+): RemoteAttachment {
+  const mimetype = x.contentType!.endsWith('/*') ? undefined : x.contentType;
+  const name = (x.name ?? `${kindFor(x.contentType)}`).slice(0, 255) || 'file';
+  const refused = botAttachmentRefusal(x.contentUrl, a.serviceUrl, d.config);
+  return {
+    fileId: refused ? '' : botAttachmentFileId(x.contentUrl as string),
+    ...(refused && { refused }),
+    name,
+    kind: kindFor(x.contentType),
+    ...(mimetype && { mimetype }),
   };
 }
 
@@ -144,6 +164,8 @@ export async function activityContent(
   for (const x of a.attachments ?? []) {
     if (x.contentType === 'application/vnd.microsoft.teams.file.download.info') {
       attachments.push(fileAttachment(x.name ?? 'file', x.contentUrl, d.config.graph_url));
+    } else if (MEDIA_TYPE.test(x.contentType ?? '')) {
+      attachments.push(botAttachment(d, a, x));
     }
   }
   if (parsed.attachmentIds.length > 0 && !attachments.some((x) => x.fileId.startsWith('share:'))) {

@@ -3,7 +3,7 @@ import { RemoteApiError } from '../../../src/connector/errors.js';
 import type { MessageEvent } from '../../../src/connector/events.js';
 import { checkFileUrl, FileRefusedError } from '../../../src/connector/file-url.js';
 import { downloadRules } from '../../../connectors/teams/files.js';
-import { shareFileId } from '../../../connectors/teams/ids.js';
+import { botAttachmentFileId, shareFileId } from '../../../connectors/teams/ids.js';
 import { waitFor } from '../../contract/fake-context.js';
 import {
   HOSTILE_FILE_IDS,
@@ -144,6 +144,52 @@ describe('Teams files named by a message', () => {
     );
   });
 
+  /** Delivers a personal-chat message again under a new id, with `attachments` added. */
+  async function sendToBot(attachments: Array<Record<string, unknown>>): Promise<MessageEvent> {
+    const id = w.sim.control.post(w.alice.id, w.personalId, 'for the bot');
+    await messageEvent(id);
+    const forgedId = `${id}7`;
+    const status = await w.sim.deliverForged(w.app.appId, id, undefined, (a) => ({
+      ...a,
+      id: forgedId,
+      attachments: [...((a.attachments as unknown[]) ?? []), ...attachments],
+    }));
+    expect(status).toBe(200);
+    return messageEvent(forgedId);
+  }
+
+  it('fetches a file sent to the bot from the Bot Connector’s attachment endpoint', async () => {
+    const contentUrl = w.sim.control.addBotAttachment(Buffer.from('photo'), 'image/png');
+    const e = await sendToBot([{ contentType: 'image/png', contentUrl, name: 'photo.png' }]);
+    const att = e.content.attachments[0]!;
+    expect(att).toMatchObject({ name: 'photo.png', kind: 'image', mimetype: 'image/png' });
+    expect(att.refused).toBeUndefined();
+    const got = await w.connector.downloadFile(
+      { workspace: 'contoso', channel: w.personalId },
+      att.fileId,
+    );
+    expect(got.data.toString()).toBe('photo');
+  });
+
+  it('refuses files sent to the bot that are not at the conversation’s Bot Connector', async () => {
+    const good = w.sim.control.addBotAttachment(Buffer.from('x'), 'image/png');
+    const cards: Array<[string, string]> = [
+      ...hostileUrls(good, elsewhere.url),
+      [
+        'another Bot Connector',
+        'https://smba.trafficmanager.net/amer/v3/attachments/a/views/original',
+      ],
+      ['not an attachment path', `${w.sim.serviceUrl}v3/conversations/x/activities`],
+    ];
+    const e = await sendToBot(
+      cards.map(([name, contentUrl]) => ({ contentType: 'image/png', contentUrl, name })),
+    );
+    expect(e.content.attachments.map((a) => [a.name, a.fileId, Boolean(a.refused)])).toEqual(
+      cards.map(([name]) => [name, '', true]),
+    );
+    expect(elsewhere.hits).toEqual([]);
+  });
+
   it('refuses an inline image that is another message’s hosted content', async () => {
     const alice = w.graphAs(w.alice.id);
     const secret = (await alice.api(`${channelPath()}/messages`).post({
@@ -172,6 +218,9 @@ describe('Teams files named by a message', () => {
     ['hosted: not hosted content', 'hc:/users/x/photo/$value'],
     ['hosted: dot segments', 'hc:/chats/x/messages/1/hostedContents/../../../../me/$value'],
     ['hosted: absolute', `hc:https://evil.example/chats/x/messages/1/hostedContents/a/$value`],
+    ...hostileUrls(`${w.sim.serviceUrl}v3/attachments/a/views/original`, elsewhere.url).map(
+      ([n, url]): [string, string] => [`bot attachment: ${n}`, botAttachmentFileId(url)],
+    ),
   ];
 
   it('refuses file ids that are not a checked share or hosted content, without a request', async () => {
@@ -181,7 +230,9 @@ describe('Teams files named by a message', () => {
       expect(err, name).toBeInstanceOf(FileRefusedError);
     }
     const after = w.sim.requestLog().slice(before);
-    expect(after.filter((x) => /shares|hostedContents|download/.test(x.path))).toEqual([]);
+    expect(after.filter((x) => /shares|hostedContents|download|attachments/.test(x.path))).toEqual(
+      [],
+    );
   });
 
   /** The download's failure, asked again while Graph only rate-limits the quick succession. */
