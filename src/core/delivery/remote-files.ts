@@ -25,12 +25,13 @@ export async function fetchAttachment(
       reason = err.reason;
     }
   }
+  const name = typeof att.name === 'string' && att.name !== '' ? att.name.slice(0, 255) : 'file';
   // Neither the file id nor a URL: either may carry a pre-authenticated token.
   deps.log.warn(
-    { workspace: ref.workspace, channel: ref.channel, file: att.name.slice(0, 100), reason },
+    { workspace: ref.workspace, channel: ref.channel, file: name.slice(0, 100), reason },
     'attachment refused: not from the platform file endpoint',
   );
-  return { refused: refusalNote(reason, att.name) };
+  return { refused: refusalNote(reason, name) };
 }
 
 /** The text with one paragraph per note after it (for platforms, where notices are text). */
