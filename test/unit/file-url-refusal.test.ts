@@ -3,7 +3,7 @@ import type { Connector, Download } from '../../src/connector/contract.js';
 import { FileRefusedError, RemoteApiError } from '../../src/connector/index.js';
 import type { DeliveryDeps } from '../../src/core/delivery/deps.js';
 import { inboundToMatrix } from '../../src/core/delivery/matrix-content.js';
-import { fetchAttachment, withNotes } from '../../src/core/delivery/remote-files.js';
+import { fetchAttachment, relayContent, withNotes } from '../../src/core/delivery/remote-files.js';
 import { plainText, type InboundContent } from '../../src/model/message.js';
 
 const ref = { workspace: 'main', channel: 'C1' };
@@ -82,6 +82,24 @@ describe('a refused attachment never stops the message', () => {
     await expect(
       fetchAttachment(content.attachments[0]!, ref, failing.downloadFile!, deps),
     ).rejects.toBeInstanceOf(RemoteApiError);
+  });
+
+  it('crosses to other platforms: the good file relayed, a note per refused file', async () => {
+    const { deps, warn } = fakeDeps();
+    const relayed = await relayContent(connector, ref, content, deps);
+    expect(relayed.attachments.map((a) => [a.name, a.data.toString()])).toEqual([
+      ['good.txt', 'bytes'],
+    ]);
+    expect(relayed.attachments[0]).not.toHaveProperty('refused');
+    expect(relayed.text.blocks.slice(1)).toEqual(
+      ['redirected.txt', 'card.pdf'].map((name) => ({
+        type: 'paragraph',
+        children: [
+          { type: 'text', text: expect.stringContaining(`(file ${name} was not bridged`) },
+        ],
+      })),
+    );
+    expect(warn).toHaveBeenCalledTimes(2);
   });
 
   it('adds the notes as paragraphs after the text for other platforms', () => {

@@ -5,7 +5,13 @@
  */
 import type { ChannelRef, Connector, Download } from '../../connector/contract.js';
 import { FileRefusedError, refusalNote } from '../../connector/file-url.js';
-import type { Block, FormattedText, RemoteAttachment } from '../../model/message.js';
+import type {
+  Block,
+  FormattedText,
+  InboundContent,
+  OutboundContent,
+  RemoteAttachment,
+} from '../../model/message.js';
 import type { DeliveryDeps } from './deps.js';
 
 export type AttachmentFetch = { file: Download } | { refused: string };
@@ -42,4 +48,31 @@ export function withNotes(text: FormattedText, notes: readonly string[]): Format
     children: [{ type: 'text', text: note }],
   }));
   return { blocks: [...text.blocks, ...paragraphs] };
+}
+
+/**
+ * Fetches a remote message's files once, for relaying to other platforms; refused files
+ * become notes at the end of the text.
+ */
+export async function relayContent(
+  connector: Connector,
+  ref: ChannelRef,
+  content: InboundContent,
+  deps: DeliveryDeps,
+): Promise<OutboundContent> {
+  const attachments = [];
+  const notes: string[] = [];
+  for (const att of content.attachments) {
+    if (!connector.downloadFile || (att.size ?? 0) > deps.limits.maxFileSize) continue;
+    const fetched = await fetchAttachment(att, ref, connector.downloadFile.bind(connector), deps);
+    if ('refused' in fetched) {
+      notes.push(fetched.refused);
+      continue;
+    }
+    const { refused: _, ...info } = att;
+    const file = fetched.file;
+    if (file.data.byteLength > deps.limits.maxFileSize) continue;
+    attachments.push({ ...info, mimetype: att.mimetype ?? file.mimetype, data: file.data });
+  }
+  return { ...content, text: withNotes(content.text, notes), attachments };
 }
