@@ -14,12 +14,11 @@ import { BridgeError } from '../../src/util/errors.js';
 import { UnsupportedError } from '../../src/connector/errors.js';
 import type { MattermostConfig } from './config.js';
 import { matrixKeyToMattermostReaction } from './format/index.js';
+import { downloadFile } from './files.js';
 import { displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
 import { channelVisibility, directChannelName } from './visibility.js';
 import { MattermostWorkspace, type WorkspaceOptions } from './workspace.js';
-
-const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 
 export class MattermostConnector implements Connector {
   private readonly workspaces = new Map<string, MattermostWorkspace>();
@@ -151,7 +150,7 @@ export class MattermostConnector implements Connector {
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
     const api = this.ws(ref.workspace).api;
-    return api.fetchBinary(api.getFileUrl(fileId, 0), MAX_DOWNLOAD_BYTES);
+    return downloadFile(api.getUrl(), api.getToken(), fileId);
   }
 }
 

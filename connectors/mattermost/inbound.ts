@@ -10,6 +10,7 @@ import type {
 } from '../../src/model/message.js';
 import { extractMentionCandidates, parseMattermostMarkdown } from './format/index.js';
 import type { MattermostApi } from './api.js';
+import { refusalOf } from './files.js';
 
 export const CONNECTOR_ID = 'mattermost';
 
@@ -25,9 +26,11 @@ function kindOf(mime: string | undefined): AttachmentKind {
   return 'file';
 }
 
-function toAttachment(f: FileInfo): RemoteAttachment {
+function toAttachment(post: Post, f: FileInfo): RemoteAttachment {
+  const refused = refusalOf(post, f);
   return {
-    fileId: f.id,
+    fileId: refused ? '' : f.id,
+    ...(refused && { refused }),
     kind: kindOf(f.mime_type),
     name: f.name,
     mimetype: f.mime_type || undefined,
@@ -65,7 +68,7 @@ export async function postContent(
   }
   return {
     text,
-    attachments: files.map(toAttachment),
+    attachments: files.map((f) => toAttachment(post, f)),
     emote: post.type === ('me' as Post['type']),
   };
 }

@@ -1,5 +1,6 @@
 import { RemoteApiError } from '../../src/connector/errors.js';
 import type { Download } from '../../src/connector/contract.js';
+import { downloadUpload } from './files.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRY_MS = 1000;
@@ -142,6 +143,11 @@ export class RocketChatApi {
       serverError,
       errorType,
     );
+  }
+
+  /** A message's file by its `/file-upload/<id>/<name>` id, through the checked fetch. */
+  downloadFile(fileId: string, maxBytes: number): Promise<Download> {
+    return downloadUpload(this.baseUrl, this.headers({ Accept: '*/*' }), fileId, maxBytes);
   }
 
   /**

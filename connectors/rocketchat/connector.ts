@@ -197,7 +197,7 @@ export class RocketChatConnector implements Connector {
   }
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
-    return this.ws(ref.workspace).api.download(fileId, MAX_DOWNLOAD_BYTES);
+    return this.ws(ref.workspace).api.downloadFile(fileId, MAX_DOWNLOAD_BYTES);
   }
 }
 

@@ -7,7 +7,8 @@ import type {
 } from '../../src/model/message.js';
 import { extractMentionNames, parseRocketMarkdown } from './format/index.js';
 import { CONNECTOR_ID, eventKeys, isRocketId } from './ids.js';
-import { toMs, type WireAttachment, type WireMessage } from './types.js';
+import { fileIdFor, platformFiles, uploadIdOf } from './files.js';
+import { toMs, type WireAttachment, type WireFile, type WireMessage } from './types.js';
 import type { KnownUser, UserDirectory } from './users.js';
 
 const MAX_ATTACHMENTS = 20;
@@ -55,32 +56,62 @@ const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** Uploaded files: the file attachments (`title_link` = `/file-upload/<id>/<name>`). */
+/** An attachment a client shows as a file (as opposed to a quote or a link preview). */
+function looksLikeFile(a: WireAttachment): boolean {
+  const links = [a.title_link, a.image_url, a.audio_url, a.video_url];
+  return (
+    (a as { title_link_download?: unknown }).title_link_download === true ||
+    links.some((l) => typeof l === 'string' && l.includes('file-upload'))
+  );
+}
+
+function toAttachment(
+  fileId: string,
+  info: WireFile | undefined,
+  a: WireAttachment | undefined,
+): RemoteAttachment {
+  const mime = str(a?.image_type) ?? str(a?.video_type) ?? str(a?.audio_type) ?? str(info?.type);
+  const att: RemoteAttachment = {
+    fileId,
+    kind: kindOf(a ?? {}, mime),
+    name: (str(a?.title) ?? str(info?.name) ?? 'file').slice(0, 255),
+  };
+  if (mime) att.mimetype = mime;
+  const size = num(a?.image_size) ?? num(a?.video_size) ?? num(a?.audio_size) ?? num(info?.size);
+  if (size !== undefined) att.size = size;
+  const width = num(a?.image_dimensions?.width);
+  const height = num(a?.image_dimensions?.height);
+  if (width) att.width = width;
+  if (height) att.height = height;
+  return att;
+}
+
+/**
+ * Uploaded files: the server's own file records of the message, described by the attachment
+ * that names each (`title_link` = `/file-upload/<id>/<name>`). An attachment that looks like a
+ * file but names no file of this message (a sender can post any attachment) is refused.
+ */
 export function fileAttachments(m: WireMessage): RemoteAttachment[] {
-  const files = new Map((Array.isArray(m.files) ? m.files : []).map((f) => [f?._id, f]));
+  const files = platformFiles(m);
   const out: RemoteAttachment[] = [];
+  const described = new Set<string>();
   for (const a of (Array.isArray(m.attachments) ? m.attachments : []).slice(0, MAX_ATTACHMENTS)) {
-    if (typeof a !== 'object' || a === null) continue;
-    const link = str(a.title_link);
-    if (!link || !/^\/file-upload\/[^/?#]+\/[^?#]*$/.test(link) || link.includes('..')) continue;
-    const fileId = link.split('/')[2]!;
-    const info = files.get(fileId);
-    const mime = str(a.image_type) ?? str(a.video_type) ?? str(a.audio_type) ?? str(info?.type);
-    const att: RemoteAttachment = {
-      fileId: link,
-      kind: kindOf(a, mime),
-      name: (str(a.title) ?? str(info?.name) ?? 'file').slice(0, 255),
-    };
-    if (mime) att.mimetype = mime;
-    const size = num(a.image_size) ?? num(a.video_size) ?? num(a.audio_size) ?? num(info?.size);
-    if (size !== undefined) att.size = size;
-    const width = num(a.image_dimensions?.width);
-    const height = num(a.image_dimensions?.height);
-    if (width) att.width = width;
-    if (height) att.height = height;
-    out.push(att);
+    if (typeof a !== 'object' || a === null || !looksLikeFile(a)) continue;
+    const id = uploadIdOf(a.title_link);
+    const info = id === undefined ? undefined : files.get(id);
+    if (id === undefined || !info || described.has(id)) {
+      const refused = 'it names no file the server attached to this message';
+      out.push({ ...toAttachment('', undefined, a), refused });
+      continue;
+    }
+    described.add(id);
+    out.push(toAttachment(fileIdFor({ ...info, _id: id }), info, a));
   }
-  return out;
+  for (const [id, info] of files) {
+    if (!described.has(id))
+      out.push(toAttachment(fileIdFor({ ...info, _id: id }), info, undefined));
+  }
+  return out.slice(0, MAX_ATTACHMENTS);
 }
 
 /** Text (markdown, mentions resolved to users of this server) and files of a message. */

@@ -7,6 +7,8 @@ import {
 import type { Logger } from 'pino';
 import type { Download } from '../../src/connector/contract.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
+import { fetchPlatformFile, type FetchedFile } from '../../src/connector/file-fetch.js';
+import type { FileUrlRule } from '../../src/connector/file-url.js';
 import { toRemoteError } from './errors.js';
 
 const READ_ATTEMPTS = 4;
@@ -140,6 +142,17 @@ export class SlackApi {
       });
     }
     return { data: await readCapped(res, maxBytes), mimetype };
+  }
+
+  /** A message's file through the checked fetch: the token goes only where `rules` allow. */
+  downloadChecked(url: string, rules: FileUrlRule[], maxBytes: number): Promise<FetchedFile> {
+    return fetchPlatformFile(url, {
+      rules,
+      credentials: { authorization: `Bearer ${this.token}` },
+      maxBytes,
+      platform: 'Slack',
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
   }
 
   /** Sends file bytes to an upload URL from files.getUploadURLExternal. */

@@ -14,10 +14,10 @@ import { BridgeError } from '../../src/util/errors.js';
 import type { SlackConfig } from './config.js';
 import { avatarIdOf } from './directory.js';
 import { slackErrorCode } from './errors.js';
+import { downloadSlackFile } from './files.js';
 import { keyToSlackReaction } from './format/index.js';
 import { toSlackUser } from './ids.js';
 import { renderEdit, decorate } from './outbound-render.js';
-import type { SlackFile } from './types.js';
 import { joinWebhook } from './webhook-hub.js';
 import { SlackWorkspace } from './workspace.js';
 import { conversationVisibility, type SlackConversationFlags } from './visibility.js';
@@ -177,17 +177,7 @@ export class SlackConnector implements Connector {
   }
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
-    const ws = this.ws(ref.workspace);
-    const res = await ws.api.read('files.info', { file: fileId });
-    const file = res.file as SlackFile | undefined;
-    const url = file?.url_private_download ?? file?.url_private;
-    if (!url)
-      throw new RemoteApiError({
-        message: `Slack file ${fileId} has no download URL`,
-        retryable: false,
-      });
-    const got = await ws.api.download(url, MAX_DOWNLOAD_BYTES, file?.mimetype === 'text/html');
-    return { data: got.data, mimetype: file?.mimetype || got.mimetype };
+    return downloadSlackFile(this.ws(ref.workspace).api, fileId, MAX_DOWNLOAD_BYTES);
   }
 
   async getUserHandle(workspace: string, userId: string): Promise<string | undefined> {

@@ -20,6 +20,7 @@ import {
   slackReactionToKey,
 } from './format/index.js';
 import { eventKeys, isTs, toRemoteUser, tsToMs } from './ids.js';
+import { isSlackFileId } from './files.js';
 import { isObject, type SlackEvent, type SlackFile, type SlackMessage } from './types.js';
 
 /** Message subtypes that are conversation (everything else is channel housekeeping). */
@@ -43,8 +44,11 @@ function toAttachment(f: SlackFile): RemoteAttachment | undefined {
   if (!f.id || f.mode === 'tombstone' || f.mode === 'hidden_by_limit' || f.mode === 'external') {
     return undefined;
   }
+  // The id is all the connector keeps: the event's url_private fields are never fetched.
+  const refused = isSlackFileId(f.id) ? undefined : 'the file id is not a Slack file id';
   return {
-    fileId: f.id,
+    fileId: refused ? '' : f.id,
+    ...(refused && { refused }),
     kind: kindOf(f.mimetype),
     name: (f.name || f.title || 'file').slice(0, 255),
     mimetype: f.mimetype || undefined,

@@ -16,7 +16,7 @@ import { BridgeError } from '../../src/util/errors.js';
 import { ActivityTokenVerifier } from './auth/activity-jwt.js';
 import { resolveConfig, type TeamsConfig } from './config.js';
 import { createFetch, type Fetch } from './http.js';
-import { parseFileId, shareToken } from './ids.js';
+import { downloadTeamsFile } from './files.js';
 import { messagingHandler } from './messaging.js';
 import { TeamsWorkspace } from './workspace.js';
 
@@ -180,12 +180,7 @@ export class TeamsConnector implements Connector {
   }
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
-    const file = parseFileId(fileId);
-    if (!file) throw new UnsupportedError(`file id ${fileId.slice(0, 40)}`);
-    const graph = this.ws(ref.workspace).d.graph;
-    const path =
-      file.kind === 'share' ? `/shares/${shareToken(file.url)}/driveItem/content` : file.path;
-    return graph.bytes(path, MAX_DOWNLOAD_BYTES, 'a file');
+    return downloadTeamsFile(this.ws(ref.workspace).d, fileId, MAX_DOWNLOAD_BYTES);
   }
 
   /** Starts linking a Matrix user's Microsoft account; resolves to the sign-in URL to give them. */

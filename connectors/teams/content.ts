@@ -14,7 +14,8 @@ import type { TeamsActivity } from './activity.js';
 import type { TeamsDeps } from './deps.js';
 import { parseTeamsHtml, type MentionResolution } from './format/index.js';
 import type { GraphMessage } from './graph.js';
-import { hostedFileId, kindOf, shareFileId } from './ids.js';
+import { botAttachmentRefusal, shareUrlRefusal } from './files.js';
+import { botAttachmentFileId, hostedFileId, kindOf, shareFileId } from './ids.js';
 
 const MIME_BY_EXT: Record<string, string> = {
   pdf: 'application/pdf',
@@ -40,37 +41,71 @@ function kindFor(mime: string | undefined): AttachmentKind {
   return 'file';
 }
 
-function fileAttachment(name: string, url: string): RemoteAttachment {
+/** A file card's SharePoint file; a card whose URL points elsewhere is refused, never fetched. */
+function fileAttachment(name: string, url: unknown, graphUrl: string): RemoteAttachment {
   const mimetype = MIME_BY_EXT[name.split('.').pop()?.toLowerCase() ?? ''];
+  const refused = shareUrlRefusal(url, graphUrl);
   return {
-    fileId: shareFileId(url),
+    fileId: refused ? '' : shareFileId(url as string),
+    ...(refused && { refused }),
     name: name.slice(0, 255) || 'file',
     kind: kindFor(mimetype),
     mimetype,
   };
 }
 
+/** Files sent to the bot (personal chats): media types kept by the Bot Connector. */
+const MEDIA_TYPE = /^(?:image|video|audio)\/[\w.+*-]+$/;
+
+function botAttachment(
+  d: TeamsDeps,
+  a: TeamsActivity,
+  x: NonNullable<TeamsActivity['attachments']>[number],
+): RemoteAttachment {
+  const mimetype = x.contentType!.endsWith('/*') ? undefined : x.contentType;
+  const name = (x.name ?? `${kindFor(x.contentType)}`).slice(0, 255) || 'file';
+  const refused = botAttachmentRefusal(x.contentUrl, a.serviceUrl, d.config);
+  return {
+    fileId: refused ? '' : botAttachmentFileId(x.contentUrl as string),
+    ...(refused && { refused }),
+    name,
+    kind: kindFor(x.contentType),
+    ...(mimetype && { mimetype }),
+  };
+}
+
+/**
+ * Inline images: hosted contents of this very message. An image under Graph that names
+ * another message's content is refused; images elsewhere (emoji, links) are not files.
+ */
 function imageAttachments(
   images: Array<{ src: string; alt: string }>,
   graphUrl: string,
+  messageId: string | undefined,
 ): RemoteAttachment[] {
   const out: RemoteAttachment[] = [];
   for (const img of images) {
-    const fileId = hostedFileId(img.src, graphUrl);
-    if (fileId) out.push({ fileId, name: `image-${out.length + 1}.png`, kind: 'image' });
+    const name = `image-${out.length + 1}.png`;
+    const fileId = messageId ? hostedFileId(img.src, graphUrl, messageId) : undefined;
+    if (fileId) out.push({ fileId, name, kind: 'image' });
+    else if (img.src.startsWith(`${graphUrl}/`))
+      out.push({
+        fileId: '',
+        name,
+        kind: 'image',
+        refused: 'the image is not part of this message',
+      });
   }
   return out;
 }
 
-function referenceAttachments(list: GraphMessage['attachments']): RemoteAttachment[] {
+function referenceAttachments(
+  list: GraphMessage['attachments'],
+  graphUrl: string,
+): RemoteAttachment[] {
   return (list ?? [])
-    .filter(
-      (a) =>
-        a.contentType === 'reference' &&
-        typeof a.contentUrl === 'string' &&
-        a.contentUrl.startsWith('https://'),
-    )
-    .map((a) => fileAttachment(a.name ?? 'file', a.contentUrl!));
+    .filter((a) => a.contentType === 'reference')
+    .map((a) => fileAttachment(a.name ?? 'file', a.contentUrl, graphUrl));
 }
 
 /** Content of a Graph chatMessage. */
@@ -86,8 +121,8 @@ export function graphContent(d: TeamsDeps, m: GraphMessage): InboundContent {
   return {
     text: parsed.text,
     attachments: [
-      ...referenceAttachments(m.attachments),
-      ...imageAttachments(parsed.images, d.config.graph_url),
+      ...referenceAttachments(m.attachments, d.config.graph_url),
+      ...imageAttachments(parsed.images, d.config.graph_url, m.id),
     ],
   };
 }
@@ -125,14 +160,12 @@ export async function activityContent(
     targets.push(await mentionTarget(d, a, channel, m));
   }
   const parsed = parseTeamsHtml(html, (at) => targets[at.ordinal]);
-  const attachments = imageAttachments(parsed.images, d.config.graph_url);
+  const attachments = imageAttachments(parsed.images, d.config.graph_url, a.id);
   for (const x of a.attachments ?? []) {
-    if (
-      x.contentType === 'application/vnd.microsoft.teams.file.download.info' &&
-      typeof x.contentUrl === 'string' &&
-      x.contentUrl.startsWith('https://')
-    ) {
-      attachments.push(fileAttachment(x.name ?? 'file', x.contentUrl));
+    if (x.contentType === 'application/vnd.microsoft.teams.file.download.info') {
+      attachments.push(fileAttachment(x.name ?? 'file', x.contentUrl, d.config.graph_url));
+    } else if (MEDIA_TYPE.test(x.contentType ?? '')) {
+      attachments.push(botAttachment(d, a, x));
     }
   }
   if (parsed.attachmentIds.length > 0 && !attachments.some((x) => x.fileId.startsWith('share:'))) {
@@ -179,7 +212,8 @@ async function referencedFiles(
       if (chatId) path = `/chats/${encodeURIComponent(chatId)}/messages/${messageId}`;
     }
     if (!path) return [];
-    return referenceAttachments((await d.graph.get<GraphMessage>(path, 'a message')).attachments);
+    const message = await d.graph.get<GraphMessage>(path, 'a message');
+    return referenceAttachments(message.attachments, d.config.graph_url);
   } catch (err) {
     d.log.warn(
       { workspace: d.workspace, channel, err: (err as Error).message },

@@ -27,14 +27,28 @@ export const personalChatGraphId = (userAadId: string, appId: string) =>
 const HOSTED =
   /^\/(teams\/[0-9a-fA-F-]{36}\/channels\/[^/?#]+\/messages\/\d+(\/replies\/\d+)?|chats\/[^/?#]+\/messages\/\d+)\/hostedContents\/[A-Za-z0-9_=.-]+\/\$value$/;
 
-export type FileRef = { kind: 'share'; url: string } | { kind: 'hosted'; path: string };
+export type FileRef =
+  { kind: 'share'; url: string } | { kind: 'hosted'; path: string } | { kind: 'bot'; url: string };
 
 export function shareFileId(url: string): string {
   return `share:${Buffer.from(url, 'utf8').toString('base64url')}`;
 }
 
-/** A hosted-content image URL under `graphUrl` → file id, or undefined if it is anything else. */
-export function hostedFileId(src: string, graphUrl: string): string | undefined {
+/** A file a user sent to the bot, kept by the Bot Connector (`…/v3/attachments/{id}/views/…`). */
+export function botAttachmentFileId(url: string): string {
+  return `bf:${Buffer.from(url, 'utf8').toString('base64url')}`;
+}
+
+/**
+ * A hosted-content image URL under `graphUrl` → file id, or undefined if it is anything else.
+ * With `messageId`, only content of that message: a sender must not be able to make the bridge
+ * copy an image of another conversation into this one.
+ */
+export function hostedFileId(
+  src: string,
+  graphUrl: string,
+  messageId?: string,
+): string | undefined {
   if (!src.startsWith(`${graphUrl}/`)) return undefined;
   let path: string;
   try {
@@ -42,13 +56,19 @@ export function hostedFileId(src: string, graphUrl: string): string | undefined 
   } catch {
     return undefined;
   }
-  return HOSTED.test(path) ? `hc:${path}` : undefined;
+  if (!HOSTED.test(path)) return undefined;
+  if (messageId !== undefined && !path.includes(`/${messageId}/hostedContents/`)) return undefined;
+  return `hc:${path}`;
 }
 
 export function parseFileId(fileId: string): FileRef | undefined {
   if (fileId.startsWith('share:')) {
     const url = Buffer.from(fileId.slice(6), 'base64url').toString('utf8');
     return /^https:\/\/[^\s]+$/.test(url) ? { kind: 'share', url } : undefined;
+  }
+  if (fileId.startsWith('bf:')) {
+    const url = Buffer.from(fileId.slice(3), 'base64url').toString('utf8');
+    return /^https:\/\/[^\s]+$/.test(url) ? { kind: 'bot', url } : undefined;
   }
   if (fileId.startsWith('hc:') && HOSTED.test(fileId.slice(3)))
     return { kind: 'hosted', path: fileId.slice(3) };

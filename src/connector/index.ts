@@ -1,3 +1,5 @@
 export * from './contract.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './file-url.js';
+export * from './file-fetch.js';

@@ -45,6 +45,11 @@ export interface AttachmentInfo {
 /** An attachment as received from a remote platform: the connector can download it by `fileId`. */
 export interface RemoteAttachment extends AttachmentInfo {
   fileId: string;
+  /**
+   * Set when the connector will not fetch this file (it does not come from the platform's
+   * own file endpoint): the core bridges the message with a note saying why, never the file.
+   */
+  refused?: string;
 }
 
 /** An attachment ready to send: the core has fetched the bytes (bounded by config). */

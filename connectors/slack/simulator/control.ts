@@ -258,6 +258,13 @@ export class Control {
     if (t) t.revoked = true;
   }
 
+  /** Makes files.info and events show these URLs for a file (a tampered or hostile answer). */
+  setFileUrls(fileId: string, urls: { private: string; download: string }): void {
+    const f = this.state.files.get(fileId);
+    if (!f) throw new Error(`no such file: ${fileId}`);
+    f.urls = urls;
+  }
+
   setEventDelivery(appId: string, delivery: EventDelivery): void {
     const app = this.state.apps.get(appId);
     if (!app) throw new Error(`no such app: ${appId}`);

@@ -87,6 +87,8 @@ export interface SlackSimulator {
   addCustomEmoji(teamId: string, name: string): void;
   setScopes(token: string, scopes: string[]): void;
   revokeToken(token: string): void;
+  /** Test hook: files.info and events give these URLs for the file (a hostile answer). */
+  setFileUrls(fileId: string, urls: { private: string; download: string }): void;
   /** Socket Mode, a Request URL (Events API over HTTP), or no event delivery. */
   setEventDelivery(appId: string, delivery: EventDelivery): void;
   /** The `url_verification` handshake against the app's Request URL. */
@@ -161,6 +163,7 @@ export async function startSlackSimulator(
     addCustomEmoji: (teamId, name) => control.addCustomEmoji(teamId, name),
     setScopes: (t, scopes) => control.setScopes(t, scopes),
     revokeToken: (t) => control.revokeToken(t),
+    setFileUrls: (id, urls) => control.setFileUrls(id, urls),
     setEventDelivery: (appId, d) => control.setEventDelivery(appId, d),
     async verifyRequestUrl(appId) {
       const app = state.apps.get(appId);

@@ -112,6 +112,7 @@ export function channelJson(c: ChannelRecord, viewer: string | undefined): Json 
 }
 
 export function fileUrls(state: SimState, f: FileRecord): { private: string; download: string } {
+  if (f.urls) return f.urls;
   const base = `${state.baseUrl()}/files-pri/${f.teamId}-${f.id}`;
   const name = encodeURIComponent(f.name);
   return { private: `${base}/${name}`, download: `${base}/download/${name}` };

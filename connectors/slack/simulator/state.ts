@@ -115,6 +115,8 @@ export interface FileRecord {
   created: number;
   completed: boolean;
   shares: Array<{ channel: string; ts: string; threadTs?: string }>;
+  /** Test hook: url_private / url_private_download as given, to play a tampered answer. */
+  urls?: { private: string; download: string };
 }
 
 /** The whole in-memory Slack: plain maps, bookkeeping only. */

@@ -179,6 +179,18 @@ export class Control {
     return m;
   }
 
+  /** Stores a file as the Bot Connector keeps one a user sent to a bot; returns its contentUrl. */
+  addBotAttachment(data: Buffer, mimetype: string): string {
+    const id = `0-amer-${guid().replace(/-/g, '')}`;
+    this.sim.state.botAttachments.set(id, { data, mimetype });
+    return `${this.sim.serviceUrl()}v3/attachments/${id}/views/original`;
+  }
+
+  /** Makes Graph's file content answers redirect to `location` (a hostile store); undefined resets. */
+  redirectDownloads(location: string | undefined): void {
+    this.sim.state.downloadRedirect = location;
+  }
+
   /** Bytes of a SharePoint/OneDrive file by its web URL. */
   file(webUrl: string): { name: string; data: Buffer; mimetype: string } | undefined {
     const item = [...this.sim.state.driveItems.values()].find((i) => i.webUrl === webUrl);

@@ -32,6 +32,10 @@ export class SimState {
   readonly driveItems = new Map<string, SimDriveItem>();
   /** Drive id of each team (channel folders) and user (OneDrive). */
   readonly drives = new Map<string, { id: string; rootId: string; owner: string }>();
+  /** Files users sent to bots, served at the Bot Connector's `/v3/attachments/{id}/views/original`. */
+  readonly botAttachments = new Map<string, { data: Buffer; mimetype: string }>();
+  /** Test hook: where file content downloads redirect instead of the pre-authenticated link. */
+  downloadRedirect: string | undefined;
   private readonly listeners: Array<(c: Change) => void> = [];
 
   constructor(readonly baseUrl: () => string) {}

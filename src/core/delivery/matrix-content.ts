@@ -11,6 +11,7 @@ import type { MatrixEvent } from '../../matrix/durable-appservice.js';
 import { BridgeError } from '../../util/errors.js';
 import { mapMentions } from '../mentions.js';
 import type { DeliveryDeps } from './deps.js';
+import { fetchAttachment } from './remote-files.js';
 
 const MEDIA_TYPES: Record<string, AttachmentKind> = {
   'm.image': 'image',
@@ -128,7 +129,16 @@ export async function inboundToMatrix(
       });
       continue;
     }
-    const file = await connector.downloadFile(ref, att.fileId);
+    const download = connector.downloadFile.bind(connector);
+    const fetched = await fetchAttachment(att, ref, download, deps);
+    if ('refused' in fetched) {
+      parts.push({
+        type: 'm.room.message',
+        content: { msgtype: 'm.notice', body: fetched.refused },
+      });
+      continue;
+    }
+    const file = fetched.file;
     if (file.data.byteLength > deps.limits.maxFileSize) {
       parts.push({
         type: 'm.room.message',

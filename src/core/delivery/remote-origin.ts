@@ -6,13 +6,14 @@ import type {
   ReactionEvent,
   RemoteEvent,
 } from '../../connector/events.js';
-import type { InboundContent, OutboundContent } from '../../model/message.js';
+import type { OutboundContent } from '../../model/message.js';
 import { txnId } from '../../matrix/matrix-gateway.js';
 import { MATRIX_SIDE, type Portal } from '../../store/index.js';
 import { sideKey } from '../ids.js';
 import type { Delivery } from './delivery.js';
 import type { DeliveryDeps, RunningConnector } from './deps.js';
 import { inboundToMatrix, textContent } from './matrix-content.js';
+import { relayContent } from './remote-files.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
 import { firstIdOn, remoteSides } from './sides.js';
 
@@ -64,22 +65,6 @@ async function ghostIdentity(deps: DeliveryDeps, ghostId: string): Promise<Matri
     displayName: record?.displayName ?? ghostId,
     avatarUrl: deps.mediaProxy.urlFor(record?.avatarMxc ?? undefined),
   };
-}
-
-/** Fetches a remote message's files once, for relaying to other platforms. */
-async function relayContent(
-  o: Origin,
-  content: InboundContent,
-  deps: DeliveryDeps,
-): Promise<OutboundContent> {
-  const attachments = [];
-  for (const att of content.attachments) {
-    if (!o.conn.connector.downloadFile || (att.size ?? 0) > deps.limits.maxFileSize) continue;
-    const file = await o.conn.connector.downloadFile(o.ref, att.fileId);
-    if (file.data.byteLength > deps.limits.maxFileSize) continue;
-    attachments.push({ ...att, mimetype: att.mimetype ?? file.mimetype, data: file.data });
-  }
-  return { ...content, attachments };
 }
 
 async function message(
@@ -139,7 +124,7 @@ async function message(
   for (const s of remoteSides(deps, o.portal.id, o.side)) {
     await d.to(s.side, async () => {
       if ((await messages.idsOn(messageId, s.side)).length > 0) return;
-      relayed ??= await relayContent(o, event.content, deps);
+      relayed ??= await relayContent(o.conn.connector, o.ref, event.content, deps);
       sender ??= await ghostIdentity(deps, ghostId);
       const sent = await s.conn.connector.sendMessage(s.ref, {
         sender,

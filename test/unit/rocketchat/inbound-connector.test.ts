@@ -94,7 +94,7 @@ describe('Rocket.Chat → bridge', () => {
         { workspace: 'main', channel: t.w.room._id },
         'https://elsewhere.example/x',
       ),
-    ).rejects.toThrow(/refusing/);
+    ).rejects.toThrow(/not a Rocket.Chat upload/);
   });
 
   it('turns reaction changes into add/remove events, by user, and ignores the bot’s own', async () => {

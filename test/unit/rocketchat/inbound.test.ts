@@ -21,7 +21,7 @@ describe('inbound helpers', () => {
     });
   });
 
-  it('reads uploaded files from attachments and never anything outside /file-upload/', () => {
+  it('reads uploaded files from attachments, refusing file-like ones that name no file of the message', () => {
     const files = fileAttachments({
       files: [{ _id: 'F1', name: 'pic.png', type: 'image/png', size: 12 }],
       attachments: [
@@ -48,6 +48,12 @@ describe('inbound helpers', () => {
         size: 12,
         width: 2,
         height: 3,
+      },
+      {
+        fileId: '',
+        kind: 'file',
+        name: 'sneaky',
+        refused: 'it names no file the server attached to this message',
       },
     ]);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormattedText } from '../../../src/model/message.js';
 import { UnsupportedError } from '../../../src/connector/errors.js';
+import { FileRefusedError } from '../../../src/connector/file-url.js';
 import { forEachInline } from '../../../src/format/index.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { messageEventFor, outbound, teamsWorld, type TeamsTestWorld } from './world.js';
@@ -95,7 +96,7 @@ describe('Teams → bridge', () => {
     ).toBe(true);
     await expect(
       w.connector.downloadFile(contoso(w.channelId), 'share:aHR0cDovL2V2aWwuZXhhbXBsZS8'),
-    ).rejects.toBeInstanceOf(UnsupportedError);
+    ).rejects.toBeInstanceOf(FileRefusedError);
 
     await alice
       .api(`${base}/${root.id}/replies/${reply.id}`)

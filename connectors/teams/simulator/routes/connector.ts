@@ -190,6 +190,15 @@ export function registerConnectorRoutes(sim: Sim): void {
     return { status: 201, body: { id: conv.id, serviceUrl: sim.serviceUrl() } };
   });
 
+  // Files users send to a bot (personal chats): the bot reads them with its own token.
+  front.route('GET', `${PREFIX}/attachments/{id}/views/{view}`, (req): SimResponse => {
+    botFor(req);
+    const file = state.botAttachments.get(req.params.id!);
+    if (!file || req.params.view !== 'original')
+      throw new ApiError(404, 'NotFound', 'The attachment was not found.');
+    return { status: 200, headers: { 'content-type': file.mimetype }, body: file.data };
+  });
+
   front.route(
     'GET',
     `${PREFIX}/conversations/{conversation}/members/{member}`,

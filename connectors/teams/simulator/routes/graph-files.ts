@@ -90,7 +90,11 @@ export function registerGraphFileRoutes(sim: Sim): void {
     if (!content) return { status: 200, body: toDriveItem(item) };
     const dl = token();
     downloads.set(dl, { itemId: item.id, expiresAt: Date.now() + 3600_000 });
-    return { status: 302, headers: { location: `${sim.baseUrl()}/_download/${dl}` } };
+    // As SharePoint: a pre-authenticated download.aspx link, fetched without a token.
+    const location =
+      state.downloadRedirect ??
+      `${sim.baseUrl()}/_layouts/15/download.aspx?UniqueId=${item.id}&tempauth=${dl}`;
+    return { status: 302, headers: { location } };
   };
 
   const shared = (shareId: string): SimDriveItem | undefined => {
@@ -159,8 +163,8 @@ export function registerGraphFileRoutes(sim: Sim): void {
     itemResponse(req, shared(req.params.share!), true),
   );
 
-  front.route('GET', '/_download/{token}', (req) => {
-    const d = downloads.get(req.params.token!);
+  front.route('GET', '/_layouts/15/download.aspx', (req) => {
+    const d = downloads.get(req.query.get('tempauth') ?? '');
     const item = d && d.expiresAt > Date.now() ? state.driveItems.get(d.itemId) : undefined;
     if (!item) return { status: 404, body: 'The download link has expired.' };
     return {
