@@ -19,8 +19,8 @@ const INVISIBLE =
   // The class lists single invisible code points (some are combining marks) on purpose.
   // eslint-disable-next-line no-misleading-character-class
   /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFFA0]/gu;
-/** Any run of whitespace, line and paragraph separators included. */
-const WHITESPACE = /[\s\p{Z}]+/gu;
+/** Any run of whitespace, line and paragraph separators and NEL included. */
+const WHITESPACE = /[\s\p{Z}\u0085]+/gu;
 /** More than three combining marks on one letter only serve to smear over the line. */
 const MARK_PILE = /(\p{M}{3})\p{M}+/gu;
 
