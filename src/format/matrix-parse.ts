@@ -4,6 +4,7 @@
  * Never throws: malformed content yields an empty or best-effort text.
  */
 import type { Block, FormattedText, Inline } from '../model/message.js';
+import { sanitizeDisplayName } from './display-name.js';
 import { revealDisguisedLinks } from './disguised-links.js';
 import { parseHtmlTree, textContent, type HtmlElement, type HtmlNode } from './html-tree.js';
 import { detectRoomMentions, normalizeInlines, textWithBreaks } from './inline.js';
@@ -362,7 +363,8 @@ function anchor(el: HtmlElement): Inline[] {
   if (!href) return children;
   const userId = matrixToUserId(href);
   if (userId !== undefined) {
-    const text = collapseWhitespace(textContent(el)).trim();
+    // A pill's text is a display name chosen by its author: cleaned like any other name.
+    const text = sanitizeDisplayName(textContent(el));
     return [
       { type: 'mention', target: { kind: 'matrix', userId }, text: text === '' ? userId : text },
     ];

@@ -6,6 +6,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MAX_DISPLAY_NAME_LENGTH, sanitizeDisplayName } from '../../../src/format/display-name.js';
+import { parseMatrixHtml, renderMatrix } from '../../../src/format/index.js';
 import { ConnectorRegistry } from '../../../src/core/delivery/deps.js';
 import { DEFAULT_NAME_TEMPLATES, DisplayNames } from '../../../src/core/display-names.js';
 import { GhostManager } from '../../../src/core/ghosts.js';
@@ -178,5 +179,44 @@ describe('GhostManager names ghosts through the template', () => {
     });
     await w.ghosts.ensure('slack', 'w1', 'U1');
     expect(w.setNames).toEqual(['Alice Andersson (Slack)']);
+  });
+});
+
+describe('names inside mentions are cleaned too', () => {
+  it.each([
+    ['Bo\u202Eb', 'Bob'],
+    ['Bob\nAdmin', 'Bob Admin'],
+    ['\u200B\u2066Bob\u2069', 'Bob'],
+    ['\u3164', '@a:hs.example'],
+  ])('a Matrix pill labelled %j reaches the platforms as %j', (label, expected) => {
+    const text = parseMatrixHtml(`<a href="https://matrix.to/#/@a:hs.example">${label}</a>`);
+    expect(text.blocks[0]).toEqual({
+      type: 'paragraph',
+      children: [
+        { type: 'mention', target: { kind: 'matrix', userId: '@a:hs.example' }, text: expected },
+      ],
+    });
+  });
+
+  it('a platform mention name reaches Matrix cleaned', () => {
+    const r = renderMatrix(
+      {
+        blocks: [
+          {
+            type: 'paragraph',
+            children: [
+              {
+                type: 'mention',
+                target: { kind: 'remote', connector: 'slack', workspace: 'w', userId: 'U1' },
+                text: 'Bo\u202Eb\u200B',
+              },
+            ],
+          },
+        ],
+      },
+      { userIdFor: () => '@ghost:hs.example' },
+    );
+    expect(r.body).toBe('Bob');
+    expect(r.formatted_body).toBe('<a href="https://matrix.to/#/@ghost:hs.example">Bob</a>');
   });
 });
