@@ -8,6 +8,7 @@ import type { ConnectorContext, ConnectorDefinition } from '../connector/contrac
 import { ConnectionStates } from '../core/connection-states.js';
 import { ConnectorRegistry, type DeliveryDeps } from '../core/delivery/deps.js';
 import { Dispatcher } from '../core/delivery/dispatcher.js';
+import { DisplayNames } from '../core/display-names.js';
 import { GhostManager } from '../core/ghosts.js';
 import { GhostIdCodec } from '../core/ids.js';
 import { Intake } from '../core/intake.js';
@@ -78,13 +79,24 @@ export class BridgeApp {
       config.appservice.media_secret ??
       createHash('sha256').update(`media:${registration.as_token}`).digest('hex');
     const mediaProxy = new MediaProxy(config.appservice.public_url, mediaSecret, this.gateway, log);
-    const ghosts = new GhostManager(this.stores.ghosts, this.gateway, codec, this.connectors, log);
+    const names = new DisplayNames(config.bridge, (id) =>
+      this.connectors.has(id) ? this.connectors.get(id).displayName : id,
+    );
+    const ghosts = new GhostManager(
+      this.stores.ghosts,
+      this.gateway,
+      codec,
+      this.connectors,
+      log,
+      names,
+    );
     const deps: DeliveryDeps = {
       stores: this.stores,
       directory: this.directory,
       gateway: this.gateway,
       connectors: this.connectors,
       ghosts,
+      names,
       codec,
       mediaProxy,
       limits: {

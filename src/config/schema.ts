@@ -76,6 +76,17 @@ export interface BridgeSettings {
   retry: RetryConfig;
   message_retention_days: number;
   permanent_failure_notices: boolean;
+  /** Matrix display name of a platform user's ghost: `{name}`, `{platform}`. */
+  ghost_displayname_template: string;
+  /** Name a Matrix user is shown with on the platforms: `{name}`, `{platform}` (= Matrix). */
+  matrix_sender_name_template: string;
+  /** Per-connector overrides of the two templates above, by connector id. */
+  connector_name_templates: Record<string, ConnectorNameTemplates>;
+}
+
+export interface ConnectorNameTemplates {
+  ghost_displayname_template?: string;
+  matrix_sender_name_template?: string;
 }
 
 export interface LoggingConfig {
@@ -158,6 +169,23 @@ const positiveInteger = (defaultValue: number) =>
   ({ type: 'integer', minimum: 1, default: defaultValue }) as const;
 
 const enabled = { type: 'boolean', default: true } as const;
+
+/**
+ * A display-name template: contains `{name}`, may contain `{platform}`, no other braces and
+ * no control characters, at most 100 characters.
+ */
+const nameTemplate = (defaultValue?: string) =>
+  ({
+    type: 'string',
+    maxLength: 100,
+    pattern: '^(?=.*\\{name\\})(?:[^{}\\u0000-\\u001f\\u007f-\\u009f]|\\{name\\}|\\{platform\\})+$',
+    [HINT_KEYWORD]:
+      'must contain {name}, may contain {platform}, and no other braces or control characters (e.g. "{name} ({platform})")',
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  }) as const;
+
+export const DEFAULT_GHOST_DISPLAYNAME_TEMPLATE = '{name} ({platform})';
+export const DEFAULT_MATRIX_SENDER_NAME_TEMPLATE = '{name} ({platform})';
 
 /** `permissions`: keys are user ids, server names or `*`; values a level. */
 export const permissionsSchema = {
@@ -303,6 +331,24 @@ export const bridgeConfigSchema = {
         },
         message_retention_days: positiveInteger(90),
         permanent_failure_notices: { type: 'boolean', default: true },
+        ghost_displayname_template: nameTemplate(DEFAULT_GHOST_DISPLAYNAME_TEMPLATE),
+        matrix_sender_name_template: nameTemplate(DEFAULT_MATRIX_SENDER_NAME_TEMPLATE),
+        connector_name_templates: {
+          type: 'object',
+          default: {},
+          propertyNames: {
+            pattern: CONNECTOR_ID_PATTERN,
+            [HINT_KEYWORD]: 'keys are connector ids (lowercase letters, digits and dashes)',
+          },
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              ghost_displayname_template: nameTemplate(),
+              matrix_sender_name_template: nameTemplate(),
+            },
+          },
+        },
       },
     },
     logging: {

@@ -3,6 +3,7 @@ import type { MatrixGateway } from '../matrix/matrix-gateway.js';
 import type { GhostRecord, GhostStore } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
 import type { ConnectorRegistry } from './delivery/deps.js';
+import type { DisplayNames } from './display-names.js';
 import type { GhostIdCodec } from './ids.js';
 
 const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -10,7 +11,9 @@ const MEMORY_TTL_MS = 60 * 60 * 1000;
 
 /**
  * Ghosts are registered lazily, the first time a remote user acts, and their name and
- * avatar are copied from the platform (again once the copy is a day old).
+ * avatar are copied from the platform (again once the copy is a day old). The name goes
+ * through the ghost display-name template (`Alice (Slack)`), so a ghost made before a
+ * template change is renamed at its next refresh.
  */
 export class GhostManager {
   private readonly fresh = new Map<string, number>();
@@ -21,6 +24,7 @@ export class GhostManager {
     private readonly codec: GhostIdCodec,
     private readonly connectors: ConnectorRegistry,
     private readonly log: Logger,
+    private readonly names: DisplayNames,
   ) {}
 
   userIdFor(connector: string, workspace: string, remoteUserId: string): string {
@@ -79,7 +83,7 @@ export class GhostManager {
     const { connector: conn } = this.connectors.get(connector);
     try {
       const info = await conn.getUserInfo(workspace, remoteUserId);
-      const name = info.displayName || nameHint || remoteUserId;
+      const name = this.names.ghost(connector, info.displayName || nameHint, remoteUserId);
       if (name !== next.displayName) {
         await intent.setDisplayName(name);
         next.displayName = name;
@@ -100,8 +104,9 @@ export class GhostManager {
       // A profile is nice to have; the message matters more. Try again next time.
       log.warn({ err: errorMessage(err) }, 'could not sync ghost profile');
       if (!next.displayName && nameHint) {
-        await intent.setDisplayName(nameHint).catch(() => undefined);
-        next.displayName = nameHint;
+        const name = this.names.ghost(connector, nameHint, remoteUserId);
+        await intent.setDisplayName(name).catch(() => undefined);
+        next.displayName = name;
       }
     }
     await this.store.upsert(next);

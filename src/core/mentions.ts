@@ -1,3 +1,4 @@
+import { matrixToUserLink } from '../format/index.js';
 import type { Block, FormattedText, Inline, MentionTarget } from '../model/message.js';
 
 /** Returns a copy of `text` with every mention target passed through `map`. */
@@ -21,6 +22,23 @@ export function hasRoomMention(text: FormattedText): boolean {
 /** `@room` kept as plain text, notifying nobody. */
 export function withoutRoomMentions(text: FormattedText): FormattedText {
   return mapLeaves(text, (n) => (n.type === 'room_mention' ? { type: 'text', text: '@room' } : n));
+}
+
+/**
+ * Platform text may only mention platform users (remote targets, from the connector's own
+ * mention syntax). A Matrix user id in a mention from a platform could only come from markup
+ * someone wrote, so it becomes a plain link (shown in a non-pill form) and notifies nobody.
+ */
+export function platformMentionsOnly(text: FormattedText): FormattedText {
+  return mapLeaves(text, (n) =>
+    n.type === 'mention' && n.target.kind === 'matrix'
+      ? {
+          type: 'link',
+          href: matrixToUserLink(n.target.userId),
+          children: [{ type: 'text', text: n.text }],
+        }
+      : n,
+  );
 }
 
 /** Returns a copy of `text` with every inline leaf (no children) passed through `map`. */

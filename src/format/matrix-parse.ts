@@ -4,6 +4,8 @@
  * Never throws: malformed content yields an empty or best-effort text.
  */
 import type { Block, FormattedText, Inline } from '../model/message.js';
+import { sanitizeDisplayName } from './display-name.js';
+import { revealDisguisedLinks } from './disguised-links.js';
 import { parseHtmlTree, textContent, type HtmlElement, type HtmlNode } from './html-tree.js';
 import { detectRoomMentions, normalizeInlines, textWithBreaks } from './inline.js';
 import { sanitizeMatrixHtml, truncateUtf16, MAX_HTML_LENGTH } from './sanitize.js';
@@ -44,10 +46,13 @@ export function parseMatrix(
   return { blocks: [] };
 }
 
-/** Parses (and sanitises) an `org.matrix.custom.html` body. */
+/**
+ * Parses (and sanitises) an `org.matrix.custom.html` body. Links whose text names another
+ * address than their target come out with the real target shown.
+ */
 export function parseMatrixHtml(html: string): FormattedText {
   const tree = parseHtmlTree(sanitizeMatrixHtml(html));
-  return { blocks: blocksFrom(tree.children) };
+  return revealDisguisedLinks({ blocks: blocksFrom(tree.children) });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -358,7 +363,8 @@ function anchor(el: HtmlElement): Inline[] {
   if (!href) return children;
   const userId = matrixToUserId(href);
   if (userId !== undefined) {
-    const text = collapseWhitespace(textContent(el)).trim();
+    // A pill's text is a display name chosen by its author: cleaned like any other name.
+    const text = sanitizeDisplayName(textContent(el));
     return [
       { type: 'mention', target: { kind: 'matrix', userId }, text: text === '' ? userId : text },
     ];

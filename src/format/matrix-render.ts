@@ -1,6 +1,9 @@
 /** Common FormattedText → Matrix `m.room.message` content fields. */
 import type { Block, FormattedText, Inline, MentionTarget } from '../model/message.js';
+import { sanitizeDisplayName } from './display-name.js';
+import { inlineText, revealDisguisedLinks } from './disguised-links.js';
 import { forEachInline } from './inline.js';
+import { hasPermalinkText, isMatrixPermalink, splitPermalinks } from './permalinks.js';
 import { plainWith, type MentionNamer } from './plain.js';
 
 export interface RenderMatrixOptions {
@@ -47,11 +50,20 @@ export function matrixToUserLink(userId: string): string {
 
 type MentionNode = Extract<Inline, { type: 'mention' }>;
 
-export function renderMatrix(text: FormattedText, opts: RenderMatrixOptions = {}): RenderedMatrix {
+/**
+ * Only mention nodes become pills and `m.mentions`: links and bare URLs that a client could
+ * show as a pill (matrix.to and friends) are written in a non-pill form, and links whose
+ * text names another address show their real target.
+ */
+export function renderMatrix(
+  source: FormattedText,
+  opts: RenderMatrixOptions = {},
+): RenderedMatrix {
+  const text = revealDisguisedLinks(source);
   const userIdOf = (target: MentionTarget): string | undefined =>
     opts.userIdFor?.(target) ?? (target.kind === 'matrix' ? target.userId : undefined);
   const nameOf = (node: MentionNode): string => {
-    const name = opts.mentionName?.(node.target) ?? node.text;
+    const name = sanitizeDisplayName(opts.mentionName?.(node.target) ?? node.text);
     return name === '' ? (userIdOf(node.target) ?? '') : name;
   };
   const ctx: Ctx = { userIdOf, nameOf };
@@ -67,7 +79,9 @@ export function renderMatrix(text: FormattedText, opts: RenderMatrixOptions = {}
         needsHtml = true;
         if (!userIds.includes(id)) userIds.push(id);
       }
-    } else if (node.type !== 'text' && node.type !== 'linebreak') needsHtml = true;
+    } else if (node.type === 'text') {
+      if (hasPermalinkText(node.text)) needsHtml = true;
+    } else if (node.type !== 'linebreak') needsHtml = true;
   });
 
   const body = plainWith(text, (node) => {
@@ -135,7 +149,7 @@ function inlinesHtml(inlines: readonly Inline[], ctx: Ctx, inLink: boolean): str
   for (const node of inlines) {
     switch (node.type) {
       case 'text':
-        out += escapeHtml(node.text);
+        out += inLink ? escapeHtml(node.text) : textHtml(node.text);
         break;
       case 'bold':
         out += `<strong>${inlinesHtml(node.children, ctx, inLink)}</strong>`;
@@ -153,6 +167,10 @@ function inlinesHtml(inlines: readonly Inline[], ctx: Ctx, inLink: boolean): str
         out += `<code>${escapeHtml(node.text)}</code>`;
         break;
       case 'link': {
+        if (isMatrixPermalink(node.href)) {
+          out += permalinkHtml(node, ctx, inLink);
+          break;
+        }
         const inner = inlinesHtml(node.children, ctx, true);
         out +=
           !inLink && SAFE_LINK.test(node.href)
@@ -179,4 +197,22 @@ function inlinesHtml(inlines: readonly Inline[], ctx: Ctx, inLink: boolean): str
     }
   }
   return out;
+}
+
+/** Text outside links: permalink-looking runs go in `<code>`, which clients neither linkify nor pillify. */
+function textHtml(text: string): string {
+  return splitPermalinks(text)
+    .map((run) => (run.permalink ? `<code>${escapeHtml(run.text)}</code>` : escapeHtml(run.text)))
+    .join('');
+}
+
+/**
+ * A link a client would show as a pill, written by someone on a platform: its text stays,
+ * the target is shown as code next to it (or alone when the text is the target), no anchor.
+ */
+function permalinkHtml(link: Extract<Inline, { type: 'link' }>, ctx: Ctx, inLink: boolean): string {
+  const inner = inlinesHtml(link.children, ctx, inLink);
+  const label = inlineText(link.children).trim();
+  if (label === link.href.trim()) return `<code>${escapeHtml(label)}</code>`;
+  return `${inner} (<code>${escapeHtml(link.href)}</code>)`;
 }

@@ -41,7 +41,7 @@ describe('Mattermost → Matrix', () => {
     expect(ev.content.formatted_body).toContain('<a href="https://example.org">docs</a>');
     expect(ev.content.formatted_body).toContain('<code>code</code>');
     const profile = await world.matrix.getProfile(world.ghostOf(world.alice.id));
-    expect(profile.displayname).toBe('Alice Andersson');
+    expect(profile.displayname).toBe('Alice Andersson (Mattermost)');
     expect(profile.avatar_url).toMatch(/^mxc:\/\//);
   });
 
@@ -122,7 +122,10 @@ describe('Matrix → Mattermost', () => {
     });
     const [post] = await world.waitForPosts(1, (p) => p.message.includes('hello'));
     expect(post!.message).toBe('hello _from_ **matrix**');
-    expect(post!.props).toMatchObject({ from_webhook: 'true', override_username: 'Maria Matrix' });
+    expect(post!.props).toMatchObject({
+      from_webhook: 'true',
+      override_username: 'Maria Matrix (Matrix)',
+    });
   });
 
   it('carries replies as threads, edits, reactions and redactions', async () => {
@@ -161,7 +164,7 @@ describe('Matrix → Mattermost', () => {
     bridge = await startBridge(world);
     await world.matrix.sendMessage(world.roomId, 'attributed');
     const [post] = await world.waitForPosts(1, (p) => p.message.includes('attributed'));
-    expect(post!.message).toBe('**Maria Matrix**: attributed');
+    expect(post!.message).toBe('**Maria Matrix (Matrix)**: attributed');
     world.sim.setSettings({ enablePostUsernameOverride: true, enablePostIconOverride: true });
   });
 

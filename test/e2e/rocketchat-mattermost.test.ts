@@ -48,7 +48,7 @@ describe('a portal linking Rocket.Chat and Mattermost', () => {
     );
     const post = await mmPosts((p) => p.message.includes('rocket'));
     expect(post.message).toBe('from **rocket**');
-    expect(post.props).toMatchObject({ override_username: 'Alice Andersson' });
+    expect(post.props).toMatchObject({ override_username: 'Alice Andersson (Rocket.Chat)' });
 
     // A thread started on Rocket.Chat continues as a Mattermost thread.
     await world.asAlice('chat.sendMessage', {
@@ -65,7 +65,7 @@ describe('a portal linking Rocket.Chat and Mattermost', () => {
     } as Post);
     const [rc] = await world.waitForBotMessages(1, (m: RcMessage) => m.msg.includes('mattermost'));
     expect(rc!.msg).toBe('from _mattermost_');
-    expect(rc!.alias).toBe('Carol Carlsson');
+    expect(rc!.alias).toBe('Carol Carlsson (Mattermost)');
 
     await world.asAlice('chat.react', { messageId: rc!._id, emoji: ':tada:', shouldReact: true });
     const deadline = Date.now() + 20_000;
@@ -80,8 +80,8 @@ describe('a portal linking Rocket.Chat and Mattermost', () => {
   it('relays Matrix → both platforms', async () => {
     await world.matrix.sendMessage(world.roomId, 'hello both');
     const [rc] = await world.waitForBotMessages(1, (m) => m.msg === 'hello both');
-    expect(rc!.alias).toBe('Maria Matrix');
+    expect(rc!.alias).toBe('Maria Matrix (Matrix)');
     const post = await mmPosts((p) => p.message === 'hello both');
-    expect(post.props).toMatchObject({ override_username: 'Maria Matrix' });
+    expect(post.props).toMatchObject({ override_username: 'Maria Matrix (Matrix)' });
   });
 });

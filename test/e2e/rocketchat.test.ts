@@ -61,7 +61,7 @@ describe('Rocket.Chat → Matrix', () => {
     expect(ev.content.formatted_body).toContain('<code>code</code>');
     expect(ev.content.formatted_body).toMatch(/<(del|s|strike)>gone<\/(del|s|strike)>/);
     const profile = await world.matrix.getProfile(world.ghostOf(world.alice._id));
-    expect(profile.displayname).toBe('Alice Andersson');
+    expect(profile.displayname).toBe('Alice Andersson (Rocket.Chat)');
     expect(profile.avatar_url).toMatch(/^mxc:\/\//);
     expect(Buffer.compare(await world.matrix.downloadMedia(profile.avatar_url!), PIXEL)).toBe(0);
   });
@@ -145,7 +145,7 @@ describe('Matrix → Rocket.Chat', () => {
     });
     const [m] = await world.waitForBotMessages(1, (x) => x.msg.includes('hello'));
     expect(m!.msg).toBe('hello _from_ *matrix*');
-    expect(m!.alias).toBe('Maria Matrix');
+    expect(m!.alias).toBe('Maria Matrix (Matrix)');
     expect(m!.avatar).toMatch(/^https?:\/\//);
     const avatar = await fetch(m!.avatar!);
     expect(avatar.status).toBe(200);
@@ -205,7 +205,7 @@ describe('Matrix → Rocket.Chat', () => {
     });
     const [m] = await world.waitForBotMessages(1, (x) => x.file?.name === 'notes.txt');
     expect(m!.file).toMatchObject({ size: data.length, type: 'text/plain' });
-    expect(m!.alias).toBe('Maria Matrix');
+    expect(m!.alias).toBe('Maria Matrix (Matrix)');
   });
 
   it('does not loop: a bridged message is not echoed back', async () => {
@@ -259,7 +259,7 @@ describe('identity without message-impersonate', () => {
       bridge = await startRocketBridge(world);
       await world.matrix.sendMessage(world.roomId, 'attributed');
       const [m] = await world.waitForBotMessages(1, (x) => x.msg.includes('attributed'));
-      expect(m!.msg).toBe('*Maria Matrix*: attributed');
+      expect(m!.msg).toBe('*Maria Matrix (Matrix)*: attributed');
       expect(m!.alias).toBeUndefined();
       const state = bridge.states
         .all()

@@ -64,7 +64,7 @@ describe('Slack over the Events API', () => {
   it('carries a Matrix message to Slack without echoing it back', async () => {
     await world.matrix.sendMessage(world.roomId, 'matrix over http');
     const [m] = await world.slack.waitForBridged(1, (x) => x.text === 'matrix over http');
-    expect(m!.username).toBe('Maria Matrix');
+    expect(m!.username).toBe('Maria Matrix (Matrix)');
     await new Promise((r) => setTimeout(r, 1000));
     const echoes = (await world.matrix.messages(world.roomId, { limit: 30 })).chunk.filter(
       (e) => e.sender !== world.matrix.userId && e.content.body === 'matrix over http',

@@ -79,7 +79,7 @@ describe('Slack → Matrix', () => {
     expect(html).toContain('<blockquote>');
     expect(html).toContain('<pre><code>let x = 1;');
     const profile = await world.matrix.getProfile(world.ghostOf('slack', world.slack.alice.id));
-    expect(profile.displayname).toBe('Alice Andersson');
+    expect(profile.displayname).toBe('Alice Andersson (Slack)');
     expect(profile.avatar_url).toMatch(/^mxc:\/\//);
   });
 
@@ -186,7 +186,7 @@ describe('Matrix → Slack', () => {
     });
     const [m] = await world.slack.waitForBridged(1, (x) => x.text.startsWith('hello'));
     expect(m!.text).toBe('hello _from_ *matrix* &lt;!channel&gt; <https://example.org|link>');
-    expect(m!.username).toBe('Maria Matrix');
+    expect(m!.username).toBe('Maria Matrix (Matrix)');
     expect((m!.icons as { image_48?: string }).image_48).toMatch(/^http/);
     expect(JSON.stringify(m!.blocks)).toContain('"style":{"italic":true}');
   });

@@ -49,7 +49,7 @@ describe('a portal linking Teams and Mattermost', () => {
     );
     const post = await mmPost((p) => p.message.includes('teams'));
     expect(post.message).toBe('from **teams**');
-    expect(post.props).toMatchObject({ override_username: 'Alice Andersson' });
+    expect(post.props).toMatchObject({ override_username: 'Alice Andersson (Microsoft Teams)' });
 
     await alice
       .api(`${base}/${root.id}/replies`)
@@ -65,7 +65,7 @@ describe('a portal linking Teams and Mattermost', () => {
     } as Post);
     const inTeams = await world.waitForTeams((m) => m.body.content.includes('mattermost'));
     expect(inTeams.from.application?.id).toBe(world.app.appId);
-    expect(inTeams.body.content).toContain('<strong>Carol Carlsson</strong>');
+    expect(inTeams.body.content).toContain('<strong>Carol Carlsson (Mattermost)</strong>');
     expect(inTeams.body.content).toContain('from <em>mattermost</em>');
 
     await mm.carol.client.createPost({
@@ -84,7 +84,7 @@ describe('a portal linking Teams and Mattermost', () => {
     await world.matrix.sendMessage(world.roomId, 'to everyone');
     const teams = await world.waitForTeams((m) => m.body.content.includes('to everyone'));
     const post = await mmPost((p) => p.message.includes('to everyone'));
-    expect(teams.body.content).toContain('<strong>Maria Matrix</strong>');
+    expect(teams.body.content).toContain('<strong>Maria Matrix (Matrix)</strong>');
 
     const alice = world.graphAs(world.alice.id);
     await alice

@@ -73,7 +73,7 @@ describe('Teams → Matrix', () => {
       `https://matrix.to/#/${world.ghostOf(world.bob.id)}`,
     );
     const profile = await world.matrix.getProfile(world.ghostOf(world.alice.id));
-    expect(profile.displayname).toBe('Alice Andersson');
+    expect(profile.displayname).toBe('Alice Andersson (Microsoft Teams)');
     expect(profile.avatar_url).toMatch(/^mxc:\/\//);
   });
 
@@ -209,7 +209,7 @@ describe('Matrix → Teams', () => {
     });
     const root = await world.waitForTeams((m) => m.body.content.includes('hello <em>from</em>'));
     expect(root.from.application?.id).toBe(world.app.appId);
-    expect(root.body.content).toContain('<strong>Maria Matrix</strong>');
+    expect(root.body.content).toContain('<strong>Maria Matrix (Matrix)</strong>');
     expect(root.body.content).toContain('<p>hello <em>from</em> <strong>matrix</strong></p>');
 
     await world.matrix.threadReply(world.roomId, rootId, 'matrix thread reply');
@@ -268,7 +268,7 @@ describe('Matrix → Teams', () => {
     await world.matrix.sendMessage(world.roomId, 'posted as myself');
     const mine = await world.waitForTeams((m) => m.body.content.includes('posted as myself'));
     expect(mine.from.user?.id).toBe(world.mariaMs.id);
-    expect(mine.body.content).not.toContain('<strong>Maria Matrix</strong>');
+    expect(mine.body.content).not.toContain('<strong>Maria Matrix (Matrix)</strong>');
 
     // A linked user's Matrix reaction is posted through Graph as them (actorReactions).
     await postAsAlice('<p>react to me</p>');

@@ -90,7 +90,7 @@ describe('three-way portal', () => {
     expect(String(ev.content.formatted_body)).toContain('<strong>both</strong>');
     const post = await mmPost((p) => p.message === 'hello **both**');
     expect(post.props).toMatchObject({
-      override_username: 'Alice Andersson',
+      override_username: 'Alice Andersson (Slack)',
       from_webhook: 'true',
     });
     expect(String(post.props.override_icon_url)).toMatch(/^http/);
@@ -108,7 +108,7 @@ describe('three-way portal', () => {
       (e) => e.sender === mmGhost() && e.content.body === 'from mattermost',
     );
     const [m] = await slackSide.waitForBridged(1, (x) => x.text === 'from _mattermost_');
-    expect(m!.username).toBe('Carl Carlsson');
+    expect(m!.username).toBe('Carl Carlsson (Mattermost)');
   });
 
   it('carries a Slack edit, reaction and delete to Matrix and Mattermost', async () => {

@@ -2,6 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { BridgeConfig, PortalLinkConfig } from '../../src/config/index.js';
+import {
+  DEFAULT_GHOST_DISPLAYNAME_TEMPLATE,
+  DEFAULT_MATRIX_SENDER_NAME_TEMPLATE,
+} from '../../src/config/schema.js';
 import { registrationFor, type AppserviceSlot } from './synapse.js';
 
 /** Writes the slot's registration where the bridge reads it; returns the path. */
@@ -56,6 +60,9 @@ export function localBridgeConfig(o: LocalBridgeOptions): BridgeConfig {
       retry: { max_attempts: 5, initial_delay_ms: 200, max_delay_ms: 2000 },
       message_retention_days: 90,
       permanent_failure_notices: true,
+      ghost_displayname_template: DEFAULT_GHOST_DISPLAYNAME_TEMPLATE,
+      matrix_sender_name_template: DEFAULT_MATRIX_SENDER_NAME_TEMPLATE,
+      connector_name_templates: {},
     },
     logging: { level: 'warn' },
     portals: [{ room: o.roomId, links: o.links }],

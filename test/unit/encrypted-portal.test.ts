@@ -1,3 +1,4 @@
+import { DEFAULT_NAME_TEMPLATES, DisplayNames } from '../../src/core/display-names.js';
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Connector, OutboundMessage } from '../../src/connector/contract.js';
@@ -103,6 +104,7 @@ class Bridge {
       limits: { maxFileSize: 1_000_000, maxTextLength: 4000 },
       log: silentLogger(),
       txnSalt: 'salt',
+      names: new DisplayNames(DEFAULT_NAME_TEMPLATES, (id) => id),
     } satisfies DeliveryDeps;
     const dispatcher = new Dispatcher(
       deps,

@@ -6,7 +6,7 @@
  * never get through. Never throws.
  */
 import { Parser } from 'htmlparser2';
-import { escapeHtml, parseMatrixHtml } from '../../../src/format/index.js';
+import { escapeHtml, matrixToUserLink, parseMatrixHtml } from '../../../src/format/index.js';
 import { hasChildren } from '../../../src/format/inline.js';
 import type { Block, FormattedText, Inline, MentionTarget } from '../../../src/model/message.js';
 
@@ -149,6 +149,16 @@ function mapBlocks(
   });
 }
 
+/**
+ * A matrix.to link written into Teams HTML is not one of Teams' `<at>` mentions: it stays a
+ * plain link (which the core shows in a non-pill form) and notifies nobody.
+ */
+function smuggledPill(node: Extract<Inline, { type: 'mention' }>): Inline {
+  const href =
+    node.target.kind === 'matrix' ? matrixToUserLink(node.target.userId) : 'https://matrix.to/';
+  return { type: 'link', href, children: [{ type: 'text', text: node.text }] };
+}
+
 export function parseTeamsHtml(
   html: string,
   resolveMention: (at: AtTag) => MentionResolution,
@@ -158,7 +168,7 @@ export function parseTeamsHtml(
     const parsed = parseMatrixHtml(r.html);
     const blocks = mapBlocks(parsed.blocks, (node) => {
       const m = node.target.kind === 'matrix' ? PLACEHOLDER_RE.exec(node.target.userId) : null;
-      if (!m) return node;
+      if (!m) return smuggledPill(node);
       const at = r.ats[Number(m[1])];
       const text = (at?.text ?? node.text).trim();
       const target = at ? resolveMention({ ...at, text }) : undefined;

@@ -3,6 +3,7 @@ import type { Connector, ConnectorCapabilities } from '../../connector/contract.
 import type { MatrixGateway } from '../../matrix/matrix-gateway.js';
 import type { MediaProxy } from '../../matrix/media-proxy.js';
 import type { Stores } from '../../store/index.js';
+import type { DisplayNames } from '../display-names.js';
 import type { GhostManager } from '../ghosts.js';
 import type { GhostIdCodec } from '../ids.js';
 import type { PortalDirectory } from '../portal-directory.js';
@@ -54,6 +55,8 @@ export interface DeliveryDeps {
   gateway: MatrixGateway;
   connectors: ConnectorRegistry;
   ghosts: GhostManager;
+  /** Name templates: how Matrix users are named on each platform. */
+  names: DisplayNames;
   codec: GhostIdCodec;
   mediaProxy: MediaProxy;
   limits: BridgeLimits;

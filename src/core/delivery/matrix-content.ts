@@ -9,7 +9,7 @@ import { parseMatrix, renderMatrix } from '../../format/index.js';
 import type { ChannelRef, Connector } from '../../connector/contract.js';
 import type { MatrixEvent } from '../../matrix/durable-appservice.js';
 import { BridgeError } from '../../util/errors.js';
-import { mapMentions } from '../mentions.js';
+import { mapMentions, platformMentionsOnly } from '../mentions.js';
 import type { DeliveryDeps } from './deps.js';
 import { fetchAttachment } from './remote-files.js';
 
@@ -162,13 +162,16 @@ export async function inboundToMatrix(
   return parts;
 }
 
-/** The m.room.message content for the text of a message, or undefined when there is none. */
+/**
+ * The m.room.message content for the text of a platform message, or undefined when there is
+ * none. Only the connector's mentions of platform users become pills and `m.mentions`.
+ */
 export function textContent(
   content: InboundContent | OutboundContent,
   deps: DeliveryDeps,
 ): Record<string, unknown> | undefined {
   if (content.text.blocks.length === 0) return undefined;
-  const rendered = renderMatrix(content.text, {
+  const rendered = renderMatrix(platformMentionsOnly(content.text), {
     userIdFor: (t) => (t.kind === 'matrix' ? t.userId : deps.codec.encode(t)),
   });
   const out: Record<string, unknown> = {

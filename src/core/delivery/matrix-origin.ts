@@ -1,6 +1,7 @@
 import type { MatrixSenderIdentity, OutboundMessage } from '../../connector/contract.js';
 import type { MatrixEvent } from '../../matrix/durable-appservice.js';
 import type { OutboundContent } from '../../model/message.js';
+import { sanitizeDisplayName } from '../../format/display-name.js';
 import { txnId } from '../../matrix/matrix-gateway.js';
 import { MATRIX_SIDE, type Portal } from '../../store/index.js';
 import { ENCRYPTION_TYPES } from '../encryption.js';
@@ -44,9 +45,19 @@ async function senderIdentity(
   const localpart = event.sender.slice(1).split(':')[0] ?? event.sender;
   return {
     userId: event.sender,
-    displayName: profile.displayName?.trim() || localpart,
+    displayName: sanitizeDisplayName(profile.displayName ?? '') || localpart,
     avatarUrl: deps.mediaProxy.urlFor(profile.avatarMxc),
   };
+}
+
+/** The sender as shown on one platform: its name through that platform's template. */
+function shownOn(
+  connectorId: string,
+  sender: MatrixSenderIdentity,
+  deps: DeliveryDeps,
+): MatrixSenderIdentity {
+  const displayName = deps.names.matrixSender(connectorId, sender.displayName, sender.userId);
+  return { ...sender, displayName };
 }
 
 async function newMessage(
@@ -82,7 +93,7 @@ async function newMessage(
       );
       sender ??= await senderIdentity(event, deps);
       const message: OutboundMessage = {
-        sender,
+        sender: shownOn(s.conn.id, sender, deps),
         content,
         threadRoot: await firstIdOn(deps, root?.messageId, s.side),
         replyTo: await firstIdOn(deps, reply?.messageId, s.side),
@@ -142,7 +153,7 @@ async function edit(
       );
       sender ??= await senderIdentity(event, deps);
       await editMessage(s.ref, id, {
-        sender,
+        sender: shownOn(s.conn.id, sender, deps),
         content,
         idempotencyKey: txnId(deps.txnSalt, inboxId, s.side),
       });
