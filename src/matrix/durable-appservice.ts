@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Application, NextFunction, Request, Response } from 'express';
 import { AppService } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
+import { DEFAULT_INGRESS, IngressGuard, type IngressSettings } from '../http/ingress-guard.js';
 import { errorMessage } from '../util/errors.js';
+import { RefusalLog } from '../util/refusal-log.js';
 import { AppserviceRoutes } from './appservice-routes.js';
 
 /** A room event as the homeserver delivers it, after a shape check. */
@@ -70,12 +72,14 @@ export class DurableAppService extends AppServiceClass {
   private handler: TransactionHandler | undefined;
   private rawRoutes: RawRoutes | undefined;
   private readonly appserviceRoutes: AppserviceRoutes;
+  private readonly guard: IngressGuard;
 
   constructor(
-    opts: { homeserverToken: string },
+    opts: { homeserverToken: string; ingress?: IngressSettings; refusals?: RefusalLog },
     private readonly log: Logger,
   ) {
     super({ homeserverToken: opts.homeserverToken, httpMaxSizeBytes: MAX_BODY_BYTES });
+    const refusals = opts.refusals ?? new RefusalLog(log);
     this.appserviceRoutes = new AppserviceRoutes(
       opts.homeserverToken,
       {
@@ -84,6 +88,12 @@ export class DurableAppService extends AppServiceClass {
       },
       MAX_BODY_BYTES,
       log,
+      refusals,
+    );
+    this.guard = new IngressGuard(
+      opts.ingress ?? DEFAULT_INGRESS,
+      (req) => this.appserviceRoutes.fromHomeserver(req),
+      refusals,
     );
     // Body-parser failures (malformed JSON, too large) on the remaining express routes
     // become Matrix-style errors.
@@ -105,13 +115,20 @@ export class DurableAppService extends AppServiceClass {
     this.rawRoutes = routes;
   }
 
+  /** Unauthenticated connections and unread bodies an address holds on the listener now. */
+  clientLoad(client: string): { connections: number; bodies: number } {
+    return this.guard.load(client);
+  }
+
   /**
    * The library's listen(), with raw routes in front of express: the appservice API (token
    * first, bounded body), then `setRawRoutes`' (webhook signatures are computed over the
-   * exact body bytes, which the library's global JSON parser would consume).
+   * exact body bytes, which the library's global JSON parser would consume). Every request
+   * passes the ingress guard first (per-client caps on unauthenticated work).
    */
   override listen(port: number, hostname: string, backlog: number): Promise<void> {
-    const server = createServer((req, res) => {
+    const server = createServer(this.guard.serverOptions(), (req, res) => {
+      if (!this.guard.admit(req, res)) return;
       const raw = [this.appserviceRoutes, this.rawRoutes].find((r) => r?.matches(req.url));
       if (raw) {
         void raw.handle(req, res);
@@ -121,6 +138,7 @@ export class DurableAppService extends AppServiceClass {
     });
     // The library's close() stops the server it finds here.
     (this as unknown as { server: Server }).server = server;
+    this.guard.attach(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, hostname, backlog, () => resolve());

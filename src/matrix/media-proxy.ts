@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Application, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { RefusalLog } from '../util/refusal-log.js';
 import type { MatrixGateway } from './matrix-gateway.js';
 import { parseMxc } from './matrix-gateway.js';
 
@@ -17,6 +18,7 @@ export class MediaProxy {
     private readonly secret: string,
     private readonly gateway: MatrixGateway,
     private readonly log: Logger,
+    private readonly refusals = new RefusalLog(log),
   ) {}
 
   urlFor(mxc: string | undefined): string | undefined {
@@ -48,6 +50,7 @@ export class MediaProxy {
     const sig = typeof req.query.sig === 'string' ? req.query.sig : '';
     const expected = Buffer.from(this.sign(server, mediaId));
     if (sig.length !== expected.length || !timingSafeEqual(Buffer.from(sig), expected)) {
+      this.refusals.note('media', 'bad_signature', req.socket.remoteAddress);
       res.status(403).json({ errcode: 'M_FORBIDDEN', error: 'bad or missing signature' });
       return;
     }
