@@ -48,6 +48,7 @@ export class BridgeApp {
   private joiner: PortalJoiner | undefined;
   private catchUp: MatrixCatchUp | undefined;
   private refusals: RefusalLog | undefined;
+  private dispatcher: Dispatcher | undefined;
 
   constructor(
     private readonly config: BridgeConfig,
@@ -106,7 +107,7 @@ export class BridgeApp {
       txnSalt: await this.stores.kv.databaseId(),
     };
     const retry = config.bridge.retry;
-    const dispatcher = new Dispatcher(
+    const dispatcher = (this.dispatcher = new Dispatcher(
       deps,
       {
         maxAttempts: retry.max_attempts,
@@ -114,7 +115,7 @@ export class BridgeApp {
         maxDelayMs: retry.max_delay_ms,
       },
       config.bridge.permanent_failure_notices,
-    );
+    ));
     this.workers = new PortalWorkers(this.stores.inbox, (item) => dispatcher.process(item), log);
     const intake = new Intake(
       this.stores.inbox,
@@ -202,6 +203,7 @@ export class BridgeApp {
         );
     }
     await this.workers?.stop();
+    await this.dispatcher?.flushNotices();
     await this.admin?.stop();
     await this.appservice?.close().catch(() => undefined);
     this.refusals?.flush();
