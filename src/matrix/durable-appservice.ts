@@ -4,6 +4,7 @@ import { AppService } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
 import { DEFAULT_INGRESS, IngressGuard, type IngressSettings } from '../http/ingress-guard.js';
 import { errorMessage } from '../util/errors.js';
+import { bodyUnread, replyJson } from '../util/json-reply.js';
 import { RefusalLog } from '../util/refusal-log.js';
 import { AppserviceRoutes } from './appservice-routes.js';
 
@@ -132,6 +133,15 @@ export class DurableAppService extends AppServiceClass {
       const raw = [this.appserviceRoutes, this.rawRoutes].find((r) => r?.matches(req.url));
       if (raw) {
         void raw.handle(req, res);
+        return;
+      }
+      // Express serves only GETs (avatars, /health), yet its JSON parser would read any body
+      // of up to 10 MiB from anyone first: refuse bodies there unread.
+      if (bodyUnread(req)) {
+        replyJson(req, res, 404, {
+          errcode: 'M_UNRECOGNIZED',
+          error: 'no endpoint here takes a request body',
+        });
         return;
       }
       this.expressApp(req, res);
