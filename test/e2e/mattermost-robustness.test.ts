@@ -3,6 +3,7 @@
  * transactions, oversized messages, unknown rooms, a dropped WebSocket, rate limits and
  * server errors. Everything is checked from a Matrix client and from the Mattermost API.
  */
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Post } from '@mattermost/types/posts';
 import type { BridgeApp } from '../../src/app/bridge-app.js';
@@ -107,6 +108,36 @@ describe('appservice endpoint under bad input', () => {
     const wrongShape = await putTransaction('bad-2', '{"events": "none"}', token);
     expect(wrongShape.status).toBe(400);
     expect(await wrongShape.json()).toMatchObject({ errcode: 'M_BAD_JSON' });
+  });
+
+  it('keeps taking Synapse’s transactions while its own address floods the listener', async () => {
+    // Synapse reaches the bridge from loopback; so do these requests whose bodies never come.
+    const { port } = new URL(world.slot.url);
+    const stalled = `POST /_bridge/webhooks/none HTTP/1.1\r\nhost: b\r\ncontent-length: 100000\r\n\r\n`;
+    const flood: Socket[] = [];
+    for (let i = 0; i < 12; i++) {
+      const s = connect(Number(port), '127.0.0.1', () => s.write(stalled));
+      s.on('error', () => undefined);
+      flood.push(s);
+    }
+    const probe = () =>
+      fetch(`${world.slot.url}/_bridge/webhooks/none`, { method: 'POST', body: '{}' });
+    try {
+      // The listener sees the flood as its event loop accepts it: poll.
+      let answer = await probe();
+      for (const deadline = Date.now() + 10_000; answer.status !== 429 && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 50));
+        answer = await probe();
+      }
+      expect(answer.status).toBe(429);
+      expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+      // Synapse's transaction bodies come from the same address and are not held back.
+      await world.matrix.sendMessage(world.roomId, 'through the flood');
+      await world.waitForPosts(1, (p) => p.message.includes('through the flood'));
+      expect((await probe()).status).toBe(429);
+    } finally {
+      for (const s of flood) s.destroy();
+    }
   });
 
   it('ignores events for rooms that are not portals', async () => {
