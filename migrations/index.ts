@@ -2,10 +2,12 @@ import type { Migration } from '../src/store/migration-source.js';
 import * as m001 from './001_core.js';
 import * as m002 from './002_admin.js';
 import * as m003 from './003_portal_encryption.js';
+import * as m004 from './004_failed_payloads.js';
 
 /** Core migrations, in order. Names are stable: they are recorded in knex_migrations. */
 export const coreMigrations: Migration[] = [
   { name: '001_core', ...m001 },
   { name: '002_admin', ...m002 },
   { name: '003_portal_encryption', ...m003 },
+  { name: '004_failed_payloads', ...m004 },
 ];

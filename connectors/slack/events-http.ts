@@ -34,7 +34,8 @@ export async function handleEventsRequest(
   if (!endpoint) return json(404, { error: `no Slack workspace "${workspace}" takes events here` });
   const check = checkSignature(endpoint.signingSecret, req.headers, req.body);
   if (check !== 'ok') {
-    log.warn(
+    // The webhook router summarises refusals at warn; one line each only when debugging.
+    log.debug(
       { workspace, reason: check, from: req.remoteAddress },
       'refused a Slack request with a bad signature',
     );

@@ -62,7 +62,8 @@ export function messagingHandler(o: MessagingOptions): WebhookHandler {
       ));
     } catch (err) {
       if (!(err instanceof JwtRejected)) throw err;
-      o.log.warn(
+      // The webhook router summarises refusals at warn; one line each only when debugging.
+      o.log.debug(
         { reason: err.reason, remote: req.remoteAddress },
         'activity refused: invalid token',
       );

@@ -30,6 +30,7 @@ import { GatewayAdminMatrix } from './matrix-rooms.js';
 import { BridgeMetrics } from './metrics.js';
 import { AdminOperations } from './operations.js';
 import { Permissions, serverOf } from './permissions.js';
+import type { RefusalLog } from '../util/refusal-log.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -42,6 +43,8 @@ export interface AdminModuleDeps {
   states: ConnectionStates;
   codec: GhostIdCodec;
   log: Logger;
+  /** Where refused requests are summarised; one of its own when absent. */
+  refusals?: RefusalLog;
 }
 
 /** Servers named in the permissions, whose users may sign in with OpenID. */
@@ -138,6 +141,7 @@ export class AdminModule {
       new RateLimiter(provisioning.rate_limit_per_minute),
       provisioning.enabled,
       log.child({ module: 'admin-http' }),
+      deps.refusals,
     );
     if (this.settings.commands.enabled) {
       this.rooms = new AdminRooms({

@@ -26,6 +26,8 @@ import { errorMessage } from '../util/errors.js';
 import { botMembership, PortalJoiner } from './portal-joins.js';
 import { AdminModule } from '../admin/admin-module.js';
 import { RawRouteChain } from './raw-routes.js';
+import { ingressSettings, refusalLogIntervalMs } from '../http/ingress-settings.js';
+import { RefusalLog } from '../util/refusal-log.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** How long start-up waits for the bot to join portal rooms before going on without it. */
@@ -46,6 +48,8 @@ export class BridgeApp {
   private pruneTimer: NodeJS.Timeout | undefined;
   private joiner: PortalJoiner | undefined;
   private catchUp: MatrixCatchUp | undefined;
+  private refusals: RefusalLog | undefined;
+  private dispatcher: Dispatcher | undefined;
 
   constructor(
     private readonly config: BridgeConfig,
@@ -75,10 +79,18 @@ export class BridgeApp {
     this.gateway = new MatrixGateway(bridge, config.homeserver.url, registration.as_token);
 
     const codec = new GhostIdCodec(config.appservice.ghost_prefix, config.homeserver.domain);
+    const refusals = new RefusalLog(log, refusalLogIntervalMs(config.appservice.ingress));
+    this.refusals = refusals;
     const mediaSecret =
       config.appservice.media_secret ??
       createHash('sha256').update(`media:${registration.as_token}`).digest('hex');
-    const mediaProxy = new MediaProxy(config.appservice.public_url, mediaSecret, this.gateway, log);
+    const mediaProxy = new MediaProxy(
+      config.appservice.public_url,
+      mediaSecret,
+      this.gateway,
+      log,
+      refusals,
+    );
     const names = new DisplayNames(config.bridge, (id) =>
       this.connectors.has(id) ? this.connectors.get(id).displayName : id,
     );
@@ -107,7 +119,7 @@ export class BridgeApp {
       txnSalt: await this.stores.kv.databaseId(),
     };
     const retry = config.bridge.retry;
-    const dispatcher = new Dispatcher(
+    const dispatcher = (this.dispatcher = new Dispatcher(
       deps,
       {
         maxAttempts: retry.max_attempts,
@@ -115,7 +127,7 @@ export class BridgeApp {
         maxDelayMs: retry.max_delay_ms,
       },
       config.bridge.permanent_failure_notices,
-    );
+    ));
     this.workers = new PortalWorkers(this.stores.inbox, (item) => dispatcher.process(item), log);
     const intake = new Intake(
       this.stores.inbox,
@@ -136,15 +148,23 @@ export class BridgeApp {
       states: this.states,
       codec,
       log,
+      refusals,
     });
-    this.appservice = new DurableAppService({ homeserverToken: registration.hs_token }, log);
+    this.appservice = new DurableAppService(
+      {
+        homeserverToken: registration.hs_token,
+        ingress: ingressSettings(config.appservice.ingress),
+        refusals,
+      },
+      log,
+    );
     this.appservice.setTransactionHandler(async (events) => {
       this.admin.observe(events);
       await this.catchUp?.beforeTransaction(events);
       return intake.recordTransaction(events);
     });
     mediaProxy.register(this.appservice.expressApp);
-    this.webhooks = new WebhookRouter(config.appservice.public_url, log);
+    this.webhooks = new WebhookRouter(config.appservice.public_url, log, refusals);
     this.appservice.setRawRoutes(new RawRouteChain([this.admin.http, this.webhooks]));
     await bridge.listen(
       config.appservice.port,
@@ -194,8 +214,10 @@ export class BridgeApp {
         );
     }
     await this.workers?.stop();
+    await this.dispatcher?.flushNotices();
     await this.admin?.stop();
     await this.appservice?.close().catch(() => undefined);
+    this.refusals?.flush();
     await this.db?.destroy();
   }
 

@@ -8,6 +8,7 @@ import {
 } from '../connector/contract.js';
 import { readBoundedBody } from '../util/bounded-body.js';
 import { errorMessage } from '../util/errors.js';
+import { RefusalLog } from '../util/refusal-log.js';
 
 export const WEBHOOK_PREFIX = '/_bridge/webhooks/';
 
@@ -34,6 +35,7 @@ export class WebhookRouter {
   constructor(
     private readonly publicUrl: string,
     private readonly log: Logger,
+    private readonly refusals = new RefusalLog(log),
   ) {}
 
   register(connectorId: string, handler: WebhookHandler): string {
@@ -68,7 +70,16 @@ export class WebhookRouter {
       remoteAddress: req.socket.remoteAddress,
     };
     try {
-      send(res, await handler(request));
+      const answer = await handler(request);
+      // The connector checked the signature or token: a refusal is summarised, not logged each.
+      if (answer.status === 401 || answer.status === 403) {
+        this.refusals.note(
+          `webhooks/${connectorId}`,
+          `refused_${answer.status}`,
+          request.remoteAddress,
+        );
+      }
+      send(res, answer);
     } catch (err) {
       this.log.error(
         { connector: connectorId, path: request.path, err: errorMessage(err) },

@@ -53,6 +53,19 @@ export interface AppserviceConfig {
   ghost_prefix: string;
   /** HMAC key for signed avatar URLs; when absent, derive one from the as_token. */
   media_secret?: string;
+  /** Filled in by the schema; optional only for configs built in code (tests, demo). */
+  ingress?: IngressConfig;
+}
+
+/** Per-client caps on the listener before a request has authenticated (see ingress-guard.ts). */
+export interface IngressConfig {
+  max_connections_per_client: number;
+  max_unread_bodies_per_client: number;
+  body_timeout_ms: number;
+  header_timeout_ms: number;
+  retry_after_s: number;
+  /** Refused requests are logged once per route and reason per this interval, with a count. */
+  refusal_log_interval_s: number;
 }
 
 export interface DatabaseConfig {
@@ -297,6 +310,19 @@ export const bridgeConfigSchema = {
           [HINT_KEYWORD]: 'must contain only lowercase letters, digits and . _ = / -',
         },
         media_secret: { type: 'string', minLength: 16 },
+        ingress: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            max_connections_per_client: positiveInteger(32),
+            max_unread_bodies_per_client: positiveInteger(8),
+            body_timeout_ms: positiveInteger(15_000),
+            header_timeout_ms: positiveInteger(10_000),
+            retry_after_s: positiveInteger(5),
+            refusal_log_interval_s: positiveInteger(60),
+          },
+        },
       },
     },
     database: {

@@ -7,6 +7,10 @@ export interface FailureInfo {
   /** Not worth a notice in the room (e.g. a reaction a platform cannot show). */
   quiet?: boolean;
   message: string;
+  /** HTTP status of the refusing side, when it answered: what a room notice is worded from. */
+  status?: number;
+  /** The BridgeError code, when the bridge itself refused (see failure-wording.ts). */
+  code?: string;
 }
 
 interface MatrixLikeError {
@@ -21,7 +25,13 @@ export function classifyFailure(err: unknown): FailureInfo {
   if (err instanceof UnsupportedError)
     return { retryable: false, quiet: true, message: err.message };
   if (err instanceof RemoteApiError) {
-    return { retryable: err.retryable, retryAfterMs: err.retryAfterMs, message: err.message };
+    return {
+      retryable: err.retryable,
+      retryAfterMs: err.retryAfterMs,
+      message: err.message,
+      status: err.status,
+      code: err.code,
+    };
   }
   const m = err as MatrixLikeError;
   if (typeof m?.statusCode === 'number') {
@@ -32,11 +42,12 @@ export function classifyFailure(err: unknown): FailureInfo {
       retryable,
       retryAfterMs,
       message: `homeserver answered ${status} ${m.errcode ?? ''}`.trim(),
+      status,
     };
   }
   // The bridge's own refusals (message too long, file too large, unknown workspace) will
   // not change on a retry.
-  if (err instanceof BridgeError) return { retryable: false, message: err.message };
+  if (err instanceof BridgeError) return { retryable: false, message: err.message, code: err.code };
   // Network failures (refused, reset, timeouts) have no status: the other end may come back.
   return { retryable: true, message: errorMessage(err) };
 }

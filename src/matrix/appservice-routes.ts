@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { readBoundedBody } from '../util/bounded-body.js';
 import { errorMessage } from '../util/errors.js';
 import { replyJson } from '../util/json-reply.js';
+import { RefusalLog } from '../util/refusal-log.js';
 import type { RawRoutes } from './durable-appservice.js';
 import { hasHomeserverToken } from './hs-token.js';
 import { headerProblem, parseTransaction } from './transaction-body.js';
@@ -51,11 +52,19 @@ export class AppserviceRoutes implements RawRoutes {
     private readonly handlers: AppserviceHandlers,
     private readonly maxBodyBytes: number,
     private readonly log: Logger,
+    private readonly refusals = new RefusalLog(log),
   ) {}
 
   matches(url: string | undefined): boolean {
     const { path } = target(url);
     return API_PREFIX.test(path) || ROUTES.some((r) => r.path.test(path));
+  }
+
+  /** Whether the headers alone show the homeserver: this API, with the right hs_token. */
+  fromHomeserver(req: IncomingMessage): boolean {
+    if (!this.matches(req.url)) return false;
+    const { search } = target(req.url);
+    return hasHomeserverToken(req, new URLSearchParams(search), this.hsToken);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -87,7 +96,7 @@ export class AppserviceRoutes implements RawRoutes {
       );
     }
     if (!hasHomeserverToken(req, new URLSearchParams(search), this.hsToken)) {
-      this.log.warn({ path }, 'appservice request refused: wrong hs_token');
+      this.refusals.note('appservice', 'wrong_hs_token', req.socket.remoteAddress);
       return replyJson(req, res, 403, { errcode: 'M_FORBIDDEN', error: 'bad hs_token' });
     }
     let id: string;

@@ -2,8 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Application, NextFunction, Request, Response } from 'express';
 import { AppService } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
+import { DEFAULT_INGRESS, IngressGuard, type IngressSettings } from '../http/ingress-guard.js';
 import { errorMessage } from '../util/errors.js';
 import { setBaselineHeaders } from '../util/security-headers.js';
+import { bodyUnread, replyJson } from '../util/json-reply.js';
+import { RefusalLog } from '../util/refusal-log.js';
 import { AppserviceRoutes } from './appservice-routes.js';
 
 /** A room event as the homeserver delivers it, after a shape check. */
@@ -71,12 +74,14 @@ export class DurableAppService extends AppServiceClass {
   private handler: TransactionHandler | undefined;
   private rawRoutes: RawRoutes | undefined;
   private readonly appserviceRoutes: AppserviceRoutes;
+  private readonly guard: IngressGuard;
 
   constructor(
-    opts: { homeserverToken: string },
+    opts: { homeserverToken: string; ingress?: IngressSettings; refusals?: RefusalLog },
     private readonly log: Logger,
   ) {
     super({ homeserverToken: opts.homeserverToken, httpMaxSizeBytes: MAX_BODY_BYTES });
+    const refusals = opts.refusals ?? new RefusalLog(log);
     this.appserviceRoutes = new AppserviceRoutes(
       opts.homeserverToken,
       {
@@ -85,6 +90,12 @@ export class DurableAppService extends AppServiceClass {
       },
       MAX_BODY_BYTES,
       log,
+      refusals,
+    );
+    this.guard = new IngressGuard(
+      opts.ingress ?? DEFAULT_INGRESS,
+      (req) => this.appserviceRoutes.fromHomeserver(req),
+      refusals,
     );
     // Body-parser failures (malformed JSON, too large) on the remaining express routes
     // become Matrix-style errors.
@@ -106,25 +117,42 @@ export class DurableAppService extends AppServiceClass {
     this.rawRoutes = routes;
   }
 
+  /** Unauthenticated connections and unread bodies an address holds on the listener now. */
+  clientLoad(client: string): { connections: number; bodies: number } {
+    return this.guard.load(client);
+  }
+
   /**
    * The library's listen(), with raw routes in front of express: the appservice API (token
    * first, bounded body), then `setRawRoutes`' (webhook signatures are computed over the
-   * exact body bytes, which the library's global JSON parser would consume).
+   * exact body bytes, which the library's global JSON parser would consume). Every request
+   * passes the ingress guard first (per-client caps on unauthenticated work).
    */
   override listen(port: number, hostname: string, backlog: number): Promise<void> {
-    const server = createServer((req, res) => {
+    const server = createServer(this.guard.serverOptions(), (req, res) => {
       // Every answer, whoever writes it (raw route, express, the library), is nosniff and
       // under a CSP; routes that serve documents or images set their own.
       setBaselineHeaders(res);
+      if (!this.guard.admit(req, res)) return;
       const raw = [this.appserviceRoutes, this.rawRoutes].find((r) => r?.matches(req.url));
       if (raw) {
         void raw.handle(req, res);
+        return;
+      }
+      // Express serves only GETs (avatars, /health), yet its JSON parser would read any body
+      // of up to 10 MiB from anyone first: refuse bodies there unread.
+      if (bodyUnread(req)) {
+        replyJson(req, res, 404, {
+          errcode: 'M_UNRECOGNIZED',
+          error: 'no endpoint here takes a request body',
+        });
         return;
       }
       this.expressApp(req, res);
     });
     // The library's close() stops the server it finds here.
     (this as unknown as { server: Server }).server = server;
+    this.guard.attach(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, hostname, backlog, () => resolve());

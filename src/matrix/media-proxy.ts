@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ImageRefusedError } from '../media/image-errors.js';
 import { sniffImage } from '../media/sniff-image.js';
 import { errorMessage } from '../util/errors.js';
+import { RefusalLog } from '../util/refusal-log.js';
 import { imageHeaders, USER_CONTENT_CSP } from '../util/security-headers.js';
 import type { MatrixGateway } from './matrix-gateway.js';
 import { parseMxc } from './matrix-gateway.js';
@@ -38,6 +39,7 @@ export class MediaProxy {
     private readonly secret: string,
     private readonly gateway: MatrixGateway,
     private readonly log: Logger,
+    private readonly refusals = new RefusalLog(log),
   ) {}
 
   urlFor(mxc: string | undefined): string | undefined {
@@ -73,6 +75,7 @@ export class MediaProxy {
     const mediaId = String(req.params.mediaId);
     const sig = typeof req.query.sig === 'string' ? req.query.sig : '';
     if (!this.signed(server, mediaId, sig)) {
+      this.refusals.note('media', 'bad_signature', req.socket.remoteAddress);
       refuse(res, 403, { errcode: 'M_FORBIDDEN', error: 'bad or missing signature' });
       return;
     }

@@ -137,12 +137,17 @@ export class InboxStore {
     );
   }
 
-  /** Dead letter: kept (with its payload) for operators until retention prunes it. */
+  /**
+   * Dead letter: its ids, reason and time are kept for operators until retention prunes it;
+   * the message it carried is dropped (data minimisation, docs/admin.md "Data kept").
+   */
   async markFailed(id: number, error: string, delivered: string[] = []): Promise<void> {
-    await this.finish(id, delivered, "status = 'failed', last_error = ?, finished_at = ?", [
-      error,
-      Date.now(),
-    ]);
+    await this.finish(
+      id,
+      delivered,
+      "status = 'failed', payload = NULL, last_error = ?, finished_at = ?",
+      [error, Date.now()],
+    );
   }
 
   async scheduleRetry(

@@ -3,6 +3,7 @@
  * transactions, oversized messages, unknown rooms, a dropped WebSocket, rate limits and
  * server errors. Everything is checked from a Matrix client and from the Mattermost API.
  */
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Post } from '@mattermost/types/posts';
 import type { BridgeApp } from '../../src/app/bridge-app.js';
@@ -36,11 +37,38 @@ function forgedEvent(roomId: string, body: string): Record<string, unknown> {
 const postsWith = (text: string) =>
   world.sim.posts(world.channelId).filter((p) => p.message.includes(text));
 
-async function fromBot(predicate: (e: MatrixEvent) => boolean): Promise<MatrixEvent> {
+/** A failure notice's text as it reads now: its own body, or an edit's new content. */
+const noticeBody = (e: MatrixEvent): string => {
+  const fresh = e.content['m.new_content'] as { body?: unknown } | undefined;
+  return String(fresh?.body ?? e.content.body ?? '');
+};
+
+const isNotice = (e: MatrixEvent): boolean =>
+  e.sender === world.botUserId && e.content.msgtype === 'm.notice';
+
+/** Failures in a burst are told in one notice that is edited, so look at edits too. */
+async function failureNotice(text: string): Promise<MatrixEvent> {
   return world.matrix.waitForEvent(
     world.roomId,
-    (e) => e.sender === world.botUserId && predicate(e),
+    (e) => isNotice(e) && noticeBody(e).includes(text),
+    60_000,
   );
+}
+
+/** What a failure notice must never show members: ids, codes, platform error texts. */
+function expectNoInternals(body: string): void {
+  for (const internal of [
+    world.channelId,
+    '$',
+    'inbox',
+    'api.',
+    'app_error',
+    'M_',
+    ' at /',
+    'Error:',
+  ]) {
+    expect(body, internal).not.toContain(internal);
+  }
 }
 
 beforeAll(async () => {
@@ -82,6 +110,36 @@ describe('appservice endpoint under bad input', () => {
     expect(await wrongShape.json()).toMatchObject({ errcode: 'M_BAD_JSON' });
   });
 
+  it('keeps taking Synapse’s transactions while its own address floods the listener', async () => {
+    // Synapse reaches the bridge from loopback; so do these requests whose bodies never come.
+    const { port } = new URL(world.slot.url);
+    const stalled = `POST /_bridge/webhooks/none HTTP/1.1\r\nhost: b\r\ncontent-length: 100000\r\n\r\n`;
+    const flood: Socket[] = [];
+    for (let i = 0; i < 12; i++) {
+      const s = connect(Number(port), '127.0.0.1', () => s.write(stalled));
+      s.on('error', () => undefined);
+      flood.push(s);
+    }
+    const probe = () =>
+      fetch(`${world.slot.url}/_bridge/webhooks/none`, { method: 'POST', body: '{}' });
+    try {
+      // The listener sees the flood as its event loop accepts it: poll.
+      let answer = await probe();
+      for (const deadline = Date.now() + 10_000; answer.status !== 429 && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 50));
+        answer = await probe();
+      }
+      expect(answer.status).toBe(429);
+      expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+      // Synapse's transaction bodies come from the same address and are not held back.
+      await world.matrix.sendMessage(world.roomId, 'through the flood');
+      await world.waitForPosts(1, (p) => p.message.includes('through the flood'));
+      expect((await probe()).status).toBe(429);
+    } finally {
+      for (const s of flood) s.destroy();
+    }
+  });
+
   it('ignores events for rooms that are not portals', async () => {
     const stray = forgedEvent(`!not-a-portal:${harness().serverName}`, 'stray message');
     const res = await putTransaction(
@@ -98,12 +156,10 @@ describe('appservice endpoint under bad input', () => {
   it('refuses an oversized message with a notice naming the limit, and sends nothing', async () => {
     const huge = `oversized ${'x'.repeat(world.config.bridge.max_text_length)}`;
     const eventId = await world.matrix.sendMessage(world.roomId, huge);
-    const notice = await fromBot(
-      (e) =>
-        e.content.msgtype === 'm.notice' &&
-        String(e.content.body).includes(encodeURIComponent(eventId)),
-    );
-    expect(String(notice.content.body)).toContain('bridge.max_text_length');
+    const notice = await failureNotice('“oversized xxx');
+    expect(noticeBody(notice)).toContain('bridge.max_text_length');
+    expect(notice.content['m.relates_to']).toEqual({ 'm.in_reply_to': { event_id: eventId } });
+    expectNoInternals(noticeBody(notice));
     expect(postsWith('oversized')).toHaveLength(0);
   });
 });
@@ -164,19 +220,49 @@ describe('platform trouble', () => {
   it('gives up after the configured attempts with a notice naming the message and reason', async () => {
     const attempts = world.config.bridge.retry.max_attempts;
     world.sim.injectFailures({ status: 500, count: attempts, pathPattern: SEND_PATH });
-    const eventId = await world.matrix.sendMessage(world.roomId, 'doomed message');
-    const notice = await fromBot(
-      (e) =>
-        e.content.msgtype === 'm.notice' &&
-        String(e.content.body).includes(encodeURIComponent(eventId)),
-    );
-    expect(String(notice.content.body)).toMatch(/Could not deliver message/);
-    expect(String(notice.content.body)).toMatch(/500/);
+    await world.matrix.sendMessage(world.roomId, 'doomed message');
+    // Alone it is its own notice; right after another failure, an edit of that one.
+    const notice = await failureNotice('“doomed message”');
+    expect(noticeBody(notice)).toMatch(/Mattermost \(main\): Mattermost kept failing/);
+    expect(noticeBody(notice)).toMatch(/\d\d:\d\d UTC/);
+    expectNoInternals(noticeBody(notice));
     expect(postsWith('doomed message')).toHaveLength(0);
 
     // The portal keeps working afterwards.
     await world.matrix.sendMessage(world.roomId, 'after the failure');
     await world.waitForPosts(1, (p) => p.message.includes('after the failure'));
+  });
+});
+
+describe('a burst of failures', () => {
+  it('is told in one notice that counts them, without ids', async () => {
+    // Each is over the bridge's text limit: refused for good at once, no retries to wait.
+    const burst = 6;
+    const filler = 'x'.repeat(world.config.bridge.max_text_length);
+    for (let i = 1; i <= burst; i++) {
+      await world.matrix.sendMessage(world.roomId, `burst message ${i} ${filler}`);
+    }
+    const last = await failureNotice(`“burst message ${burst} xxx`);
+    await world.matrix.sendMessage(world.roomId, 'after the burst');
+    await world.waitForPosts(1, (p) => p.message.includes('after the burst'));
+
+    // Every notice event (original or edit) that tells of the burst belongs to one notice.
+    const { chunk } = await world.matrix.messages(world.roomId, { limit: 100 });
+    const telling = chunk.filter((e) => isNotice(e) && noticeBody(e).includes('“burst message'));
+    const originals = new Set(
+      telling.map((e) => {
+        const relates = e.content['m.relates_to'] as { rel_type?: string; event_id?: string };
+        return relates?.rel_type === 'm.replace' ? relates.event_id : e.event_id;
+      }),
+    );
+    expect(originals.size).toBe(1);
+    expect(telling.length).toBeLessThan(burst);
+    const counted = /Could not deliver (\d+) messages/.exec(noticeBody(last));
+    expect(Number(counted?.[1])).toBeGreaterThanOrEqual(burst);
+    expect(noticeBody(last)).toContain('to Mattermost (main): message is');
+    expect(noticeBody(last)).toContain('bridge.max_text_length');
+    expectNoInternals(noticeBody(last));
+    expect(postsWith('burst message')).toHaveLength(0);
   });
 });
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { RawRoutes } from '../../matrix/durable-appservice.js';
 import { errorMessage } from '../../util/errors.js';
+import { RefusalLog } from '../../util/refusal-log.js';
 import { AdminError, asAdminError } from '../errors.js';
 import type { AdminOperations } from '../operations.js';
 import { API_PREFIX, type ApiRoute } from './api-routes.js';
@@ -55,6 +56,7 @@ export class AdminHttp implements RawRoutes {
     private readonly limiter: RateLimiter,
     private readonly apiEnabled: boolean,
     private readonly log: Logger,
+    private readonly refusals = new RefusalLog(log),
   ) {}
 
   matches(url: string | undefined): boolean {
@@ -85,6 +87,7 @@ export class AdminHttp implements RawRoutes {
     const client = req.socket.remoteAddress ?? 'unknown';
     const wait = this.limiter.take(client);
     if (wait > 0) {
+      this.refusals.note('provisioning', 'rate_limited', client);
       throw new AdminError(
         'RATE_LIMITED',
         `too many requests; retry in ${Math.ceil(wait / 1000)} s`,
@@ -123,6 +126,7 @@ export class AdminHttp implements RawRoutes {
         err instanceof AdminError &&
         (err.code === 'UNAUTHENTICATED' || err.code === 'BAD_TOKEN')
       ) {
+        this.refusals.note('provisioning', err.code.toLowerCase(), client);
         await this.ops.writeAudit({
           actor: 'anonymous',
           path: pathOf(req),

@@ -4,8 +4,8 @@ import type { InboxPayload } from '../inbox-payload.js';
 import { classifyFailure, retryDelay, type RetryPolicy } from '../retry.js';
 import { Delivery, type TargetFailure } from './delivery.js';
 import type { DeliveryDeps } from './deps.js';
+import { FailureNotices, failureReport } from './failure-notices.js';
 import { deliverMatrixEvent } from './matrix-origin.js';
-import { sendFailureNotice } from './notices.js';
 import { deliverRemoteEvent } from './remote-origin.js';
 
 export type Outcome = (
@@ -23,11 +23,22 @@ export type Outcome = (
  * (a notice goes to the room).
  */
 export class Dispatcher {
+  private readonly notices: FailureNotices | undefined;
+
   constructor(
     private readonly deps: DeliveryDeps,
     private readonly policy: RetryPolicy,
-    private readonly notices: boolean,
-  ) {}
+    notices: boolean,
+  ) {
+    const send = (roomId: string, content: Record<string, unknown>, txn: string) =>
+      deps.gateway.sendEvent(deps.gateway.botUserId, roomId, 'm.room.message', content, txn);
+    this.notices = notices ? new FailureNotices(send, deps.txnSalt, deps.log) : undefined;
+  }
+
+  /** Sends the failure-notice edits still gathered (at shutdown). */
+  async flushNotices(): Promise<void> {
+    await this.notices?.flush();
+  }
 
   async process(item: InboxItem): Promise<Outcome> {
     const portal = this.deps.directory.portal(item.portalId);
@@ -76,12 +87,16 @@ export class Dispatcher {
     const loud = d.failures.filter((f) => !f.quiet);
     if (loud.length === 0) return { status: 'done' };
     const error = summarise(loud);
-    log.warn({ attempts, reason: error }, 'delivery failed permanently');
-    if (this.notices) {
-      await sendFailureNotice(this.deps, item.id, roomId, payload, loud).catch((err: unknown) =>
+    // The ids and the sides' own error texts are for the operator; the room gets words.
+    log.warn(
+      { attempts, reason: error, source: item.source, eventKey: item.eventKey },
+      'delivery failed permanently',
+    );
+    await this.notices
+      ?.report(failureReport(item.id, payload, roomId, loud, this.deps.connectors))
+      .catch((err: unknown) =>
         log.error({ err: errorMessage(err) }, 'could not send failure notice'),
       );
-    }
     return { status: 'failed', error };
   }
 }

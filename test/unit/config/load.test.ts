@@ -74,6 +74,14 @@ describe('parseConfig: valid configuration', () => {
         registration: '/srv/bridge/registration.yaml',
         bot_localpart: 'bridge',
         ghost_prefix: '_bridge_',
+        ingress: {
+          max_connections_per_client: 32,
+          max_unread_bodies_per_client: 8,
+          body_timeout_ms: 15_000,
+          header_timeout_ms: 10_000,
+          retry_after_s: 5,
+          refusal_log_interval_s: 60,
+        },
       },
       database: { data_dir: '/srv/bridge/data/pglite' },
       bridge: {
