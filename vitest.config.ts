@@ -13,7 +13,7 @@ export default defineConfig({
             'test/simulators/**/*.test.ts',
             'test/contract/**/*.test.ts',
           ],
-          testTimeout: 20_000,
+          testTimeout: 60_000,
         },
       },
       {

@@ -29,9 +29,14 @@ export interface Rig {
 export class GatedContext extends RecordingContext {
   gate: Promise<void> | undefined;
   failNext = 0;
+  /** How many emits have waited at the gate: a test knows the event reached the context. */
+  held = 0;
 
   override async emit(event: RemoteEvent): Promise<void> {
-    if (this.gate) await this.gate;
+    if (this.gate) {
+      this.held += 1;
+      await this.gate;
+    }
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new Error('database unavailable');

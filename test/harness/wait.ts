@@ -1,0 +1,62 @@
+/**
+ * Waiting in tests: poll a condition until it holds, with a deadline generous enough for a
+ * loaded machine (2 cores shared by several test runs). Tests never sleep a fixed time and
+ * then assert; they wait for the state they expect. No dependency on vitest or the
+ * integration harness, so unit tests, simulators' tests and e2e tests share it.
+ */
+
+/** Default deadline: long enough for a busy machine, short of the unit project's testTimeout. */
+export const DEFAULT_WAIT_MS = 30_000;
+
+export interface WaitOptions {
+  /** What is awaited, for the error message ("the retry of Ev1"). */
+  what: string;
+  /** Give up after this long (default {@link DEFAULT_WAIT_MS}). */
+  timeoutMs?: number;
+  /** Pause between polls (default 25 ms). */
+  intervalMs?: number;
+}
+
+/** Values that count as "not yet" (any falsy value): the condition is polled again. */
+type NotYet = undefined | null | false | 0 | '';
+
+/**
+ * Polls `condition` until it returns a truthy value and returns that value (like every
+ * older wait helper here, so `() => list.length` waits for an item). A condition that
+ * throws counts as "not yet" until the deadline, then its last error is reported, so an
+ * `expect(...)` inside a condition works too.
+ */
+export async function waitFor<T>(
+  condition: () => T | NotYet | Promise<T | NotYet>,
+  opts: WaitOptions,
+): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_WAIT_MS;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value as T;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw timedOut(opts.what, timeoutMs, lastError);
+    await pause(opts.intervalMs ?? 25);
+  }
+}
+
+function timedOut(what: string, timeoutMs: number, lastError: unknown): Error {
+  const why = lastError instanceof Error ? `; last check failed: ${lastError.message}` : '';
+  return new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`, {
+    cause: lastError,
+  });
+}
+
+/**
+ * Yields to the event loop for `ms`. Only for pacing a poll or a load generator, never for
+ * "wait, then assert" (use {@link waitFor}).
+ */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
