@@ -63,6 +63,3 @@ export function waitFor<T>(
 ): Promise<T> {
   return waitUntil(probe, { what, timeoutMs });
 }
-
-/** @deprecated being removed: wait for a condition with {@link waitFor} instead. */
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -8,7 +8,7 @@ import {
   type SlackSimulator,
   type SlackSimulatorOptions,
 } from '../../../connectors/slack/simulator/index.js';
-import { RecordingContext } from '../../contract/fake-context.js';
+import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { startWebhookServer, type WebhookServer } from '../../contract/webhook-server.js';
 
 export interface Rig {
@@ -119,4 +119,19 @@ export function eventBody(channel: string, user: string, text: string, eventId =
     event_time: Math.floor(Date.now() / 1000),
     event: { type: 'message', channel, user, text, ts, event_ts: ts, channel_type: 'channel' },
   });
+}
+
+/**
+ * Alice posts a marker and it is awaited. Slack sends a channel's events in order, so
+ * whatever the connector would emit for earlier activity has been emitted by then: the
+ * positive end of a "nothing else arrives" check. Returns the events other than the marker.
+ */
+export async function eventsUpToMarker(rig: Rig): Promise<RemoteEvent[]> {
+  const { WebClient } = await import('@slack/web-api');
+  const alice = new WebClient(rig.alice.token, { slackApiUrl: rig.sim.apiUrl });
+  const { ts } = await alice.chat.postMessage({ channel: rig.channel, text: 'marker' });
+  await waitFor('the marker message', () =>
+    rig.ctx.events.some((e) => e.kind === 'message' && e.messageId === ts),
+  );
+  return rig.ctx.events.filter((e) => !('messageId' in e && e.messageId === ts));
 }
