@@ -46,6 +46,40 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Polls `assertion` (e.g. `() => expect(x).toBe(1)`) until it passes; on the deadline its
+ * last failure is reported.
+ */
+export async function untilPasses(assertion: () => unknown, opts: WaitOptions): Promise<void> {
+  await waitFor(async () => {
+    await assertion();
+    return true;
+  }, opts);
+}
+
+/**
+ * Resolves with `promise` if it settles within `timeoutMs`, else fails naming `what`. For
+ * "this does not wait for X" checks: X is made minutes long, the budget stays generous.
+ */
+export async function settlesWithin<T>(
+  promise: Promise<T>,
+  what: string,
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function timedOut(what: string, timeoutMs: number, lastError: unknown): Error {
   const why = lastError instanceof Error ? `; last check failed: ${lastError.message}` : '';
   return new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`, {
