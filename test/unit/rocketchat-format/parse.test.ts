@@ -1,4 +1,5 @@
 import { parse as messageParser } from '@rocket.chat/message-parser';
+import type * as MessageParser from '@rocket.chat/message-parser';
 import { describe, expect, it, vi } from 'vitest';
 import type { MentionTarget } from '../../../src/model/message.js';
 import {
@@ -8,7 +9,7 @@ import {
 
 // Watched, not changed: a test checks that pathological text never reaches it.
 vi.mock('@rocket.chat/message-parser', async (original) => {
-  const real = await original<typeof import('@rocket.chat/message-parser')>();
+  const real = await original<typeof MessageParser>();
   return { ...real, parse: vi.fn(real.parse) };
 });
 
