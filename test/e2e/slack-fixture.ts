@@ -22,6 +22,7 @@ import {
   type AppserviceSlot,
   type TestMatrixClient,
 } from '../harness/index.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 export type SlackMode = 'socket' | 'events';
 
@@ -85,7 +86,7 @@ export async function createSlackSide(mode: SlackMode, slot: AppserviceSlot): Pr
     bob,
     block,
     link: { connector: 'slack', workspace: 'main', channel: channel.id },
-    async waitForBridged(count, predicate = () => true, timeoutMs = 20_000) {
+    async waitForBridged(count, predicate = () => true, timeoutMs = E2E_WAIT_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = sim.messages(channel.id).filter((m) => bridged(m) && predicate(m));
@@ -176,7 +177,7 @@ export async function createSlackWorld(mode: SlackMode, opts: { persistent?: boo
 
 export async function waitUntil(
   check: () => Promise<boolean> | boolean,
-  timeoutMs = 15_000,
+  timeoutMs = E2E_WAIT_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

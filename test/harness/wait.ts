@@ -8,6 +8,12 @@
 /** Default deadline: long enough for a busy machine, short of the unit project's testTimeout. */
 export const DEFAULT_WAIT_MS = 30_000;
 
+/**
+ * Deadline for one step of an end-to-end test (a message through Synapse and the bridge):
+ * half the integration project's testTimeout, so a stuck step fails with its own message.
+ */
+export const E2E_WAIT_MS = 60_000;
+
 export interface WaitOptions {
   /** What is awaited, for the error message ("the retry of Ev1"). */
   what: string;
