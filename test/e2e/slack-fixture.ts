@@ -45,9 +45,16 @@ export interface SlackSide {
   message(ts: string): SimMessage | undefined;
 }
 
+const SLOW_MACHINE_ANSWER_MS = 20_000;
+
 /** A simulated Slack workspace with Alice and Bob in #general, and the bridge app installed. */
 export async function createSlackSide(mode: SlackMode, slot: AppserviceSlot): Promise<SlackSide> {
-  const sim = await startSlackSimulator();
+  // Slack gives an answer or an ack 3 s before it retries; the unit tests cover that. Here a
+  // loaded machine must not turn a slow answer into retries these tests do not expect.
+  const sim = await startSlackSimulator({
+    socketMode: { ackTimeoutMs: SLOW_MACHINE_ANSWER_MS },
+    httpEvents: { timeoutMs: SLOW_MACHINE_ANSWER_MS },
+  });
   const team = sim.createWorkspace({ name: 'Agency' });
   const app = sim.createApp(team.id, { name: 'Matrix Bridge', botName: 'bridge' });
   const mkUser = (name: string, realName: string) => {
