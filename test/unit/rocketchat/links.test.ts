@@ -54,5 +54,5 @@ describe('following linked rooms', () => {
     const live = await post(later._id, 'live in the later room');
     await t.message(r, live);
     expect(r.ctx.lastState('main')?.status).toBe('connected');
-  }, 45_000);
+  });
 });
