@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DurableAppService, type MatrixEvent } from '../../src/matrix/durable-appservice.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { send, type RawAnswer, type RawRequest } from '../e2e/badinput/http.js';
+import { DEFAULT_WAIT_MS } from '../harness/wait.js';
 
 const TOKEN = 'hs-token-0123456789abcdef';
 const TXN = '/_matrix/app/v1/transactions';
@@ -48,7 +49,7 @@ const put = (
       body,
       ...extra,
     },
-    5000,
+    DEFAULT_WAIT_MS,
   );
 const errcode = (a: RawAnswer): unknown => (JSON.parse(a.body) as { errcode?: unknown }).errcode;
 const good = JSON.stringify({ events: [EVENT] });

@@ -142,10 +142,8 @@ describe('account linking', () => {
     // App-only Graph renews its token too: catch-up still recovers a lost activity.
     w.sim.dropDeliveries(1);
     const lost = w.sim.control.post(w.bob.id, w.channelId, 'lost after revocation');
-    await waitFor(
-      'the caught-up message',
-      () => w.ctx.events.some((e) => e.kind === 'message' && e.messageId === lost),
-      15_000,
+    await waitFor('the caught-up message', () =>
+      w.ctx.events.some((e) => e.kind === 'message' && e.messageId === lost),
     );
 
     w.sim.setTokenLifetime(60);
