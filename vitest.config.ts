@@ -13,7 +13,10 @@ export default defineConfig({
             'test/simulators/**/*.test.ts',
             'test/contract/**/*.test.ts',
           ],
-          testTimeout: 20_000,
+          // Generous: on a loaded machine (2 cores, several runs) a simulator's start-up or a
+          // spec load in a hook can take far longer than vitest's 10 s default.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -8,6 +8,7 @@ import type {
 import type { WebhookRouter } from '../../src/app/webhooks.js';
 import type { RemoteEvent } from '../../src/connector/events.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { DEFAULT_WAIT_MS, waitFor as waitUntil } from '../harness/wait.js';
 
 /** A ConnectorContext that records what the connector does, for the contract suite. */
 export class RecordingContext implements ConnectorContext {
@@ -54,18 +55,11 @@ export class RecordingContext implements ConnectorContext {
   }
 }
 
-export async function waitFor<T>(
+/** Polls `probe` until it is truthy (see test/harness/wait.ts); `what` names it in the error. */
+export function waitFor<T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
+  timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return waitUntil(probe, { what, timeoutMs });
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

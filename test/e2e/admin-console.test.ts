@@ -5,9 +5,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, registerUser, uniqueLocalpart } from '../harness/index.js';
 import { createAdminWorld, type AdminWorld } from './admin-fixture.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const POLL = { timeout: 15_000 };
+const POLL = { timeout: E2E_WAIT_MS };
 const FLAGS = [
   '--headless',
   '--no-sandbox',

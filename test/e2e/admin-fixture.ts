@@ -24,6 +24,7 @@ import {
   type AppserviceSlot,
   type TestMatrixClient,
 } from '../harness/index.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 /** Everything an administration test needs: a bridge with nothing linked yet, and people. */
 export interface AdminWorld {
@@ -201,7 +202,7 @@ export async function createAdminWorld(
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = E2E_WAIT_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

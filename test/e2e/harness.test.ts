@@ -18,6 +18,7 @@ import {
   type TestMatrixClient,
 } from '../harness/index.js';
 import { startSynapse } from '../harness/synapse.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 interface Transaction {
   txnId: string;
@@ -80,7 +81,11 @@ function fakeAppservice(port: number): {
   };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined,
+  timeoutMs = E2E_WAIT_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = fn();
@@ -237,25 +242,22 @@ describe('integration harness', () => {
       await appserviceClient(slot, ghost).join(roomId);
 
       const first = await aliceClient.sendMessage(roomId, 'to the bridge');
-      const t0 = Date.now();
       const txn = await waitFor('first transaction', () =>
         as.transactions.find((t) => t.events.some((e) => e.event_id === first)),
       );
       expect(txn.auth).toBe(`Bearer ${slot.hsToken}`);
-      const firstLatency = Date.now() - t0;
-      expect(firstLatency).toBeLessThan(5000);
 
       // The appservice fails three times; Synapse's (shortened) retry must still deliver soon.
       as.failNext(3);
       const second = await aliceClient.sendMessage(roomId, 'after failures');
       const t1 = Date.now();
-      await waitFor(
-        'retried transaction',
-        () => as.transactions.find((t) => t.events.some((e) => e.event_id === second)),
-        15_000,
+      await waitFor('retried transaction', () =>
+        as.transactions.find((t) => t.events.some((e) => e.event_id === second)),
       );
       expect(as.failures()).toBe(3);
-      expect(Date.now() - t1).toBeLessThan(10_000);
+      // Not a speed test: Synapse's own delays (2 + 4 + 8 s) need at least 14 s whatever the
+      // load, the shortened ones (0.25 + 0.5 + 1 s) far less.
+      expect(Date.now() - t1).toBeLessThan(14_000);
     } finally {
       await as.close();
     }

@@ -23,6 +23,7 @@ import {
   type AppserviceSlot,
   type TestMatrixClient,
 } from '../harness/index.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 export interface MattermostWorld {
   slot: AppserviceSlot;
@@ -101,7 +102,7 @@ export async function createWorld(
     registrationPath,
     config,
     ghostOf: (id) => `@${slot.userPrefix}mattermost_main_${id}:${h.serverName}`,
-    async waitForPosts(count, predicate = () => true, timeoutMs = 20_000) {
+    async waitForPosts(count, predicate = () => true, timeoutMs = E2E_WAIT_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const posts = sim.posts(channel.id).filter((p) => p.user_id === bot.id && predicate(p));

@@ -195,7 +195,15 @@ describe('platform trouble', () => {
       texts.length,
     );
     expect(events.map((e) => e.content.body)).toEqual(texts);
-    await new Promise((r) => setTimeout(r, 1000));
+    // A later post arrives after any replayed copy of the earlier ones would have.
+    await world.alice.client.createPost({
+      channel_id: world.channelId,
+      message: 'marker after the drop',
+    } as Post);
+    await world.matrix.waitForEvent(
+      world.roomId,
+      (e) => e.sender === ghost && e.content.body === 'marker after the drop',
+    );
     const all = (await world.matrix.messages(world.roomId, { limit: 100 })).chunk.filter((e) =>
       String(e.content.body ?? '').startsWith('around the drop'),
     );
@@ -213,7 +221,9 @@ describe('platform trouble', () => {
       .requestLog()
       .filter((r) => r.method === 'POST' && SEND_PATH.test(r.path));
     expect(sends.map((r) => r.status)).toEqual(expect.arrayContaining([429, 503, 201]));
-    await new Promise((r) => setTimeout(r, 500));
+    // The portal delivers in order: a duplicate would be sent before the next message.
+    await world.matrix.sendMessage(world.roomId, 'after the rate limit');
+    await world.waitForPosts(1, (p) => p.message.includes('after the rate limit'));
     expect(postsWith('through the rate limit')).toHaveLength(1);
   });
 

@@ -3,6 +3,7 @@ import type { Post } from '@mattermost/types/posts';
 import type { BridgeApp } from '../../src/app/bridge-app.js';
 import type { MatrixEvent } from '../harness/index.js';
 import { createWorld, startBridge, type MattermostWorld } from './mattermost-fixture.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 let world: MattermostWorld;
 let bridge: BridgeApp;
@@ -186,7 +187,9 @@ describe('Matrix → Mattermost', () => {
   it('does not loop: a bridged message is not echoed back', async () => {
     await world.matrix.sendMessage(world.roomId, 'no echo please');
     await world.waitForPosts(1, (p) => p.message.includes('no echo please'));
-    await new Promise((r) => setTimeout(r, 1500));
+    // The channel's events arrive in order: an echo of the copy would come before this.
+    await postAsAlice('marker after the copy');
+    await fromGhost((e) => e.content.body === 'marker after the copy');
     const ghostCopies = (await world.matrix.messages(world.roomId, { limit: 50 })).chunk.filter(
       (e) =>
         e.sender !== world.matrix.userId && String(e.content.body ?? '').includes('no echo please'),
@@ -198,7 +201,7 @@ describe('Matrix → Mattermost', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, timeoutMs = E2E_WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -31,6 +31,7 @@ import {
   type AppserviceSlot,
   type TestMatrixClient,
 } from '../harness/index.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 /** A 1×1 PNG. */
 export const PIXEL = Buffer.from(
@@ -169,7 +170,7 @@ export async function createRocketWorld(
       });
       return (await res.json()) as Record<string, unknown>;
     },
-    async waitForBotMessages(count, predicate = () => true, timeoutMs = 20_000) {
+    async waitForBotMessages(count, predicate = () => true, timeoutMs = E2E_WAIT_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const mine = (sim.messages(room._id) as unknown as RcMessage[]).filter(

@@ -8,13 +8,14 @@ import {
   type RcMessage,
   type RocketWorld,
 } from './rocketchat-fixture.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 // One Matrix room linked to a Rocket.Chat channel and a Mattermost channel at once.
 let world: RocketWorld;
 let mm: MattermostSide;
 let bridge: BridgeApp;
 
-async function mmPosts(predicate: (p: Post) => boolean, timeoutMs = 20_000): Promise<Post> {
+async function mmPosts(predicate: (p: Post) => boolean, timeoutMs = E2E_WAIT_MS): Promise<Post> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = mm.sim.posts(mm.channelId).find((p) => p.user_id === mm.bot.id && predicate(p));
@@ -68,7 +69,7 @@ describe('a portal linking Rocket.Chat and Mattermost', () => {
     expect(rc!.alias).toBe('Carol Carlsson (Mattermost)');
 
     await world.asAlice('chat.react', { messageId: rc!._id, emoji: ':tada:', shouldReact: true });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + E2E_WAIT_MS;
     for (;;) {
       const reactions = await mm.carol.client.getReactionsForPost(created.id);
       if (reactions.some((r) => r.emoji_name === 'tada' && r.user_id === mm.bot.id)) break;

@@ -9,6 +9,7 @@ import {
   type RcMessage,
   type RocketWorld,
 } from './rocketchat-fixture.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 let world: RocketWorld;
 let bridge: BridgeApp;
@@ -28,7 +29,10 @@ function fromGhost(predicate: (e: MatrixEvent) => boolean): Promise<MatrixEvent>
   return world.matrix.waitForEvent(world.roomId, (e) => e.sender === ghost && predicate(e));
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = E2E_WAIT_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -211,7 +215,9 @@ describe('Matrix → Rocket.Chat', () => {
   it('does not loop: a bridged message is not echoed back', async () => {
     await world.matrix.sendMessage(world.roomId, 'no echo please');
     await world.waitForBotMessages(1, (m) => m.msg.includes('no echo please'));
-    await new Promise((r) => setTimeout(r, 1500));
+    // The room's events arrive in order: an echo of the copy would come before this.
+    await postAsAlice('marker after the copy');
+    await fromGhost((e) => e.content.body === 'marker after the copy');
     const copies = (await world.matrix.messages(world.roomId, { limit: 50 })).chunk.filter(
       (e) =>
         e.sender !== world.matrix.userId && String(e.content.body ?? '').includes('no echo please'),

@@ -65,7 +65,16 @@ describe('Slack over the Events API', () => {
     await world.matrix.sendMessage(world.roomId, 'matrix over http');
     const [m] = await world.slack.waitForBridged(1, (x) => x.text === 'matrix over http');
     expect(m!.username).toBe('Maria Matrix (Matrix)');
-    await new Promise((r) => setTimeout(r, 1000));
+    // Slack sends the channel's events in order: an echo of the copy would come before this.
+    await world.slack.alice.client.chat.postMessage({
+      channel: world.slack.channelId,
+      text: 'marker after the copy',
+    });
+    const ghost = world.ghostOf('slack', world.slack.alice.id);
+    await world.matrix.waitForEvent(
+      world.roomId,
+      (e) => e.sender === ghost && e.content.body === 'marker after the copy',
+    );
     const echoes = (await world.matrix.messages(world.roomId, { limit: 30 })).chunk.filter(
       (e) => e.sender !== world.matrix.userId && e.content.body === 'matrix over http',
     );

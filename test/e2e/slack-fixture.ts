@@ -22,6 +22,7 @@ import {
   type AppserviceSlot,
   type TestMatrixClient,
 } from '../harness/index.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 export type SlackMode = 'socket' | 'events';
 
@@ -44,9 +45,16 @@ export interface SlackSide {
   message(ts: string): SimMessage | undefined;
 }
 
+const SLOW_MACHINE_ANSWER_MS = 20_000;
+
 /** A simulated Slack workspace with Alice and Bob in #general, and the bridge app installed. */
 export async function createSlackSide(mode: SlackMode, slot: AppserviceSlot): Promise<SlackSide> {
-  const sim = await startSlackSimulator();
+  // Slack gives an answer or an ack 3 s before it retries; the unit tests cover that. Here a
+  // loaded machine must not turn a slow answer into retries these tests do not expect.
+  const sim = await startSlackSimulator({
+    socketMode: { ackTimeoutMs: SLOW_MACHINE_ANSWER_MS },
+    httpEvents: { timeoutMs: SLOW_MACHINE_ANSWER_MS },
+  });
   const team = sim.createWorkspace({ name: 'Agency' });
   const app = sim.createApp(team.id, { name: 'Matrix Bridge', botName: 'bridge' });
   const mkUser = (name: string, realName: string) => {
@@ -85,7 +93,7 @@ export async function createSlackSide(mode: SlackMode, slot: AppserviceSlot): Pr
     bob,
     block,
     link: { connector: 'slack', workspace: 'main', channel: channel.id },
-    async waitForBridged(count, predicate = () => true, timeoutMs = 20_000) {
+    async waitForBridged(count, predicate = () => true, timeoutMs = E2E_WAIT_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = sim.messages(channel.id).filter((m) => bridged(m) && predicate(m));
@@ -176,7 +184,7 @@ export async function createSlackWorld(mode: SlackMode, opts: { persistent?: boo
 
 export async function waitUntil(
   check: () => Promise<boolean> | boolean,
-  timeoutMs = 15_000,
+  timeoutMs = E2E_WAIT_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -259,7 +259,9 @@ describe('Matrix → Slack', () => {
   it('does not loop: bridged messages are not echoed back', async () => {
     await world.matrix.sendMessage(world.roomId, 'no echo please');
     await world.slack.waitForBridged(1, (m) => m.text === 'no echo please');
-    await new Promise((r) => setTimeout(r, 1500));
+    // Slack's events of the channel arrive in order: an echo of the copy would come before this.
+    await aliceSays('marker after the copy');
+    await fromGhost(world.slack.alice.id, (e) => e.content.body === 'marker after the copy');
     const copies = (await world.matrix.messages(world.roomId, { limit: 50 })).chunk.filter(
       (e) =>
         e.sender !== world.matrix.userId && String(e.content.body ?? '').includes('no echo please'),

@@ -32,6 +32,7 @@ import {
   type AppserviceSlot,
   type TestMatrixClient,
 } from '../harness/index.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 /** A 1×1 PNG. */
 export const PIXEL = Buffer.from(
@@ -194,7 +195,7 @@ export async function createTeamsWorld(
     ghostOf: (id) => codec.encode({ connector: 'teams', workspace: 'contoso', userId: id }),
     graphAs: (userId) => graphClient(sim, sim.control.userToken(userId, app.appId)),
     messages,
-    async waitForTeams(pred, timeoutMs = 20_000) {
+    async waitForTeams(pred, timeoutMs = E2E_WAIT_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = messages().find(pred);

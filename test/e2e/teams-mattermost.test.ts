@@ -7,13 +7,14 @@ import {
   type MattermostSide,
   type TeamsWorld,
 } from './teams-fixture.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 
 // One Matrix room linked to a Teams channel and a Mattermost channel at once.
 let world: TeamsWorld;
 let mm: MattermostSide;
 let bridge: BridgeApp;
 
-async function mmPost(predicate: (p: Post) => boolean, timeoutMs = 20_000): Promise<Post> {
+async function mmPost(predicate: (p: Post) => boolean, timeoutMs = E2E_WAIT_MS): Promise<Post> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = mm.sim.posts(mm.channelId).find((p) => p.user_id === mm.bot.id && predicate(p));
@@ -90,7 +91,7 @@ describe('a portal linking Teams and Mattermost', () => {
     await alice
       .api(`/teams/${world.teamId}/channels/${world.channelId}/messages/${teams.id}/setReaction`)
       .post({ reactionType: 'like' });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + E2E_WAIT_MS;
     for (;;) {
       const reactions = await mm.carol.client.getReactionsForPost(post.id);
       if (

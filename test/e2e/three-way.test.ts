@@ -39,7 +39,7 @@ const mmPosts = (pred: (p: Post) => boolean) =>
 
 async function mmPost(pred: (p: Post) => boolean): Promise<Post> {
   let found: Post | undefined;
-  await waitUntil(() => (found = mmPosts(pred)[0]) !== undefined, 20_000);
+  await waitUntil(() => (found = mmPosts(pred)[0]) !== undefined);
   return found!;
 }
 
@@ -247,7 +247,22 @@ describe('three-way portal', () => {
       text: 'only once please',
     });
     await mmPost((p) => p.message === 'only once please');
-    await new Promise((r) => setTimeout(r, 1500));
+    // Markers from each side after it, each seen on another side: every side's events are
+    // handled in order, so a bounce of the message would have come before its side's marker.
+    await mm.carl.client.createPost({ channel_id: mm.channelId, message: 'mm marker' } as Post);
+    await waitUntil(() =>
+      slackSide.sim.messages(slackSide.channelId).some((m) => m.text?.includes('mm marker')),
+    );
+    await slackSide.alice.client.chat.postMessage({
+      channel: slackSide.channelId,
+      text: 'slack marker',
+    });
+    await mmPost((p) => p.message.includes('slack marker'));
+    await world.matrix.sendMessage(world.roomId, 'matrix marker');
+    await mmPost((p) => p.message.includes('matrix marker'));
+    await waitUntil(() =>
+      slackSide.sim.messages(slackSide.channelId).some((m) => m.text?.includes('matrix marker')),
+    );
     expect(
       slackSide.sim.messages(slackSide.channelId).filter((m) => m.text === 'only once please'),
     ).toHaveLength(1);

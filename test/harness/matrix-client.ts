@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { E2E_WAIT_MS } from './wait.js';
 
 /** A room event as the client-server API returns it (only the fields tests commonly read). */
 export interface MatrixEvent {
@@ -562,7 +563,7 @@ export class TestMatrixClient {
   async waitForEvent(
     roomId: string,
     predicate: (e: MatrixEvent) => boolean,
-    timeoutOrOpts: number | WaitOptions = 20_000,
+    timeoutOrOpts: number | WaitOptions = E2E_WAIT_MS,
   ): Promise<MatrixEvent> {
     const [event] = await this.waitForEvents(roomId, predicate, 1, timeoutOrOpts);
     return event as MatrixEvent;
@@ -576,11 +577,11 @@ export class TestMatrixClient {
     roomId: string,
     predicate: (e: MatrixEvent) => boolean,
     count: number,
-    timeoutOrOpts: number | WaitOptions = 20_000,
+    timeoutOrOpts: number | WaitOptions = E2E_WAIT_MS,
   ): Promise<MatrixEvent[]> {
     const opts: WaitOptions =
       typeof timeoutOrOpts === 'number' ? { timeoutMs: timeoutOrOpts } : timeoutOrOpts;
-    const timeoutMs = opts.timeoutMs ?? 20_000;
+    const timeoutMs = opts.timeoutMs ?? E2E_WAIT_MS;
     const interval = opts.intervalMs ?? 150;
     const deadline = Date.now() + timeoutMs;
     const matched = new Map<string, MatrixEvent>(); // event id -> event, chronological

@@ -13,8 +13,7 @@ import type { BridgeApp } from '../../../src/app/bridge-app.js';
 import type { BridgedWorld } from '../../../bench/lib/world.js';
 import { connectorsUnderTest, faultWorld } from '../fault/fixture.js';
 import { warmUp } from '../fault/stream.js';
-
-const WAIT_MS = 20_000;
+import { E2E_WAIT_MS } from '../../harness/wait.js';
 
 /** Answers the transactions Synapse still holds for the slot, so the next user of it starts clean. */
 async function drainSlot(port: number, ms: number): Promise<void> {
@@ -52,7 +51,7 @@ describe.each(connectorsUnderTest)('$id', (adapter) => {
     await w.matrix.sendMessage(first.roomId, { msgtype: 'm.text', body: 'nul\u0000byte' });
     await w.matrix.sendMessage(first.roomId, 'after-nul-same-room');
     await w.matrix.sendMessage(second.roomId, 'after-nul-other-room');
-    const deadline = Date.now() + WAIT_MS;
+    const deadline = Date.now() + E2E_WAIT_MS;
     let arrived: string[] = [];
     while (Date.now() < deadline) {
       arrived = [

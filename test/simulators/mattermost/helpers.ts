@@ -5,6 +5,7 @@ import {
   type MattermostSimulator,
   type SimulatorOptions,
 } from '../../../connectors/mattermost/simulator/index.js';
+import { DEFAULT_WAIT_MS, waitFor as waitUntil } from '../../harness/wait.js';
 
 // @mattermost/client is CommonJS whose Client4/WebSocketClient exports Node's ESM loader cannot
 // see as named exports, so take them from the default export.
@@ -122,7 +123,7 @@ export class RawSocket {
     this.ws.send(JSON.stringify(msg));
   }
 
-  next(timeoutMs = 2000): Promise<WsMessage> {
+  next(timeoutMs = DEFAULT_WAIT_MS): Promise<WsMessage> {
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {
@@ -139,7 +140,7 @@ export class RawSocket {
   }
 
   /** Next server event (skipping replies) — optionally of a given type. */
-  async nextEvent(event?: string, timeoutMs = 2000): Promise<WsMessage> {
+  async nextEvent(event?: string, timeoutMs = DEFAULT_WAIT_MS): Promise<WsMessage> {
     for (;;) {
       const m = await this.next(timeoutMs);
       if (m.event && (!event || m.event === event)) return m;
@@ -167,12 +168,10 @@ export class RawSocket {
   }
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error('waitFor timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Polls `fn` until it is truthy (test/harness/wait.ts, with its generous default deadline). */
+export function waitFor<T>(
+  fn: () => T | undefined | false,
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<T> {
+  return waitUntil(fn, { what: 'a simulator condition', timeoutMs, intervalMs: 10 });
 }

@@ -2,7 +2,7 @@ import { DDPSDK } from '@rocket.chat/ddp-client';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRocketChatSimulator } from '../../../connectors/rocketchat/simulator/index.js';
-import { rest, sleep, startWorld, until, type World } from './helpers.js';
+import { rest, startWorld, until, type World } from './helpers.js';
 
 let w: World;
 const sdks: DDPSDK[] = [];
@@ -174,8 +174,7 @@ describe('DDP protocol edges (raw frames)', () => {
       const closed = new Promise((r) => ws.once('close', r));
       await until('a server ping', () => frames.find((f) => f.msg === 'ping'));
       await closed; // never answered
-      await sleep(10);
-      expect(sim.webSocketCount()).toBe(0);
+      await until('the simulator to forget the socket', () => sim.webSocketCount() === 0);
     } finally {
       await sim.close();
     }

@@ -5,6 +5,7 @@ import {
   type SimRoom,
   type SimUser,
 } from '../../../connectors/rocketchat/simulator/index.js';
+import { DEFAULT_WAIT_MS, waitFor } from '../../harness/wait.js';
 
 // @rocket.chat/ddp-client expects a browser-style global WebSocket (Node 20 has none).
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -87,18 +88,11 @@ export function rest(sim: RocketChatSimulator, user?: Pick<SimUser, '_id' | 'tok
   };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function until<T>(
+/** Polls `probe` until it is truthy (test/harness/wait.ts, with its generous default deadline). */
+export function until<T>(
   what: string,
   probe: () => T | undefined | false,
-  timeoutMs = 5000,
+  timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+  return waitFor(probe, { what, timeoutMs, intervalMs: 20 });
 }

@@ -73,9 +73,11 @@ describe('Events API over HTTP', () => {
   });
 
   it('retries failed and slow deliveries with x-slack-retry-num and -reason', async () => {
-    w = await createSimWorld({ httpEvents: { timeoutMs: 300, retryDelaysMs: [50, 50, 50] } });
+    // A 2 s answer timeout that the prompt answers meet even on a busy machine; the slow
+    // answer takes 5 s, far past it.
+    w = await createSimWorld({ httpEvents: { timeoutMs: 2000, retryDelaysMs: [50, 50, 50] } });
     const { url, hits } = await endpoint((_hit, n) =>
-      n === 1 ? { status: 500 } : n === 2 ? { status: 200, delayMs: 600 } : { status: 200 },
+      n === 1 ? { status: 500 } : n === 2 ? { status: 200, delayMs: 5000 } : { status: 200 },
     );
     w.sim.setEventDelivery(w.app.appId, { mode: 'http', requestUrl: url });
     await w.alice.client.chat.postMessage({ channel: w.channelId, text: 'retry me' });
@@ -89,7 +91,8 @@ describe('Events API over HTTP', () => {
       'x-slack-retry-num': '2',
       'x-slack-retry-reason': 'http_timeout',
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // The third answer is logged as a success: only a failed attempt is ever retried.
+    await waitUntil('the third answer', () => w!.sim.deliveries()[2]?.status === 200);
     expect(hits).toHaveLength(3);
     expect(w.sim.deliveries().map((d) => d.failure)).toEqual([
       'http_error',
@@ -104,8 +107,13 @@ describe('Events API over HTTP', () => {
     w.sim.setEventDelivery(w.app.appId, { mode: 'http', requestUrl: url });
     await w.alice.client.chat.postMessage({ channel: w.channelId, text: 'refused' });
     await waitUntil('four attempts', () => hits.length >= 4);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(hits.map((h) => h.headers['x-slack-retry-num'])).toEqual([undefined, '1', '2', '3']);
+    // A marker event goes through the same four attempts, 20 ms apart: a fifth attempt of
+    // the first, due 20 ms after its fourth, would come before the marker's fourth.
+    await w.alice.client.chat.postMessage({ channel: w.channelId, text: 'marker' });
+    const ofMarker = () => hits.filter((h) => h.json.event?.text === 'marker');
+    await waitUntil('four attempts of the marker', () => ofMarker().length >= 4);
+    const first = hits.filter((h) => h.json.event?.text === 'refused');
+    expect(first.map((h) => h.headers['x-slack-retry-num'])).toEqual([undefined, '1', '2', '3']);
   });
 
   it('verifies a Request URL with the url_verification challenge', async () => {

@@ -5,6 +5,7 @@ import {
   type SlackSimulator,
   type SlackSimulatorOptions,
 } from '../../../connectors/slack/simulator/index.js';
+import { DEFAULT_WAIT_MS, waitFor } from '../../harness/wait.js';
 
 export interface SimWorld {
   sim: SlackSimulator;
@@ -56,18 +57,13 @@ export async function createSimWorld(opts: SlackSimulatorOptions = {}): Promise<
   };
 }
 
-export async function waitUntil<T>(
+/** Polls `probe` until it is truthy (test/harness/wait.ts, with its generous default deadline). */
+export function waitUntil<T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 8000,
+  timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return waitFor(probe, { what, timeoutMs });
 }
 
 /** The platform error code of a rejected Web API call. */

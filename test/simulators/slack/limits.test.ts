@@ -19,6 +19,7 @@ describe('rate limits', () => {
     expect((err as WebAPIRateLimitedError).retryAfter).toBe(1);
     // Another author, or another channel, has its own allowance.
     await w.alice.client.chat.postMessage({ channel: w.channelId, text: 'alice' });
+    // Let the allowance refill: a lower bound on time, which load only lengthens.
     await new Promise((r) => setTimeout(r, 1050));
     await post();
   });

@@ -92,9 +92,9 @@ describe('Socket Mode with @slack/socket-mode', () => {
     let connects = 0;
     client.on('connected', () => (connects += 1));
     w.sim.sendDisconnect('refresh_requested');
-    await waitUntil('a reconnect after disconnect', () => connects >= 1, 10_000);
+    await waitUntil('a reconnect after disconnect', () => connects >= 1);
     w.sim.dropSockets();
-    await waitUntil('a reconnect after the drop', () => connects >= 2, 10_000);
+    await waitUntil('a reconnect after the drop', () => connects >= 2);
     await w.alice.client.chat.postMessage({ channel: w.channelId, text: 'after' });
     const got = await waitUntil('the event after reconnecting', () =>
       events.find((e) => e.body.event.text === 'after'),

@@ -297,6 +297,7 @@ describe('Bot Connector service', () => {
       retryAfterSec: 2,
       pattern: /^POST \/amer\/v3\/conversations\/[^/]+\/activities$/,
     });
+    // Let the 1 s and 2 s windows pass: a lower bound on time, which load only lengthens.
     await new Promise((r) => setTimeout(r, 2100));
     const failed = await call('POST', `${conv(w.channelId)}/activities`, {
       type: 'message',

@@ -16,6 +16,7 @@ import {
   startTeamsSimulator,
   type TeamsSimulator,
 } from '../../../connectors/teams/simulator/index.js';
+import { DEFAULT_WAIT_MS, waitFor } from '../../harness/wait.js';
 
 /** A bot's messaging endpoint that records what the Teams channel POSTs. */
 export class BotEndpoint {
@@ -44,17 +45,12 @@ export class BotEndpoint {
     return this;
   }
 
-  async next(pred: (a: Record<string, unknown>) => boolean, timeoutMs = 5000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = this.received.find((r) => pred(r.body));
-      if (hit) return hit;
-      if (Date.now() > deadline)
-        throw new Error(
-          `no matching activity; got ${this.received.map((r) => r.body.type).join(',')}`,
-        );
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  next(pred: (a: Record<string, unknown>) => boolean, timeoutMs = DEFAULT_WAIT_MS) {
+    return waitFor(() => this.received.find((r) => pred(r.body)), {
+      what: `a matching activity (received: ${this.received.map((r) => r.body.type).join(',') || 'none'})`,
+      timeoutMs,
+      intervalMs: 20,
+    });
   }
 
   close(): Promise<void> {

@@ -101,7 +101,8 @@ export class FakeHomeserver implements MatrixRequester {
   ): Promise<unknown> {
     const q = qs ?? {};
     this.calls.push({ method, path, qs: q, timeoutMs });
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    // unref: a request delayed "forever" must not keep the test worker alive.
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs).unref());
     if (this.down === true) {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8008'), {
         code: 'ECONNREFUSED',

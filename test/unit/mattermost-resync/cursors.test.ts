@@ -2,9 +2,9 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ConnectorStorage } from '../../../src/connector/contract.js';
 import { CURSOR_SHARDS, CursorStore, shardOf } from '../../../connectors/mattermost/cursors.js';
+import { waitFor } from '../../harness/wait.js';
 
 const log = pino({ level: 'silent' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function countingStorage(map = new Map<string, string>()) {
   const writes: string[] = [];
@@ -30,7 +30,7 @@ describe('CursorStore', () => {
     for (let t = 1; t <= 50; t++) cursors.move('chan', 1000 + t);
     expect(cursors.get('chan')).toBe(1050);
     expect(s.writes).toEqual([]);
-    await sleep(150);
+    await waitFor(() => s.writes.length > 0, { what: 'the flush' });
     expect(s.writes).toEqual([`cursors:ws:${shardOf('chan')}`]);
     // Moving back is ignored; moving on is written with the next flush.
     cursors.move('chan', 10);
@@ -87,7 +87,9 @@ describe('CursorStore', () => {
     const cursors = new CursorStore(storage, 'ws', log, 30);
     cursors.move('a', 5);
     cursors.sweepPosition = 'a';
-    await sleep(120);
+    await waitFor(() => map.has(`cursors:ws:${shardOf('a')}`) && map.has('sweep:ws'), {
+      what: 'the write tried again',
+    });
     expect(map.get(`cursors:ws:${shardOf('a')}`)).toBe('{"a":5}');
     expect(map.get('sweep:ws')).toBe('a');
     const again = new CursorStore(storage, 'ws', log);

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../harness/wait.js';
 import { RemoteApiError } from '../../../src/connector/errors.js';
 import {
   ResyncScheduler,
@@ -18,13 +19,29 @@ const fast: ResyncOptions = {
   retryDelayMs: 10,
 };
 
-/** A resync function that records calls, overlap per channel and overall concurrency. */
+/**
+ * A resync function that records calls, overlap per channel and overall concurrency. A
+ * channel in `held` does not finish until the test calls `release(channel)`, so a test can
+ * act while that catch-up is certainly running.
+ */
 function fakeResync(delayMs = 5) {
   const calls: string[] = [];
   const done: string[] = [];
   const active = new Set<string>();
   const fail = new Map<string, Error[]>();
   const state = { inFlight: 0, maxInFlight: 0, overlaps: 0 };
+  const gates = new Map<string, { opened: Promise<void>; open: () => void }>();
+  const hold = (channel: string) => {
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    gates.set(channel, { opened, open });
+  };
+  const release = (channel: string) => {
+    gates.get(channel)?.open();
+    gates.delete(channel);
+  };
+  const running = (channel: string) =>
+    waitFor(() => active.has(channel), { what: `the catch-up of ${channel} to be running` });
   const resync = async (channel: string) => {
     calls.push(channel);
     if (active.has(channel)) state.overlaps++;
@@ -33,6 +50,7 @@ function fakeResync(delayMs = 5) {
     state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
     try {
       await sleep(delayMs);
+      await gates.get(channel)?.opened;
       const err = fail.get(channel)?.shift();
       if (err) throw err;
       done.push(channel);
@@ -41,7 +59,7 @@ function fakeResync(delayMs = 5) {
       active.delete(channel);
     }
   };
-  return { resync, calls, done, fail, state };
+  return { resync, calls, done, fail, state, hold, release, running };
 }
 
 const names = (prefix: string, n: number) =>
@@ -74,10 +92,12 @@ describe('ResyncScheduler', () => {
     await s.ensure('b');
     expect(f.calls).toEqual(['b']);
     // A new round (a reconnection) while a's catch-up is running: the new one waits for it.
+    f.hold('a');
     const first = s.start({ changed: ['a'], sweep: [] });
-    await sleep(5);
+    await f.running('a');
     const second = s.start({ changed: ['a'], sweep: ['b'] });
     const live = s.ensure('a');
+    f.release('a');
     expect(await first).toBe(false);
     expect(await second).toBe(true);
     await live;
@@ -87,12 +107,14 @@ describe('ResyncScheduler', () => {
   });
 
   it('makes a live event wait for its channel’s running catch-up', async () => {
-    const f = fakeResync(40);
+    const f = fakeResync();
     const s = new ResyncScheduler(f.resync, fast, log);
+    f.hold('x');
     const started = s.start({ changed: ['x'], sweep: [] });
-    await sleep(5);
+    await f.running('x');
     // The live event goes on only once the catch-up is over.
     const live = s.ensure('x').then(() => [...f.done]);
+    f.release('x');
     expect(await live).toEqual(['x']);
     expect(await started).toBe(true);
     expect(f.calls).toEqual(['x']);
@@ -128,13 +150,13 @@ describe('ResyncScheduler', () => {
       swept.push(c),
     );
     await s.start({ changed: [], sweep: names('u', 50) });
-    await sleep(45);
+    await waitFor(() => f.calls.length >= 3, { what: 'the sweep under way' });
     await s.stop();
     const n = f.calls.length;
-    expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThan(50);
     expect(f.state.inFlight).toBe(0);
-    await sleep(40);
+    // stop() resolved after the sweep's loop returned: nothing can start after it.
+    await s.sweepDone;
     expect(f.calls).toHaveLength(n);
     expect(swept).toEqual(f.done);
   });

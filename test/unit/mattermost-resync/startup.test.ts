@@ -240,9 +240,10 @@ describe('Mattermost start-up catch-up with 1,000 linked channels', () => {
     }
     await waitFor('the burst', () => third.ctx.find('message', last!.id));
     const cursorWrites = () => third.ctx.writes.filter((k) => k.startsWith('cursors:')).length;
-    // 20 posts were 20 writes before; now one per second at most (this channel's shard).
+    // 20 posts were 20 writes before; now one per second at most (this channel's shard),
+    // counted against the burst's real duration, which a loaded machine stretches.
     expect(cursorWrites()).toBeLessThanOrEqual(Math.ceil((Date.now() - burstStart) / 1000) + 1);
-    expect(cursorWrites()).toBeLessThan(5);
+    expect(cursorWrites()).toBeLessThan(20);
     await stop(third.connector);
     const stored = Object.values(
       Object.fromEntries(

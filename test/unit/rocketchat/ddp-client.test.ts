@@ -66,7 +66,7 @@ describe('DDP client', () => {
     );
     cleanup.push(() => client.stop());
     client.start();
-    await waitFor('a second connection', () => server.connections() >= 2 && ready >= 2, 5000);
+    await waitFor('a second connection', () => server.connections() >= 2 && ready >= 2);
     expect(reasons.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -109,6 +109,6 @@ describe('DDP client', () => {
     );
     cleanup.push(() => client.stop());
     client.start();
-    await waitFor('a reconnect after the failure', () => ready >= 2, 5000);
+    await waitFor('a reconnect after the failure', () => ready >= 2);
   });
 });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../contract/fake-context.js';
 import { connectorWorld, rest, type Running } from './world.js';
 
 let t: Awaited<ReturnType<typeof connectorWorld>>;
@@ -53,7 +52,7 @@ describe('Rocket.Chat → bridge', () => {
     const inThread = await t.post(t.w.alice, 'threaded', { tmid: original });
     expect((await t.message(r, inThread)).threadRoot).toBe(original);
     // The root's reply count changed; that is not news.
-    await sleep(200);
+    await t.settled(r);
     expect(
       r.ctx.events.filter((e) => 'messageId' in e && e.messageId === original).map((e) => e.kind),
     ).toEqual(['message']);
@@ -136,7 +135,7 @@ describe('Rocket.Chat → bridge', () => {
     await rest(t.w.sim, t.w.alice).post('chat.delete', { roomId: t.w.room._id, msgId: id });
     await t.eventFor(r, 'delete', id);
     const own = await t.post(t.w.bot, 'from the bot');
-    await sleep(300);
+    await t.settled(r);
     expect(r.ctx.events.some((e) => 'messageId' in e && e.messageId === own)).toBe(false);
   });
 

@@ -172,7 +172,7 @@ describe('bridge → Rocket.Chat', () => {
     const [mine] = (await r.connector.sendMessage(ref(), out('delete me'))).messageIds;
     await r.connector.deleteMessage!(ref(), mine!);
     expect(find(mine!)).toBeUndefined();
-    await new Promise((res) => setTimeout(res, 300));
+    await t.settled(r);
     // A reconnect catches up on the room again: the bridge's own deletion stays its own.
     const states = r.ctx.states.length;
     t.w.sim.dropWebSockets();

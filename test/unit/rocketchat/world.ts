@@ -69,9 +69,17 @@ export async function connectorWorld() {
       ),
     );
   const message = (r: Running, id: string): Promise<MessageEvent> => eventFor(r, 'message', id);
+  /**
+   * Posts a marker and waits for its event. The room's events reach the connector in order,
+   * so whatever it would emit for earlier activity has been emitted by then: the positive
+   * end of a "nothing else arrives" check.
+   */
+  const settled = async (r: Running) => {
+    await message(r, await post(w.alice, 'marker: everything before me has been seen'));
+  };
   const close = async () => {
     for (const c of started) await c.stop();
     await w.sim.close();
   };
-  return { w, start, connected, post, eventFor, message, close };
+  return { w, start, connected, post, eventFor, message, settled, close };
 }

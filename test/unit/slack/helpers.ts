@@ -8,7 +8,7 @@ import {
   type SlackSimulator,
   type SlackSimulatorOptions,
 } from '../../../connectors/slack/simulator/index.js';
-import { RecordingContext } from '../../contract/fake-context.js';
+import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { startWebhookServer, type WebhookServer } from '../../contract/webhook-server.js';
 
 export interface Rig {
@@ -29,9 +29,14 @@ export interface Rig {
 export class GatedContext extends RecordingContext {
   gate: Promise<void> | undefined;
   failNext = 0;
+  /** How many emits have waited at the gate: a test knows the event reached the context. */
+  held = 0;
 
   override async emit(event: RemoteEvent): Promise<void> {
-    if (this.gate) await this.gate;
+    if (this.gate) {
+      this.held += 1;
+      await this.gate;
+    }
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new Error('database unavailable');
@@ -114,4 +119,19 @@ export function eventBody(channel: string, user: string, text: string, eventId =
     event_time: Math.floor(Date.now() / 1000),
     event: { type: 'message', channel, user, text, ts, event_ts: ts, channel_type: 'channel' },
   });
+}
+
+/**
+ * Alice posts a marker and it is awaited. Slack sends a channel's events in order, so
+ * whatever the connector would emit for earlier activity has been emitted by then: the
+ * positive end of a "nothing else arrives" check. Returns the events other than the marker.
+ */
+export async function eventsUpToMarker(rig: Rig): Promise<RemoteEvent[]> {
+  const { WebClient } = await import('@slack/web-api');
+  const alice = new WebClient(rig.alice.token, { slackApiUrl: rig.sim.apiUrl });
+  const { ts } = await alice.chat.postMessage({ channel: rig.channel, text: 'marker' });
+  await waitFor('the marker message', () =>
+    rig.ctx.events.some((e) => e.kind === 'message' && e.messageId === ts),
+  );
+  return rig.ctx.events.filter((e) => !('messageId' in e && e.messageId === ts));
 }

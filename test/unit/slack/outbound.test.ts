@@ -4,8 +4,8 @@ import { RemoteApiError, UnsupportedError } from '../../../src/connector/errors.
 import type { FormattedText } from '../../../src/model/message.js';
 import { plainText } from '../../../src/model/message.js';
 import { BRIDGE_BOT_SCOPES } from '../../../connectors/slack/simulator/index.js';
-import { sleep, waitFor } from '../../contract/fake-context.js';
-import { startRig, type Rig } from './helpers.js';
+import { waitFor } from '../../contract/fake-context.js';
+import { eventsUpToMarker, startRig, type Rig } from './helpers.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -75,8 +75,7 @@ describe('sending to Slack', () => {
     });
     expect(JSON.stringify(m.blocks)).toContain(`{"type":"user","user_id":"${r.alice.id}"}`);
     expect(JSON.stringify(m.blocks)).toContain('{"type":"text","text":" <!channel> & "}');
-    await sleep(300);
-    expect(r.ctx.events).toHaveLength(0);
+    expect(await eventsUpToMarker(r)).toEqual([]);
   });
 
   it('names the sender in the text when the app lacks chat:write.customize', async () => {
@@ -185,8 +184,7 @@ describe('sending to Slack', () => {
       text: '*Maria Matrix*: the notes',
     });
     expect(share.files!.map((f) => f.name)).toEqual(['notes.txt', 'pic.png']);
-    await sleep(300);
-    expect(r.ctx.events).toHaveLength(0);
+    expect(await eventsUpToMarker(r)).toEqual([]);
   });
 
   it('edits, reacts and deletes without echoes', async () => {
@@ -230,8 +228,7 @@ describe('sending to Slack', () => {
     await r.connector.deleteMessage!(ref(), ts!);
     await r.connector.deleteMessage!(ref(), ts!);
     expect(r.sim.messages(r.channel)).toHaveLength(0);
-    await sleep(300);
-    expect(r.ctx.events).toHaveLength(0);
+    expect(await eventsUpToMarker(r)).toEqual([]);
   });
 
   it('fails permanently on a channel the bot cannot post in', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebClient } from '@slack/web-api';
-import { sleep, waitFor } from '../../contract/fake-context.js';
-import { startRig, type Rig } from './helpers.js';
+import { waitFor } from '../../contract/fake-context.js';
+import { eventsUpToMarker, startRig, type Rig } from './helpers.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -21,7 +21,10 @@ describe('Socket Mode intake', () => {
     const alice = new WebClient(rig.alice.token, { slackApiUrl: rig.sim.apiUrl });
     await alice.chat.postMessage({ channel: rig.channel, text: 'held' });
     await waitFor('the envelope', () => rig!.sim.envelopes().length > 0);
-    await sleep(300);
+    await waitFor('the event held at the recording step', () => rig!.ctx.held === 1);
+    // A later round trip to Slack: had the held envelope been acknowledged early, the ack
+    // (sent before the event reached the recording step) would have arrived by now.
+    await alice.auth.test();
     expect(rig.sim.envelopes()[0]!.acked).toBe(false);
     open();
     rig.ctx.gate = undefined;
@@ -40,10 +43,8 @@ describe('Socket Mode intake', () => {
     );
     expect(event.kind).toBe('message');
     expect(rig.sim.envelopes()[0]!.acked).toBe(false);
-    await sleep(300);
-    expect(rig.ctx.events.filter((e) => e.kind === 'message' && e.messageId === ts)).toHaveLength(
-      1,
-    );
+    const seen = await eventsUpToMarker(rig);
+    expect(seen.filter((e) => e.kind === 'message' && e.messageId === ts)).toHaveLength(1);
   });
 
   it('reconnects when Slack sends a disconnect frame, without losing events', async () => {

@@ -270,10 +270,8 @@ describe('personal chats', () => {
 
     w.sim.dropDeliveries(1);
     const lost = w.sim.control.post(w.alice.id, w.personalId, 'lost in the personal chat');
-    await waitFor(
-      'the caught-up personal message',
-      () => w.ctx.events.some((e) => e.kind === 'message' && e.messageId === lost),
-      15_000,
+    await waitFor('the caught-up personal message', () =>
+      w.ctx.events.some((e) => e.kind === 'message' && e.messageId === lost),
     );
   });
 });
@@ -282,10 +280,8 @@ describe('catch-up', () => {
   it('recovers a lost chat message through Graph', async () => {
     w.sim.dropDeliveries(1);
     const id = w.sim.control.post(w.bob.id, w.chatId, 'lost on the way');
-    const e = await waitFor(
-      'the caught-up message',
-      () => w.ctx.events.find((x) => x.kind === 'message' && x.messageId === id),
-      15_000,
+    const e = await waitFor('the caught-up message', () =>
+      w.ctx.events.find((x) => x.kind === 'message' && x.messageId === id),
     );
     expect(e.eventKey).toBe(`msg:${id}`);
   });

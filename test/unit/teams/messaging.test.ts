@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenFault } from '../../../connectors/teams/simulator/index.js';
-import { sleep, waitFor } from '../../contract/fake-context.js';
+import { waitFor } from '../../contract/fake-context.js';
 import { teamsWorld, type TeamsTestWorld } from './world.js';
 
 let w: TeamsTestWorld;
@@ -22,6 +22,12 @@ async function undelivered(text: string): Promise<string> {
 const emittedFor = (id: string) =>
   w.ctx.events.filter((e) => 'messageId' in e && e.messageId === id);
 
+/** A genuine message delivered after the refused ones: once it is emitted, they were handled. */
+async function settled(): Promise<void> {
+  const marker = w.sim.control.post(w.alice.id, w.channelId, 'marker after refused deliveries');
+  await waitFor('the marker message', () => emittedFor(marker).length > 0);
+}
+
 describe('the messaging endpoint', () => {
   it('answers 401 to every invalid token and processes nothing', async () => {
     const id = await undelivered('forged');
@@ -41,7 +47,7 @@ describe('the messaging endpoint', () => {
     for (const fault of faults) {
       expect([fault, await w.sim.deliverForged(w.app.appId, id, fault)]).toEqual([fault, 401]);
     }
-    await sleep(300);
+    await settled();
     expect(emittedFor(id)).toEqual([]);
     // The same activity with a valid token is processed, once.
     expect(await w.sim.deliverForged(w.app.appId, id)).toBe(200);
@@ -103,7 +109,7 @@ describe('the messaging endpoint', () => {
         serviceUrl: 'https://attacker.example/amer/',
       })),
     ).toBe(403);
-    await sleep(200);
+    await settled();
     expect(emittedFor(id)).toEqual([]);
   });
 
@@ -115,7 +121,9 @@ describe('the messaging endpoint', () => {
   });
 
   it('follows a signing key rotation (refetching the JWKS for an unknown key id)', async () => {
-    await sleep(5_100); // past the refresh cooldown since the keys were loaded at start
+    // Let the refresh cooldown (5 s since the keys were loaded at start) pass: a lower bound
+    // on elapsed time, which a slow machine can only exceed.
+    await new Promise((r) => setTimeout(r, 5_100));
     await w.sim.rotateSigningKey(true);
     const id = w.sim.control.post(w.alice.id, w.channelId, 'after rotation');
     await waitFor('the message after the rotation', () => emittedFor(id).length > 0);

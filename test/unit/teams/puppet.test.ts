@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnsupportedError } from '../../../src/connector/errors.js';
-import { sleep, waitFor } from '../../contract/fake-context.js';
+import { waitFor } from '../../contract/fake-context.js';
 import { trustingFetch } from '../../simulators/teams/helpers.js';
-import { outbound, teamsWorld, type TeamsTestWorld } from './world.js';
+import { caughtUpTo, outbound, teamsWorld, type TeamsTestWorld } from './world.js';
 
 let w: TeamsTestWorld;
 const MARIA = '@maria:example.org';
@@ -119,7 +119,7 @@ describe('account linking', () => {
     await w.connector.deleteMessage(contoso(w.channelId), id);
     expect(view(w.channelId).some((m) => m.id === id)).toBe(false);
 
-    await sleep(2500); // past a catch-up pass too
+    await caughtUpTo(w.ctx, [w.channelId, w.chatId], Date.now());
     const bridged = [id, fileMsg.id, chatSent.messageIds[0], root];
     const echoes = w.ctx.events.filter(
       (e) =>
@@ -142,10 +142,8 @@ describe('account linking', () => {
     // App-only Graph renews its token too: catch-up still recovers a lost activity.
     w.sim.dropDeliveries(1);
     const lost = w.sim.control.post(w.bob.id, w.channelId, 'lost after revocation');
-    await waitFor(
-      'the caught-up message',
-      () => w.ctx.events.some((e) => e.kind === 'message' && e.messageId === lost),
-      15_000,
+    await waitFor('the caught-up message', () =>
+      w.ctx.events.some((e) => e.kind === 'message' && e.messageId === lost),
     );
 
     w.sim.setTokenLifetime(60);

@@ -157,3 +157,13 @@ export const messageEventFor = (ctx: RecordingContext, id: string) =>
   waitFor(`a message event for ${id}`, () =>
     ctx.events.find((e): e is MessageEvent => e.kind === 'message' && e.messageId === id),
   );
+
+/**
+ * Waits until the catch-up has stored a cursor at or past `t` for each of `channels`: a
+ * whole pass over everything that changed there up to `t` is then done (the positive
+ * marker for "the catch-up did not bring back X").
+ */
+export const caughtUpTo = (ctx: RecordingContext, channels: string[], t: number) =>
+  waitFor(`a catch-up pass past ${new Date(t).toISOString()}`, () =>
+    channels.every((c) => Number(ctx.store.get(`cursor:contoso:${c}`) ?? 0) >= t),
+  );
