@@ -85,7 +85,6 @@ function world(o: WorldOptions = {}) {
       requestTimeoutMs: 1000,
       retryInitialMs: 20,
       retryMaxMs: 40,
-      gateWaitMs: 3000,
       ...o.settings,
     },
   );
@@ -200,7 +199,9 @@ describe('MatrixCatchUp', () => {
     expect(w.order.indexOf('$r5')).toBeLessThan(w.order.indexOf('$late'));
     expect(w.order).not.toContain('$r4');
     await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: 3000 });
-    expect(w.hs.messageCalls('!r5:hs')).toHaveLength(1);
+    // One check: the walk from the room's position (and the empty page that ends it).
+    const fromStart = w.hs.messageCalls('!r5:hs').filter((c) => c.qs.from === rooms[5]?.pos(0));
+    expect(fromStart).toHaveLength(1);
   });
 
   it('skips a room the bot cannot read, without failing the run', async () => {
@@ -237,36 +238,92 @@ describe('MatrixCatchUp', () => {
     expect(w.hs.messageCalls().length).toBe(calls);
   });
 
-  it('does not hold transactions long when the homeserver answers but refuses', async () => {
+  it('holds a transaction while its room’s check fails, for as long as it fails, dropped events first', async () => {
     const room = new FakeRoom(PORTAL, [msg('$a')]);
-    const w = world({
-      rooms: [{ room, checkedAt: 0 }],
-      settings: { retryInitialMs: 10_000, retryMaxMs: 10_000 },
-    });
-    w.hs.down = Object.assign(new Error('M_LIMIT_EXCEEDED: slow down'), {
+    const w = world({ rooms: [{ room, checkedAt: 1 }] });
+    w.inbox.add('$a');
+    // Synapse dropped $b on its restart; its /messages fails for a while once it is back.
+    room.send(msg('$b'), msg('$c'));
+    w.hs.failNext = 12;
+    start(w);
+    await w.transaction(event('$c'));
+    expect(w.hs.failNext).toBe(0);
+    expect(w.order).toEqual(['$b', '$c']);
+    expect(
+      w.lines.some((l) => l.level === 'warn' && /transaction waits, retrying/.test(l.msg)),
+    ).toBe(true);
+  });
+
+  it('holds a transaction through refusals (429) too, until its room is caught up', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a'), msg('$b')]);
+    const w = world({ rooms: [{ room, checkedAt: 1 }] });
+    w.inbox.add('$a');
+    w.hs.failWith = Object.assign(new Error('M_LIMIT_EXCEEDED: slow down'), {
       statusCode: 429,
       errcode: 'M_LIMIT_EXCEEDED',
     });
+    w.hs.failNext = 8;
     start(w);
-    await vi.waitFor(() => expect(w.lines.some((l) => l.level === 'warn')).toBe(true));
-    const t = Date.now();
-    await w.transaction(event('$b'));
-    expect(Date.now() - t).toBeLessThan(200);
-    expect(w.lines.find((l) => l.level === 'warn')?.fields).toEqual({
+    await w.transaction(event('$c'));
+    expect(w.order).toEqual(['$b', '$c']);
+    expect(w.lines.find((l) => l.level === 'warn')?.fields).toMatchObject({
       err: 'HTTP 429 M_LIMIT_EXCEEDED M_LIMIT_EXCEEDED: slow down',
     });
   });
 
-  it('lets a transaction go ahead after gateWaitMs when its rooms cannot be caught up', async () => {
+  it('does not acknowledge a held transaction when the bridge stops first', async () => {
     const room = new FakeRoom(PORTAL, [msg('$a')]);
-    const w = world({ rooms: [{ room, checkedAt: 0 }], settings: { gateWaitMs: 100 } });
-    w.hs.delayMs = 400;
+    const w = world({ rooms: [{ room, checkedAt: 0 }] });
+    w.hs.failNext = Number.MAX_SAFE_INTEGER;
     start(w);
-    const t = Date.now();
-    await w.transaction(event('$b'));
-    expect(Date.now() - t).toBeGreaterThanOrEqual(90);
-    expect(Date.now() - t).toBeLessThan(390);
-    expect(w.lines.some((l) => /not done in time/.test(l.msg))).toBe(true);
+    const held = w.transaction(event('$b'));
+    await vi.waitFor(() => expect(w.hs.messageCalls().length).toBeGreaterThan(2));
+    await w.catchUp.stop();
+    await expect(held).rejects.toMatchObject({ code: 'MATRIX_CATCH_UP_STOPPED' });
+    expect(w.order).toEqual([]);
+  });
+
+  it('finds an event the homeserver dropped behind one a live transaction recorded', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a')]);
+    const w = start(
+      world({ rooms: [{ room, checkedAt: 0 }], settings: { intervalMs: 50, probeIntervalMs: 5 } }),
+    );
+    await vi.waitFor(() => expect(w.done()).toBeGreaterThanOrEqual(1));
+    // No outage was noticed: $b never came in a transaction, $c did.
+    room.send(msg('$b'), msg('$c'));
+    await w.transaction(event('$c'));
+    await vi.waitFor(() => expect(w.order).toContain('$b'));
+    expect(w.order).toEqual(['$a', '$c', '$b']);
+    await vi.waitFor(() => expect(position(w)).toBe(room.pos(3)));
+  });
+
+  it('recovers a gap of any size, in order, moving the position page by page', async () => {
+    const events = Array.from({ length: 1234 }, (_, i) => msg(`$m${i}`));
+    const room = new FakeRoom(PORTAL, events);
+    const w = start(world({ rooms: [{ room, checkedAt: 0 }], settings: { pageSize: 100 } }));
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: 5000 });
+    expect(w.order).toEqual(events.map((e) => e.event_id));
+    expect(position(w)).toBe(room.pos(1234));
+  });
+
+  it('resumes a walk that failed halfway from the last recorded page, skipping nothing', async () => {
+    const events = Array.from({ length: 25 }, (_, i) => msg(`$m${i}`));
+    const room = new FakeRoom(PORTAL, events);
+    const w = world({ rooms: [{ room, checkedAt: 0 }], settings: { pageSize: 10 } });
+    let pages = 0;
+    const realRequest = w.hs.doRequest.bind(w.hs);
+    w.hs.doRequest = (...args) => {
+      if (args[1].endsWith('/messages') && ++pages === 2) {
+        return Promise.reject(Object.assign(new Error('timeout'), { code: 'ESOCKETTIMEDOUT' }));
+      }
+      return realRequest(...args);
+    };
+    start(w);
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: 5000 });
+    expect(w.order).toEqual(events.map((e) => e.event_id));
+    // The failed request (from p10) is not in the log; the retry starts there, not at p0.
+    const froms = w.hs.messageCalls().map((c) => c.qs.from);
+    expect(froms.slice(0, 3)).toEqual([room.pos(0), room.pos(10), room.pos(20)]);
   });
 
   it('keeps the old position when recording fails, and tries again', async () => {
