@@ -90,6 +90,7 @@ export class SlackWorkspace implements EventsEndpoint {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.retryTimer);
+    this.intake.stop();
     await this.socket?.stop();
     await this.intake.idle();
     this.ctx.reportState(this.name, { status: 'stopped' });
