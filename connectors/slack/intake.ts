@@ -18,7 +18,7 @@ import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
 import { Lru } from './pacing.js';
 import type { ReactionLedger } from './reaction-ledger.js';
 import { scanChannel } from './resync.js';
-import { retryUntilDone } from '../../src/util/retry-until-done.js';
+import { retryUntilDone, StopSignal } from '../../src/util/retry-until-done.js';
 import { slackReactionToKey } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
 import { isObject, type EventCallback, type SlackEvent, type SlackMessage } from './types.js';
@@ -60,8 +60,7 @@ export class SlackIntake {
   private readonly emitted = new Lru<string, true>(20_000);
   /** `channel:ts` of messages the bridge deleted itself. */
   private readonly ownDeletes = new Lru<string, true>(5000);
-  private stopped = false;
-  private readonly sleepers = new Set<() => void>();
+  private readonly stopSignal = new StopSignal();
 
   constructor(private readonly d: IntakeDeps) {}
 
@@ -121,7 +120,7 @@ export class SlackIntake {
             this.scanJoining(channel, since, floor, threads),
           );
         } catch (err) {
-          if (this.stopped) return; // nothing recorded, the cursor stays: the next start replays
+          if (this.stopSignal.stopped) return; // nothing recorded, the cursor stays: the next start replays
           // Not transient (the channel is gone, or the app lost access): said loudly; the
           // cursor stays, so the next resync replays from there once access is back.
           this.d.log.error(
@@ -145,8 +144,8 @@ export class SlackIntake {
   private untilRead<T>(channel: string, read: () => Promise<T>): Promise<T> {
     return retryUntilDone(read, {
       ...RESYNC_RETRY,
-      stopped: () => this.stopped,
-      sleep: (ms) => this.pause(ms),
+      stopped: () => this.stopSignal.stopped,
+      sleep: (ms) => this.stopSignal.sleep(ms),
       onRetry: (err, failures, delayMs) =>
         this.d.log[failures === 1 ? 'warn' : 'debug'](
           { channel, err: errorMessage(err), failures, retryInMs: delayMs },
@@ -157,21 +156,12 @@ export class SlackIntake {
 
   /** Ends resync retries (the workspace is stopping). */
   stop(): void {
-    this.stopped = true;
-    for (const wake of [...this.sleepers]) wake();
+    this.stopSignal.stop();
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      timer.unref();
-      this.sleepers.add(wake);
-    });
+  /** Arms resync retries again (the workspace starts after a stop). */
+  start(): void {
+    this.stopSignal.reset();
   }
 
   /** Reads a channel; a public channel the bot is not in yet is joined first (channels:join). */

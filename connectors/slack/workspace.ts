@@ -83,6 +83,7 @@ export class SlackWorkspace implements EventsEndpoint {
 
   async start(): Promise<void> {
     this.running = true;
+    this.intake.start();
     this.report({ status: 'connecting' });
     await this.connect();
   }

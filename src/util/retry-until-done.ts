@@ -44,3 +44,37 @@ export async function retryUntilDone<T>(task: () => Promise<T>, o: UntilDoneOpti
     }
   }
 }
+
+/** A stop switch for retry loops: `sleep` waits, or less once `stop()` is called. */
+export class StopSignal {
+  private stoppedFlag = false;
+  private readonly sleepers = new Set<() => void>();
+
+  get stopped(): boolean {
+    return this.stoppedFlag;
+  }
+
+  /** Arms the switch again (a connector started after a stop). */
+  reset(): void {
+    this.stoppedFlag = false;
+  }
+
+  stop(): void {
+    this.stoppedFlag = true;
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timer.unref();
+      this.sleepers.add(wake);
+      if (this.stoppedFlag) wake();
+    });
+  }
+}
