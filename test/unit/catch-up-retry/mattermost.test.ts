@@ -73,4 +73,42 @@ describe('Mattermost resync', () => {
       .map((r) => r.status);
     expect(failed).toEqual([503, 503, 503, 503, 429]);
   }, 60_000);
+
+  it('brings an edit made while away even when a crash left the stored cursor behind the post', async () => {
+    const s = await startMattermostSimulator();
+    sim = s;
+    const team = s.createTeam('alpha');
+    const bot = s.createUser({ username: 'bridgebot', isBot: true });
+    const user = s.createUser({ username: 'alice' });
+    const channel = s.createChannel(team.id, 'general');
+    s.addToChannel(channel.id, bot.id);
+    s.addToChannel(channel.id, user.id);
+    const alice = new Client4();
+    alice.setUrl(s.url);
+    alice.setToken(user.token);
+    const links = [{ workspace: 'main', channel: channel.id, linkedAt: Date.now() - 1000 }];
+    const config = { workspaces: { main: { url: s.url, token: bot.token, identity: 'auto' } } };
+    const store = new Map<string, string>();
+    const start = async () => {
+      const router = new WebhookRouter('http://127.0.0.1:9', silentLogger());
+      const ctx = new RecordingContext('mattermost', links, router, store);
+      const connector = new MattermostConnector(ctx, config as never);
+      running.push(connector);
+      await connector.start();
+      return { ctx, connector };
+    };
+    const first = await start();
+    const id = (await alice.createPost({ channel_id: channel.id, message: 'first' } as Post)).id;
+    await waitFor('the post', () => first.ctx.events.some((e) => e.kind === 'message'));
+    await first.connector.stop();
+    running.splice(0);
+    // A SIGKILL before the write-behind flush: the stored cursor is from before the post.
+    for (const key of [...store.keys()]) if (key.startsWith('cursors:')) store.delete(key);
+    await alice.patchPost({ id, message: 'edited while away' });
+    const second = await start();
+    const edit = await waitFor('the edit', () =>
+      second.ctx.events.find((e) => e.kind === 'edit' && e.messageId === id),
+    );
+    expect(edit.kind).toBe('edit');
+  }, 60_000);
 });
