@@ -6,6 +6,8 @@ import type { PlatformAdapter } from './types.js';
 
 export type {
   BridgedMessage,
+  BridgedPost,
+  PlatformActivity,
   MarkupRisks,
   PlatformUser,
   PlatformAdapter,

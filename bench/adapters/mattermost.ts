@@ -3,6 +3,7 @@ import mattermostClient from '@mattermost/client';
 import type { Post } from '@mattermost/types/posts';
 import { definition } from '../../connectors/mattermost/index.js';
 import { startMattermostSimulator } from '../../connectors/mattermost/simulator/index.js';
+import { mattermostActivity } from './mattermost-activity.js';
 import { retried } from './retry.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';
 
@@ -135,6 +136,11 @@ export const mattermostAdapter: PlatformAdapter = {
             )),
         };
       },
+      activity: mattermostActivity({
+        human,
+        humanId: alice.id,
+        botPosts: (channel) => postsBy(reader, channel, bot.id),
+      }),
       faults: {
         setRateLimit: (limit) => sim.setRateLimit(limit),
         failRequests: (status, count, retryAfterSec) =>

@@ -2,6 +2,7 @@ import { LogLevel, WebClient } from '@slack/web-api';
 import { definition } from '../../connectors/slack/index.js';
 import { startSlackSimulator } from '../../connectors/slack/simulator/index.js';
 import { retried } from './retry.js';
+import { slackActivity, type SlackHistoryMessage } from './slack-activity.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';
 
 interface HistoryMessage {
@@ -11,6 +12,8 @@ interface HistoryMessage {
   bot_id?: string;
   username?: string;
   icons?: { image_48?: string; image_72?: string };
+  reactions?: SlackHistoryMessage['reactions'];
+  files?: SlackHistoryMessage['files'];
 }
 
 /** A person's Web API client; retries are the caller's, so an injected failure is seen once. */
@@ -124,6 +127,10 @@ export const slackAdapter: PlatformAdapter = {
             void (await retried(() => web.chat.postMessage({ channel, text }))),
         };
       },
+      activity: slackActivity({
+        human,
+        botMessages: async (channel) => (await history(reader, channel)).filter(own),
+      }),
       faults: {
         setRateLimit: (r) =>
           sim.setRateLimit(r ? perChannel(r) : { tiers: false, postPerChannel: false }),

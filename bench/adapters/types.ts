@@ -53,6 +53,32 @@ export interface MarkupRisks {
   roomPings: string[];
 }
 
+/** A message the bridge posted, as the platform shows it now (deleted ones are not listed). */
+export interface BridgedPost {
+  text: string;
+  /** Reactions on it, by anyone (each user and emoji once). */
+  reactions: number;
+  /** Names of the files attached to it. */
+  files: string[];
+}
+
+/**
+ * What the fault suite needs to stream more than text: the human user's edits, reactions,
+ * deletions and uploads (each retried like `post`, so each call acts once), and the bridge's
+ * posts with their reactions and files. Optional: a platform without it streams text only.
+ */
+export interface PlatformActivity {
+  /** Like `post`, returning the new message's native id. */
+  postId(channel: string, text: string): Promise<string>;
+  edit(channel: string, id: string, text: string): Promise<void>;
+  /** Adds a thumbs-up reaction as the human user. */
+  react(channel: string, id: string): Promise<void>;
+  remove(channel: string, id: string): Promise<void>;
+  /** Posts a small text file named `name` as the human user. */
+  upload(channel: string, name: string): Promise<void>;
+  bridgedPosts(channel: string): Promise<BridgedPost[]>;
+}
+
 export interface PlatformWorld {
   /** The workspace name used in the connector config and portal links. */
   workspace: string;
@@ -80,6 +106,8 @@ export interface PlatformWorld {
   /** Another platform user with this display name, in every channel; posts through the API. */
   addUser(displayName: string): Promise<PlatformUser>;
   faults: PlatformFaults;
+  /** Edits, reactions, deletions and files (platforms whose adapter supports them). */
+  activity?: PlatformActivity;
   /**
    * Told where the bridge serves this connector's webhooks
    * (`{appservice.public_url}/_bridge/webhooks/<id>`), for platforms that push to the bridge.

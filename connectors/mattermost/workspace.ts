@@ -330,7 +330,11 @@ export class MattermostWorkspace {
     if (isSystemPost(post)) return this.advance(post.channel_id, post.update_at);
     if (!this.isOwn(post)) {
       if (post.create_at > since) await this.emit(await messageEvent(post, this.name, this.api));
-      else if (post.edit_at > 0) await this.emit(await editEvent(post, this.name, this.api));
+      // Also for a post created after `since`: after a crash the stored cursor lags, so the
+      // post may have been bridged with its first text already (its message event is then
+      // dropped by key) and only this edit brings the new text. Recorded live, it is dropped
+      // by key too.
+      if (post.edit_at > 0) await this.emit(await editEvent(post, this.name, this.api));
     }
     // Reactions added or removed while the bridge was away (also on the bridge's own posts).
     const { added, removed } = await this.reactions.reconcile(post, this.botUserId);

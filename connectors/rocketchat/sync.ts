@@ -1,9 +1,11 @@
+import type { Logger } from 'pino';
+import { retryUntilDone, type StopSignal } from '../../src/util/retry-until-done.js';
 import { RocketChatApiError, type RocketChatApi } from './api.js';
 import { toMs, type WireMessage } from './types.js';
 
 const PAGE = 100;
-/** Catch-up stops here per room and pass; the rest follows on the next pass (cursor moved). */
-const MAX_PAGES = 50;
+/** Back-off of a room's catch-up that fails transiently (retried until it works). */
+const RETRY = { initialDelayMs: 500, maxDelayMs: 30_000 };
 
 export type Change =
   | { kind: 'updated'; time: number; message: WireMessage }
@@ -18,9 +20,33 @@ interface SyncResult {
 }
 
 /**
+ * `changesSince`, retried with back-off while it fails transiently (429, 5xx, network) until
+ * it works or `stop` is signalled (then the last failure is thrown: nothing was recorded and
+ * the cursor stays). The caller's stream events wait meanwhile, so order holds.
+ */
+export function changesSinceUntilDone(
+  api: RocketChatApi,
+  rid: string,
+  since: number,
+  o: { stop: StopSignal; log: Logger },
+): Promise<Change[]> {
+  return retryUntilDone(() => changesSince(api, rid, since), {
+    ...RETRY,
+    stopped: () => o.stop.stopped,
+    sleep: (ms) => o.stop.sleep(ms),
+    onRetry: (err, failures, delayMs) =>
+      o.log[failures === 1 ? 'warn' : 'debug'](
+        { channel: rid, err: (err as Error).message, failures, retryInMs: delayMs },
+        'catching up a Rocket.Chat room failed; retrying (its live events wait)',
+      ),
+  });
+}
+
+/**
  * Everything that changed in a room after `since` (ms), oldest first: chat.syncMessages paged
- * by cursor (`type=UPDATED|DELETED&next=<ms>`), or one `lastUpdate` query on servers without
- * cursor paging.
+ * by cursor (`type=UPDATED|DELETED&next=<ms>`) to the end, however many pages (a bound would
+ * let the deletions, read to the end, move the cursor past updates not read), or one
+ * `lastUpdate` query on servers without cursor paging.
  */
 export async function changesSince(
   api: RocketChatApi,
@@ -51,7 +77,7 @@ async function paged(
 ): Promise<Change[]> {
   const out: Change[] = [];
   let next: string | null | undefined = String(Math.max(0, Math.floor(since)));
-  for (let page = 0; next && page < MAX_PAGES; page += 1) {
+  while (next) {
     const res: SyncResult = await api.get<SyncResult>('chat.syncMessages', {
       roomId: rid,
       type,

@@ -7,7 +7,8 @@ import { DdpClient } from './ddp.js';
 import { IdentityPolicy } from './identity.js';
 import { isRocketId } from './ids.js';
 import { MessageIntake } from './intake.js';
-import { changesSince } from './sync.js';
+import { StopSignal } from '../../src/util/retry-until-done.js';
+import { changesSinceUntilDone } from './sync.js';
 import type { WireRoom, WireUserInfo } from './types.js';
 import { UserDirectory } from './users.js';
 
@@ -37,6 +38,8 @@ export class RocketChatWorkspace {
   private readonly followed = new Set<string>();
   private readonly unfollowable = new Set<string>();
   private connected = false;
+  /** Ends catch-up retries when the workspace stops. */
+  private readonly stopSignal = new StopSignal();
 
   constructor(
     readonly name: string,
@@ -72,6 +75,7 @@ export class RocketChatWorkspace {
   }
 
   async start(): Promise<void> {
+    this.stopSignal.reset();
     this.ctx.reportState(this.name, { status: 'connecting' });
     try {
       await this.loadBot();
@@ -91,6 +95,7 @@ export class RocketChatWorkspace {
 
   async stop(): Promise<void> {
     clearInterval(this.linkTimer);
+    this.stopSignal.stop();
     await this.ddp.stop();
     this.connected = false;
     this.ctx.reportState(this.name, { status: 'stopped' });
@@ -165,7 +170,11 @@ export class RocketChatWorkspace {
       cursor === undefined
         ? link.linkedAt - 1
         : Math.max(link.linkedAt - 1, cursor - RESYNC_OVERLAP_MS);
-    for (const change of await changesSince(this.api, link.channel, since)) {
+    const changes = await changesSinceUntilDone(this.api, link.channel, since, {
+      stop: this.stopSignal,
+      log: this.log,
+    });
+    for (const change of changes) {
       if (change.kind === 'updated') await this.intake.message(change.message, link);
       else await this.intake.deleted(link.channel, change.id, change.time);
     }

@@ -18,9 +18,13 @@ import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
 import { Lru } from './pacing.js';
 import type { ReactionLedger } from './reaction-ledger.js';
 import { scanChannel } from './resync.js';
+import { retryUntilDone, StopSignal } from '../../src/util/retry-until-done.js';
 import { slackReactionToKey } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
 import { isObject, type EventCallback, type SlackEvent, type SlackMessage } from './types.js';
+
+/** Back-off of a resync read that fails transiently (retried until it works). */
+const RESYNC_RETRY = { initialDelayMs: 500, maxDelayMs: 30_000 };
 
 /** How far back a resync looks for reactions changed on older messages. */
 const REACTION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -56,6 +60,7 @@ export class SlackIntake {
   private readonly emitted = new Lru<string, true>(20_000);
   /** `channel:ts` of messages the bridge deleted itself. */
   private readonly ownDeletes = new Lru<string, true>(5000);
+  private readonly stopSignal = new StopSignal();
 
   constructor(private readonly d: IntakeDeps) {}
 
@@ -111,14 +116,16 @@ export class SlackIntake {
         let scanned: SlackMessage[];
         try {
           const threads = await this.d.cursors.activeThreads(channel);
-          const scan = await this.scanJoining(channel, since, floor, threads);
-          scanned = scan.messages;
-          if (scan.truncated)
-            this.d.log.warn({ channel }, 'too many messages missed; replaying the newest');
+          scanned = await this.untilRead(channel, () =>
+            this.scanJoining(channel, since, floor, threads),
+          );
         } catch (err) {
-          this.d.log.warn(
+          if (this.stopSignal.stopped) return; // nothing recorded, the cursor stays: the next start replays
+          // Not transient (the channel is gone, or the app lost access): said loudly; the
+          // cursor stays, so the next resync replays from there once access is back.
+          this.d.log.error(
             { channel, err: errorMessage(err) },
-            'could not read missed Slack messages',
+            'cannot read missed Slack messages of a linked channel (check the app is in it and has its history scopes); they are replayed once it can',
           );
           continue;
         }
@@ -133,15 +140,39 @@ export class SlackIntake {
     });
   }
 
+  /** `read`, retried with back-off while it fails transiently, until it works or the intake stops. */
+  private untilRead<T>(channel: string, read: () => Promise<T>): Promise<T> {
+    return retryUntilDone(read, {
+      ...RESYNC_RETRY,
+      stopped: () => this.stopSignal.stopped,
+      sleep: (ms) => this.stopSignal.sleep(ms),
+      onRetry: (err, failures, delayMs) =>
+        this.d.log[failures === 1 ? 'warn' : 'debug'](
+          { channel, err: errorMessage(err), failures, retryInMs: delayMs },
+          'could not read missed Slack messages; retrying (live events of the workspace wait)',
+        ),
+    });
+  }
+
+  /** Ends resync retries (the workspace is stopping). */
+  stop(): void {
+    this.stopSignal.stop();
+  }
+
+  /** Arms resync retries again (the workspace starts after a stop). */
+  start(): void {
+    this.stopSignal.reset();
+  }
+
   /** Reads a channel; a public channel the bot is not in yet is joined first (channels:join). */
   private async scanJoining(channel: string, since: string, floor: string, threads: string[]) {
     try {
-      return await scanChannel(this.d.api, channel, since, floor, threads);
+      return (await scanChannel(this.d.api, channel, since, floor, threads)).messages;
     } catch (err) {
       if (slackErrorCode((err as Error).cause) !== 'not_in_channel') throw err;
       await this.d.api.write('conversations.join', { channel });
       this.d.log.info({ channel }, 'joined the linked Slack channel');
-      return scanChannel(this.d.api, channel, since, floor, threads);
+      return (await scanChannel(this.d.api, channel, since, floor, threads)).messages;
     }
   }
 

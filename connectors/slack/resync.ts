@@ -1,20 +1,19 @@
+import { isTransient } from '../../src/util/retry-until-done.js';
 import type { SlackApi } from './api.js';
 import { compareTs, isTs } from './ids.js';
 import type { SlackMessage } from './types.js';
 
-/** Bounds per channel and resync, so a long outage cannot stall the bridge for hours. */
-const MAX_MESSAGES = 2000;
-const MAX_THREADS = 50;
+/**
+ * Threads re-read per channel and resync beyond those whose replies moved past `since`
+ * (every one of those is read, however many).
+ */
 /** Known threads re-read on every resync (for replies and reactions), most recent first. */
 const MAX_KNOWN_THREADS = 10;
-const MAX_THREAD_PAGES = 5;
 const PAGE = 200;
 
 export interface ChannelScan {
   /** Every message read, oldest first: the missed ones and the recent ones around them. */
   messages: SlackMessage[];
-  /** More messages were missed than one resync replays. */
-  truncated: boolean;
 }
 
 type Page = { messages?: unknown; has_more?: unknown; response_metadata?: unknown };
@@ -26,9 +25,11 @@ function nextCursor(page: Page): string | undefined {
 }
 
 /**
- * Reads a channel after a gap: every top-level message newer than `since` (all pages), at
- * least the newest page back to `floor` (to see reactions changed on recent messages), and
- * the replies of threads that are known to be active or show replies after `since`.
+ * Reads a channel after a gap: every top-level message newer than `since` (all pages, no
+ * bound: whatever was missed is replayed), at least the newest page back to `floor` (to see
+ * reactions changed on recent messages), and the replies of threads that are known to be
+ * active or show replies after `since`. Any failed read fails the scan (the caller retries
+ * it), so no reply is silently left out.
  */
 export async function scanChannel(
   api: SlackApi,
@@ -39,7 +40,6 @@ export async function scanChannel(
 ): Promise<ChannelScan> {
   const byTs = new Map<string, SlackMessage>();
   const oldest = compareTs(since, floor) < 0 ? since : floor;
-  let truncated = false;
   let cursor: string | undefined;
   for (;;) {
     const page = (await api.read('conversations.history', {
@@ -53,10 +53,6 @@ export async function scanChannel(
     cursor = nextCursor(page);
     const reachedSince = list.some((m) => isTs(m?.ts) && compareTs(m.ts, since) <= 0);
     if (!cursor || reachedSince) break;
-    if (byTs.size >= MAX_MESSAGES) {
-      truncated = true;
-      break;
-    }
   }
 
   const roots = new Set(activeThreads.slice(0, MAX_KNOWN_THREADS));
@@ -65,24 +61,40 @@ export async function scanChannel(
       roots.add(m.ts);
     }
   }
-  for (const root of [...roots].slice(0, MAX_THREADS)) {
-    let replyCursor: string | undefined;
-    for (let n = 0; n < MAX_THREAD_PAGES; n++) {
-      const page = (await api
-        .read('conversations.replies', {
-          channel,
-          ts: root,
-          limit: PAGE,
-          ...(replyCursor ? { cursor: replyCursor } : {}),
-        })
-        .catch(() => undefined)) as Page | undefined;
-      if (!page) break;
-      for (const m of (Array.isArray(page.messages) ? page.messages : []) as SlackMessage[]) {
-        if (isTs(m?.ts) && m.ts !== root) byTs.set(m.ts, m);
-      }
-      replyCursor = nextCursor(page);
-      if (!replyCursor) break;
-    }
+  for (const root of roots) {
+    for (const m of await threadReplies(api, channel, root)) byTs.set(m.ts, m);
   }
-  return { messages: [...byTs.values()].sort((a, b) => compareTs(a.ts, b.ts)), truncated };
+  return { messages: [...byTs.values()].sort((a, b) => compareTs(a.ts, b.ts)) };
+}
+
+/**
+ * Every reply of a thread. A transient failure is thrown (the scan is retried); a thread
+ * Slack refuses for good (deleted since, say) has nothing left to replay.
+ */
+async function threadReplies(
+  api: SlackApi,
+  channel: string,
+  root: string,
+): Promise<SlackMessage[]> {
+  const out: SlackMessage[] = [];
+  let cursor: string | undefined;
+  do {
+    let page: Page;
+    try {
+      page = (await api.read('conversations.replies', {
+        channel,
+        ts: root,
+        limit: PAGE,
+        ...(cursor ? { cursor } : {}),
+      })) as Page;
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      return out;
+    }
+    for (const m of (Array.isArray(page.messages) ? page.messages : []) as SlackMessage[]) {
+      if (isTs(m?.ts) && m.ts !== root) out.push(m);
+    }
+    cursor = nextCursor(page);
+  } while (cursor);
+  return out;
 }

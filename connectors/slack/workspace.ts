@@ -83,6 +83,7 @@ export class SlackWorkspace implements EventsEndpoint {
 
   async start(): Promise<void> {
     this.running = true;
+    this.intake.start();
     this.report({ status: 'connecting' });
     await this.connect();
   }
@@ -90,6 +91,7 @@ export class SlackWorkspace implements EventsEndpoint {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.retryTimer);
+    this.intake.stop();
     await this.socket?.stop();
     await this.intake.idle();
     this.ctx.reportState(this.name, { status: 'stopped' });

@@ -106,18 +106,22 @@ export class GraphApi {
     return this.run(what, (c) => c.api(path).get() as Promise<T>);
   }
 
-  /** Every page of a collection (bounded). */
+  /**
+   * Every page of a collection, at most `maxPages` (catch-up reads have no bound: what they
+   * leave out would be skipped when the cursor moves).
+   */
   async all<T>(
     first: string,
     what: string,
     query: (r: ReturnType<Client['api']>) => ReturnType<Client['api']> = (r) => r,
+    maxPages = MAX_PAGES,
   ): Promise<T[]> {
     const out: T[] = [];
     let page = await this.run(what, (c) => query(c.api(first)).get() as Promise<Page<T>>);
     for (let i = 0; ; i++) {
       out.push(...page.value);
       const next = page['@odata.nextLink'];
-      if (!next || i >= MAX_PAGES) return out;
+      if (!next || i >= maxPages) return out;
       page = await this.run(what, (c) => c.api(next).get() as Promise<Page<T>>);
     }
   }
@@ -204,6 +208,7 @@ export class GraphApi {
       `/teams/${teamId}/channels/${encodeURIComponent(channelId)}/messages/delta`,
       'channel history',
       (r) => r.filter(`lastModifiedDateTime gt ${new Date(since).toISOString()}`).top(50),
+      Number.POSITIVE_INFINITY,
     );
   }
 
@@ -212,15 +217,20 @@ export class GraphApi {
       `/teams/${teamId}/channels/${encodeURIComponent(channelId)}/messages/${rootId}/replies`,
       'thread replies',
       (r) => r.top(50),
+      Number.POSITIVE_INFINITY,
     );
   }
 
   chatChanges(chatId: string, since: number): Promise<GraphMessage[]> {
-    return this.all(`/chats/${encodeURIComponent(chatId)}/messages`, 'chat history', (r) =>
-      r
-        .filter(`lastModifiedDateTime gt ${new Date(since).toISOString()}`)
-        .orderby('lastModifiedDateTime desc')
-        .top(50),
+    return this.all(
+      `/chats/${encodeURIComponent(chatId)}/messages`,
+      'chat history',
+      (r) =>
+        r
+          .filter(`lastModifiedDateTime gt ${new Date(since).toISOString()}`)
+          .orderby('lastModifiedDateTime desc')
+          .top(50),
+      Number.POSITIVE_INFINITY,
     );
   }
 

@@ -2,7 +2,11 @@ import type { Logger } from 'pino';
 import type { ConnectorStorage } from '../connector/contract.js';
 import { BRIDGED_TYPES } from '../core/intake.js';
 import type { MatrixEvent } from './durable-appservice.js';
+import { BridgeError } from '../util/errors.js';
+import { backoffMs, describe, isUnreachable, statusOf } from './homeserver-errors.js';
 import { roomGap, roomPosition, type MatrixRequester } from './timeline-gap.js';
+
+export { isUnreachable } from './homeserver-errors.js';
 
 /** Prefix of each portal room's position (a `/messages` token) in the core key/value store. */
 export const POSITION_PREFIX = 'matrix_position:';
@@ -20,15 +24,14 @@ export interface CatchUpSettings {
   probeTimeoutMs: number;
   /** Timeout of each `/messages` request. */
   requestTimeoutMs: number;
-  /** Retry delay after a failure, doubling up to `retryMaxMs`. */
+  /**
+   * Retry delay after a failure, doubling up to `retryMaxMs`: a check is retried until it
+   * succeeds, never given up.
+   */
   retryInitialMs: number;
   retryMaxMs: number;
-  /** Longest a transaction waits for the catch-up of its rooms. */
-  gateWaitMs: number;
   /** Rooms checked at once. */
   concurrency: number;
-  /** Most events taken from one room in one check (the newest); a larger gap is logged. */
-  maxEventsPerRoom: number;
   pageSize: number;
 }
 
@@ -40,9 +43,7 @@ export const CATCH_UP_DEFAULTS: CatchUpSettings = {
   requestTimeoutMs: 10_000,
   retryInitialMs: 1_000,
   retryMaxMs: 15_000,
-  gateWaitMs: 15_000,
   concurrency: 4,
-  maxEventsPerRoom: 500,
   pageSize: 100,
 };
 
@@ -64,45 +65,6 @@ export interface CatchUpDeps {
 
 /** Event types read from rooms: what the intake bridges, and membership (the bot's join). */
 const TIMELINE_TYPES = [...BRIDGED_TYPES, 'm.room.member'];
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
-function statusOf(err: unknown): number | undefined {
-  const status = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** A failure that means the homeserver is away (down, restarting, overloaded), not refusing. */
-export function isUnreachable(err: unknown): boolean {
-  const status = statusOf(err);
-  if (status !== undefined) return status >= 500;
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && NETWORK_CODES.has(code);
-}
-
-/** Status, errcode or error code and message, never the request (which carries the token). */
-function describe(err: unknown): string {
-  const e = err as { errcode?: unknown; code?: unknown } | null;
-  const parts: string[] = [];
-  const status = statusOf(err);
-  if (status !== undefined) parts.push(`HTTP ${status}`);
-  if (typeof e?.errcode === 'string') parts.push(e.errcode);
-  else if (typeof e?.code === 'string') parts.push(e.code);
-  if (err instanceof Error && err.message) parts.push(err.message.slice(0, 200));
-  return parts.join(' ') || 'unknown error';
-}
 
 interface RoomResult {
   recorded: number;
@@ -128,17 +90,20 @@ interface Epoch {
  * appservice when it stops (element-hq/synapse#11637), and transactions never show the gap.
  *
  * The homeserver refuses `/sync` (and `/events`) to an appservice's own user, so the bridge
- * bot keeps a position per portal room instead (the `/messages` token of the room's newest
- * event at its last check, in the core key/value store) and checks rooms with
- * `/messages?dir=b` back to the last event the inbox holds (`roomGap`), handing what is
- * missing to the intake; the inbox de-duplicates by event id. Every portal room is checked
+ * bot keeps a position per portal room instead (a `/messages` token up to which every event
+ * is in the inbox, in the core key/value store) and checks rooms by paging
+ * `/messages?dir=f` from that position to the present (`roomGap`), handing what is missing
+ * to the intake page by page and moving the position after each recorded page; the inbox
+ * de-duplicates by event id. A check is never cut short by a time bound: a failing one is
+ * retried with back-off until it succeeds. Every portal room is checked
  * at start-up and on the first success after the homeserver was unreachable (a probe every
  * `probeIntervalMs` notices it going away); a few rooms at a time every `intervalMs`. A room
  * seen for the first time only has its position taken: history is not replayed.
  *
- * Order: during a full run, a transaction waits until the rooms it touches are caught up,
- * so that events the homeserver dropped enter the inbox before the newer ones it sends once
- * it is back.
+ * Order: during a full run, a transaction waits (however long that takes) until the rooms
+ * it touches are caught up, so that events the homeserver dropped enter the inbox before the
+ * newer ones it sends once it is back. Outside full runs a dropped event is still found (the
+ * walk never stops at an event a live transaction recorded), only later than newer ones.
  */
 export class MatrixCatchUp {
   private readonly s: CatchUpSettings;
@@ -154,6 +119,8 @@ export class MatrixCatchUp {
   private readonly positionTried = new Map<string, number>();
   /** Per room, the check in progress: checks of one room never overlap. */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Back-off waits of held transactions, ended early by `stop`. */
+  private readonly pauses = new Set<() => void>();
 
   constructor(
     private readonly deps: CatchUpDeps,
@@ -170,6 +137,7 @@ export class MatrixCatchUp {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    for (const end of [...this.pauses]) end();
     const inFlight = Promise.allSettled([...this.locks.values()]);
     let timer: NodeJS.Timeout | undefined;
     const cap = new Promise<void>((resolve) => {
@@ -182,9 +150,11 @@ export class MatrixCatchUp {
 
   /**
    * Called before a transaction is recorded. Normally returns at once; during a full run
-   * (start-up, after an outage) it first catches up the portal rooms the transaction
-   * touches, so events the homeserver dropped are recorded before newer ones. Never throws;
-   * waits at most `gateWaitMs`.
+   * (start-up, after an outage) it first waits until the portal rooms the transaction
+   * touches are caught up, so events the homeserver dropped are recorded before newer ones.
+   * A failing check is retried with back-off for as long as it takes (the homeserver sends
+   * nothing else meanwhile and, should it time out, sends the transaction again). Throws
+   * only when the bridge stops first: the transaction is then not acknowledged.
    */
   async beforeTransaction(events: MatrixEvent[]): Promise<void> {
     if (this.stopped || !this.loop) return;
@@ -192,34 +162,49 @@ export class MatrixCatchUp {
       this.deps.isPortalRoom(r),
     );
     if (rooms.length === 0) return;
-    const epoch = this.epoch;
-    if (!epoch) {
+    if (!this.epoch) {
       this.positionUnknownRooms(rooms);
       return;
     }
     this.wake?.(); // the homeserver is sending again: no need to wait out a back-off
-    const caughtUp = Promise.all(rooms.map((roomId) => this.epochRoom(epoch, roomId))).then(
-      () => true,
-      (err: unknown) => {
-        this.deps.log.debug(
-          { err: describe(err) },
-          'Matrix catch-up of a transaction’s rooms failed; recording it anyway',
-        );
-        return true;
-      },
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.s.gateWaitMs);
-    });
-    const inTime = await Promise.race([caughtUp, late]);
-    clearTimeout(timer);
-    if (!inTime) {
-      this.deps.log.warn(
-        { rooms: rooms.length, waitedMs: this.s.gateWaitMs },
-        'Matrix catch-up of a transaction’s rooms not done in time; recording it anyway',
-      );
+    await Promise.all(rooms.map((roomId) => this.caughtUpInRun(roomId)));
+  }
+
+  /** Resolves once the room's check in the current full run succeeded (or no run is left). */
+  private async caughtUpInRun(roomId: string): Promise<void> {
+    for (let failures = 0; ;) {
+      if (this.stopped) throw new CatchUpStoppedError();
+      const epoch = this.epoch;
+      if (!epoch) return;
+      try {
+        await this.epochRoom(epoch, roomId);
+        return;
+      } catch (err) {
+        if (this.stopped) throw new CatchUpStoppedError();
+        failures++;
+        const delayMs = backoffMs(failures, this.s.retryInitialMs, this.s.retryMaxMs);
+        const fields = { roomId, err: describe(err), failures, retryInMs: delayMs };
+        const what =
+          'Matrix catch-up of a transaction’s room failed; the transaction waits, retrying';
+        if (failures === 1) this.deps.log.warn(fields, what);
+        else this.deps.log.debug(fields, what);
+        await this.pause(delayMs);
+      }
     }
+  }
+
+  /** Waits `ms`, or less if the bridge stops. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.pauses.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      timer.unref();
+      this.pauses.add(end);
+    });
   }
 
   /**
@@ -256,7 +241,7 @@ export class MatrixCatchUp {
         if (this.stopped) break;
         failures++;
         this.failed(err);
-        await this.sleep(Math.min(this.s.retryMaxMs, this.s.retryInitialMs * 2 ** (failures - 1)));
+        await this.sleep(backoffMs(failures, this.s.retryInitialMs, this.s.retryMaxMs));
       }
     }
   }
@@ -395,7 +380,10 @@ export class MatrixCatchUp {
     const previous = this.locks.get(roomId) ?? Promise.resolve();
     const check = previous
       .catch(() => undefined)
-      .then(() => (this.stopped ? NOTHING : this.checkRoomNow(roomId)));
+      .then(() => {
+        if (this.stopped) throw new CatchUpStoppedError();
+        return this.checkRoomNow(roomId);
+      });
     this.locks.set(roomId, check);
     void check
       .finally(() => {
@@ -406,48 +394,69 @@ export class MatrixCatchUp {
   }
 
   private async checkRoomNow(roomId: string): Promise<RoomResult> {
-    const { deps, s } = this;
     const since = await this.position(roomId);
-    const client = deps.client();
+    const client = this.deps.client();
     try {
       if (since === undefined) {
-        const position = await roomPosition(client, roomId, s.requestTimeoutMs);
+        const position = await roomPosition(client, roomId, this.s.requestTimeoutMs);
         if (position && !this.stopped) await this.setPosition(roomId, position);
         return { recorded: 0, pages: 1 };
       }
-      const gap = await roomGap(client, {
-        roomId,
-        since,
-        botUserId: deps.botUserId(),
-        types: TIMELINE_TYPES,
-        recorded: (ids) => deps.recorded(ids),
-        maxEvents: s.maxEventsPerRoom,
-        pageSize: s.pageSize,
-        requestTimeoutMs: s.requestTimeoutMs,
-        stopped: () => this.stopped,
-      });
-      if (this.stopped) return NOTHING;
-      if (gap.truncated) {
-        deps.log.warn(
-          { roomId, bound: s.maxEventsPerRoom },
-          'Matrix catch-up: more unrecorded events in the room than the bound; older ones (if any were missed) are not recovered',
-        );
-      }
-      const recorded = gap.events.length > 0 ? await deps.record(gap.events) : 0;
-      if (gap.position && gap.position !== since) await this.setPosition(roomId, gap.position);
-      return { recorded, pages: gap.pages };
+      return await this.walkRoom(client, roomId, since);
     } catch (err) {
       const status = statusOf(err);
       if (status === undefined || status >= 500 || status === 429) throw err;
-      if (status === 400) {
-        // A position the homeserver no longer accepts: take a fresh one next time.
-        deps.log.warn({ roomId, err: describe(err) }, 'Matrix catch-up: room position refused');
-        await this.setPosition(roomId, '');
-      } else {
-        deps.log.debug({ roomId, err: describe(err) }, 'Matrix catch-up: bot cannot read room');
+      if (status === 400) await this.positionRefused(roomId, err);
+      else {
+        this.deps.log.debug(
+          { roomId, err: describe(err) },
+          'Matrix catch-up: bot cannot read room',
+        );
       }
       return NOTHING;
     }
+  }
+
+  /**
+   * Pages the room from `since` to the present; each page's missing events are recorded
+   * before the position moves past them. Throws unless it got to the present.
+   */
+  private async walkRoom(
+    client: MatrixRequester,
+    roomId: string,
+    since: string,
+  ): Promise<RoomResult> {
+    const { deps, s } = this;
+    let recorded = 0;
+    const gap = await roomGap(client, {
+      roomId,
+      since,
+      botUserId: deps.botUserId(),
+      types: TIMELINE_TYPES,
+      recorded: (ids) => deps.recorded(ids),
+      onPage: async (events, position) => {
+        if (events.length > 0) recorded += await deps.record(events);
+        if (position !== undefined) await this.setPosition(roomId, position);
+      },
+      pageSize: s.pageSize,
+      requestTimeoutMs: s.requestTimeoutMs,
+      stopped: () => this.stopped,
+    });
+    if (!gap.complete) throw new CatchUpStoppedError();
+    return { recorded, pages: gap.pages };
+  }
+
+  /**
+   * A position the homeserver no longer accepts (it changed its token format): a fresh one
+   * is taken at the next check. Events it dropped in between cannot be found; said loudly.
+   */
+  private async positionRefused(roomId: string, err: unknown): Promise<void> {
+    this.deps.log.error(
+      { roomId, err: describe(err) },
+      'Matrix catch-up: the homeserver refuses the room’s stored position; a fresh one is taken, ' +
+        'so events it dropped in this room before now cannot be recovered (check its logs for a restart)',
+    );
+    await this.setPosition(roomId, '');
   }
 
   private async position(roomId: string): Promise<string | undefined> {
@@ -467,4 +476,14 @@ export class MatrixCatchUp {
 
 function newEpoch(reason: Epoch['reason'], startedAt = Date.now()): Epoch {
   return { reason, startedAt, rooms: new Map(), recorded: 0, pages: 0 };
+}
+
+/** The bridge stopped before a catch-up finished; the work is taken up at the next start. */
+export class CatchUpStoppedError extends BridgeError {
+  constructor() {
+    super(
+      'MATRIX_CATCH_UP_STOPPED',
+      'the bridge is stopping before the Matrix catch-up finished; the homeserver sends the transaction again and the catch-up resumes at the next start',
+    );
+  }
 }

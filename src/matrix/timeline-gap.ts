@@ -1,3 +1,4 @@
+import { BridgeError } from '../util/errors.js';
 import type { MatrixEvent } from './durable-appservice.js';
 
 /** The part of the bot's Matrix client the catch-up uses (matrix-bot-sdk's `doRequest`). */
@@ -14,8 +15,8 @@ export interface MatrixRequester {
 export interface RoomGapInput {
   roomId: string;
   /**
-   * The room's position at the previous check (a `/messages` `start` token): paging never
-   * goes back past it.
+   * The room's position after its previous complete check (a `/messages` token): every event
+   * before it is in the inbox; paging starts here and goes forward to the present.
    */
   since: string;
   botUserId: string;
@@ -23,8 +24,11 @@ export interface RoomGapInput {
   types: readonly string[];
   /** Which of these event ids the inbox already holds. */
   recorded(eventIds: string[]): Promise<Set<string>>;
-  /** At most this many events are taken from the room (the newest). */
-  maxEvents: number;
+  /**
+   * Records one page's missing events (oldest first) durably; then the position after that
+   * page (undefined if the server gave none) may be stored. Throwing ends the walk.
+   */
+  onPage(events: MatrixEvent[], position: string | undefined): Promise<void>;
   pageSize: number;
   requestTimeoutMs: number;
   /** Checked between page requests: true ends paging early (the bridge is stopping). */
@@ -32,18 +36,23 @@ export interface RoomGapInput {
 }
 
 export interface RoomGap {
-  /** Events not in the inbox yet, oldest first, membership and redacted events left out. */
-  events: MatrixEvent[];
-  /** The room's position now, for the next check (undefined if the server gave none). */
-  position: string | undefined;
+  /** Events handed to `onPage`. */
+  handed: number;
   /** `/messages` requests made. */
   pages: number;
-  /** Paging stopped at `maxEvents` before reaching a recorded event or the previous position. */
-  truncated: boolean;
+  /** The walk reached the room's present (false only when it was stopped). */
+  complete: boolean;
 }
 
-/** Guards against a server that keeps answering empty pages with a new `end`. */
-const MAX_EMPTY_PAGES = 20;
+/** The homeserver answered a page without moving on: paging again would read it for ever. */
+export class PagingStalledError extends BridgeError {
+  constructor(roomId: string) {
+    super(
+      'MATRIX_PAGING_STALLED',
+      `the homeserver returned events of ${roomId} without a new pagination token; the bridge checks the room again with back-off (if this repeats, report it with the homeserver's version)`,
+    );
+  }
+}
 
 interface MessagesPage {
   chunk?: unknown[];
@@ -98,30 +107,22 @@ export async function roomPosition(
 }
 
 /**
- * What one portal room adds to the inbox since its previous check: pages the room back
- * with `/messages?dir=b` from its newest event (never past `since`) until an event the inbox
- * already holds, the bot's own join, or `maxEvents`. Events before the bot joined are the
- * room's history, not missed events: they are never taken. Events the inbox already holds,
- * membership events (transactions act on those) and events redacted since (nothing to
- * bridge) are left out; the rest is returned oldest first.
- *
- * Stopping at the first recorded event relies on the inbox holding every event before a
- * recorded one; the catch-up keeps that true after an outage by running before the
- * homeserver's next transaction is recorded.
+ * What one portal room lacks in the inbox since its previous complete check: pages the room
+ * forward with `/messages?dir=f` from `since` to the present, handing each page's missing
+ * events to `onPage` oldest first before asking for the next, so a position is only ever
+ * stored after everything before it was recorded. Every event since `since` is looked at:
+ * the walk never stops at an event the inbox holds, because a live event can be recorded
+ * after an older one the homeserver dropped. Events before the bot's own join in a page are
+ * the room's history and left out, as are membership events (transactions act on those),
+ * events redacted since (nothing to bridge) and events the inbox already holds.
  */
 export async function roomGap(client: MatrixRequester, input: RoomGapInput): Promise<RoomGap> {
   const filter = JSON.stringify({ types: input.types, lazy_load_members: true });
-  const newestFirst: MatrixEvent[] = [];
-  const recorded = new Set<string>();
-  let position: string | undefined;
-  let from: string | undefined;
+  let from = input.since;
   let pages = 0;
-  let truncated = false;
-  let emptyPages = 0;
-  walk: while (!input.stopped?.()) {
-    const limit = Math.min(input.pageSize, input.maxEvents - newestFirst.length);
-    const qs: Record<string, unknown> = { dir: 'b', to: input.since, limit, filter };
-    if (from !== undefined) qs.from = from;
+  let handed = 0;
+  while (!input.stopped?.()) {
+    const qs = { dir: 'f', from, limit: input.pageSize, filter };
     const res = (await client.doRequest(
       'GET',
       messagesPath(input.roomId),
@@ -130,27 +131,30 @@ export async function roomGap(client: MatrixRequester, input: RoomGapInput): Pro
       input.requestTimeoutMs,
     )) as MessagesPage | null;
     pages++;
-    if (pages === 1 && typeof res?.start === 'string') position = res.start;
     const chunk = (res?.chunk ?? [])
       .map((raw) => roomEvent(raw, input.roomId))
       .filter((e): e is MatrixEvent => e !== undefined);
-    if (chunk.length > 0) {
-      for (const id of await input.recorded(chunk.map((e) => e.event_id))) recorded.add(id);
+    const end = typeof res?.end === 'string' ? res.end : undefined;
+    if (chunk.length === 0 && (end === undefined || end === from)) {
+      return { handed, pages, complete: true };
     }
-    for (const e of chunk) {
-      if (recorded.has(e.event_id) || isBotJoin(e, input.botUserId)) break walk;
-      newestFirst.push(e);
-      if (newestFirst.length >= input.maxEvents) {
-        truncated = true;
-        break walk;
-      }
-    }
-    emptyPages = chunk.length === 0 ? emptyPages + 1 : 0;
-    const end = res?.end;
-    if (typeof end !== 'string' || end === from || emptyPages >= MAX_EMPTY_PAGES) break;
+    if (end === from) throw new PagingStalledError(input.roomId);
+    const missing = await missingEvents(chunk, input);
+    await input.onPage(missing, end);
+    handed += missing.length;
+    if (end === undefined) return { handed, pages, complete: true };
     from = end;
   }
+  return { handed, pages, complete: false };
+}
 
-  const events = newestFirst.reverse().filter((e) => e.type !== 'm.room.member' && !isRedacted(e));
-  return { events, position, pages, truncated };
+/** A page's events the intake should get: after the bot's join, bridged, not yet recorded. */
+async function missingEvents(chunk: MatrixEvent[], input: RoomGapInput): Promise<MatrixEvent[]> {
+  const join = chunk.findLastIndex((e) => isBotJoin(e, input.botUserId));
+  const candidates = chunk
+    .slice(join + 1)
+    .filter((e) => e.type !== 'm.room.member' && !isRedacted(e));
+  if (candidates.length === 0) return [];
+  const recorded = await input.recorded(candidates.map((e) => e.event_id));
+  return candidates.filter((e) => !recorded.has(e.event_id));
 }

@@ -4,7 +4,8 @@ import type { BridgedWorld } from '../../../bench/lib/world.js';
 import type { BridgeApp } from '../../../src/app/bridge-app.js';
 import pg from 'pg';
 import { roomHistory, type StreamResult } from './stream.js';
-import type { Tally } from './tally.js';
+import { KINDS } from './kinds.js';
+import { addTallies, EMPTY_TALLY, type Tally } from './tally.js';
 
 const row = (
   scenario: string,
@@ -38,11 +39,30 @@ export function printScenario(scenario: string, connector: string, r: StreamResu
     [
       row(scenario, `Matrix -> ${connector}`, r.toPlatform, r.lostUpstream ?? '-'),
       row(scenario, `${connector} -> Matrix`, r.toMatrix, '-'),
+      ...kindRows(scenario, connector, r),
     ],
   );
   console.log(
     `\n[fault] ${scenario} (${connector}, ${r.rooms.length} rooms, ${(r.durationMs / 1000).toFixed(1)} s)\n${table}\n`,
   );
+}
+
+/** Per kind other than text (summed over rooms), when the stream carried them. */
+function kindRows(
+  scenario: string,
+  connector: string,
+  r: StreamResult,
+): Array<Array<string | number>> {
+  if (!r.rooms.every((room) => room.kinds)) return [];
+  const rows: Array<Array<string | number>> = [];
+  for (const kind of KINDS.filter((k) => k !== 'text')) {
+    for (const side of ['toPlatform', 'toMatrix'] as const) {
+      const sum = r.rooms.reduce((a, room) => addTallies(a, room.kinds![side][kind]), EMPTY_TALLY);
+      const direction = side === 'toPlatform' ? `Matrix -> ${connector}` : `${connector} -> Matrix`;
+      rows.push(row(scenario, `${direction} ${kind}s`, sum, '-'));
+    }
+  }
+  return rows;
 }
 
 /**
@@ -76,7 +96,29 @@ export function expectExactlyOnceInOrder(r: StreamResult): void {
         reordered: 0,
       });
     }
+    if (room.kinds) expectKinds(room.roomId, room.kinds);
   }
+}
+
+/** Edits, reactions, deletions and files: each exactly once, in order, both ways. */
+function expectKinds(roomId: string, k: NonNullable<StreamResult['rooms'][number]['kinds']>) {
+  for (const side of ['toPlatform', 'toMatrix'] as const) {
+    for (const kind of KINDS.filter((x) => x !== 'text')) {
+      const t = k[side][kind];
+      expect({ roomId, side, kind, ...t, missing: k.missing[side][kind] }).toEqual({
+        roomId,
+        side,
+        kind,
+        sent: t.sent,
+        delivered: t.sent,
+        duplicated: 0,
+        lost: 0,
+        reordered: 0,
+        missing: [],
+      });
+    }
+  }
+  expect(k.duplicates).toEqual([]);
 }
 
 /**

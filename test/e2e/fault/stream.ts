@@ -1,11 +1,16 @@
 /**
  * The fault scenarios' traffic: every portal gets a numbered stream of messages from its
- * Matrix user and from its platform user at the same time, faults fire when the stream
- * reaches given positions, and at the end both sides are read back (the Matrix room through
- * the client-server API, the channel through the platform's API) and tallied per room.
+ * Matrix user and from its platform user at the same time (with edits, reactions, deletions
+ * and files among them where the platform's adapter supports those: see kinds.ts), faults
+ * fire when the stream reaches given positions, and at the end both sides are read back (the
+ * Matrix room through the client-server API, the channel through the platform's API) and
+ * tallied per room and kind.
  */
 import type { BridgedWorld } from '../../../bench/lib/world.js';
 import type { MatrixEvent } from '../../harness/matrix-client.js';
+import { actsAfter, expected, tallyKinds, type KindMissing, type KindTallies } from './kinds.js';
+import { edited, fileName, text } from './kinds.js';
+import { ghostView, redactMatrixEvent, sendMatrixEvent, uploadMatrixFile } from './matrix-side.js';
 import { addTallies, EMPTY_TALLY, tallyWithDetail, type Tally, type TallyDetail } from './tally.js';
 
 export interface FaultStep {
@@ -36,6 +41,11 @@ export interface StreamOptions {
    * lost upstream of the bridge.
    */
   reachedBridge?: (eventId: string) => boolean;
+  /**
+   * Edits, reactions, deletions and files as well as text (default: when the platform's
+   * adapter supports them).
+   */
+  kinds?: boolean;
 }
 
 export interface StreamResult {
@@ -51,6 +61,13 @@ export interface StreamResult {
     detail: { toPlatform: TallyDetail; toMatrix: TallyDetail };
     /** Missing on the platform because the homeserver never delivered them to the bridge. */
     lostUpstream: string[];
+    /** Per kind (text included), when the stream carried more than text. */
+    kinds?: {
+      toPlatform: KindTallies;
+      toMatrix: KindTallies;
+      missing: { toPlatform: KindMissing; toMatrix: KindMissing };
+      duplicates: string[];
+    };
   }>;
   durationMs: number;
   /** Fault steps that threw (the scenario itself is then broken, not the bridge). */
@@ -58,9 +75,6 @@ export interface StreamResult {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-const text = (tag: string, dir: 'mx' | 'pf', room: number, i: number): string =>
-  `${tag}-${dir}-r${room}-${i}`;
 
 /**
  * Sends as the Matrix user with a fixed transaction id, retrying while the homeserver is
@@ -72,20 +86,7 @@ async function sendMatrix(
   body: string,
   txn: string,
 ): Promise<string> {
-  const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${encodeURIComponent(txn)}`;
-  const deadline = Date.now() + 120_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await world.matrix.raw('PUT', path, { msgtype: 'm.text', body });
-      if (res.ok) return ((await res.json()) as { event_id: string }).event_id;
-      await res.text();
-      if (res.status < 500 && res.status !== 429) throw new Error(`send answered ${res.status}`);
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith('send answered')) throw err;
-    }
-    if (Date.now() > deadline) throw new Error(`could not send ${body} to Matrix for 120 s`);
-    await sleep(Math.min(1000, 100 * attempt));
-  }
+  return sendMatrixEvent(world, roomId, 'm.room.message', { msgtype: 'm.text', body }, txn);
 }
 
 /** Every event of a room, oldest first. */
@@ -155,20 +156,32 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
     }
   };
 
+  const activity = o.kinds === false ? undefined : world.platform.activity;
+  const withKinds = activity !== undefined;
   const eventIds = new Map<string, string>();
   const senders = world.portals.flatMap((p, k) => [
     (async () => {
+      const ids: string[] = [];
       for (let i = 0; i < o.perRoom; i++) {
         reached(i, 'matrix');
         const body = text(o.tag, 'mx', k, i);
-        eventIds.set(body, await sendMatrix(world, p.roomId, body, `${o.tag}-${k}-${i}`));
+        const id = await sendMatrix(world, p.roomId, body, `${o.tag}-${k}-${i}`);
+        ids[i] = id;
+        eventIds.set(body, id);
+        if (withKinds && actsAfter(i)) await matrixKinds(world, o.tag, p.roomId, k, i, ids);
         await sleep(o.intervalMs);
       }
     })(),
     (async () => {
+      const ids: string[] = [];
       for (let i = 0; i < o.perRoom; i++) {
         reached(i, 'platform');
-        await world.platform.post(p.channel, text(o.tag, 'pf', k, i));
+        const body = text(o.tag, 'pf', k, i);
+        if (!activity) await world.platform.post(p.channel, body);
+        else {
+          ids[i] = await activity.postId(p.channel, body);
+          if (actsAfter(i)) await platformKinds(activity, o.tag, p.channel, k, i, ids);
+        }
         await sleep(o.intervalMs);
       }
     })(),
@@ -176,33 +189,70 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
   await Promise.all(senders);
   await chain;
 
-  const expected = (dir: 'mx' | 'pf', k: number): string[] =>
-    Array.from({ length: o.perRoom }, (_, i) => text(o.tag, dir, k, i));
   const read = async (): Promise<StreamResult['rooms']> =>
     Promise.all(
       world.portals.map(async (p, k) => {
+        const mx = expected(o.tag, 'mx', k, o.perRoom, withKinds);
+        const pf = expected(o.tag, 'pf', k, o.perRoom, withKinds);
+        const kinds = activity
+          ? {
+              toPlatform: tallyKinds(mx, { posts: await activity.bridgedPosts(p.channel) }),
+              toMatrix: tallyKinds(pf, ghostView(await roomHistory(world, p.roomId), world.ghost)),
+            }
+          : undefined;
         const toPlatform = tallyWithDetail(
-          expected('mx', k),
-          await platformTexts(world, p.channel),
+          mx.texts,
+          kinds ? [] : await platformTexts(world, p.channel),
         );
-        const toMatrix = tallyWithDetail(expected('pf', k), await ghostTexts(world, p.roomId));
+        const toMatrix = tallyWithDetail(pf.texts, kinds ? [] : await ghostTexts(world, p.roomId));
+        const textsTo = (
+          side: 'toPlatform' | 'toMatrix',
+          plain: ReturnType<typeof tallyWithDetail>,
+        ) =>
+          kinds
+            ? {
+                tally: kinds[side].tallies.text,
+                detail: {
+                  missing: kinds[side].missing.text,
+                  duplicates: kinds[side].duplicates,
+                },
+              }
+            : plain;
+        const tp = textsTo('toPlatform', toPlatform);
+        const tm = textsTo('toMatrix', toMatrix);
         const reachedBridge = o.reachedBridge;
         const lostUpstream = reachedBridge
-          ? toPlatform.detail.missing.filter((m) => !reachedBridge(eventIds.get(m) ?? ''))
+          ? tp.detail.missing.filter((m) => !reachedBridge(eventIds.get(m) ?? ''))
           : [];
         return {
           roomId: p.roomId,
-          toPlatform: toPlatform.tally,
-          toMatrix: toMatrix.tally,
-          detail: { toPlatform: toPlatform.detail, toMatrix: toMatrix.detail },
+          toPlatform: tp.tally,
+          toMatrix: tm.tally,
+          detail: { toPlatform: tp.detail, toMatrix: tm.detail },
           lostUpstream,
+          ...(kinds
+            ? {
+                kinds: {
+                  toPlatform: kinds.toPlatform.tallies,
+                  toMatrix: kinds.toMatrix.tallies,
+                  missing: {
+                    toPlatform: kinds.toPlatform.missing,
+                    toMatrix: kinds.toMatrix.missing,
+                  },
+                  duplicates: [...kinds.toPlatform.duplicates, ...kinds.toMatrix.duplicates],
+                },
+              }
+            : {}),
         };
       }),
     );
 
   const deadline = Date.now() + (o.deliveryTimeoutMs ?? 60_000);
   const waiting = (r: StreamResult['rooms'][number]): boolean =>
-    r.toPlatform.lost > r.lostUpstream.length || r.toMatrix.lost > 0;
+    r.toPlatform.lost > r.lostUpstream.length ||
+    r.toMatrix.lost > 0 ||
+    Object.values(r.kinds?.toPlatform ?? {}).some((t) => t.lost > 0) ||
+    Object.values(r.kinds?.toMatrix ?? {}).some((t) => t.lost > 0);
   let rooms = await read();
   while (rooms.some(waiting) && Date.now() < deadline) {
     await sleep(500);
@@ -220,4 +270,61 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
     durationMs: Date.now() - started,
     faultErrors,
   };
+}
+
+/** After Matrix message i: edit i-4, react to i-3, redact i-2, send a file. */
+async function matrixKinds(
+  world: BridgedWorld,
+  tag: string,
+  roomId: string,
+  k: number,
+  i: number,
+  ids: string[],
+): Promise<void> {
+  const txn = (what: string): string => `${tag}-${k}-${i}-${what}`;
+  const newBody = edited(text(tag, 'mx', k, i - 4));
+  await sendMatrixEvent(
+    world,
+    roomId,
+    'm.room.message',
+    {
+      msgtype: 'm.text',
+      body: `* ${newBody}`,
+      'm.new_content': { msgtype: 'm.text', body: newBody },
+      'm.relates_to': { rel_type: 'm.replace', event_id: ids[i - 4] },
+    },
+    txn('edit'),
+  );
+  await sendMatrixEvent(
+    world,
+    roomId,
+    'm.reaction',
+    { 'm.relates_to': { rel_type: 'm.annotation', event_id: ids[i - 3], key: '👍' } },
+    txn('react'),
+  );
+  await redactMatrixEvent(world, roomId, ids[i - 2] as string, txn('redact'));
+  const name = fileName(tag, 'mx', k, i);
+  const url = await uploadMatrixFile(world, name);
+  await sendMatrixEvent(
+    world,
+    roomId,
+    'm.room.message',
+    { msgtype: 'm.file', body: name, url, info: { mimetype: 'text/plain' } },
+    txn('file'),
+  );
+}
+
+/** After platform message i: the same, as the platform user. */
+async function platformKinds(
+  activity: NonNullable<BridgedWorld['platform']['activity']>,
+  tag: string,
+  channel: string,
+  k: number,
+  i: number,
+  ids: string[],
+): Promise<void> {
+  await activity.edit(channel, ids[i - 4] as string, edited(text(tag, 'pf', k, i - 4)));
+  await activity.react(channel, ids[i - 3] as string);
+  await activity.remove(channel, ids[i - 2] as string);
+  await activity.upload(channel, fileName(tag, 'pf', k, i));
 }

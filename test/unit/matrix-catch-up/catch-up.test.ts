@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   MatrixCatchUp,
   POSITION_PREFIX,
@@ -8,17 +8,20 @@ import {
 } from '../../../src/matrix/catch-up.js';
 import type { MatrixEvent } from '../../../src/matrix/durable-appservice.js';
 import { BOT, FakeHomeserver, FakeRoom, msg } from './fake-homeserver.js';
-import { settlesWithin, untilPasses, waitFor } from '../../harness/wait.js';
+import {
+  DEFAULT_WAIT_MS as WAIT_MS,
+  settlesWithin,
+  untilPasses,
+  waitFor,
+} from '../../harness/wait.js';
 
 const PORTAL = '!portal:hs';
 const OTHER = '!other:hs';
 
+const FOREVER_MS = 10 * 60_000;
 /** Polls until `assertion` passes (30 s deadline: a loaded machine is slow, not wrong). */
 const eventually = (assertion: () => unknown) =>
   untilPasses(assertion, { what: 'the catch-up to get there' });
-
-/** Long enough that a test which waited for it would fail its own deadline first. */
-const FOREVER_MS = 10 * 60_000;
 
 function fakeLog() {
   const lines: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
@@ -92,7 +95,6 @@ function world(o: WorldOptions = {}) {
       requestTimeoutMs: 10_000,
       retryInitialMs: 20,
       retryMaxMs: 40,
-      gateWaitMs: 30_000,
       ...o.settings,
     },
   );
@@ -127,14 +129,14 @@ describe('MatrixCatchUp', () => {
   it('takes the position of a room seen for the first time, replaying nothing', async () => {
     const room = new FakeRoom(PORTAL, [msg('$old1'), msg('$old2')]);
     const w = start(world({ rooms: [{ room }] }));
-    await eventually(() => expect(position(w)).toBe(room.pos(2)));
+    await vi.waitFor(() => expect(position(w)).toBe(room.pos(2)), { timeout: WAIT_MS });
     expect(w.order).toEqual([]);
     expect(w.hs.messageCalls()[0]?.qs).toEqual({ dir: 'b', limit: 1 });
     // Then only what comes after.
-    await eventually(() => expect(w.done()).toBe(1));
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: WAIT_MS });
     room.send(msg('$new'));
     await w.transaction(); // nothing to wait for once the start-up run is done
-    await eventually(() => expect(w.hs.probes().length).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(w.hs.probes().length).toBeGreaterThan(0), { timeout: WAIT_MS });
   });
 
   it('at start-up hands each portal room’s missed events to the intake in order and moves its position', async () => {
@@ -150,7 +152,7 @@ describe('MatrixCatchUp', () => {
     w.inbox.add('$a');
     w.inbox.add('$b');
     start(w);
-    await eventually(() => expect(w.done()).toBe(1));
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: WAIT_MS });
     expect(w.order).toEqual(['$c', '$d']);
     expect(position(w)).toBe(portal.pos(4));
     expect(w.hs.messageCalls(OTHER)).toEqual([]);
@@ -165,23 +167,23 @@ describe('MatrixCatchUp', () => {
     const w = start(
       world({
         rooms: [{ room, checkedAt: 0 }],
-        settings: { retryInitialMs: FOREVER_MS, retryMaxMs: FOREVER_MS },
+        settings: { retryInitialMs: 10_000, retryMaxMs: 10_000 },
       }),
     );
-    await eventually(() => expect(w.done()).toBe(1));
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: WAIT_MS });
     expect(w.order).toEqual(['$a']);
     w.hs.down = true; // Synapse stops: the probe fails
-    await eventually(() =>
-      expect(w.lines.some((l) => l.level === 'warn' && /unreachable/.test(l.msg))).toBe(true),
+    await vi.waitFor(
+      () => expect(w.lines.some((l) => l.level === 'warn' && /unreachable/.test(l.msg))).toBe(true),
+      { timeout: WAIT_MS },
     );
     // It had persisted $b and $c but dropped them from its appservice queue; $d came later.
     room.send(msg('$b'), msg('$c'));
     w.hs.down = false;
     room.send(msg('$d'));
-    // The transaction itself notices the homeserver is back: it does not wait for a retry.
     await settlesWithin(w.transaction(event('$d')), 'the transaction after the outage');
     expect(w.order).toEqual(['$a', '$b', '$c', '$d']);
-    await eventually(() => expect(w.done()).toBe(2));
+    await vi.waitFor(() => expect(w.done()).toBe(2), { timeout: WAIT_MS });
     expect(w.lines.some((l) => l.msg === 'homeserver reachable again')).toBe(true);
     expect(w.lines.findLast((l) => l.msg === 'Matrix catch-up done')?.fields).toMatchObject({
       reason: 'reconnect',
@@ -205,8 +207,10 @@ describe('MatrixCatchUp', () => {
     // r5 was caught up ahead of the run, before the transaction's event.
     expect(w.order.indexOf('$r5')).toBeLessThan(w.order.indexOf('$late'));
     expect(w.order).not.toContain('$r4');
-    await eventually(() => expect(w.done()).toBe(1));
-    expect(w.hs.messageCalls('!r5:hs')).toHaveLength(1);
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: WAIT_MS });
+    // One check: the walk from the room's position (and the empty page that ends it).
+    const fromStart = w.hs.messageCalls('!r5:hs').filter((c) => c.qs.from === rooms[5]?.pos(0));
+    expect(fromStart).toHaveLength(1);
   });
 
   it('skips a room the bot cannot read, without failing the run', async () => {
@@ -220,7 +224,7 @@ describe('MatrixCatchUp', () => {
     });
     w.hs.forbidden.add(OTHER);
     start(w);
-    await eventually(() => expect(w.done()).toBe(1));
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: WAIT_MS });
     expect(w.order).toEqual(['$a']);
     expect(w.lines.some((l) => l.level === 'warn')).toBe(false);
   });
@@ -230,12 +234,12 @@ describe('MatrixCatchUp', () => {
     const w = world({ rooms: [{ room }] });
     w.hs.forbidden.add(PORTAL); // the bot is not in the room yet
     start(w);
-    await eventually(() => expect(w.done()).toBe(1));
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: WAIT_MS });
     expect(position(w)).toBeUndefined();
     w.hs.forbidden.delete(PORTAL);
     room.send(msg('$new'));
     await w.transaction(event('$new'));
-    await eventually(() => expect(position(w)).toBe(room.pos(2)));
+    await vi.waitFor(() => expect(position(w)).toBe(room.pos(2)), { timeout: WAIT_MS });
     expect(w.order).toEqual(['$new']);
     // Not asked again for every transaction.
     const calls = w.hs.messageCalls().length;
@@ -243,34 +247,94 @@ describe('MatrixCatchUp', () => {
     expect(w.hs.messageCalls().length).toBe(calls);
   });
 
-  it('does not hold transactions long when the homeserver answers but refuses', async () => {
+  it('holds a transaction while its room’s check fails, for as long as it fails, dropped events first', async () => {
     const room = new FakeRoom(PORTAL, [msg('$a')]);
-    const w = world({
-      rooms: [{ room, checkedAt: 0 }],
-      settings: { retryInitialMs: FOREVER_MS, retryMaxMs: FOREVER_MS },
-    });
-    w.hs.down = Object.assign(new Error('M_LIMIT_EXCEEDED: slow down'), {
+    const w = world({ rooms: [{ room, checkedAt: 1 }] });
+    w.inbox.add('$a');
+    // Synapse dropped $b on its restart; its /messages fails for a while once it is back.
+    room.send(msg('$b'), msg('$c'));
+    w.hs.failNext = 12;
+    start(w);
+    await w.transaction(event('$c'));
+    expect(w.hs.failNext).toBe(0);
+    expect(w.order).toEqual(['$b', '$c']);
+    expect(
+      w.lines.some((l) => l.level === 'warn' && /transaction waits, retrying/.test(l.msg)),
+    ).toBe(true);
+  });
+
+  it('holds a transaction through refusals (429) too, until its room is caught up', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a'), msg('$b')]);
+    const w = world({ rooms: [{ room, checkedAt: 1 }] });
+    w.inbox.add('$a');
+    w.hs.failWith = Object.assign(new Error('M_LIMIT_EXCEEDED: slow down'), {
       statusCode: 429,
       errcode: 'M_LIMIT_EXCEEDED',
     });
+    w.hs.failNext = 8;
     start(w);
-    await eventually(() => expect(w.lines.some((l) => l.level === 'warn')).toBe(true));
-    await settlesWithin(w.transaction(event('$b')), 'the transaction while refused');
-    expect(w.lines.find((l) => l.level === 'warn')?.fields).toEqual({
+    await w.transaction(event('$c'));
+    expect(w.order).toEqual(['$b', '$c']);
+    expect(w.lines.find((l) => l.level === 'warn')?.fields).toMatchObject({
       err: 'HTTP 429 M_LIMIT_EXCEEDED M_LIMIT_EXCEEDED: slow down',
     });
   });
 
-  it('lets a transaction go ahead after gateWaitMs when its rooms cannot be caught up', async () => {
+  it('does not acknowledge a held transaction when the bridge stops first', async () => {
     const room = new FakeRoom(PORTAL, [msg('$a')]);
-    const w = world({ rooms: [{ room, checkedAt: 0 }], settings: { gateWaitMs: 100 } });
-    w.hs.delayMs = FOREVER_MS; // the start-up run never finishes
+    const w = world({ rooms: [{ room, checkedAt: 0 }] });
+    w.hs.failNext = Number.MAX_SAFE_INTEGER;
     start(w);
-    const t = Date.now();
-    await settlesWithin(w.transaction(event('$b')), 'the transaction held by the gate');
-    expect(Date.now() - t).toBeGreaterThanOrEqual(90); // a lower bound: load cannot break it
-    expect(w.order).toEqual(['$b']); // went ahead while the run was still in flight
-    expect(w.lines.some((l) => /not done in time/.test(l.msg))).toBe(true);
+    const held = w.transaction(event('$b'));
+    await vi.waitFor(() => expect(w.hs.messageCalls().length).toBeGreaterThan(2), {
+      timeout: WAIT_MS,
+    });
+    await w.catchUp.stop();
+    await expect(held).rejects.toMatchObject({ code: 'MATRIX_CATCH_UP_STOPPED' });
+    expect(w.order).toEqual([]);
+  });
+
+  it('finds an event the homeserver dropped behind one a live transaction recorded', async () => {
+    const room = new FakeRoom(PORTAL, [msg('$a')]);
+    const w = start(
+      world({ rooms: [{ room, checkedAt: 0 }], settings: { intervalMs: 50, probeIntervalMs: 5 } }),
+    );
+    await vi.waitFor(() => expect(w.done()).toBeGreaterThanOrEqual(1), { timeout: WAIT_MS });
+    // No outage was noticed: $b never came in a transaction, $c did.
+    room.send(msg('$b'), msg('$c'));
+    await w.transaction(event('$c'));
+    await vi.waitFor(() => expect(w.order).toContain('$b'), { timeout: WAIT_MS });
+    expect(w.order).toEqual(['$a', '$c', '$b']);
+    await vi.waitFor(() => expect(position(w)).toBe(room.pos(3)), { timeout: WAIT_MS });
+  });
+
+  it('recovers a gap of any size, in order, moving the position page by page', async () => {
+    const events = Array.from({ length: 1234 }, (_, i) => msg(`$m${i}`));
+    const room = new FakeRoom(PORTAL, events);
+    const w = start(world({ rooms: [{ room, checkedAt: 0 }], settings: { pageSize: 100 } }));
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: WAIT_MS });
+    expect(w.order).toEqual(events.map((e) => e.event_id));
+    expect(position(w)).toBe(room.pos(1234));
+  });
+
+  it('resumes a walk that failed halfway from the last recorded page, skipping nothing', async () => {
+    const events = Array.from({ length: 25 }, (_, i) => msg(`$m${i}`));
+    const room = new FakeRoom(PORTAL, events);
+    const w = world({ rooms: [{ room, checkedAt: 0 }], settings: { pageSize: 10 } });
+    let pages = 0;
+    const realRequest = w.hs.doRequest.bind(w.hs);
+    w.hs.doRequest = (...args) => {
+      if (args[1].endsWith('/messages') && ++pages === 2) {
+        return Promise.reject(Object.assign(new Error('timeout'), { code: 'ESOCKETTIMEDOUT' }));
+      }
+      return realRequest(...args);
+    };
+    start(w);
+    await vi.waitFor(() => expect(w.done()).toBe(1), { timeout: WAIT_MS });
+    expect(w.order).toEqual(events.map((e) => e.event_id));
+    // The failed request (from p10) is not in the log; the retry starts there, not at p0.
+    const froms = w.hs.messageCalls().map((c) => c.qs.from);
+    expect(froms.slice(0, 3)).toEqual([room.pos(0), room.pos(10), room.pos(20)]);
   });
 
   it('keeps the old position when recording fails, and tries again', async () => {
@@ -278,13 +342,15 @@ describe('MatrixCatchUp', () => {
     const w = world({ rooms: [{ room, checkedAt: 0 }] });
     w.state.recordFails = true;
     start(w);
-    await eventually(() =>
-      expect(w.lines.some((l) => l.level === 'warn' && /catch-up failed/.test(l.msg))).toBe(true),
+    await vi.waitFor(
+      () =>
+        expect(w.lines.some((l) => l.level === 'warn' && /catch-up failed/.test(l.msg))).toBe(true),
+      { timeout: WAIT_MS },
     );
     expect(position(w)).toBe(room.pos(0));
     w.state.recordFails = false;
     room.send(msg('$b'));
-    await eventually(() => expect(position(w)).toBe(room.pos(2)));
+    await vi.waitFor(() => expect(position(w)).toBe(room.pos(2)), { timeout: WAIT_MS });
     expect(w.order).toEqual(['$a', '$b']);
   });
 
@@ -296,7 +362,7 @@ describe('MatrixCatchUp', () => {
         settings: { intervalMs: 50, roomsPerPeriodicRun: 2 },
       }),
     );
-    await eventually(() => expect(w.done()).toBeGreaterThanOrEqual(4));
+    await vi.waitFor(() => expect(w.done()).toBeGreaterThanOrEqual(4), { timeout: WAIT_MS });
     // Start-up: all 5; then 2 per run, going round: r0 r1, r2 r3, r4 r0, ...
     const order = w.hs.messageCalls().map((c) => decodeURIComponent(c.path.split('/')[5] ?? ''));
     expect(order.slice(5, 11)).toEqual([

@@ -59,21 +59,36 @@ export class FakeRoom {
     this.events.push(...events);
   }
 
-  /** `/messages?dir=b`: newest first from `from` (default: the newest), never before `to`. */
+  /** `/messages`: `dir=b` pages newest first from `from` (default: the newest), never before `to`; `dir=f` oldest first from `from`. */
   messages(qs: Record<string, unknown>): { chunk: FakeEvent[]; start: string; end?: string } {
+    if (qs.dir === 'f') return this.forward(qs);
     const from = qs.from === undefined ? this.events.length : Number(String(qs.from).slice(1));
     const to = qs.to === undefined ? 0 : Number(String(qs.to).slice(1));
     const limit = Number(qs.limit ?? 10);
-    const types = qs.filter
-      ? (JSON.parse(String(qs.filter)) as { types?: string[] }).types
-      : undefined;
     const stop = Math.max(to, from - limit);
-    const chunk = this.events
-      .slice(stop, from)
-      .reverse()
-      .filter((e) => !types || types.includes(e.type));
+    const chunk = this.events.slice(stop, from).reverse().filter(typeFilter(qs));
     return { chunk, start: this.pos(from), ...(stop > to ? { end: this.pos(stop) } : {}) };
   }
+
+  /** Like Synapse: an `end` after every non-empty slice, none once there is nothing newer. */
+  private forward(qs: Record<string, unknown>): {
+    chunk: FakeEvent[];
+    start: string;
+    end?: string;
+  } {
+    const from = Number(String(qs.from ?? 'p0').slice(1));
+    const upTo = Math.min(this.events.length, from + Number(qs.limit ?? 10));
+    const slice = this.events.slice(from, upTo);
+    const chunk = slice.filter(typeFilter(qs));
+    return { chunk, start: this.pos(from), ...(slice.length > 0 ? { end: this.pos(upTo) } : {}) };
+  }
+}
+
+function typeFilter(qs: Record<string, unknown>): (e: FakeEvent) => boolean {
+  const types = qs.filter
+    ? (JSON.parse(String(qs.filter)) as { types?: string[] }).types
+    : undefined;
+  return (e) => !types || types.includes(e.type);
 }
 
 /** Answers `/messages` from FakeRooms and `/versions`; `down` fails every request. */
@@ -86,6 +101,9 @@ export class FakeHomeserver implements MatrixRequester {
   forbidden = new Set<string>();
   /** Delays each `/messages` answer. */
   delayMs = 0;
+  /** The next this many `/messages` requests fail with `failWith` (then it answers again). */
+  failNext = 0;
+  failWith: Error = Object.assign(new Error('502 Bad Gateway'), { statusCode: 502 });
 
   addRoom(room: FakeRoom): FakeRoom {
     this.rooms.set(room.roomId, room);
@@ -109,6 +127,10 @@ export class FakeHomeserver implements MatrixRequester {
       });
     }
     if (this.down) throw this.down;
+    if (path.endsWith('/messages') && this.failNext > 0) {
+      this.failNext--;
+      throw this.failWith;
+    }
     if (path === '/_matrix/client/versions') return { versions: ['v1.11'] };
     const m = /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/messages$/.exec(path);
     const roomId = m ? decodeURIComponent(m[1] as string) : '';
