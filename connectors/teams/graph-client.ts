@@ -17,13 +17,27 @@ import {
 import { RemoteApiError } from '../../src/connector/errors.js';
 import { retryAfterMs, type Fetch } from './http.js';
 
+/** Network-level retries of a read (a pooled connection the server closed as it was reused). */
+const READ_NETWORK_RETRIES = 2;
+
 class FetchHandler implements Middleware {
   constructor(private readonly doFetch: Fetch) {}
 
   async execute(context: Context): Promise<void> {
     const req = context.request;
     const url = typeof req === 'string' ? req : req.url;
-    context.response = (await this.doFetch(url, context.options as never)) as unknown as Response;
+    const method = (context.options?.method ?? 'GET').toUpperCase();
+    const reads = method === 'GET' || method === 'HEAD' ? READ_NETWORK_RETRIES : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.doFetch(url, context.options as never);
+        context.response = res as unknown as Response;
+        return;
+      } catch (err) {
+        // Writes are not repeated here: whether they reached Graph is unknown (the core decides).
+        if (attempt >= reads) throw err;
+      }
+    }
   }
 }
 
