@@ -290,8 +290,9 @@ export class MattermostWorkspace {
   /**
    * Replays every post created, edited or deleted in `channel` since its cursor, and the
    * reactions added or removed on them, in the order it happened (`planReplay`): a post
-   * created while away at its creation time, its latest change at that change's time. The cursor moves only once a whole answer is
-   * recorded, so a crash part-way replays it again (the core drops what it has by key).
+   * created while away at its creation time, its latest change at that change's time. The
+   * cursor moves only once a whole answer is recorded, so a crash part-way replays it again
+   * (the core drops what it already has by key).
    */
   private async resyncChannel(channel: string): Promise<void> {
     const linkedAt = this.linkedAt.get(channel);
