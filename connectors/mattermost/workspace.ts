@@ -10,6 +10,7 @@ import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
 import { emojiNameToUnicode } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
 import { ReactionLedger } from './reaction-ledger.js';
+import { planReplay } from './replay-order.js';
 import {
   DEFAULT_RESYNC_OPTIONS,
   isRetryable,
@@ -287,8 +288,11 @@ export class MattermostWorkspace {
   }
 
   /**
-   * Replays, in order, every post created, edited or deleted in `channel` since its cursor,
-   * and the reactions added or removed on them.
+   * Replays every post created, edited or deleted in `channel` since its cursor, and the
+   * reactions added or removed on them, in the order it happened (`planReplay`): a post
+   * created while away at its creation time, its latest change at that change's time. The
+   * cursor moves only once a whole answer is recorded, so a crash part-way replays it again
+   * (the core drops what it already has by key).
    */
   private async resyncChannel(channel: string): Promise<void> {
     const linkedAt = this.linkedAt.get(channel);
@@ -298,15 +302,15 @@ export class MattermostWorkspace {
     let since = this.cursors.get(channel) ?? linkedAt;
     for (;;) {
       const list = await this.api.getPostsSince(channel, since, false);
-      const posts = Object.values(list.posts).sort(
-        (a, b) => a.update_at - b.update_at || a.create_at - b.create_at,
-      );
-      if (posts.length === 0) break;
-      for (const post of posts) await this.handlePost(post, since);
-      const newest = posts[posts.length - 1] as Post;
-      if (newest.update_at <= since || posts.length < RESYNC_PAGE) break;
+      const plan = planReplay(Object.values(list.posts), since);
+      if (plan.steps.length === 0) break;
+      for (const { kind, post } of plan.steps) {
+        await (kind === 'created' ? this.replayCreated(post) : this.replayChanges(post));
+      }
+      await this.advance(channel, plan.cursor);
+      if (plan.cursor <= since || Object.keys(list.posts).length < RESYNC_PAGE) break;
       if (this.stopping) throw new ResyncStopped();
-      since = newest.update_at;
+      since = plan.cursor;
     }
   }
 
@@ -324,17 +328,22 @@ export class MattermostWorkspace {
     }
   }
 
-  /** A post seen by resync: decide whether it is new, edited or deleted. */
-  private async handlePost(post: Post, since: number): Promise<void> {
-    if (post.delete_at > 0) return this.deleted(post);
-    if (isSystemPost(post)) return this.advance(post.channel_id, post.update_at);
-    if (!this.isOwn(post)) {
-      if (post.create_at > since) await this.emit(await messageEvent(post, this.name, this.api));
-      // Also for a post created after `since`: after a crash the stored cursor lags, so the
-      // post may have been bridged with its first text already (its message event is then
-      // dropped by key) and only this edit brings the new text. Recorded live, it is dropped
-      // by key too.
-      if (post.edit_at > 0) await this.emit(await editEvent(post, this.name, this.api));
+  /** A post created while the bridge was away: its message (the bridge's own are not news). */
+  private async replayCreated(post: Post): Promise<void> {
+    if (isSystemPost(post) || this.isOwn(post)) return;
+    await this.emit(await messageEvent(post, this.name, this.api));
+  }
+
+  /** A post changed while the bridge was away: its deletion, or its edit and reactions. */
+  private async replayChanges(post: Post): Promise<void> {
+    if (post.delete_at > 0) return this.deleted(post, false);
+    if (isSystemPost(post)) return;
+    // Also for a post created after the cursor: after a crash the stored cursor lags, so the
+    // post may have been bridged with its first text already (its message event is then
+    // dropped by key) and only this edit brings the new text. Recorded live, it is dropped
+    // by key too.
+    if (!this.isOwn(post) && post.edit_at > 0) {
+      await this.emit(await editEvent(post, this.name, this.api));
     }
     // Reactions added or removed while the bridge was away (also on the bridge's own posts).
     const { added, removed } = await this.reactions.reconcile(post, this.botUserId);
@@ -354,7 +363,6 @@ export class MattermostWorkspace {
         eventKey: `unreact:${post.id}:${r.userId}:${r.emojiName}:resync:${post.update_at}`,
       });
     }
-    await this.advance(post.channel_id, post.update_at);
   }
 
   /** Called before the bridge deletes a post, so the deletion is not bridged back. */
@@ -363,9 +371,11 @@ export class MattermostWorkspace {
     this.ownDeletes.add(postId);
   }
 
-  private deleted(post: Post): Promise<void> {
-    if (this.ownDeletes.delete(post.id)) return this.advance(post.channel_id, post.update_at);
-    return this.emit(deleteEvent(post, this.name), post.update_at);
+  /** `live`: the cursor moves past it (a catch-up moves it once its whole answer is recorded). */
+  private async deleted(post: Post, live: boolean): Promise<void> {
+    const cursor = live ? post.update_at : undefined;
+    if (!this.ownDeletes.delete(post.id)) return this.emit(deleteEvent(post, this.name), cursor);
+    if (cursor !== undefined) await this.advance(post.channel_id, cursor);
   }
 
   private isOwn(post: Post): boolean {
@@ -380,7 +390,7 @@ export class MattermostWorkspace {
         const post = parseJson<Post>(e.data.post);
         if (!post) return;
         await this.caughtUp(post.channel_id);
-        if (e.event === 'post_deleted') return this.deleted(post);
+        if (e.event === 'post_deleted') return this.deleted(post, true);
         if (this.isOwn(post) || isSystemPost(post))
           return this.advance(post.channel_id, post.update_at);
         const event =
