@@ -1,0 +1,113 @@
+/**
+ * A kill between Teams accepting a post and the bridge recording it must not post it twice,
+ * and a kill before the post reached Teams must not lose it: a new connector instance with the
+ * same durable storage retries with the same idempotency key, and Teams ends with exactly one
+ * copy. Covered for the bot (Bot Connector) in a channel, a thread, a group chat and a
+ * personal chat, and for a linked user (Graph).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../../../src/connector/contract.js';
+import { markerId } from '../../../connectors/teams/send-ledger.js';
+import { outbound, teamsWorld, type TeamsTestWorld } from './world.js';
+
+let w: TeamsTestWorld | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const contoso = (channel: string) => ({ workspace: 'contoso', channel });
+
+/** A store whose process dies right after a post, before the post's id is written. */
+class DiesBeforeRecording extends Map<string, string> {
+  override set(key: string, value: string): this {
+    if (value.startsWith('sent:')) throw new Error('killed before the delivery was recorded');
+    return super.set(key, value);
+  }
+}
+
+type View = { id: string; replyToId: string | null; body: { content: string } };
+const copiesOf = (world: TeamsTestWorld, channel: string, text: string) =>
+  (world.sim.control.messages(channel) as unknown as View[]).filter((m) =>
+    m.body.content.includes(text),
+  );
+
+type Where = 'channel' | 'thread' | 'group chat' | 'personal chat';
+const WHERE: Where[] = ['channel', 'thread', 'group chat', 'personal chat'];
+
+function conversation(world: TeamsTestWorld, where: Where): string {
+  if (where === 'group chat') return world.chatId;
+  if (where === 'personal chat') return world.personalId;
+  return world.channelId;
+}
+
+/** A message for `where`; in a thread it replies to a root Alice posted. */
+async function messageFor(world: TeamsTestWorld, where: Where, text: string) {
+  const channel = conversation(world, where);
+  if (where === 'personal chat') {
+    // The bridge learns a personal chat (and its Graph id) when the user first writes to the bot.
+    const hello = world.sim.control.post(world.alice.id, channel, 'hello bot');
+    await world.event('message', (e) => e.messageId === hello);
+  }
+  if (where !== 'thread') return { channel, message: outbound(text) };
+  const root = world.sim.control.post(world.alice.id, channel, `thread root ${where}`);
+  await world.event('message', (e) => e.messageId === root);
+  return { channel, message: outbound(text, { threadRoot: root }) };
+}
+
+/** The first attempt, in a process that dies after posting; then a fresh instance on what it stored. */
+async function crashThenRetry(
+  world: TeamsTestWorld,
+  channel: string,
+  message: OutboundMessage,
+): Promise<string[]> {
+  // What the running bridge had stored (conversation references), as a restarted one has it.
+  const store = new DiesBeforeRecording(world.ctx.store);
+  const first = await world.start(world.config, store);
+  await expect(first.connector.sendMessage(contoso(channel), message)).rejects.toThrow(/killed/);
+  await first.connector.stop();
+  const next = await world.start(world.config, new Map(store));
+  return (await next.connector.sendMessage(contoso(channel), message)).messageIds;
+}
+
+describe('a bot post retried after the bridge was killed', () => {
+  it.each(WHERE)('is not posted twice when the first attempt reached Teams (%s)', async (where) => {
+    w = await teamsWorld();
+    const text = `posted before the kill in a ${where}`;
+    const { channel, message } = await messageFor(w, where, text);
+    const ids = await crashThenRetry(w, channel, message);
+    const copies = copiesOf(w, channel, text);
+    expect(copies.map((m) => m.id)).toEqual(ids);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.body.content).toContain(markerId(message.idempotencyKey, 0));
+  });
+
+  it.each(WHERE)('is posted when the first attempt never reached Teams (%s)', async (where) => {
+    w = await teamsWorld();
+    const text = `lost on the way in a ${where}`;
+    const { channel, message } = await messageFor(w, where, text);
+    w.sim.injectFailures({ status: 500, count: 1, pattern: /^POST \/amer\/v3\/conversations\// });
+    const first = await w.start(w.config, new Map(w.ctx.store));
+    const store = first.ctx.store;
+    await expect(first.connector.sendMessage(contoso(channel), message)).rejects.toThrow();
+    await first.connector.stop();
+    expect(copiesOf(w, channel, text)).toHaveLength(0);
+    const next = await w.start(w.config, new Map(store));
+    const ids = (await next.connector.sendMessage(contoso(channel), message)).messageIds;
+    expect(ids).toHaveLength(1);
+    expect(copiesOf(w, channel, text).map((m) => m.id)).toEqual(ids);
+  });
+
+  it('resumes a long message after its first part: the rest of it once, in its thread', async () => {
+    w = await teamsWorld();
+    const paragraphs = Array.from({ length: 30 }, (_, i) => `long part ${i} ${'x'.repeat(1500)}`);
+    const message = outbound(paragraphs.join('\n\n'));
+    const ids = await crashThenRetry(w, w.channelId, message);
+    expect(ids.length).toBeGreaterThan(1);
+    const mine = (w.sim.control.messages(w.channelId) as unknown as View[]).filter((m) =>
+      m.body.content.includes('long part'),
+    );
+    expect(mine.map((m) => m.id).sort()).toEqual([...ids].sort());
+    expect(mine.filter((m) => m.replyToId === null).map((m) => m.id)).toEqual([ids[0]]);
+  });
+});
