@@ -3,6 +3,7 @@ import { UnsupportedError } from '../../../src/connector/errors.js';
 import { markerHtml } from '../../../connectors/teams/send-ledger.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { trustingFetch } from '../../simulators/teams/helpers.js';
+import { crashThenRetry } from './crash.js';
 import { caughtUpTo, outbound, teamsWorld, type TeamsTestWorld } from './world.js';
 
 let w: TeamsTestWorld;
@@ -155,6 +156,14 @@ describe('account linking', () => {
     await w.connector.sendMessage(contoso(w.channelId), outbound('short-lived token'));
     expect(tokenCalls()).toBeGreaterThan(before);
     w.sim.setTokenLifetime(3600);
+  });
+
+  it('does not post twice as the linked user when the bridge dies before recording the post', async () => {
+    const message = outbound('as myself, exactly once');
+    const ids = await crashThenRetry(w, w.channelId, message);
+    const copies = view(w.channelId).filter((m) => m.body.content.includes('exactly once'));
+    expect(copies.map((m) => m.id)).toEqual(ids);
+    expect(copies[0]!.from.user?.id).toBe(w.alice.id);
   });
 
   it('falls back to the bot after unlinking, and refuses reactions then', async () => {

@@ -3,11 +3,11 @@
  * and a kill before the post reached Teams must not lose it: a new connector instance with the
  * same durable storage retries with the same idempotency key, and Teams ends with exactly one
  * copy. Covered for the bot (Bot Connector) in a channel, a thread, a group chat and a
- * personal chat, and for a linked user (Graph).
+ * personal chat; posting as a linked user (Graph) is covered in puppet.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../../src/connector/contract.js';
 import { markerId } from '../../../connectors/teams/send-ledger.js';
+import { crashThenRetry } from './crash.js';
 import { outbound, teamsWorld, type TeamsTestWorld } from './world.js';
 
 let w: TeamsTestWorld | undefined;
@@ -17,14 +17,6 @@ afterEach(async () => {
 });
 
 const contoso = (channel: string) => ({ workspace: 'contoso', channel });
-
-/** A store whose process dies right after a post, before the post's id is written. */
-class DiesBeforeRecording extends Map<string, string> {
-  override set(key: string, value: string): this {
-    if (value.startsWith('sent:')) throw new Error('killed before the delivery was recorded');
-    return super.set(key, value);
-  }
-}
 
 type View = { id: string; replyToId: string | null; body: { content: string } };
 const copiesOf = (world: TeamsTestWorld, channel: string, text: string) =>
@@ -53,21 +45,6 @@ async function messageFor(world: TeamsTestWorld, where: Where, text: string) {
   const root = world.sim.control.post(world.alice.id, channel, `thread root ${where}`);
   await world.event('message', (e) => e.messageId === root);
   return { channel, message: outbound(text, { threadRoot: root }) };
-}
-
-/** The first attempt, in a process that dies after posting; then a fresh instance on what it stored. */
-async function crashThenRetry(
-  world: TeamsTestWorld,
-  channel: string,
-  message: OutboundMessage,
-): Promise<string[]> {
-  // What the running bridge had stored (conversation references), as a restarted one has it.
-  const store = new DiesBeforeRecording(world.ctx.store);
-  const first = await world.start(world.config, store);
-  await expect(first.connector.sendMessage(contoso(channel), message)).rejects.toThrow(/killed/);
-  await first.connector.stop();
-  const next = await world.start(world.config, new Map(store));
-  return (await next.connector.sendMessage(contoso(channel), message)).messageIds;
 }
 
 describe('a bot post retried after the bridge was killed', () => {
