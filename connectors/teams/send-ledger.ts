@@ -34,6 +34,9 @@ export function markerHtml(key: string, part: number): string {
   return `<span itemid="${markerId(key, part)}"></span>`;
 }
 
+/** Every marker in a message's HTML: readers that show the HTML itself leave them out. */
+export const MARKER_HTML = /<span itemid="mxb-[0-9a-f]{32}"><\/span>/g;
+
 /** A refusal Teams answered before storing anything (4xx): the part was certainly not posted. */
 function notPosted(err: unknown): boolean {
   return (

@@ -6,7 +6,7 @@
  * personal chat; posting as a linked user (Graph) is covered in puppet.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { markerId } from '../../../connectors/teams/send-ledger.js';
+import { MARKER_HTML, markerHtml, markerId } from '../../../connectors/teams/send-ledger.js';
 import { crashThenRetry } from './crash.js';
 import { outbound, teamsWorld, type TeamsTestWorld } from './world.js';
 
@@ -46,6 +46,13 @@ async function messageFor(world: TeamsTestWorld, where: Where, text: string) {
   await world.event('message', (e) => e.messageId === root);
   return { channel, message: outbound(text, { threadRoot: root }) };
 }
+
+it('marks each part with an empty span that readers of the HTML can leave out', () => {
+  const html = `<p>hi</p>${markerHtml('k', 0)}<p>more</p>${markerHtml('k', 1)}`;
+  expect(markerId('k', 0)).not.toBe(markerId('k', 1));
+  expect(markerId('k', 0)).not.toBe(markerId('k2', 0));
+  expect(html.replace(MARKER_HTML, '')).toBe('<p>hi</p><p>more</p>');
+});
 
 describe('a bot post retried after the bridge was killed', () => {
   it.each(WHERE)('is not posted twice when the first attempt reached Teams (%s)', async (where) => {
