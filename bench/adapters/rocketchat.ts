@@ -3,6 +3,7 @@ import { DDPSDK } from '@rocket.chat/ddp-client';
 import WebSocket from 'ws';
 import { definition } from '../../connectors/rocketchat/index.js';
 import { startRocketChatSimulator } from '../../connectors/rocketchat/simulator/index.js';
+import { rocketchatActivity, type RocketChatHistoryMessage } from './rocketchat-activity.js';
 import { retried } from './retry.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';
 
@@ -10,7 +11,7 @@ import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
 const PAGE = 100;
-interface Msg {
+interface Msg extends RocketChatHistoryMessage {
   _id: string;
   msg: string;
   ts: string | { $date: number };
@@ -145,6 +146,11 @@ export const rocketchatAdapter: PlatformAdapter = {
           }),
         dropConnection: () => sim.dropWebSockets(),
       },
+      activity: rocketchatActivity({
+        url: sim.url,
+        human: { rest: human.rest, userId: alice._id, token: alice.token },
+        botMessages: (channel) => byUser(channel, bot._id),
+      }),
       async close() {
         for (const s of sessions) s.close();
         await sim.close();

@@ -1,6 +1,7 @@
 import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
 import { Parser } from 'htmlparser2';
 import { definition } from '../../connectors/teams/index.js';
+import { MARKER_HTML } from '../../connectors/teams/send-ledger.js';
 import { FetchHandler, trustingFetch } from '../../connectors/teams/simulator/graph-fetch.js';
 import {
   startTeamsSimulator,
@@ -95,7 +96,8 @@ export function readBotMessage(html: string): {
 } {
   const header =
     /^<p>(?:<img src="([^"]*)"[^>]*>\s*)?<strong>((?:(?!<\/strong>).)*)<\/strong><\/p>/s.exec(html);
-  const body = header ? html.slice(header[0].length) : html;
+  // The bridge's hidden marker (an empty span, see send-ledger.ts) is nothing a reader sees.
+  const body = (header ? html.slice(header[0].length) : html).replace(MARKER_HTML, '');
   const text = body.replace(/<p>/g, '').replace(/<\/p>/g, '\n').trim();
   return {
     text,

@@ -18,14 +18,17 @@ import {
   senderHeader,
   tenantMentions,
 } from './outbound.js';
+import { markerHtml, SendLedger } from './send-ledger.js';
 
 const ACTIVITY_LIMIT = 39_000;
 
 export class BotSender {
-  /** Ids already sent per idempotency key, so the core's retry of a half-sent message resumes. */
-  private readonly sent = new Map<string, { ids: string[]; at: number }>();
+  /** What was posted per idempotency key, durably, so a retry after a crash does not post twice. */
+  private readonly ledger: SendLedger;
 
-  constructor(private readonly d: TeamsDeps) {}
+  constructor(private readonly d: TeamsDeps) {
+    this.ledger = new SendLedger(d);
+  }
 
   private async serviceUrl(channel: string): Promise<string> {
     return (await this.d.refs.get(channel))?.serviceUrl ?? this.d.config.default_service_url;
@@ -38,19 +41,21 @@ export class BotSender {
   ): Promise<string[]> {
     const serviceUrl = await this.serviceUrl(channel);
     const activities = await this.activities(channel, message);
-    const prior = this.sent.get(message.idempotencyKey)?.ids ?? [];
     const ids: string[] = [];
     let threadRoot = root;
     for (const [i, activity] of activities.entries()) {
-      let id = prior[i];
-      if (!id) {
+      const key = message.idempotencyKey;
+      const marked = { ...activity, text: `${String(activity.text)}${markerHtml(key, i)}` };
+      const id = await this.ledger.post(key, i, { channel, root: threadRoot }, async () => {
         const target = threadRoot ? `${channel};messageid=${threadRoot}` : channel;
-        id = await this.d.queue.run(channel, [[this.d.botRate, channel]], () =>
-          this.d.bot.send(serviceUrl, target, activity),
+        const posted = await this.d.queue.run(channel, [[this.d.botRate, channel]], () =>
+          this.d.bot.send(serviceUrl, target, marked),
         );
-        this.d.echoes.messages.add(id);
-        this.remember(message.idempotencyKey, [...ids, id]);
-      }
+        this.d.echoes.messages.add(posted);
+        return posted;
+      });
+      // Also an id recorded or found from an earlier attempt: it is still the bridge's own.
+      this.d.echoes.messages.add(id);
       ids.push(id);
       // Later parts of a new channel post continue in its thread instead of cluttering the channel.
       if (kindOf(channel) === 'channel') {
@@ -78,12 +83,6 @@ export class BotSender {
     await this.d.queue.run(channel, [[this.d.botRate, channel]], () =>
       this.d.bot.delete(serviceUrl, channel, messageId),
     );
-  }
-
-  private remember(key: string, ids: string[]): void {
-    const now = Date.now();
-    for (const [k, v] of this.sent) if (now - v.at > 3600_000) this.sent.delete(k);
-    this.sent.set(key, { ids, at: now });
   }
 
   /** The activities for a message: text parts, then its files on the last part or on their own. */

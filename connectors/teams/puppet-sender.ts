@@ -13,6 +13,7 @@ import { keyToTeamsReaction } from './format/index.js';
 import { GraphApi, type DriveItem } from './graph.js';
 import { kindOf } from './ids.js';
 import { graphParts, tenantMentions, type GraphPart } from './outbound.js';
+import { markerHtml, SendLedger } from './send-ledger.js';
 
 const HOSTED_IMAGE_MAX = 3 * 1024 * 1024;
 const CHAT_FILES_FOLDER = '/me/drive/root:/Microsoft Teams Chat Files';
@@ -24,10 +25,12 @@ interface Location {
 }
 
 export class PuppetSender {
-  /** Ids already posted per idempotency key, so a retried half-sent message resumes. */
-  private readonly sent = new Map<string, { ids: string[]; at: number }>();
+  /** What was posted per idempotency key, durably, so a retry after a crash does not post twice. */
+  private readonly ledger: SendLedger;
 
-  constructor(private readonly d: TeamsDeps) {}
+  constructor(private readonly d: TeamsDeps) {
+    this.ledger = new SendLedger(d);
+  }
 
   /**
    * Graph as the linked user. No retries inside the client: a retried POST could post twice;
@@ -116,30 +119,31 @@ export class PuppetSender {
     const last = parts[parts.length - 1]!;
     last.body.content += files.html;
     const ids: string[] = [];
-    const prior = this.sent.get(message.idempotencyKey)?.ids ?? [];
     let threadRoot = root;
     for (const [i, part] of parts.entries()) {
-      const done = prior[i];
-      if (done) {
-        ids.push(done);
-        if (loc.teamId) threadRoot ??= done;
-        continue;
-      }
-      const body: Record<string, unknown> = { ...part };
+      const key = message.idempotencyKey;
+      const body: Record<string, unknown> = {
+        ...part,
+        body: { ...part.body, content: part.body.content + markerHtml(key, i) },
+      };
       if (i === parts.length - 1) Object.assign(body, files.fields);
-      const posted = await this.d.echoes.track(
-        channel,
-        this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
-          graph.post<{ id: string }>(this.postPath(loc, threadRoot), body, 'a message'),
-        ),
-      );
-      this.d.echoes.messages.add(posted.id);
-      await this.d.ctx.storage.set(this.postedKey(posted.id), message.sender.userId);
-      ids.push(posted.id);
-      this.remember(message.idempotencyKey, ids);
+      const id = await this.ledger.post(key, i, { channel, root: threadRoot }, async () => {
+        const posted = await this.d.echoes.track(
+          channel,
+          this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
+            graph.post<{ id: string }>(this.postPath(loc, threadRoot), body, 'a message'),
+          ),
+        );
+        this.d.echoes.messages.add(posted.id);
+        return posted.id;
+      });
+      // Also an id recorded or found from an earlier attempt: it is still the bridge's own.
+      this.d.echoes.messages.add(id);
+      await this.d.ctx.storage.set(this.postedKey(id), message.sender.userId);
+      ids.push(id);
       if (loc.teamId) {
-        threadRoot ??= posted.id;
-        await this.d.threads.remember(posted.id, threadRoot);
+        threadRoot ??= id;
+        await this.d.threads.remember(id, threadRoot);
       }
     }
     this.d.log.debug(
@@ -147,12 +151,6 @@ export class PuppetSender {
       'posted as a linked user',
     );
     return ids;
-  }
-
-  private remember(key: string, ids: string[]): void {
-    const now = Date.now();
-    for (const [k, v] of this.sent) if (now - v.at > 3600_000) this.sent.delete(k);
-    this.sent.set(key, { ids: [...ids], at: now });
   }
 
   async edit(channel: string, messageId: string, message: OutboundMessage): Promise<void> {

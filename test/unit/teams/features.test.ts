@@ -3,6 +3,7 @@ import type { FormattedText } from '../../../src/model/message.js';
 import { UnsupportedError } from '../../../src/connector/errors.js';
 import { FileRefusedError } from '../../../src/connector/file-url.js';
 import { forEachInline } from '../../../src/format/index.js';
+import { markerHtml } from '../../../connectors/teams/send-ledger.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { messageEventFor, outbound, teamsWorld, type TeamsTestWorld } from './world.js';
 
@@ -130,11 +131,13 @@ describe('bridge → Teams as the bot', () => {
         },
       ],
     };
-    const [id] = (await w.connector.sendMessage(contoso(w.channelId), outbound(text))).messageIds;
+    const message = outbound(text);
+    const [id] = (await w.connector.sendMessage(contoso(w.channelId), message)).messageIds;
     const m = view(w.channelId).find((x) => x.id === id)!;
     expect(m.from.application?.id).toBe(w.app.appId);
     expect(m.body.content).toBe(
-      '<p><img src="https://matrix.example.org/avatar/maria.png" alt="" width="16" height="16"> <strong>Maria Matrix</strong></p><p>hello <at id="0">Alice Andersson</at></p>',
+      '<p><img src="https://matrix.example.org/avatar/maria.png" alt="" width="16" height="16"> <strong>Maria Matrix</strong></p><p>hello <at id="0">Alice Andersson</at></p>' +
+        markerHtml(message.idempotencyKey, 0),
     );
     expect(m.mentions[0]!.mentioned.user.id).toBe(w.alice.id);
   });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnsupportedError } from '../../../src/connector/errors.js';
+import { markerHtml } from '../../../connectors/teams/send-ledger.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { trustingFetch } from '../../simulators/teams/helpers.js';
+import { crashThenRetry } from './crash.js';
 import { caughtUpTo, outbound, teamsWorld, type TeamsTestWorld } from './world.js';
 
 let w: TeamsTestWorld;
@@ -66,15 +68,14 @@ describe('account linking', () => {
 
   it('posts, replies, edits, deletes, shares files and reacts as the linked user, without echoes', async () => {
     const root = w.sim.control.post(w.bob.id, w.channelId, 'bob asks');
-    const sent = await w.connector.sendMessage(
-      contoso(w.channelId),
-      outbound('as myself', { threadRoot: root }),
-    );
+    const message = outbound('as myself', { threadRoot: root });
+    const sent = await w.connector.sendMessage(contoso(w.channelId), message);
     const id = sent.messageIds[0]!;
     const mine = view(w.channelId).find((m) => m.id === id)!;
     expect(mine.from.user?.id).toBe(w.alice.id);
     expect(mine.replyToId).toBe(root);
-    expect(mine.body.content).toBe('<p>as myself</p>');
+    // The hidden marker lets a retry after a crash find this post instead of posting it again.
+    expect(mine.body.content).toBe(`<p>as myself</p>${markerHtml(message.idempotencyKey, 0)}`);
 
     await w.connector.editMessage(contoso(w.channelId), id, outbound('as myself, edited'));
     expect(view(w.channelId).find((m) => m.id === id)!.body.content).toBe(
@@ -155,6 +156,14 @@ describe('account linking', () => {
     await w.connector.sendMessage(contoso(w.channelId), outbound('short-lived token'));
     expect(tokenCalls()).toBeGreaterThan(before);
     w.sim.setTokenLifetime(3600);
+  });
+
+  it('does not post twice as the linked user when the bridge dies before recording the post', async () => {
+    const message = outbound('as myself, exactly once');
+    const ids = await crashThenRetry(w, w.channelId, message);
+    const copies = view(w.channelId).filter((m) => m.body.content.includes('exactly once'));
+    expect(copies.map((m) => m.id)).toEqual(ids);
+    expect(copies[0]!.from.user?.id).toBe(w.alice.id);
   });
 
   it('falls back to the bot after unlinking, and refuses reactions then', async () => {

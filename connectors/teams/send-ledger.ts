@@ -1,0 +1,141 @@
+/**
+ * Makes a Teams post survive a crash without doubling. Neither the Bot Connector nor Graph
+ * accepts a client-chosen id, so every part of an outbound message is recorded in the
+ * connector's durable storage before it is posted (pending, with the time) and after (its
+ * id). A retry of the same delivery (same idempotency key), possibly by a new process after a
+ * kill, reuses a recorded id; when only the pending record exists, the earlier attempt may
+ * have reached Teams, so the conversation is read through Graph for the part's hidden marker
+ * before it is posted again.
+ */
+import { createHash } from 'node:crypto';
+import { RemoteApiError } from '../../src/connector/errors.js';
+import type { TeamsDeps } from './deps.js';
+import type { GraphMessage } from './graph.js';
+import { kindOf } from './ids.js';
+
+/** Clock skew between this host and Teams allowed for when reading back from a pending record. */
+const SKEW_MS = 60_000;
+const PENDING = 'pending:';
+const SENT = 'sent:';
+
+/** Where a part goes: the conversation, and in a channel the thread it replies in. */
+export interface PartTarget {
+  channel: string;
+  root?: string;
+}
+
+/** The stable id of part `part` of the delivery `key`, carried by the posted message. */
+export function markerId(key: string, part: number): string {
+  return `mxb-${createHash('sha256').update(`${key}\u0000${part}`).digest('hex').slice(0, 32)}`;
+}
+
+/** The hidden marker appended to a part's HTML: an empty span, invisible in Teams. */
+export function markerHtml(key: string, part: number): string {
+  return `<span itemid="${markerId(key, part)}"></span>`;
+}
+
+/** Every marker in a message's HTML: readers that show the HTML itself leave them out. */
+export const MARKER_HTML = /<span itemid="mxb-[0-9a-f]{32}"><\/span>/g;
+
+/** A refusal Teams answered before storing anything (4xx): the part was certainly not posted. */
+function notPosted(err: unknown): boolean {
+  return (
+    err instanceof RemoteApiError &&
+    err.status !== undefined &&
+    err.status >= 400 &&
+    err.status < 500
+  );
+}
+
+export class SendLedger {
+  constructor(private readonly d: TeamsDeps) {}
+
+  private storageKey(marker: string): string {
+    return `sent:${this.d.workspace}:${marker}`;
+  }
+
+  /**
+   * Part `part` of delivery `key` posted once: the recorded id, or the message an uncertain
+   * earlier attempt left in Teams, or the id `post` returns now.
+   */
+  async post(
+    key: string,
+    part: number,
+    target: PartTarget,
+    post: () => Promise<string>,
+  ): Promise<string> {
+    const marker = markerId(key, part);
+    const slot = this.storageKey(marker);
+    const record = (await this.d.ctx.storage.get(slot)) ?? '';
+    if (record.startsWith(SENT)) return record.slice(SENT.length);
+    if (record.startsWith(PENDING)) {
+      const found = await this.recover(target, marker, Number(record.slice(PENDING.length)));
+      if (found) {
+        await this.d.ctx.storage.set(slot, SENT + found);
+        return found;
+      }
+    }
+    await this.d.ctx.storage.set(slot, PENDING + String(Date.now()));
+    let id: string;
+    try {
+      id = await post();
+    } catch (err) {
+      if (notPosted(err)) await this.d.ctx.storage.set(slot, '');
+      throw err;
+    }
+    await this.d.ctx.storage.set(slot, SENT + id);
+    return id;
+  }
+
+  /**
+   * The message an interrupted attempt posted, if any. A transient Graph failure goes back to
+   * the core (the retry looks again); when Graph cannot read the conversation at all, posting
+   * again risks a duplicate but losing the message would be worse, so it is said and posted.
+   */
+  private async recover(
+    target: PartTarget,
+    marker: string,
+    startedAt: number,
+  ): Promise<string | undefined> {
+    try {
+      const since = (Number.isFinite(startedAt) ? startedAt : 0) - SKEW_MS;
+      const messages = await this.read(target, since);
+      if (!messages) {
+        this.cannotCheck(target, 'Graph has no id for this conversation');
+        return undefined;
+      }
+      const match = messages.find((m) => m.body.content?.includes(`"${marker}"`));
+      if (match)
+        this.d.log.info(
+          { workspace: this.d.workspace, channel: target.channel, id: match.id },
+          'an interrupted attempt had already posted this message in Teams; not posting it again',
+        );
+      return match?.id;
+    } catch (err) {
+      if (err instanceof RemoteApiError && err.retryable) throw err;
+      this.cannotCheck(target, (err as Error).message);
+      return undefined;
+    }
+  }
+
+  private cannotCheck(target: PartTarget, reason: string): void {
+    this.d.log.warn(
+      { workspace: this.d.workspace, channel: target.channel, reason },
+      'could not check in Teams whether an interrupted attempt posted this message; posting it again, which may show it twice (give the app ChannelMessage.Read.Group / ChatMessage.Read.Chat to prevent this)',
+    );
+  }
+
+  /** Recent messages of the target's conversation or thread, or undefined when Graph has no id for it. */
+  private async read(target: PartTarget, since: number): Promise<GraphMessage[] | undefined> {
+    const { channel, root } = target;
+    if (kindOf(channel) === 'channel') {
+      const teamId = await this.d.directory.teamOf(channel);
+      if (!teamId) return undefined;
+      return root
+        ? this.d.graph.replies(teamId, channel, root)
+        : this.d.graph.channelChanges(teamId, channel, since);
+    }
+    const chatId = await this.d.directory.graphChatId(channel);
+    return chatId ? this.d.graph.chatChanges(chatId, since) : undefined;
+  }
+}
