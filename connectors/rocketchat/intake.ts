@@ -37,7 +37,11 @@ export class MessageIntake {
     this.ownDeletes.add(id);
   }
 
-  async message(raw: unknown, link: LinkedChannel): Promise<void> {
+  /**
+   * A message as the stream or the catch-up gives it. `moveCursor: false` (catch-up replaying
+   * in creation order) leaves the room's cursor for the caller to move once all is recorded.
+   */
+  async message(raw: unknown, link: LinkedChannel, moveCursor = true): Promise<void> {
     const m = raw as WireMessage;
     const updatedAt = toMs(m._updatedAt) ?? toMs(m.ts);
     const ts = toMs(m.ts);
@@ -54,13 +58,13 @@ export class MessageIntake {
       );
       return;
     }
-    if (m.t === 'rm') return this.deleted(link.channel, m._id, updatedAt);
+    if (m.t === 'rm') return this.deleted(link.channel, m._id, updatedAt, moveCursor);
     if (!isConversation(m)) {
       this.log.debug(
         { channel: link.channel, type: String(m.t).slice(0, 40) },
         'ignoring a system message',
       );
-      return this.advance(link.channel, updatedAt);
+      return moveCursor ? this.advance(link.channel, updatedAt) : undefined;
     }
     const id = m._id;
     const recent = this.states.recent(id);
@@ -89,7 +93,7 @@ export class MessageIntake {
       if (event) await this.emit(event);
     }
     await this.states.remember(id, { editedAt, reactions: after }, !sameReactions(before, after));
-    await this.advance(link.channel, updatedAt);
+    if (moveCursor) await this.advance(link.channel, updatedAt);
   }
 
   private async reactionEvent(
@@ -117,8 +121,8 @@ export class MessageIntake {
     };
   }
 
-  /** A deletion; `time` (from catch-up) moves the cursor, live deletions carry none. */
-  async deleted(channel: string, id: string, time?: number): Promise<void> {
+  /** A deletion; `time` (from catch-up) moves the cursor unless `moveCursor` is false; live deletions carry none. */
+  async deleted(channel: string, id: string, time?: number, moveCursor = true): Promise<void> {
     this.states.forget(id);
     // Kept (bounded), not consumed: catch-up may list the same deletion again.
     if (!this.ownDeletes.has(id)) {
@@ -131,7 +135,7 @@ export class MessageIntake {
         messageId: id,
       });
     }
-    if (time !== undefined) await this.advance(channel, time);
+    if (time !== undefined && moveCursor) await this.advance(channel, time);
   }
 
   private emit(event: RemoteEvent): Promise<void> {
@@ -149,7 +153,7 @@ export class MessageIntake {
     return this.cursors.get(channel);
   }
 
-  private async advance(channel: string, time: number): Promise<void> {
+  async advance(channel: string, time: number): Promise<void> {
     if (time <= ((await this.cursor(channel)) ?? 0)) return;
     this.cursors.set(channel, time);
     await this.ctx.storage.set(`cursor:${this.workspace}:${channel}`, String(time));

@@ -8,6 +8,7 @@ import { IdentityPolicy } from './identity.js';
 import { isRocketId } from './ids.js';
 import { MessageIntake } from './intake.js';
 import { StopSignal } from '../../src/util/retry-until-done.js';
+import { planReplay } from './replay-order.js';
 import { changesSinceUntilDone } from './sync.js';
 import type { WireRoom, WireUserInfo } from './types.js';
 import { UserDirectory } from './users.js';
@@ -163,7 +164,7 @@ export class RocketChatWorkspace {
     }
   }
 
-  /** Replays, in order, what changed in a room since its cursor (or since it was linked). */
+  /** Replays what changed in a room since its cursor (or since it was linked), oldest first. */
   private async resync(link: LinkedChannel): Promise<void> {
     const cursor = await this.intake.cursor(link.channel);
     const since =
@@ -174,10 +175,12 @@ export class RocketChatWorkspace {
       stop: this.stopSignal,
       log: this.log,
     });
-    for (const change of changes) {
-      if (change.kind === 'updated') await this.intake.message(change.message, link);
-      else await this.intake.deleted(link.channel, change.id, change.time);
-    }
+    // In creation order, with the cursor moved only once everything is recorded: a crash
+    // part-way replays the whole list again (the core drops what it already has).
+    const plan = planReplay(changes);
+    for (const u of plan.updated) await this.intake.message(u.message, link, false);
+    for (const d of plan.deleted) await this.intake.deleted(link.channel, d.id, d.time, false);
+    if (plan.cursor !== undefined) await this.intake.advance(link.channel, plan.cursor);
   }
 
   private async onStreamEvent(
