@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
-import type { ChannelRef, OutboundMessage } from '../../src/connector/contract.js';
-import type { RemoteApiError } from '../../src/connector/errors.js';
+import type {
+  ChannelRef,
+  ConnectorStorage,
+  OutboundMessage,
+} from '../../src/connector/contract.js';
+import { RemoteApiError } from '../../src/connector/errors.js';
+import { SendLedger } from '../../src/connector/send-ledger.js';
 import type { OutgoingAttachment } from '../../src/model/message.js';
 import type { SlackApi } from './api.js';
 import { mayHaveSucceeded } from './errors.js';
@@ -30,6 +35,8 @@ export interface SenderDeps {
   api: SlackApi;
   threads: ThreadIndex;
   log: Logger;
+  /** Durable storage: a post interrupted by a crash is looked up, not repeated, after a restart. */
+  storage: ConnectorStorage;
   /** Whether Slack shows `username`/`icon_url` (chat:write.customize and identity mode). */
   customIdentity(): boolean;
 }
@@ -46,12 +53,14 @@ export class SlackSender {
   private readonly pacer = new ChannelPacer();
   /** idempotency key → ts of the parts posted so far. */
   private readonly posted = new Lru<string, string[]>(2000);
-  /** `key#part` → when an attempt ended in a way that may have posted it. */
-  private readonly uncertain = new Lru<string, number>(2000);
   /** `key#part` → files uploaded by an earlier attempt of a files part. */
   private readonly uploaded = new Lru<string, string[]>(500);
 
-  constructor(private readonly d: SenderDeps) {}
+  private readonly ledger: SendLedger;
+
+  constructor(private readonly d: SenderDeps) {
+    this.ledger = new SendLedger(d.storage, `post:${d.workspace}:`);
+  }
 
   async send(ref: ChannelRef, message: OutboundMessage): Promise<string[]> {
     const threadTs = await this.threadFor(ref.channel, message);
@@ -116,13 +125,6 @@ export class SlackSender {
     part: number,
     threadTs: string | undefined,
   ): Promise<string> {
-    const key = `${message.idempotencyKey}#${part}`;
-    const since = this.uncertain.get(key);
-    if (since !== undefined) {
-      const found = await this.findPosted(channel, threadTs, message.idempotencyKey, part, since);
-      this.uncertain.delete(key);
-      if (found) return found;
-    }
     const args: Record<string, unknown> = {
       channel,
       text: rendered.text,
@@ -131,16 +133,16 @@ export class SlackSender {
       ...this.identityArgs(message),
       metadata: { event_type: METADATA_TYPE, event_payload: { key: message.idempotencyKey, part } },
     };
-    const started = Date.now();
-    try {
-      const res = await this.pacer.run(channel, () =>
-        this.d.api.write('chat.postMessage', args, `chat.postMessage:${channel}`),
-      );
-      return String(res.ts);
-    } catch (err) {
-      if (mayHaveSucceeded(err as RemoteApiError)) this.uncertain.set(key, started);
-      throw err;
-    }
+    return this.ledger.postOnce(`${message.idempotencyKey}#${part}`, {
+      post: async () => {
+        const res = await this.pacer.run(channel, () =>
+          this.d.api.write('chat.postMessage', args, `chat.postMessage:${channel}`),
+        );
+        return String(res.ts);
+      },
+      recover: (since) => this.findPosted(channel, threadTs, message.idempotencyKey, part, since),
+      certainlyNotPosted: (err) => (err instanceof RemoteApiError ? !mayHaveSucceeded(err) : false),
+    });
   }
 
   /** A message this bridge posted for `key`/`part` since `since`, found by its metadata. */

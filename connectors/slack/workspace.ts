@@ -61,6 +61,7 @@ export class SlackWorkspace implements EventsEndpoint {
       api: this.api,
       threads: this.threads,
       log: this.log,
+      storage: ctx.storage,
       customIdentity: () => this.customIdentity(),
     });
     if (config.mode === 'socket' && config.app_token) {

@@ -1,22 +1,18 @@
 /**
  * Makes a Teams post survive a crash without doubling. Neither the Bot Connector nor Graph
- * accepts a client-chosen id, so every part of an outbound message is recorded in the
- * connector's durable storage before it is posted (pending, with the time) and after (its
- * id). A retry of the same delivery (same idempotency key), possibly by a new process after a
- * kill, reuses a recorded id; when only the pending record exists, the earlier attempt may
- * have reached Teams, so the conversation is read through Graph for the part's hidden marker
- * before it is posted again.
+ * accepts a client-chosen id, so every part goes through the toolkit's SendLedger and carries
+ * a hidden marker; after an interrupted attempt the conversation is read through Graph for
+ * that marker before the part is posted again.
  */
 import { createHash } from 'node:crypto';
 import { RemoteApiError } from '../../src/connector/errors.js';
+import { SendLedger as CoreSendLedger } from '../../src/connector/send-ledger.js';
 import type { TeamsDeps } from './deps.js';
 import type { GraphMessage } from './graph.js';
 import { kindOf } from './ids.js';
 
 /** Clock skew between this host and Teams allowed for when reading back from a pending record. */
 const SKEW_MS = 60_000;
-const PENDING = 'pending:';
-const SENT = 'sent:';
 
 /** Where a part goes: the conversation, and in a channel the thread it replies in. */
 export interface PartTarget {
@@ -48,43 +44,28 @@ function notPosted(err: unknown): boolean {
 }
 
 export class SendLedger {
-  constructor(private readonly d: TeamsDeps) {}
+  private readonly ledger: CoreSendLedger;
 
-  private storageKey(marker: string): string {
-    return `sent:${this.d.workspace}:${marker}`;
+  constructor(private readonly d: TeamsDeps) {
+    this.ledger = new CoreSendLedger(d.ctx.storage, `sent:${d.workspace}:`);
   }
 
   /**
    * Part `part` of delivery `key` posted once: the recorded id, or the message an uncertain
    * earlier attempt left in Teams, or the id `post` returns now.
    */
-  async post(
+  post(
     key: string,
     part: number,
     target: PartTarget,
     post: () => Promise<string>,
   ): Promise<string> {
     const marker = markerId(key, part);
-    const slot = this.storageKey(marker);
-    const record = (await this.d.ctx.storage.get(slot)) ?? '';
-    if (record.startsWith(SENT)) return record.slice(SENT.length);
-    if (record.startsWith(PENDING)) {
-      const found = await this.recover(target, marker, Number(record.slice(PENDING.length)));
-      if (found) {
-        await this.d.ctx.storage.set(slot, SENT + found);
-        return found;
-      }
-    }
-    await this.d.ctx.storage.set(slot, PENDING + String(Date.now()));
-    let id: string;
-    try {
-      id = await post();
-    } catch (err) {
-      if (notPosted(err)) await this.d.ctx.storage.set(slot, '');
-      throw err;
-    }
-    await this.d.ctx.storage.set(slot, SENT + id);
-    return id;
+    return this.ledger.postOnce(marker, {
+      post,
+      recover: (startedAt) => this.recover(target, marker, startedAt),
+      certainlyNotPosted: notPosted,
+    });
   }
 
   /**
@@ -98,7 +79,7 @@ export class SendLedger {
     startedAt: number,
   ): Promise<string | undefined> {
     try {
-      const since = (Number.isFinite(startedAt) ? startedAt : 0) - SKEW_MS;
+      const since = startedAt - SKEW_MS;
       const messages = await this.read(target, since);
       if (!messages) {
         this.cannotCheck(target, 'Graph has no id for this conversation');

@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './events.js';
 export * from './file-url.js';
 export * from './file-fetch.js';
+export * from './send-ledger.js';

@@ -5,6 +5,7 @@ import type { FormattedText } from '../../../src/model/message.js';
 import { plainText } from '../../../src/model/message.js';
 import { BRIDGE_BOT_SCOPES } from '../../../connectors/slack/simulator/index.js';
 import { waitFor } from '../../contract/fake-context.js';
+import { definition } from '../../../connectors/slack/index.js';
 import { eventsUpToMarker, startRig, type Rig } from './helpers.js';
 
 let rig: Rig | undefined;
@@ -142,6 +143,42 @@ describe('sending to Slack', () => {
     const copies = r.sim.messages(r.channel).filter((x) => x.text === 'exactly once');
     expect(copies).toHaveLength(1);
     expect(retried.messageIds).toEqual([copies[0]!.ts]);
+  });
+
+  it('does not post twice when the bridge died after Slack took the post (new process, same storage)', async () => {
+    const r = await ready();
+    // Slack stores the post but the answer never arrives: the process dies before recording.
+    r.sim.injectFailures({ method: 'chat.postMessage', status: 503, count: 1, afterEffect: true });
+    const m = msg('once across a restart');
+    await expect(r.connector.sendMessage(ref(), m)).rejects.toBeInstanceOf(RemoteApiError);
+    await r.connector.stop();
+    const restarted = definition.create(r.ctx, {
+      workspaces: {
+        main: {
+          bot_token: r.app.botToken,
+          mode: 'socket',
+          api_url: r.sim.apiUrl,
+          app_token: r.app.appToken,
+        },
+      },
+    });
+    await restarted.start();
+    try {
+      const retried = await restarted.sendMessage(ref(), m);
+      const copies = r.sim.messages(r.channel).filter((x) => x.text === 'once across a restart');
+      expect(copies).toHaveLength(1);
+      expect(retried.messageIds).toEqual([copies[0]!.ts]);
+      // A delivery whose first attempt never reached Slack is posted (once).
+      r.sim.injectFailures({ method: 'chat.postMessage', error: 'internal_error', count: 1 });
+      const lost = msg('refused before the restart');
+      await expect(restarted.sendMessage(ref(), lost)).rejects.toBeInstanceOf(RemoteApiError);
+      await restarted.sendMessage(ref(), lost);
+      expect(
+        r.sim.messages(r.channel).filter((x) => x.text === 'refused before the restart'),
+      ).toHaveLength(1);
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it('splits long text and resumes after the part that failed', async () => {
