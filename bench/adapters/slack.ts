@@ -66,6 +66,11 @@ export const slackAdapter: PlatformAdapter = {
     // tier budgets would only slow down the readers that check the results.
     const sim = await startSlackSimulator({
       rateLimits: opts.rateLimit ? perChannel(opts.rateLimit) : { tiers: false },
+      // Real Slack redelivers an unacknowledged event after 1 and 5 minutes; the simulator's
+      // default (3 s, 3 times) would give up on events sent while a killed bridge restarts on a
+      // busy machine. 20 s x 3 is still far shorter than Slack's, and keeps the runs short.
+      socketMode: { ackTimeoutMs: 20_000 },
+      httpEvents: { timeoutMs: 20_000, retryDelaysMs: [1_000, 20_000, 60_000] },
     });
     const team = sim.createWorkspace({ name: 'Agency' });
     const app = sim.createApp(team.id, { name: 'Matrix Bridge', botName: 'bridge' });

@@ -114,7 +114,7 @@ async function platformTexts(world: BridgedWorld, channel: string): Promise<stri
 }
 
 /** One message each way per portal, waited for: the bridge is up and every portal works. */
-export async function warmUp(world: BridgedWorld, tag: string, timeoutMs = 60_000): Promise<void> {
+export async function warmUp(world: BridgedWorld, tag: string, timeoutMs = 120_000): Promise<void> {
   await Promise.all(
     world.portals.map(async (p, k) => {
       const mx = `${tag}-warmup-mx-r${k}`;
@@ -247,7 +247,7 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
       }),
     );
 
-  const deadline = Date.now() + (o.deliveryTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (o.deliveryTimeoutMs ?? 120_000);
   const waiting = (r: StreamResult['rooms'][number]): boolean =>
     r.toPlatform.lost > r.lostUpstream.length ||
     r.toMatrix.lost > 0 ||
