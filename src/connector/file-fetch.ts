@@ -15,7 +15,7 @@ export interface FileFetchOptions {
   /** The bot's credentials: sent only to URLs whose rule says `credentials: true`. */
   credentials: Record<string, string>;
   maxBytes: number;
-  /** The platform's name, for error messages ("Slack answered 404 for a file"). */
+  /** The platform's name, for error messages ("Chat X answered 404 for a file"). */
   platform: string;
   maxRedirects?: number;
   timeoutMs?: number;

@@ -10,7 +10,7 @@ import { BridgeError } from '../util/errors.js';
 /** One place files may come from. */
 export interface FileUrlRule {
   /**
-   * Scheme, host and port, e.g. `https://files.slack.com`. A host `*.sharepoint.com` allows
+   * Scheme, host and port, e.g. `https://files.chat.example`. A host `*.files.example` allows
    * exactly one label in front (`contoso.sharepoint.com`), never a deeper name.
    */
   origin: string;

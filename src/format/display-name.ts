@@ -2,7 +2,7 @@
  * Display names cross from one side to the other (ghost profiles on Matrix, sender names on
  * the platforms). A name is chosen by whoever owns the account, so it is cleaned before use:
  * nothing invisible, nothing that reorders the text around it, one line, bounded length.
- * Otherwise "Alice\u202Eslack" or a name padded with zero-width spaces could pass for a
+ * Otherwise "Alice\u202Eadmin" or a name padded with zero-width spaces could pass for a
  * colleague, or a name could push the bridge's platform suffix out of sight.
  */
 

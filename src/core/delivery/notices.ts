@@ -2,7 +2,7 @@ import { clockTime, type NoticeSubject } from './notice-subject.js';
 
 /** One side that did not get an item, in member words (see failure-wording.ts). */
 export interface NoticeProblem {
-  /** E.g. "Mattermost (agency-a)", "Matrix"; empty when no side was tried yet. */
+  /** E.g. "Chat X (agency-a)", "Matrix"; empty when no side was tried yet. */
   side: string;
   reason: string;
   advice: string;
@@ -38,7 +38,7 @@ export function noticeText(burst: NoticeBurst): string {
   return lines.join('\n');
 }
 
-/** "3 to Slack (agency-a): ", "To Matrix: ", "3 of them: ", or nothing. */
+/** "3 to Chat X (agency-a): ", "To Matrix: ", "3 of them: ", or nothing. */
 function problemLabel(p: NoticeProblem & { count: number }, counted: boolean): string {
   const where = p.side ? `to ${p.side}` : counted ? 'of them' : '';
   const label = [counted ? String(p.count) : '', where].filter(Boolean).join(' ');

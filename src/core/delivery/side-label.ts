@@ -2,9 +2,9 @@ import type { ConnectorRegistry } from './deps.js';
 
 /** A delivery target as members know it: where, and the platform's name alone. */
 export interface SideLabel {
-  /** "Mattermost (agency-a)", "Matrix", or empty for the item as a whole. */
+  /** "Chat X (agency-a)", "Matrix", or empty for the item as a whole. */
   where: string;
-  /** "Mattermost", "the homeserver", "the bridge". */
+  /** "Chat X", "the homeserver", "the bridge". */
   platform: string;
 }
 
