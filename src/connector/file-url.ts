@@ -11,7 +11,7 @@ import { BridgeError } from '../util/errors.js';
 export interface FileUrlRule {
   /**
    * Scheme, host and port, e.g. `https://files.chat.example`. A host `*.files.example` allows
-   * exactly one label in front (`contoso.sharepoint.com`), never a deeper name.
+   * exactly one label in front (`agency.files.example`), never a deeper name.
    */
   origin: string;
   /** Matched against the whole path as received (still percent-encoded). Anchor it. */
