@@ -1,3 +1,4 @@
+import { waitFor } from '../harness/wait.js';
 import { DEFAULT_NAME_TEMPLATES, DisplayNames } from '../../src/core/display-names.js';
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -152,11 +153,7 @@ const encrypted = (sender: string): MatrixEvent =>
   event('m.room.encrypted', sender, { content: { ...MEGOLM, ciphertext: 'AwgA' } });
 
 async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(check, { what });
   await bridge.workers.idle();
 }
 
