@@ -1,3 +1,4 @@
+import { waitFor } from '../../harness/wait.js';
 /**
  * Raw sockets from a chosen loopback address (127.0.0.2, 127.0.0.3, …: Linux routes the whole
  * 127/8 to lo), so one test process can play several clients the bridge tells apart.
@@ -45,11 +46,7 @@ export async function until(
   ms = 20_000,
   what = 'condition',
 ): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(predicate, { what, timeoutMs: ms });
 }
 
 /** A logger whose lines (parsed) land in `lines`. */
