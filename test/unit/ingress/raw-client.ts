@@ -1,8 +1,8 @@
-import { waitFor } from '../../harness/wait.js';
 /**
  * Raw sockets from a chosen loopback address (127.0.0.2, 127.0.0.3, …: Linux routes the whole
  * 127/8 to lo), so one test process can play several clients the bridge tells apart.
  */
+import { waitFor } from '../../harness/wait.js';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
