@@ -36,3 +36,18 @@ export class UnsupportedError extends BridgeError {
     super('UNSUPPORTED', `${feature} is not supported on this platform`);
   }
 }
+
+/**
+ * Something a Matrix user did can only be done on the platform by people's own accounts
+ * (not by the bridge), and theirs is not linked. Shown to the user in the failure notice,
+ * so the message says how to make it possible.
+ */
+export class NeedsOwnAccountError extends BridgeError {
+  constructor(what: string, connector: string, workspace: string) {
+    super(
+      'REACTION_NEEDS_OWN_ACCOUNT',
+      `${what} was not passed on: only people's own accounts can do that there, and yours ` +
+        `is not linked (link it with !login ${connector} ${workspace})`,
+    );
+  }
+}

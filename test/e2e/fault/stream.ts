@@ -33,8 +33,6 @@ export interface StreamOptions {
   faults: FaultStep[];
   /** How long to wait for everything to arrive after the last send. */
   deliveryTimeoutMs?: number;
-  /** Extra wait after everything arrived, so late duplicates show up in the count. */
-  settleMs?: number;
   /**
    * Whether the homeserver ever handed the bridge this Matrix event (known when a
    * TransactionProxy sits in between). Messages it never handed over are counted apart, as
@@ -115,11 +113,24 @@ async function platformTexts(world: BridgedWorld, channel: string): Promise<stri
 
 /** One message each way per portal, waited for: the bridge is up and every portal works. */
 export async function warmUp(world: BridgedWorld, tag: string, timeoutMs = 120_000): Promise<void> {
+  await crossOnceEachWay(world, `${tag}-warmup`, timeoutMs);
+}
+
+/**
+ * Sends `${label}-mx-r<k>` and `${label}-pf-r<k>` in every portal and waits until both have
+ * crossed. Used as a positive marker too: each portal's path is ordered, so once the marker
+ * is through, anything sent before it (a late duplicate included) is through as well.
+ */
+async function crossOnceEachWay(
+  world: BridgedWorld,
+  label: string,
+  timeoutMs: number,
+): Promise<void> {
   await Promise.all(
     world.portals.map(async (p, k) => {
-      const mx = `${tag}-warmup-mx-r${k}`;
-      const pf = `${tag}-warmup-pf-r${k}`;
-      await sendMatrix(world, p.roomId, mx, `${tag}-warmup-${k}`);
+      const mx = `${label}-mx-r${k}`;
+      const pf = `${label}-pf-r${k}`;
+      await sendMatrix(world, p.roomId, mx, `${label}-${k}`);
       await world.platform.post(p.channel, pf);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -130,7 +141,7 @@ export async function warmUp(world: BridgedWorld, tag: string, timeoutMs = 120_0
         if (onPlatform.includes(mx) && onMatrix.includes(pf)) return;
         if (Date.now() > deadline) {
           throw new Error(
-            `warm-up in room ${k} did not cross in ${timeoutMs} ms (platform has ${JSON.stringify(onPlatform)}, Matrix has ${JSON.stringify(onMatrix)})`,
+            `${label} in room ${k} did not cross in ${timeoutMs} ms (platform has ${JSON.stringify(onPlatform)}, Matrix has ${JSON.stringify(onMatrix)})`,
           );
         }
         await sleep(250);
@@ -258,7 +269,8 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
     await sleep(500);
     rooms = await read();
   }
-  await sleep(o.settleMs ?? 1500);
+  // Duplicates show up before a later marker on the same ordered path: no fixed settle.
+  await crossOnceEachWay(world, `${o.tag}-closing`, o.deliveryTimeoutMs ?? 120_000);
   rooms = await read();
   return {
     lostUpstream: o.reachedBridge
