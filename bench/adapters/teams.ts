@@ -9,6 +9,7 @@ import {
   type Window,
 } from '../../connectors/teams/simulator/index.js';
 import { clientError, retried } from './retry.js';
+import { teamsActivity } from './teams-activity.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld, RateLimit } from './types.js';
 
 /** How long an interrupted delivery connection stays broken (each `dropConnection`). */
@@ -21,6 +22,8 @@ interface GraphMessage {
   deletedDateTime: string | null;
   body: { contentType: string; content: string };
   from: { user: { id: string } | null; application: { id: string } | null } | null;
+  attachments?: Array<{ name: string | null }>;
+  reactions?: unknown[];
 }
 
 /**
@@ -327,6 +330,16 @@ export const teamsAdapter: PlatformAdapter = {
         // lost, and the Bot Framework redelivers each activity until the bot answers.
         dropConnection: () => sim.interruptDeliveries(INTERRUPTION_MS),
       },
+      activity: teamsActivity({
+        human: graphAs(sim, alice.id, client.appId),
+        teamId,
+        botPosts: async (channel) =>
+          (await botMessages(channel)).map(({ m, read }) => ({
+            text: read.text,
+            reactions: m.reactions?.length ?? 0,
+            attachmentNames: (m.attachments ?? []).flatMap((a) => (a.name ? [a.name] : [])),
+          })),
+      }),
       useBridgeWebhooks,
       async close() {
         await sim.close();

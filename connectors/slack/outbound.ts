@@ -53,8 +53,6 @@ export class SlackSender {
   private readonly pacer = new ChannelPacer();
   /** idempotency key → ts of the parts posted so far. */
   private readonly posted = new Lru<string, string[]>(2000);
-  /** `key#part` → files uploaded by an earlier attempt of a files part. */
-  private readonly uploaded = new Lru<string, string[]>(500);
 
   private readonly ledger: SendLedger;
 
@@ -179,6 +177,10 @@ export class SlackSender {
     return match?.ts;
   }
 
+  /**
+   * A files part, once: the uploaded file ids are kept durably before the upload is completed,
+   * so after a crash the retry finds where they were shared instead of sharing them again.
+   */
   private async postFiles(
     channel: string,
     message: OutboundMessage,
@@ -187,13 +189,25 @@ export class SlackSender {
     threadTs: string | undefined,
   ): Promise<string | undefined> {
     const key = `${message.idempotencyKey}#${index}`;
-    const earlier = this.uploaded.get(key);
-    if (earlier?.[0]) {
-      const ts = await this.shareTs(earlier[0], channel, 1).catch(() => undefined);
-      if (ts) return ts;
-    }
+    const idsSlot = `files:${this.d.workspace}:${key}`;
+    const ts = await this.ledger.postOnce(key, {
+      post: async () => {
+        const ids = await this.uploadFiles(part.files);
+        await this.d.storage.set(idsSlot, JSON.stringify(ids));
+        return (await this.completeUpload(channel, part, ids, threadTs)) ?? '';
+      },
+      recover: async () => {
+        const ids = parseIds(await this.d.storage.get(idsSlot));
+        return ids[0] ? this.shareTs(ids[0], channel, SHARE_POLLS) : undefined;
+      },
+      certainlyNotPosted: (err) => (err instanceof RemoteApiError ? !mayHaveSucceeded(err) : false),
+    });
+    return ts || undefined;
+  }
+
+  private async uploadFiles(files: OutgoingAttachment[]): Promise<string[]> {
     const ids: string[] = [];
-    for (const file of part.files) {
+    for (const file of files) {
       const slot = await this.d.api.write('files.getUploadURLExternal', {
         filename: file.name,
         length: file.data.byteLength,
@@ -201,7 +215,16 @@ export class SlackSender {
       await this.d.api.upload(String(slot.upload_url), file.data);
       ids.push(String(slot.file_id));
     }
-    this.uploaded.set(key, ids);
+    return ids;
+  }
+
+  /** Shares uploaded files in the channel; the ts of the message that shows them. */
+  private async completeUpload(
+    channel: string,
+    part: Extract<Part, { kind: 'files' }>,
+    ids: string[],
+    threadTs: string | undefined,
+  ): Promise<string | undefined> {
     const done = await this.pacer.run(channel, () =>
       this.d.api.write('files.completeUploadExternal', {
         files: ids.map((id, i) => ({ id, title: part.files[i]!.name })),
@@ -239,4 +262,14 @@ function sharedIn(file: SlackFile | undefined, channel: string): string | undefi
   if (!list || list.length === 0) return undefined;
   // The newest share is the one just made.
   return [...list].sort((a, b) => tsToMs(b.ts) - tsToMs(a.ts))[0]?.ts;
+}
+
+/** File ids kept by an interrupted files part (none when unreadable). */
+function parseIds(raw: string | undefined): string[] {
+  try {
+    const ids: unknown = JSON.parse(raw || '[]');
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
 }

@@ -187,10 +187,12 @@ export class CatchUp {
         threadRoot,
       });
     }
+    // An edit or deletion in the window is emitted even when the message was created in it
+    // too: the message may have crossed live before the bridge went down (its event is then
+    // a duplicate), and only the edit or deletion still has to cross.
     if (
       !own &&
       deleted === undefined &&
-      !inWindow(created) &&
       inWindow(edited) &&
       !this.d.echoes.isOwnEdit(m.id, edited)
     ) {
@@ -204,7 +206,7 @@ export class CatchUp {
         content: graphContent(this.d, m),
       });
     }
-    if (!own && !inWindow(created) && inWindow(deleted) && !this.d.echoes.isOwnDelete(m.id)) {
+    if (!own && inWindow(deleted) && !this.d.echoes.isOwnDelete(m.id)) {
       out.push({ ...base, kind: 'delete', eventKey: `del:${m.id}`, ts: deleted, messageId: m.id });
     }
     return out;

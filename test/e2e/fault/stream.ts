@@ -169,6 +169,7 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
 
   const activity = o.kinds === false ? undefined : world.platform.activity;
   const withKinds = activity !== undefined;
+  const matrixReactions = activity?.matrixReactions !== false;
   const eventIds = new Map<string, string>();
   const senders = world.portals.flatMap((p, k) => [
     (async () => {
@@ -179,7 +180,9 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
         const id = await sendMatrix(world, p.roomId, body, `${o.tag}-${k}-${i}`);
         ids[i] = id;
         eventIds.set(body, id);
-        if (withKinds && actsAfter(i)) await matrixKinds(world, o.tag, p.roomId, k, i, ids);
+        if (withKinds && actsAfter(i)) {
+          await matrixKinds(world, o.tag, p.roomId, k, i, ids, matrixReactions);
+        }
         await sleep(o.intervalMs);
       }
     })(),
@@ -203,7 +206,7 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
   const read = async (): Promise<StreamResult['rooms']> =>
     Promise.all(
       world.portals.map(async (p, k) => {
-        const mx = expected(o.tag, 'mx', k, o.perRoom, withKinds);
+        const mx = expected(o.tag, 'mx', k, o.perRoom, withKinds, matrixReactions);
         const pf = expected(o.tag, 'pf', k, o.perRoom, withKinds);
         const kinds = activity
           ? {
@@ -284,7 +287,7 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
   };
 }
 
-/** After Matrix message i: edit i-4, react to i-3, redact i-2, send a file. */
+/** After Matrix message i: edit i-4, react to i-3 (where it can cross), redact i-2, send a file. */
 async function matrixKinds(
   world: BridgedWorld,
   tag: string,
@@ -292,6 +295,7 @@ async function matrixKinds(
   k: number,
   i: number,
   ids: string[],
+  react: boolean,
 ): Promise<void> {
   const txn = (what: string): string => `${tag}-${k}-${i}-${what}`;
   const newBody = edited(text(tag, 'mx', k, i - 4));
@@ -307,13 +311,15 @@ async function matrixKinds(
     },
     txn('edit'),
   );
-  await sendMatrixEvent(
-    world,
-    roomId,
-    'm.reaction',
-    { 'm.relates_to': { rel_type: 'm.annotation', event_id: ids[i - 3], key: '👍' } },
-    txn('react'),
-  );
+  if (react) {
+    await sendMatrixEvent(
+      world,
+      roomId,
+      'm.reaction',
+      { 'm.relates_to': { rel_type: 'm.annotation', event_id: ids[i - 3], key: '👍' } },
+      txn('react'),
+    );
+  }
   await redactMatrixEvent(world, roomId, ids[i - 2] as string, txn('redact'));
   const name = fileName(tag, 'mx', k, i);
   const url = await uploadMatrixFile(world, name);

@@ -181,6 +181,46 @@ describe('sending to Slack', () => {
     }
   });
 
+  it('does not share files twice when the bridge died after Slack shared them (new process, same storage)', async () => {
+    const r = await ready();
+    r.sim.injectFailures({
+      method: 'files.completeUploadExternal',
+      status: 503,
+      count: 1,
+      afterEffect: true,
+    });
+    const m = msg('the report');
+    m.content.attachments.push({
+      kind: 'file',
+      name: 'report.txt',
+      mimetype: 'text/plain',
+      data: Buffer.from('report'),
+    });
+    await expect(r.connector.sendMessage(ref(), m)).rejects.toBeInstanceOf(RemoteApiError);
+    await r.connector.stop();
+    const restarted = definition.create(r.ctx, {
+      workspaces: {
+        main: {
+          bot_token: r.app.botToken,
+          mode: 'socket',
+          api_url: r.sim.apiUrl,
+          app_token: r.app.appToken,
+        },
+      },
+    });
+    await restarted.start();
+    try {
+      const retried = await restarted.sendMessage(ref(), m);
+      const shares = r.sim
+        .messages(r.channel)
+        .filter((x) => (x.files ?? []).some((f) => f.name === 'report.txt'));
+      expect(shares).toHaveLength(1);
+      expect(retried.messageIds).toEqual([shares[0]!.ts]);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
   it('splits long text and resumes after the part that failed', async () => {
     const r = await ready();
     const long = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnsupportedError } from '../../../src/connector/errors.js';
+import { NeedsOwnAccountError, UnsupportedError } from '../../../src/connector/errors.js';
 import { markerHtml } from '../../../connectors/teams/send-ledger.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { trustingFetch } from '../../simulators/teams/helpers.js';
@@ -179,7 +179,7 @@ describe('account linking', () => {
         userId: MARIA,
         displayName: 'Maria',
       }),
-    ).rejects.toBeInstanceOf(UnsupportedError);
+    ).rejects.toBeInstanceOf(NeedsOwnAccountError);
   });
 
   it('refuses linking where no encryption key is configured', async () => {
