@@ -16,8 +16,8 @@ import {
   type RemoteChannelSummary,
   type RemoteUserInfo,
   type SentMessage,
+  toPlainText,
 } from '../../src/connector/index.js';
-import { toPlainText } from '../../src/format/plain.js';
 import type { MemoConfig, WorkspaceConfig } from './config.js';
 import { ChangeFeed } from './intake.js';
 import { PlatformError, openPlatform, type MemoPlatform } from './platform.js';

@@ -5,13 +5,14 @@
  * recorded the event. Live delivery, catch-up after a restart and recovery after a dropped
  * connection are therefore one code path, and a replay yields the same event keys.
  */
-import type {
-  ConnectorContext,
-  LinkedChannel,
-  RemoteEvent,
-  RemoteSender,
+import {
+  plainText,
+  type ConnectorContext,
+  type InboundContent,
+  type LinkedChannel,
+  type RemoteEvent,
+  type RemoteSender,
 } from '../../src/connector/index.js';
-import { plainText, type InboundContent } from '../../src/model/message.js';
 import type { WorkspaceConfig } from './config.js';
 import { PlatformError, openPlatform, type Change, type MemoPlatform } from './platform.js';
 
@@ -54,6 +55,7 @@ export class ChangeFeed {
   }
 
   private async connect(): Promise<void> {
+    if (this.stopped) return; // stopped while a reconnect was waiting
     this.disconnect = this.platform.connect(
       this.config.token,
       (channel) => void this.pullIfLinked(channel),
