@@ -2,12 +2,12 @@ import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client
 import { Parser } from 'htmlparser2';
 import { definition } from '../../connectors/teams/index.js';
 import { MARKER_HTML } from '../../connectors/teams/send-ledger.js';
-import { FetchHandler, trustingFetch } from '../../connectors/teams/simulator/graph-fetch.js';
+import { FetchHandler, trustingFetch } from '../../simulators/teams/graph-fetch.js';
 import {
   startTeamsSimulator,
   type TeamsSimulator,
   type Window,
-} from '../../connectors/teams/simulator/index.js';
+} from '../../simulators/teams/index.js';
 import { clientError, retried } from './retry.js';
 import { teamsActivity } from './teams-activity.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld, RateLimit } from './types.js';

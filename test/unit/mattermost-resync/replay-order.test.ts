@@ -15,7 +15,7 @@ import { MattermostConnector } from '../../../connectors/mattermost/connector.js
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../../connectors/mattermost/simulator/index.js';
+} from '../../../simulators/mattermost/index.js';
 import { waitFor } from '../../contract/fake-context.js';
 
 const { Client4 } = mattermostClient;

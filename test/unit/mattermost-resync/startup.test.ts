@@ -20,7 +20,7 @@ import type { WorkspaceOptions } from '../../../connectors/mattermost/workspace.
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../../connectors/mattermost/simulator/index.js';
+} from '../../../simulators/mattermost/index.js';
 import { waitFor } from '../../contract/fake-context.js';
 
 const { Client4 } = mattermostClient;

@@ -3,7 +3,7 @@ import type { OutboundMessage } from '../../../src/connector/contract.js';
 import { RemoteApiError, UnsupportedError } from '../../../src/connector/errors.js';
 import type { FormattedText } from '../../../src/model/message.js';
 import { plainText } from '../../../src/model/message.js';
-import { BRIDGE_BOT_SCOPES } from '../../../connectors/slack/simulator/index.js';
+import { BRIDGE_BOT_SCOPES } from '../../../simulators/slack/index.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { definition } from '../../../connectors/slack/index.js';
 import { eventsUpToMarker, startRig, type Rig } from './helpers.js';

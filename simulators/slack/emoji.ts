@@ -1,4 +1,4 @@
-import { EMOJI_TABLE } from '../../mattermost/format/emoji-data.js';
+import { EMOJI_TABLE } from '../../connectors/mattermost/format/emoji-data.js';
 
 // Slack's standard emoji names are the emoji-datasource short names, which the Mattermost
 // table also follows; Slack adds a few aliases of its own.

@@ -1,5 +1,5 @@
 import { parse, type Root } from '@rocket.chat/message-parser';
-import { rocketEmojiToUnicode } from '../format/emoji.js';
+import { rocketEmojiToUnicode } from '../../connectors/rocketchat/format/emoji.js';
 import { failure, meteorError } from './errors.js';
 import { newId } from './ids.js';
 import type { MessageRecord, RoomRecord, SimState, UserRecord } from './state.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { solidPng } from '../../mattermost/simulator/images.js';
+import { solidPng } from '../mattermost/images.js';
 import { secret, slackId, token } from './ids.js';
 import { joinChannel } from './methods/posting.js';
 import type { Sim } from './context.js';
