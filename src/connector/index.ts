@@ -4,3 +4,7 @@ export * from './events.js';
 export * from './file-url.js';
 export * from './file-fetch.js';
 export * from './send-ledger.js';
+export * from './backoff.js';
+export * from './retry-after.js';
+export * from './channel-serializer.js';
+export * from './rate-pacer.js';
