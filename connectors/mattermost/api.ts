@@ -1,5 +1,6 @@
 import mattermostClient from '@mattermost/client';
 import { RemoteApiError } from '../../src/connector/errors.js';
+import { retryAfterFromHeaders, type HeaderSource } from '../../src/connector/retry-after.js';
 import type { Download } from '../../src/connector/contract.js';
 
 // A CommonJS package: Node's ESM loader cannot see its named exports.
@@ -8,14 +9,9 @@ const { Client4 } = mattermostClient;
 type FetchResult = { response: Response; headers: Map<string, string>; data: unknown };
 type FetchFn = (url: string, options: Record<string, unknown>) => Promise<FetchResult>;
 
-function retryAfterMs(headers: {
-  get(name: string): string | null | undefined;
-}): number | undefined {
-  const value = headers.get('Retry-After') ?? headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
-}
+/** Retry-After, or the seconds until Mattermost's rate-limit window resets (throttled's header). */
+const retryAfterMs = (headers: HeaderSource): number | undefined =>
+  retryAfterFromHeaders(headers, { reset: 'seconds-from-now' });
 
 /**
  * Client4 with typed errors: every failure becomes a RemoteApiError that says whether to

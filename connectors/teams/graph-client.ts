@@ -15,7 +15,8 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import { RemoteApiError } from '../../src/connector/errors.js';
-import { retryAfterMs, type Fetch } from './http.js';
+import { parseRetryAfter } from '../../src/connector/retry-after.js';
+import type { Fetch } from './http.js';
 
 /** Network-level retries of a read (a pooled connection the server closed as it was reused). */
 const READ_NETWORK_RETRIES = 2;
@@ -78,7 +79,7 @@ export function graphFailure(err: unknown, what: string): RemoteApiError {
       message: `Microsoft Graph answered ${status} for ${what} (${err.code ?? 'error'}: ${String(err.message).slice(0, 200)})`,
       status,
       retryable,
-      retryAfterMs: retryAfterMs(err.headers?.get('retry-after')),
+      retryAfterMs: parseRetryAfter(err.headers?.get('retry-after')),
       code: status === 401 || status === 403 ? 'TEAMS_GRAPH_FORBIDDEN' : undefined,
       cause: err,
     });

@@ -3,6 +3,7 @@
  * references, live activity intake, catch-up on start and every `catchup.interval_seconds`,
  * account linking, and the connection state the operators see.
  */
+import { Backoff } from '../../src/connector/backoff.js';
 import type { ConnectionStatus, ConnectorContext } from '../../src/connector/contract.js';
 import { errorMessage } from '../../src/util/errors.js';
 import type { TeamsActivity } from './activity.js';
@@ -153,10 +154,10 @@ export class TeamsWorkspace {
     return this.inbound.handle(activity);
   }
 
-  private failures = 0;
+  private readonly retries = new Backoff({ initialMs: 1000, maxMs: RETRY_MAX_MS, minMs: 500 });
 
   private backoff(): number {
-    return Math.min(RETRY_MAX_MS, 1000 * 2 ** Math.min(this.failures++, 10));
+    return this.retries.next();
   }
 
   private schedule(delayMs: number): void {
@@ -172,7 +173,7 @@ export class TeamsWorkspace {
     try {
       await this.d.tokens.get(GRAPH_SCOPE);
       await this.catchup.run();
-      this.failures = 0;
+      this.retries.reset();
       if (!this.stopped) this.report('connected');
       this.schedule(this.d.config.catchup.interval_seconds * 1000);
     } catch (err) {
