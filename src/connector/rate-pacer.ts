@@ -15,7 +15,10 @@ export interface BucketLimit {
 }
 
 export interface RatePacerOptions {
-  /** Every bucket must hold a token (e.g. a per-second and a per-hour limit). */
+  /**
+   * Every bucket must hold a token (e.g. a per-second and a per-hour limit). None: the pacer
+   * only holds the pauses a platform's 429s ask for.
+   */
   limits: BucketLimit[];
   /** Longest wait held inside the pacer; longer ones become `RATE_LIMITED` (default 60 s). */
   maxWaitMs?: number;
@@ -78,7 +81,7 @@ export class RatePacer {
     for (;;) {
       const wait = Math.max(lane.pausedUntil - this.now(), this.refill(lane));
       if (wait <= 0) break;
-      if (wait > this.maxWaitMs) throw this.tooLong(wait);
+      if (wait > this.maxWaitMs) throw this.tooLong(key, wait);
       await this.sleep(wait);
     }
     for (const bucket of lane.buckets) bucket.tokens -= 1;
@@ -118,9 +121,9 @@ export class RatePacer {
     }
   }
 
-  private tooLong(waitMs: number): RemoteApiError {
+  private tooLong(key: string, waitMs: number): RemoteApiError {
     return new RemoteApiError({
-      message: `${this.o.label} is rate-limited for another ${Math.ceil(waitMs / 1000)} s; the bridge will retry then`,
+      message: `${this.o.label} is rate-limited (${key}) for another ${Math.ceil(waitMs / 1000)} s; the bridge will retry then`,
       status: 429,
       retryable: true,
       retryAfterMs: waitMs,

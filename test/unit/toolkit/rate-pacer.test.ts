@@ -80,8 +80,16 @@ describe('RatePacer', () => {
     const err = await pacer.take('k').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteApiError);
     expect(err).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 30_000 });
-    expect((err as Error).message).toMatch(/Test API is rate-limited for another 30 s/);
+    expect((err as Error).message).toMatch(/Test API is rate-limited \(k\) for another 30 s/);
     expect(sleeps).toEqual([]);
+  });
+
+  it('without limits only holds pauses', async () => {
+    const { pacer, sleeps } = fakePacer({ limits: [] });
+    for (let i = 0; i < 100; i++) await pacer.take('k');
+    pacer.pause('k', 2500);
+    await pacer.take('k');
+    expect(sleeps).toEqual([2500]);
   });
 
   it.each([
