@@ -8,6 +8,7 @@ import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
 import type { Download } from '../../src/connector/contract.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
 import { createGraphClient, graphFailure } from './graph-client.js';
+import type { GraphReadPacing } from './graph-pacing.js';
 import { parseRetryAfter } from '../../src/connector/retry-after.js';
 import { readBytes, type Fetch } from './http.js';
 
@@ -83,9 +84,9 @@ export class GraphApi {
     doFetch: Fetch,
     token: () => Promise<string>,
     private readonly onUnauthorized?: () => void,
-    maxRetries?: number,
+    reads?: GraphReadPacing,
   ) {
-    this.client = createGraphClient({ graphUrl, doFetch, token, maxRetries });
+    this.client = createGraphClient({ graphUrl, doFetch, token, reads });
   }
 
   private async run<T>(what: string, op: (c: Client) => Promise<T>): Promise<T> {

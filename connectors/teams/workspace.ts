@@ -4,7 +4,9 @@
  * account linking, and the connection state the operators see.
  */
 import { Backoff } from '../../src/connector/backoff.js';
+import { ChannelSerializer } from '../../src/connector/channel-serializer.js';
 import type { ConnectionStatus, ConnectorContext } from '../../src/connector/contract.js';
+import { RatePacer } from '../../src/connector/rate-pacer.js';
 import { errorMessage } from '../../src/util/errors.js';
 import type { TeamsActivity } from './activity.js';
 import { AccountLinks } from './auth/account-links.js';
@@ -28,7 +30,7 @@ import { KeyedLock } from './locks.js';
 import { Members } from './members.js';
 import { ReactionLedger } from './reaction-ledger.js';
 import { ConversationRefs } from './refs.js';
-import { BOT_WINDOWS, GRAPH_POST_WINDOWS, RateWindows, SendQueue } from './send-queue.js';
+import { BOT_LIMITS, GRAPH_POST_LIMITS, GRAPH_READ_LIMITS } from './rate-limits.js';
 import { Sender } from './sender.js';
 import { Threads } from './threads.js';
 
@@ -63,11 +65,13 @@ export class TeamsWorkspace {
       `connectors.teams.workspaces.${name}`,
     );
     const bot = new BotConnector(tokens, doFetch);
+    const graphReads = new RatePacer({ limits: GRAPH_READ_LIMITS, label: 'Microsoft Graph reads' });
     const graph = new GraphApi(
       config.graph_url,
       doFetch,
       () => tokens.get(GRAPH_SCOPE),
       () => tokens.invalidate(GRAPH_SCOPE),
+      { pacer: graphReads, key: 'app' },
     );
     const refs = new ConversationRefs(name, ctx.storage);
     const links = account.token_encryption_key
@@ -102,9 +106,10 @@ export class TeamsWorkspace {
       reactions: new ReactionLedger(name, ctx.storage),
       echoes: new Echoes(),
       links,
-      queue: new SendQueue(log),
-      botRate: new RateWindows(BOT_WINDOWS),
-      graphRate: new RateWindows(GRAPH_POST_WINDOWS),
+      queue: new ChannelSerializer(),
+      botRate: new RatePacer({ limits: BOT_LIMITS, label: 'Teams Bot Connector' }),
+      graphRate: new RatePacer({ limits: GRAPH_POST_LIMITS, label: 'Microsoft Graph' }),
+      graphReads,
     };
     const locks = new KeyedLock();
     this.sender = new Sender(this.d);
