@@ -1,5 +1,6 @@
 import mattermostClient from '@mattermost/client';
 import { RemoteApiError } from '../../src/connector/errors.js';
+import { RatePacer } from '../../src/connector/rate-pacer.js';
 import { retryAfterFromHeaders, type HeaderSource } from '../../src/connector/retry-after.js';
 import type { Download } from '../../src/connector/contract.js';
 
@@ -52,7 +53,10 @@ export class MattermostApi extends Client4 {
         retryAfterMs(headers),
       );
     };
-    self.doFetchWithResponse = wrapped;
+    // Mattermost's limiter counts the bot's token as one: a 429 holds every call of it for the
+    // server's Retry-After (nothing is retried here; the caller's retry decides).
+    const limits = new RatePacer({ limits: [], label: 'Mattermost' });
+    self.doFetchWithResponse = (url, options) => limits.run('token', () => wrapped(url, options));
   }
 
   /** Raw bytes of a file or image route, refusing bodies over `maxBytes`. */

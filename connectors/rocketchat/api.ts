@@ -1,4 +1,5 @@
 import { RemoteApiError } from '../../src/connector/errors.js';
+import { RatePacer } from '../../src/connector/rate-pacer.js';
 import { retryAfterFromHeaders } from '../../src/connector/retry-after.js';
 import type { Download } from '../../src/connector/contract.js';
 import { downloadUpload } from './files.js';
@@ -35,6 +36,8 @@ type Query = Record<string, string | number | boolean | undefined>;
  */
 export class RocketChatApi {
   readonly baseUrl: string;
+  /** Rocket.Chat limits each endpoint per user: a 429 holds the bot's calls to it for the reset. */
+  private readonly limits = new RatePacer({ limits: [], label: 'Rocket.Chat' });
 
   constructor(
     baseUrl: string,
@@ -97,12 +100,15 @@ export class RocketChatApi {
   }
 
   private async fetch(url: string, init: RequestInit, what: string): Promise<Response> {
+    await this.limits.take(what);
     try {
-      return await fetch(url, {
+      const res = await fetch(url, {
         ...init,
         redirect: 'manual',
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
+      if (res.status === 429) this.limits.pause(what, retryAfterMs(res.headers));
+      return res;
     } catch (err) {
       throw new RemoteApiError({
         message: `Rocket.Chat is unreachable (${what}): ${(err as Error).message}`,
