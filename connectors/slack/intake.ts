@@ -15,7 +15,7 @@ import {
   toReactionEvent,
 } from './inbound.js';
 import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
-import { Lru } from './pacing.js';
+import { Lru } from './lru.js';
 import type { ReactionLedger } from './reaction-ledger.js';
 import { scanChannel } from './resync.js';
 import { retryUntilDone, StopSignal } from '../../src/util/retry-until-done.js';

@@ -4,7 +4,9 @@ import type {
   ConnectorStorage,
   OutboundMessage,
 } from '../../src/connector/contract.js';
+import { ChannelSerializer } from '../../src/connector/channel-serializer.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
+import { RatePacer } from '../../src/connector/rate-pacer.js';
 import { SendLedger } from '../../src/connector/send-ledger.js';
 import type { OutgoingAttachment } from '../../src/model/message.js';
 import type { SlackApi } from './api.js';
@@ -17,7 +19,7 @@ import {
   renderParts,
   type RenderedText,
 } from './outbound-render.js';
-import { ChannelPacer, Lru } from './pacing.js';
+import { Lru } from './lru.js';
 import type { ThreadIndex } from './threads.js';
 import type { SlackFile, SlackMessage } from './types.js';
 
@@ -50,7 +52,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * reached Slack, looks for it by its message metadata instead of posting twice.
  */
 export class SlackSender {
-  private readonly pacer = new ChannelPacer();
+  /** Posts to a channel go one after another, in order, each waiting for a pacing token. */
+  private readonly serializer = new ChannelSerializer();
+  /**
+   * Slack accepts about one message per second per channel (short bursts pass), so a burst
+   * from Matrix is spread out instead of refused; a tenth below Slack's rate, as our clock
+   * starts before Slack sees the request.
+   */
+  private readonly posts = new RatePacer({
+    limits: [{ burst: 3, perSecond: 1 / 1.1 }],
+    label: 'Slack chat.postMessage',
+  });
   /** idempotency key → ts of the parts posted so far. */
   private readonly posted = new Lru<string, string[]>(2000);
 
@@ -58,6 +70,14 @@ export class SlackSender {
 
   constructor(private readonly d: SenderDeps) {
     this.ledger = new SendLedger(d.storage, `post:${d.workspace}:`);
+  }
+
+  /** A post to `channel`, after the ones queued before it and a pacing token. */
+  private paced<T>(channel: string, post: () => Promise<T>): Promise<T> {
+    return this.serializer.run(channel, async () => {
+      await this.posts.take(channel);
+      return post();
+    });
   }
 
   async send(ref: ChannelRef, message: OutboundMessage): Promise<string[]> {
@@ -133,7 +153,7 @@ export class SlackSender {
     };
     return this.ledger.postOnce(`${message.idempotencyKey}#${part}`, {
       post: async () => {
-        const res = await this.pacer.run(channel, () =>
+        const res = await this.paced(channel, () =>
           this.d.api.write('chat.postMessage', args, `chat.postMessage:${channel}`),
         );
         return String(res.ts);
@@ -225,7 +245,7 @@ export class SlackSender {
     ids: string[],
     threadTs: string | undefined,
   ): Promise<string | undefined> {
-    const done = await this.pacer.run(channel, () =>
+    const done = await this.paced(channel, () =>
       this.d.api.write('files.completeUploadExternal', {
         files: ids.map((id, i) => ({ id, title: part.files[i]!.name })),
         channel_id: channel,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Backoff } from '../../src/connector/backoff.js';
 import type { ConnectionState, ConnectorContext } from '../../src/connector/contract.js';
 import type { RemoteApiError } from '../../src/connector/errors.js';
 import { SlackApi } from './api.js';
@@ -13,7 +14,7 @@ import { SocketModeLink } from './socket-mode.js';
 import { ThreadIndex } from './threads.js';
 
 const CUSTOMIZE_SCOPE = 'chat:write.customize';
-const MAX_START_BACKOFF_MS = 5 * 60 * 1000;
+const START_BACKOFF = { initialMs: 2000, maxMs: 5 * 60 * 1000, minMs: 1000 };
 
 /**
  * One Slack workspace (one app installation): its Web API client, its event intake (Socket
@@ -30,7 +31,7 @@ export class SlackWorkspace implements EventsEndpoint {
   private scopes = new Set<string>();
   private socket: SocketModeLink | undefined;
   private running = false;
-  private startAttempt = 0;
+  private readonly startRetries = new Backoff(START_BACKOFF);
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
@@ -120,12 +121,11 @@ export class SlackWorkspace implements EventsEndpoint {
         return;
       }
       this.report({ status: 'retrying', error: e.message });
-      this.startAttempt++;
-      const delay = Math.min(MAX_START_BACKOFF_MS, 1000 * 2 ** this.startAttempt);
+      const delay = this.startRetries.next(e.retryAfterMs);
       this.retryTimer = setTimeout(() => void this.connect(), delay);
       return;
     }
-    this.startAttempt = 0;
+    this.startRetries.reset();
     if (this.config.identity === undefined || this.config.identity === 'auto') {
       if (!this.scopes.has(CUSTOMIZE_SCOPE)) {
         this.log.warn(

@@ -1,7 +1,8 @@
+import { backoffDelay } from '../connector/backoff.js';
 import { RemoteApiError } from '../connector/errors.js';
 
 export interface UntilDoneOptions {
-  /** First wait after a failure; doubles per failure up to `maxDelayMs`. */
+  /** First wait after a failure; the toolkit's back-off doubles it per failure up to `maxDelayMs`. */
   initialDelayMs: number;
   maxDelayMs: number;
   /** True once the caller is stopping: no further attempt, the last failure is thrown. */
@@ -24,7 +25,7 @@ const defaultSleep = (ms: number): Promise<void> =>
 
 /**
  * Runs `task` until it succeeds: a catch-up that fails on a transient error (429, 5xx,
- * network) is tried again after a back-off that doubles up to `maxDelayMs` (or the server's
+ * network) is tried again after the toolkit's back-off, up to `maxDelayMs` (or the server's
  * Retry-After, when longer), for as long as it takes; there is no attempt limit. Throws only
  * a failure that is not transient, or the last one when the caller stops.
  */
@@ -35,9 +36,9 @@ export async function retryUntilDone<T>(task: () => Promise<T>, o: UntilDoneOpti
       return await task();
     } catch (err) {
       if (o.stopped() || !retryable(err)) throw err;
-      const backoff = Math.min(o.maxDelayMs, o.initialDelayMs * 2 ** Math.min(failures - 1, 30));
-      const retryAfter = err instanceof RemoteApiError ? (err.retryAfterMs ?? 0) : 0;
-      const delayMs = Math.max(backoff, retryAfter);
+      const policy = { initialMs: o.initialDelayMs, maxMs: o.maxDelayMs, minMs: o.initialDelayMs };
+      const retryAfter = err instanceof RemoteApiError ? err.retryAfterMs : undefined;
+      const delayMs = backoffDelay(policy, failures, retryAfter);
       o.onRetry(err, failures, delayMs);
       await (o.sleep ?? defaultSleep)(delayMs);
       if (o.stopped()) throw err;
