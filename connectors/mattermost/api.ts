@@ -1,6 +1,5 @@
 import mattermostClient from '@mattermost/client';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import type { Download } from '../../src/connector/contract.js';
+import { type Download, RemoteApiError } from '../../src/connector/index.js';
 
 // A CommonJS package: Node's ESM loader cannot see its named exports.
 const { Client4 } = mattermostClient;

@@ -1,17 +1,17 @@
-import type {
-  ChannelRef,
-  ChatInfo,
-  Connector,
-  ConnectorCapabilities,
-  ConnectorContext,
-  Download,
-  OutboundMessage,
-  RemoteChannelSummary,
-  RemoteUserInfo,
-  SentMessage,
-} from '../../src/connector/contract.js';
-import { BridgeError } from '../../src/util/errors.js';
-import { UnsupportedError } from '../../src/connector/errors.js';
+import {
+  BridgeError,
+  type ChannelRef,
+  type ChatInfo,
+  type Connector,
+  type ConnectorCapabilities,
+  type ConnectorContext,
+  type Download,
+  type OutboundMessage,
+  type RemoteChannelSummary,
+  type RemoteUserInfo,
+  type SentMessage,
+  UnsupportedError,
+} from '../../src/connector/index.js';
 import type { MattermostConfig } from './config.js';
 import { matrixKeyToMattermostReaction } from './format/index.js';
 import { downloadFile } from './files.js';

@@ -1,5 +1,4 @@
-import { RemoteApiError } from '../../src/connector/errors.js';
-import type { Download } from '../../src/connector/contract.js';
+import { type Download, RemoteApiError } from '../../src/connector/index.js';
 import { downloadUpload } from './files.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from '../../src/connector/contract.js';
+import type { ConnectorDefinition } from '../../src/connector/index.js';
 import { configSchema, type RocketChatConfig } from './config.js';
 import { RocketChatConnector } from './connector.js';
 import { CONNECTOR_ID } from './ids.js';

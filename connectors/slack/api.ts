@@ -5,10 +5,13 @@ import {
   type Logger as SlackLogger,
 } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Download } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { fetchPlatformFile, type FetchedFile } from '../../src/connector/file-fetch.js';
-import type { FileUrlRule } from '../../src/connector/file-url.js';
+import {
+  type Download,
+  type FetchedFile,
+  fetchPlatformFile,
+  type FileUrlRule,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import { toRemoteError } from './errors.js';
 
 const READ_ATTEMPTS = 4;

@@ -1,16 +1,17 @@
-import type {
-  ChannelRef,
-  ChatInfo,
-  Connector,
-  ConnectorCapabilities,
-  ConnectorContext,
-  Download,
-  OutboundMessage,
-  RemoteUserInfo,
-  SentMessage,
-} from '../../src/connector/contract.js';
-import { RemoteApiError, UnsupportedError } from '../../src/connector/errors.js';
-import { BridgeError } from '../../src/util/errors.js';
+import {
+  BridgeError,
+  type ChannelRef,
+  type ChatInfo,
+  type Connector,
+  type ConnectorCapabilities,
+  type ConnectorContext,
+  type Download,
+  type OutboundMessage,
+  RemoteApiError,
+  type RemoteUserInfo,
+  type SentMessage,
+  UnsupportedError,
+} from '../../src/connector/index.js';
 import type { SlackConfig } from './config.js';
 import { avatarIdOf } from './directory.js';
 import { slackErrorCode } from './errors.js';

@@ -4,7 +4,7 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { RemoteApiError } from '../../src/connector/index.js';
 
 /** Platform errors that mean the token itself is refused. */
 export const AUTH_ERRORS = new Set([

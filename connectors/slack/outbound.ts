@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type {
-  ChannelRef,
-  ConnectorStorage,
-  OutboundMessage,
-} from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { SendLedger } from '../../src/connector/send-ledger.js';
-import type { OutgoingAttachment } from '../../src/model/message.js';
+import {
+  type ChannelRef,
+  type ConnectorStorage,
+  type OutboundMessage,
+  type OutgoingAttachment,
+  RemoteApiError,
+  SendLedger,
+} from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import { mayHaveSucceeded } from './errors.js';
 import { tsToMs } from './ids.js';

@@ -1,8 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import type { ConnectionState } from '../../src/connector/contract.js';
-import { errorMessage } from '../../src/util/errors.js';
+import { type ConnectionState, errorMessage } from '../../src/connector/index.js';
 import { slackLogger } from './api.js';
 import { AUTH_ERRORS, slackErrorCode } from './errors.js';
 import { isEventCallback, isObject, type EventCallback } from './types.js';

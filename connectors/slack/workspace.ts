@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
-import type { ConnectionState, ConnectorContext } from '../../src/connector/contract.js';
-import type { RemoteApiError } from '../../src/connector/errors.js';
+import type {
+  ConnectionState,
+  ConnectorContext,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import { SlackApi } from './api.js';
 import { DEFAULT_API_URL, type WorkspaceConfig } from './config.js';
 import { Cursors } from './cursors.js';

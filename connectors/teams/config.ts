@@ -1,5 +1,5 @@
 /** The `connectors.teams` config block: JSON schema (ajv, with defaults) and resolved types. */
-import { BridgeError } from '../../src/util/errors.js';
+import { BridgeError } from '../../src/connector/index.js';
 
 export interface TeamsWorkspaceConfig {
   /** Entra ID tenant (directory) id. */

@@ -14,7 +14,7 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { RemoteApiError } from '../../src/connector/index.js';
 import { retryAfterMs, type Fetch } from './http.js';
 
 /** Network-level retries of a read (a pooled connection the server closed as it was reused). */

@@ -5,7 +5,7 @@
  */
 import { rootCertificates } from 'node:tls';
 import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { RemoteApiError } from '../../src/connector/index.js';
 
 export type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 

@@ -6,7 +6,7 @@
  * to hold the queue is handed back to the core as a retryable RemoteApiError.
  */
 import type { Logger } from 'pino';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { RemoteApiError } from '../../src/connector/index.js';
 
 export interface Window {
   limit: number;

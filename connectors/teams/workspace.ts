@@ -3,8 +3,11 @@
  * references, live activity intake, catch-up on start and every `catchup.interval_seconds`,
  * account linking, and the connection state the operators see.
  */
-import type { ConnectionStatus, ConnectorContext } from '../../src/connector/contract.js';
-import { errorMessage } from '../../src/util/errors.js';
+import {
+  type ConnectionStatus,
+  type ConnectorContext,
+  errorMessage,
+} from '../../src/connector/index.js';
 import type { TeamsActivity } from './activity.js';
 import { AccountLinks } from './auth/account-links.js';
 import {

@@ -1,6 +1,25 @@
+// The one public entry point of the core for connectors (connectors/<id>/ import nothing else
+// of src/; eslint.boundaries.js enforces it).
 export * from './contract.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './file-url.js';
 export * from './file-fetch.js';
 export * from './send-ledger.js';
+export * from './retry-until-done.js';
+
+// The common message model connectors convert platform markup to and from, and the core's
+// formatting helpers they share for it.
+export * from '../model/message.js';
+export {
+  escapeHtml,
+  forEachInline,
+  matrixToUserLink,
+  normalizeInlines,
+  parseMatrixHtml,
+  splitText,
+  toPlainText,
+} from '../format/index.js';
+export { hasChildren, textWithBreaks } from '../format/inline.js';
+export { truncateUtf16 } from '../format/sanitize.js';
+export { BridgeError, errorMessage } from '../util/errors.js';

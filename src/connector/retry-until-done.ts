@@ -1,4 +1,4 @@
-import { RemoteApiError } from '../connector/errors.js';
+import { RemoteApiError } from './errors.js';
 
 export interface UntilDoneOptions {
   /** First wait after a failure; doubles per failure up to `maxDelayMs`. */
