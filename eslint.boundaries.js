@@ -95,6 +95,9 @@ export function boundaryConfig(root = new URL('./', import.meta.url)) {
       ignores: [SIMULATOR_FILES],
       plugins: { 'import-x': importX },
       settings: {
+        // Without these import-x skips .ts dependencies, and no-cycle would see no edges.
+        'import-x/extensions': ['.ts', '.js'],
+        'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
         'import-x/resolver-next': [
           createNodeResolver({ extensionAlias: { '.js': ['.ts', '.js'] } }),
         ],
