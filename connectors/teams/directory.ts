@@ -6,6 +6,7 @@
 import {
   type ChannelVisibility,
   type ChatInfo,
+  type ErrorCode,
   RemoteApiError,
 } from '../../src/connector/index.js';
 import type { GraphApi, GraphMember } from './graph.js';
@@ -134,6 +135,6 @@ export class Directory {
   }
 }
 
-function unknown(code: string, message: string): RemoteApiError {
+function unknown(code: ErrorCode, message: string): RemoteApiError {
   return new RemoteApiError({ message, retryable: false, code });
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { OutboundContent } from '../model/message.js';
+import type { ErrorCodeTable } from '../util/error-codes.js';
 import type { ChannelRef, RemoteEvent } from './events.js';
 
 export type { ChannelRef, RemoteEvent } from './events.js';
@@ -201,4 +202,6 @@ export interface ConnectorDefinition<C = unknown> {
   /** JSON schema (ajv) for this connector's config block. */
   configSchema: object;
   create(ctx: ConnectorContext, config: C): Connector;
+  /** The connector's own error codes (made with defineErrorCodes); the loader registers them. */
+  errorCodes?: ErrorCodeTable;
 }

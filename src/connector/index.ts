@@ -23,3 +23,12 @@ export {
 export { hasChildren, textWithBreaks } from '../format/inline.js';
 export { truncateUtf16 } from '../format/sanitize.js';
 export { BridgeError, errorMessage } from '../util/errors.js';
+// A connector's own error codes: a table made with defineErrorCodes, exported by its definition
+// (`errorCodes`) and added to ConnectorErrorCodes by declaration merging.
+export {
+  defineErrorCodes,
+  type ConnectorErrorCodes,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  type ErrorCodeTable,
+} from '../util/error-codes.js';
