@@ -23,6 +23,8 @@ export {
 export { hasChildren, textWithBreaks } from '../format/inline.js';
 export { truncateUtf16 } from '../format/sanitize.js';
 export { BridgeError, errorMessage } from '../util/errors.js';
+// The core's rule for workspace names, for a connector's `workspaces:` schema (propertyNames).
+export { WORKSPACE_NAMES } from '../config/workspace-name.js';
 // A connector's own error codes: a table made with defineErrorCodes, exported by its definition
 // (`errorCodes`) and added to ConnectorErrorCodes by declaration merging.
 export {
