@@ -3,7 +3,7 @@ import {
   type ChannelRef,
   type ChatInfo,
   type Connector,
-  type ConnectorCapabilities,
+  type DeclaredCapabilities,
   type ConnectorContext,
   type Download,
   type OutboundMessage,
@@ -52,13 +52,9 @@ export class RocketChatConnector implements Connector {
     await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
   }
 
-  capabilities(): ConnectorCapabilities {
+  capabilities(): DeclaredCapabilities {
     return {
-      edits: true,
-      deletes: true,
-      reactions: true,
       threads: true,
-      files: true,
       maxTextLength: MAX_MESSAGE_LENGTH,
     };
   }

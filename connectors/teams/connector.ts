@@ -3,7 +3,7 @@ import {
   type ChannelRef,
   type ChatInfo,
   type Connector,
-  type ConnectorCapabilities,
+  type DeclaredCapabilities,
   type ConnectorContext,
   type Download,
   type MatrixSenderIdentity,
@@ -103,16 +103,12 @@ export class TeamsConnector implements Connector {
     await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
   }
 
-  capabilities(): ConnectorCapabilities {
+  capabilities(): DeclaredCapabilities {
     // Outbound reactions exist only for linked users (Graph setReaction is delegated-only):
     // the core passes the reacting Matrix user as `actor`.
     return {
-      edits: true,
-      deletes: true,
-      reactions: false,
       actorReactions: true,
       threads: true,
-      files: true,
       maxTextLength: 28_000,
     };
   }
