@@ -1,8 +1,11 @@
 import mattermostClient from '@mattermost/client';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { RatePacer } from '../../src/connector/rate-pacer.js';
-import { retryAfterFromHeaders, type HeaderSource } from '../../src/connector/retry-after.js';
-import type { Download } from '../../src/connector/contract.js';
+import {
+  type Download,
+  type HeaderSource,
+  RatePacer,
+  RemoteApiError,
+  retryAfterFromHeaders,
+} from '../../src/connector/index.js';
 
 // A CommonJS package: Node's ESM loader cannot see its named exports.
 const { Client4 } = mattermostClient;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ConnectorStorage } from '../../src/connector/contract.js';
+import type { ConnectorStorage } from '../../src/connector/index.js';
 
 /** How many storage keys hold a workspace's cursors. */
 export const CURSOR_SHARDS = 32;

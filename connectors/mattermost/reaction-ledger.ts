@@ -1,6 +1,6 @@
 import type { Post } from '@mattermost/types/posts';
 import type { Reaction } from '@mattermost/types/reactions';
-import type { ConnectorStorage } from '../../src/connector/contract.js';
+import type { ConnectorStorage } from '../../src/connector/index.js';
 
 export interface ReactionRef {
   userId: string;

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import { backoffDelay } from '../../src/connector/backoff.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { backoffDelay, RemoteApiError } from '../../src/connector/index.js';
 
 export interface ResyncOptions {
   /** Changed channels caught up at once, before the connection counts as up. */

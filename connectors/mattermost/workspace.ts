@@ -1,9 +1,12 @@
 import type { Post } from '@mattermost/types/posts';
 import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
-import type { ConnectorContext } from '../../src/connector/contract.js';
-import type { ReactionEvent, RemoteEvent } from '../../src/connector/events.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  type ConnectorContext,
+  type ReactionEvent,
+  RemoteApiError,
+  type RemoteEvent,
+} from '../../src/connector/index.js';
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';

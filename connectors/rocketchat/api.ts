@@ -1,7 +1,9 @@
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { RatePacer } from '../../src/connector/rate-pacer.js';
-import { retryAfterFromHeaders } from '../../src/connector/retry-after.js';
-import type { Download } from '../../src/connector/contract.js';
+import {
+  type Download,
+  RatePacer,
+  RemoteApiError,
+  retryAfterFromHeaders,
+} from '../../src/connector/index.js';
 import { downloadUpload } from './files.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;

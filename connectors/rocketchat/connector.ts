@@ -1,17 +1,17 @@
-import type {
-  ChannelRef,
-  ChatInfo,
-  Connector,
-  ConnectorCapabilities,
-  ConnectorContext,
-  Download,
-  OutboundMessage,
-  RemoteChannelSummary,
-  RemoteUserInfo,
-  SentMessage,
-} from '../../src/connector/contract.js';
-import { UnsupportedError } from '../../src/connector/errors.js';
-import { BridgeError } from '../../src/util/errors.js';
+import {
+  BridgeError,
+  type ChannelRef,
+  type ChatInfo,
+  type Connector,
+  type DeclaredCapabilities,
+  type ConnectorContext,
+  type Download,
+  type OutboundMessage,
+  type RemoteChannelSummary,
+  type RemoteUserInfo,
+  type SentMessage,
+  UnsupportedError,
+} from '../../src/connector/index.js';
 import { RocketChatApiError } from './api.js';
 import type { RocketChatConfig } from './config.js';
 import { matrixKeyToReaction } from './format/index.js';
@@ -52,13 +52,9 @@ export class RocketChatConnector implements Connector {
     await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
   }
 
-  capabilities(): ConnectorCapabilities {
+  capabilities(): DeclaredCapabilities {
     return {
-      edits: true,
-      deletes: true,
-      reactions: true,
       threads: true,
-      files: true,
       maxTextLength: MAX_MESSAGE_LENGTH,
     };
   }

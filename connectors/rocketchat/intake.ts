@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
-import type { ConnectorContext, LinkedChannel } from '../../src/connector/contract.js';
-import type { ReactionEvent, RemoteEvent } from '../../src/connector/events.js';
+import type {
+  ConnectorContext,
+  LinkedChannel,
+  ReactionEvent,
+  RemoteEvent,
+} from '../../src/connector/index.js';
 import { reactionToMatrixKey } from './format/index.js';
 import { eventKeys, isRocketId } from './ids.js';
 import { editEvent, isConversation, messageEvent } from './inbound.js';

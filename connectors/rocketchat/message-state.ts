@@ -1,4 +1,4 @@
-import type { ConnectorStorage } from '../../src/connector/contract.js';
+import type { ConnectorStorage } from '../../src/connector/index.js';
 import type { ReactionState } from './reactions.js';
 
 const MAX_IN_MEMORY = 10_000;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { retryUntilDone, type StopSignal } from '../../src/util/retry-until-done.js';
+import { retryUntilDone, type StopSignal } from '../../src/connector/index.js';
 import { RocketChatApiError, type RocketChatApi } from './api.js';
 import { toMs, type WireMessage } from './types.js';
 

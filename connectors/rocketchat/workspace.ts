@@ -1,13 +1,16 @@
 import type { Logger } from 'pino';
-import type { ConnectorContext, LinkedChannel } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  type ConnectorContext,
+  type LinkedChannel,
+  RemoteApiError,
+  StopSignal,
+} from '../../src/connector/index.js';
 import { RocketChatApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 import { DdpClient } from './ddp.js';
 import { IdentityPolicy } from './identity.js';
 import { isRocketId } from './ids.js';
 import { MessageIntake } from './intake.js';
-import { StopSignal } from '../../src/util/retry-until-done.js';
 import { planReplay } from './replay-order.js';
 import { changesSinceUntilDone } from './sync.js';
 import type { WireRoom, WireUserInfo } from './types.js';

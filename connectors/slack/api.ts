@@ -1,11 +1,14 @@
 import { WebClient, LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Download } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { RatePacer } from '../../src/connector/rate-pacer.js';
-import { retryAfterFromHeaders } from '../../src/connector/retry-after.js';
-import { fetchPlatformFile, type FetchedFile } from '../../src/connector/file-fetch.js';
-import type { FileUrlRule } from '../../src/connector/file-url.js';
+import {
+  type Download,
+  type FetchedFile,
+  fetchPlatformFile,
+  type FileUrlRule,
+  RatePacer,
+  RemoteApiError,
+  retryAfterFromHeaders,
+} from '../../src/connector/index.js';
 import { toRemoteError } from './errors.js';
 
 /** Longer waits are left to the caller (the core's retry, or the next resync). */

@@ -1,16 +1,17 @@
-import type {
-  ChannelRef,
-  ChatInfo,
-  Connector,
-  ConnectorCapabilities,
-  ConnectorContext,
-  Download,
-  OutboundMessage,
-  RemoteUserInfo,
-  SentMessage,
-} from '../../src/connector/contract.js';
-import { RemoteApiError, UnsupportedError } from '../../src/connector/errors.js';
-import { BridgeError } from '../../src/util/errors.js';
+import {
+  BridgeError,
+  type ChannelRef,
+  type ChatInfo,
+  type Connector,
+  type DeclaredCapabilities,
+  type ConnectorContext,
+  type Download,
+  type OutboundMessage,
+  RemoteApiError,
+  type RemoteUserInfo,
+  type SentMessage,
+  UnsupportedError,
+} from '../../src/connector/index.js';
 import type { SlackConfig } from './config.js';
 import { avatarIdOf } from './directory.js';
 import { slackErrorCode } from './errors.js';
@@ -61,13 +62,9 @@ export class SlackConnector implements Connector {
     await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
   }
 
-  capabilities(): ConnectorCapabilities {
+  capabilities(): DeclaredCapabilities {
     return {
-      edits: true,
-      deletes: true,
-      reactions: true,
       threads: true,
-      files: true,
       maxTextLength: 40_000,
     };
   }

@@ -4,8 +4,11 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { retryAfterFromHeaders, retryAfterFromSeconds } from '../../src/connector/retry-after.js';
+import {
+  RemoteApiError,
+  retryAfterFromHeaders,
+  retryAfterFromSeconds,
+} from '../../src/connector/index.js';
 
 /** Platform errors that mean the token itself is refused. */
 export const AUTH_ERRORS = new Set([

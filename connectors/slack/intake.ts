@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
-import type { ConnectorContext } from '../../src/connector/contract.js';
-import type { RemoteEvent } from '../../src/connector/events.js';
-import { errorMessage } from '../../src/util/errors.js';
+import {
+  type ConnectorContext,
+  errorMessage,
+  type RemoteEvent,
+  retryUntilDone,
+  StopSignal,
+} from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import type { Cursors } from './cursors.js';
 import { slackErrorCode } from './errors.js';
@@ -18,7 +22,6 @@ import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
 import { Lru } from './lru.js';
 import type { ReactionLedger } from './reaction-ledger.js';
 import { scanChannel } from './resync.js';
-import { retryUntilDone, StopSignal } from '../../src/util/retry-until-done.js';
 import { slackReactionToKey } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
 import { isObject, type EventCallback, type SlackEvent, type SlackMessage } from './types.js';

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import type {
-  ChannelRef,
-  ConnectorStorage,
-  OutboundMessage,
-} from '../../src/connector/contract.js';
-import { ChannelSerializer } from '../../src/connector/channel-serializer.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { RatePacer } from '../../src/connector/rate-pacer.js';
-import { SendLedger } from '../../src/connector/send-ledger.js';
-import type { OutgoingAttachment } from '../../src/model/message.js';
+import {
+  type ChannelRef,
+  ChannelSerializer,
+  type ConnectorStorage,
+  type OutboundMessage,
+  type OutgoingAttachment,
+  RatePacer,
+  RemoteApiError,
+  SendLedger,
+} from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import { mayHaveSucceeded } from './errors.js';
 import { tsToMs } from './ids.js';

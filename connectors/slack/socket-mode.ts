@@ -1,10 +1,12 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { Backoff } from '../../src/connector/backoff.js';
-import type { ConnectionState } from '../../src/connector/contract.js';
-import { retryAfterFromSeconds } from '../../src/connector/retry-after.js';
-import { errorMessage } from '../../src/util/errors.js';
+import {
+  Backoff,
+  type ConnectionState,
+  errorMessage,
+  retryAfterFromSeconds,
+} from '../../src/connector/index.js';
 import { slackLogger } from './api.js';
 import { AUTH_ERRORS, slackErrorCode } from './errors.js';
 import { isEventCallback, isObject, type EventCallback } from './types.js';

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
-import { Backoff } from '../../src/connector/backoff.js';
-import type { ConnectionState, ConnectorContext } from '../../src/connector/contract.js';
-import type { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  Backoff,
+  type ConnectionState,
+  type ConnectorContext,
+  type RemoteApiError,
+} from '../../src/connector/index.js';
 import { SlackApi } from './api.js';
 import { DEFAULT_API_URL, type WorkspaceConfig } from './config.js';
 import { Cursors } from './cursors.js';

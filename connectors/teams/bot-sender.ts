@@ -3,10 +3,12 @@
  * channel thread), files (small images inline, others uploaded to the channel's SharePoint
  * folder and shared as a card), edits and deletes; all through the conversation's queue.
  */
-import type { OutboundMessage } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import type { OutgoingAttachment } from '../../src/model/message.js';
-import { escapeHtml } from '../../src/format/index.js';
+import {
+  escapeHtml,
+  type OutboundMessage,
+  type OutgoingAttachment,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import type { TeamsDeps } from './deps.js';
 import { kindOf } from './ids.js';
 import {

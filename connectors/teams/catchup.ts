@@ -10,8 +10,7 @@
  * could not deliver while the bridge was away is then emitted before newer live ones, not
  * after them at the next pass.
  */
-import type { LinkedChannel } from '../../src/connector/contract.js';
-import type { RemoteEvent } from '../../src/connector/events.js';
+import type { LinkedChannel, RemoteEvent } from '../../src/connector/index.js';
 import { graphContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
 import { teamsReactionToKey } from './format/index.js';

@@ -1,7 +1,5 @@
 import type { Logger } from 'pino';
-import type { ChannelSerializer } from '../../src/connector/channel-serializer.js';
-import type { ConnectorContext } from '../../src/connector/contract.js';
-import type { RatePacer } from '../../src/connector/rate-pacer.js';
+import type { ChannelSerializer, ConnectorContext, RatePacer } from '../../src/connector/index.js';
 import type { AccountLinks } from './auth/account-links.js';
 import type { AppTokens } from './auth/app-tokens.js';
 import type { BotConnector } from './botconnector.js';

@@ -14,8 +14,7 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { parseRetryAfter } from '../../src/connector/retry-after.js';
+import { parseRetryAfter, RemoteApiError } from '../../src/connector/index.js';
 import { ReadPacingHandler, type GraphReadPacing } from './graph-pacing.js';
 import type { Fetch } from './http.js';
 

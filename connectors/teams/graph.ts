@@ -5,8 +5,7 @@
  * only — posting, editing, deleting and reacting.
  */
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
-import type { Download } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { type Download, RemoteApiError } from '../../src/connector/index.js';
 import { createGraphClient, graphFailure } from './graph-client.js';
 import type { GraphReadPacing } from './graph-pacing.js';
 import { parseRetryAfter } from '../../src/connector/retry-after.js';

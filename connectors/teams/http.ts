@@ -6,8 +6,7 @@
  */
 import { rootCertificates } from 'node:tls';
 import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { parseRetryAfter } from '../../src/connector/retry-after.js';
+import { parseRetryAfter, RemoteApiError } from '../../src/connector/index.js';
 
 export type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 

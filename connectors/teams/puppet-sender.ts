@@ -5,8 +5,7 @@
  * contents. The bridge remembers which messages it posted for whom, so an edit or delete
  * later (even after a restart) goes through the same account.
  */
-import type { OutboundMessage } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { type OutboundMessage, RemoteApiError } from '../../src/connector/index.js';
 import type { LinkedAccount } from './auth/account-links.js';
 import type { TeamsDeps } from './deps.js';
 import { keyToTeamsReaction } from './format/index.js';

@@ -3,7 +3,7 @@
  * current reactions, so catch-up compares them with this record to find the reactions
  * removed while the bridge was not listening. Live reaction activities keep it current.
  */
-import type { ConnectorStorage } from '../../src/connector/contract.js';
+import type { ConnectorStorage } from '../../src/connector/index.js';
 
 const MAX_PER_MESSAGE = 500;
 

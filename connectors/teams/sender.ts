@@ -3,12 +3,13 @@
  * Graph when they have one (falling back to the bot when Graph refuses, e.g. they are not a
  * member of that channel), else the bot with their name and avatar in the message.
  */
-import type { MatrixSenderIdentity, OutboundMessage } from '../../src/connector/contract.js';
 import {
+  type MatrixSenderIdentity,
   NeedsOwnAccountError,
+  type OutboundMessage,
   RemoteApiError,
   UnsupportedError,
-} from '../../src/connector/errors.js';
+} from '../../src/connector/index.js';
 import type { LinkedAccount } from './auth/account-links.js';
 import { BotSender } from './bot-sender.js';
 import type { TeamsDeps } from './deps.js';

@@ -3,11 +3,14 @@
  * references, live activity intake, catch-up on start and every `catchup.interval_seconds`,
  * account linking, and the connection state the operators see.
  */
-import { Backoff } from '../../src/connector/backoff.js';
-import { ChannelSerializer } from '../../src/connector/channel-serializer.js';
-import type { ConnectionStatus, ConnectorContext } from '../../src/connector/contract.js';
-import { RatePacer } from '../../src/connector/rate-pacer.js';
-import { errorMessage } from '../../src/util/errors.js';
+import {
+  Backoff,
+  ChannelSerializer,
+  type ConnectionStatus,
+  type ConnectorContext,
+  errorMessage,
+  RatePacer,
+} from '../../src/connector/index.js';
 import type { TeamsActivity } from './activity.js';
 import { AccountLinks } from './auth/account-links.js';
 import {

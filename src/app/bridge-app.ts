@@ -4,6 +4,7 @@ import { Bridge } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../config/index.js';
 import { readRegistration } from '../config/index.js';
+import { capabilitiesOf } from '../connector/capabilities.js';
 import type { ConnectorContext, ConnectorDefinition } from '../connector/contract.js';
 import { ConnectionStates } from '../core/connection-states.js';
 import { ConnectorRegistry, type DeliveryDeps } from '../core/delivery/deps.js';
@@ -243,7 +244,7 @@ export class BridgeApp {
         id: def.id,
         displayName: def.displayName,
         connector,
-        capabilities: connector.capabilities(),
+        capabilities: capabilitiesOf(connector),
       });
       await connector.start();
     }

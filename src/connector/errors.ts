@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../util/error-codes.js';
 import { BridgeError } from '../util/errors.js';
 
 /**
@@ -14,7 +15,7 @@ export class RemoteApiError extends BridgeError {
     status?: number;
     retryable: boolean;
     retryAfterMs?: number;
-    code?: string;
+    code?: ErrorCode;
     cause?: unknown;
   }) {
     super(opts.code ?? 'REMOTE_API_ERROR', opts.message, { cause: opts.cause });

@@ -1,4 +1,7 @@
+// The one public entry point of the core for connectors (connectors/<id>/ import nothing else
+// of src/; eslint.boundaries.js enforces it).
 export * from './contract.js';
+export * from './capabilities.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './file-url.js';
@@ -8,6 +11,31 @@ export * from './backoff.js';
 export * from './retry-after.js';
 export * from './channel-serializer.js';
 export * from './rate-pacer.js';
-// The common message model and its plain-text rendering, for connectors' formatting code.
-export { plainText, type FormattedText, type InboundContent } from '../model/message.js';
-export { toPlainText } from '../format/plain.js';
+export * from './retry-until-done.js';
+
+// The common message model connectors convert platform markup to and from, and the core's
+// formatting helpers they share for it.
+export * from '../model/message.js';
+export {
+  escapeHtml,
+  forEachInline,
+  matrixToUserLink,
+  normalizeInlines,
+  parseMatrixHtml,
+  splitText,
+  toPlainText,
+} from '../format/index.js';
+export { hasChildren, textWithBreaks } from '../format/inline.js';
+export { truncateUtf16 } from '../format/sanitize.js';
+export { BridgeError, errorMessage } from '../util/errors.js';
+// The core's rule for workspace names, for a connector's `workspaces:` schema (propertyNames).
+export { WORKSPACE_NAMES } from '../config/workspace-name.js';
+// A connector's own error codes: a table made with defineErrorCodes, exported by its definition
+// (`errorCodes`) and added to ConnectorErrorCodes by declaration merging.
+export {
+  defineErrorCodes,
+  type ConnectorErrorCodes,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  type ErrorCodeTable,
+} from '../util/error-codes.js';

@@ -5,9 +5,15 @@
  * they are never found inside code spans, code blocks or URLs.
  */
 import MarkdownIt, { type StateInline, type Token } from 'markdown-it';
-import type { Block, FormattedText, Inline, MentionTarget } from '../../../src/model/message.js';
-import { normalizeInlines, textWithBreaks } from '../../../src/format/inline.js';
-import { truncateUtf16 } from '../../../src/format/sanitize.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+  normalizeInlines,
+  textWithBreaks,
+  truncateUtf16,
+} from '../../../src/connector/index.js';
 import { emojiNameToUnicode } from './emoji.js';
 
 export interface ParseMattermostOptions {

@@ -6,6 +6,7 @@
  * of them, and the rows below add the JoyPixels names that differ. Where a row here exists,
  * its first name is what the bridge sends, so reactions look native to Rocket.Chat users.
  */
+// eslint-disable-next-line import-x/no-restricted-paths -- until the core emoji module (issue 13, emoji part) replaces it
 import { emojiNameToUnicode, unicodeToEmojiName } from '../../mattermost/format/emoji.js';
 
 /** [emoji, JoyPixels name used by Rocket.Chat, ...other JoyPixels aliases]. */

@@ -4,9 +4,7 @@
  * app id, secret or tenant is a BadCredentialsError, which the workspace reports as
  * `bad_credentials`; anything else is a (retryable) RemoteApiError.
  */
-import { RemoteApiError } from '../../../src/connector/errors.js';
-import { BridgeError } from '../../../src/util/errors.js';
-import { parseRetryAfter } from '../../../src/connector/retry-after.js';
+import { BridgeError, parseRetryAfter, RemoteApiError } from '../../../src/connector/index.js';
 import { readJson, unreachable, type Fetch } from '../http.js';
 
 export const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com/.default';

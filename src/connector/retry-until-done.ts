@@ -1,5 +1,5 @@
-import { backoffDelay } from '../connector/backoff.js';
-import { RemoteApiError } from '../connector/errors.js';
+import { backoffDelay } from './backoff.js';
+import { RemoteApiError } from './errors.js';
 
 export interface UntilDoneOptions {
   /** First wait after a failure; the toolkit's back-off doubles it per failure up to `maxDelayMs`. */

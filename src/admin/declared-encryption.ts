@@ -1,10 +1,18 @@
+import type { Logger } from 'pino';
 import type { PortalConfig } from '../config/index.js';
 import type { PortalDirectory } from '../core/portal-directory.js';
 import type { AuditInput } from '../store/audit-store.js';
-import type { DeclaredPortalsDeps } from './portals-setup.js';
 
 /** What the bridge can tell about a room's encryption before linking it. */
 export type RoomEncryption = 'encrypted' | 'plain' | 'unknown';
+
+/** What the check needs (a subset of portals-setup's deps, named here so neither file imports the other). */
+export interface EncryptionCheckDeps {
+  directory: PortalDirectory;
+  /** Whether a room is end-to-end encrypted (encrypted rooms are refused). */
+  roomEncryption(roomId: string): Promise<RoomEncryption>;
+  log: Logger;
+}
 
 export const DECLARED_ENCRYPTED_DETAIL =
   'ROOM_ENCRYPTED: the room uses end-to-end encryption, which the bridge cannot read';
@@ -24,7 +32,7 @@ export const DECLARED_ENCRYPTED_DETAIL =
 export async function refuseEncryptedDeclared(
   portal: PortalConfig,
   roomId: string,
-  deps: Pick<DeclaredPortalsDeps, 'directory' | 'roomEncryption' | 'log'>,
+  deps: EncryptionCheckDeps,
   audit: (input: Omit<AuditInput, 'actor' | 'path'>) => Promise<unknown>,
 ): Promise<boolean> {
   if (allLinkedHere(portal, roomId, deps.directory)) return false;
