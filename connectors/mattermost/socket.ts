@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { Backoff } from '../../src/connector/backoff.js';
+import { Backoff } from '../../src/connector/index.js';
 
 export interface SocketEvent {
   event: string;

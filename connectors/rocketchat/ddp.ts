@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { Backoff } from '../../src/connector/backoff.js';
+import { Backoff } from '../../src/connector/index.js';
 
 export interface DdpHandlers {
   /** Logged in after a (re)connect; subscribe and catch up here. Events wait until it resolves. */

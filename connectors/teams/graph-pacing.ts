@@ -5,8 +5,8 @@
  * (the core's delivery retry, the workspace's catch-up back-off, or the person in the console).
  */
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-import type { RatePacer } from '../../src/connector/rate-pacer.js';
-import { parseRetryAfter } from '../../src/connector/retry-after.js';
+import type { RatePacer } from '../../src/connector/index.js';
+import { parseRetryAfter } from '../../src/connector/index.js';
 
 export interface GraphReadPacing {
   pacer: RatePacer;

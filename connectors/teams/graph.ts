@@ -8,7 +8,7 @@ import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
 import { type Download, RemoteApiError } from '../../src/connector/index.js';
 import { createGraphClient, graphFailure } from './graph-client.js';
 import type { GraphReadPacing } from './graph-pacing.js';
-import { parseRetryAfter } from '../../src/connector/retry-after.js';
+import { parseRetryAfter } from '../../src/connector/index.js';
 import { readBytes, type Fetch } from './http.js';
 
 export interface GraphIdentity {

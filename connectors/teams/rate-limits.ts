@@ -3,7 +3,7 @@
  * `r` lets at most ⌊b + r·W⌋ requests into any window of `W` seconds, so the buckets below keep
  * every window Teams counts (checked by a test against the windows themselves).
  */
-import type { BucketLimit } from '../../src/connector/rate-pacer.js';
+import type { BucketLimit } from '../../src/connector/index.js';
 
 export interface Window {
   limit: number;
