@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConnectorContext } from '../../src/connector/contract.js';
+import type { ReactionChange, ReactionTracker } from '../../src/connector/index.js';
 import type { RemoteEvent } from '../../src/connector/events.js';
 import { errorMessage } from '../../src/util/errors.js';
 import type { SlackApi } from './api.js';
@@ -16,7 +17,6 @@ import {
 } from './inbound.js';
 import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
 import { Lru } from './pacing.js';
-import type { ReactionLedger } from './reaction-ledger.js';
 import { scanChannel } from './resync.js';
 import { retryUntilDone, StopSignal } from '../../src/util/retry-until-done.js';
 import { slackReactionToKey } from './format/index.js';
@@ -42,7 +42,7 @@ export interface IntakeDeps {
   directory: Directory;
   threads: ThreadIndex;
   cursors: Cursors;
-  reactions: ReactionLedger;
+  reactions: ReactionTracker;
   log: Logger;
   identity(): Identity | undefined;
 }
@@ -178,29 +178,30 @@ export class SlackIntake {
 
   /** Reactions changed on a message while nobody listened, as reaction events. */
   private async reconcileReactions(m: SlackMessage, channel: string): Promise<void> {
-    const { added, removed, commit } = await this.d.reactions.reconcile(
-      channel,
-      m,
-      this.d.identity()?.botUserId,
+    const bot = this.d.identity()?.botUserId;
+    const current = (m.reactions ?? []).flatMap((r) => {
+      const name = r?.name;
+      if (typeof name !== 'string' || !Array.isArray(r.users)) return [];
+      return r.users
+        .filter((u): u is string => typeof u === 'string' && u !== bot)
+        .map((user) => ({ user, reaction: name }));
+    });
+    await this.d.reactions.snapshot({ workspace: this.d.workspace, channel }, m.ts, current, (c) =>
+      this.emit(this.resyncedReaction(m, channel, c)),
     );
-    const events = [
-      ...added.map((r) => ({ ...r, added: true })),
-      ...removed.map((r) => ({ ...r, added: false })),
-    ];
-    for (const r of events) {
-      const key = eventKeys.reaction(r.added, channel, m.ts, r.user, r.name, `g${r.generation}`);
-      await this.emit({
-        kind: r.added ? 'reaction' : 'reaction_remove',
-        workspace: this.d.workspace,
-        channel,
-        eventKey: key,
-        ts: Date.now(),
-        messageId: m.ts,
-        sender: { userId: toRemoteUser(r.user) },
-        key: slackReactionToKey(r.name),
-      });
-    }
-    await commit();
+  }
+
+  private resyncedReaction(m: SlackMessage, channel: string, c: ReactionChange): RemoteEvent {
+    return {
+      kind: c.added ? 'reaction' : 'reaction_remove',
+      workspace: this.d.workspace,
+      channel,
+      eventKey: eventKeys.reaction(c.added, channel, m.ts, c.user, c.reaction, `g${c.generation}`),
+      ts: Date.now(),
+      messageId: m.ts,
+      sender: { userId: toRemoteUser(c.user) },
+      key: slackReactionToKey(c.reaction),
+    };
   }
 
   private async dispatch(event: SlackEvent): Promise<void> {
@@ -289,14 +290,8 @@ export class SlackIntake {
     const event = toReactionEvent(e, this.d.workspace);
     if (!event || !(await this.isLinked(event.channel))) return;
     await this.emit(event);
-    const user = e.user as string;
-    const name = e.reaction as string;
-    await this.d.reactions.note(
-      event.channel,
-      event.messageId,
-      user,
-      name,
-      event.kind === 'reaction',
-    );
+    const entry = { user: e.user as string, reaction: e.reaction as string };
+    const ref = { workspace: this.d.workspace, channel: event.channel };
+    await this.d.reactions.note(ref, event.messageId, entry, event.kind === 'reaction');
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConnectionState, ConnectorContext } from '../../src/connector/contract.js';
 import type { RemoteApiError } from '../../src/connector/errors.js';
+import { ReactionTracker } from '../../src/connector/index.js';
 import { SlackApi } from './api.js';
 import { DEFAULT_API_URL, type WorkspaceConfig } from './config.js';
 import { Cursors } from './cursors.js';
@@ -8,7 +9,6 @@ import { Directory } from './directory.js';
 import type { EventsEndpoint } from './events-http.js';
 import { SlackIntake, type Identity } from './intake.js';
 import { SlackSender } from './outbound.js';
-import { ReactionLedger } from './reaction-ledger.js';
 import { SocketModeLink } from './socket-mode.js';
 import { ThreadIndex } from './threads.js';
 
@@ -52,7 +52,7 @@ export class SlackWorkspace implements EventsEndpoint {
       directory: this.directory,
       threads: this.threads,
       cursors: new Cursors(ctx.storage, name),
-      reactions: new ReactionLedger(ctx.storage, name),
+      reactions: new ReactionTracker(ctx.reactions),
       log: this.log,
       identity: () => this.identity,
     });

@@ -4,6 +4,7 @@
  * account linking, and the connection state the operators see.
  */
 import type { ConnectionStatus, ConnectorContext } from '../../src/connector/contract.js';
+import { ReactionTracker } from '../../src/connector/index.js';
 import { errorMessage } from '../../src/util/errors.js';
 import type { TeamsActivity } from './activity.js';
 import { AccountLinks } from './auth/account-links.js';
@@ -25,7 +26,6 @@ import type { Fetch } from './http.js';
 import { Inbound } from './inbound.js';
 import { KeyedLock } from './locks.js';
 import { Members } from './members.js';
-import { ReactionLedger } from './reaction-ledger.js';
 import { ConversationRefs } from './refs.js';
 import { BOT_WINDOWS, GRAPH_POST_WINDOWS, RateWindows, SendQueue } from './send-queue.js';
 import { Sender } from './sender.js';
@@ -98,7 +98,7 @@ export class TeamsWorkspace {
       members: new Members(bot),
       directory: new Directory(graph, refs, account.app_id),
       threads: new Threads(name, ctx.storage),
-      reactions: new ReactionLedger(name, ctx.storage),
+      reactions: new ReactionTracker(ctx.reactions),
       echoes: new Echoes(),
       links,
       queue: new SendQueue(log),

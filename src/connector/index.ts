@@ -3,4 +3,5 @@ export * from './errors.js';
 export * from './events.js';
 export * from './file-url.js';
 export * from './file-fetch.js';
+export * from './reaction-snapshots.js';
 export * from './send-ledger.js';
