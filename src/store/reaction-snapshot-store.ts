@@ -69,6 +69,11 @@ export class ReactionSnapshotStore {
 
   /** Forgets messages whose reactions last changed before `before` (ms), like the message map. */
   async prune(before: number): Promise<number> {
-    return this.db('reaction_snapshots').where('updated_at', '<', before).delete();
+    // Row counts from delete() differ between drivers; count the returned rows.
+    const gone = await this.db('reaction_snapshots')
+      .where('updated_at', '<', before)
+      .delete()
+      .returning('message_id');
+    return gone.length;
   }
 }
