@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConnectorContext } from '../../src/connector/contract.js';
-import type { ReactionChange, ReactionTracker } from '../../src/connector/index.js';
+import type { KnownReaction, ReactionChange, ReactionTracker } from '../../src/connector/index.js';
 import type { RemoteEvent } from '../../src/connector/events.js';
 import { errorMessage } from '../../src/util/errors.js';
 import type { SlackApi } from './api.js';
@@ -132,9 +132,14 @@ export class SlackIntake {
         const missed = scanned.filter((m) => compareTs(m.ts, since) > 0).length;
         if (missed > 0)
           this.d.log.info({ channel, count: missed }, 'replaying missed Slack messages');
+        const ref = { workspace: this.d.workspace, channel };
+        const known = await this.d.reactions.recall(
+          ref,
+          scanned.map((m) => m.ts),
+        );
         for (const m of scanned) {
           if (compareTs(m.ts, since) > 0) await this.newMessage(m, channel);
-          await this.reconcileReactions(m, channel);
+          await this.reconcileReactions(m, channel, known.get(m.ts));
         }
       }
     });
@@ -177,7 +182,11 @@ export class SlackIntake {
   }
 
   /** Reactions changed on a message while nobody listened, as reaction events. */
-  private async reconcileReactions(m: SlackMessage, channel: string): Promise<void> {
+  private async reconcileReactions(
+    m: SlackMessage,
+    channel: string,
+    known: KnownReaction[] | undefined,
+  ): Promise<void> {
     const bot = this.d.identity()?.botUserId;
     const current = (m.reactions ?? []).flatMap((r) => {
       const name = r?.name;
@@ -186,8 +195,12 @@ export class SlackIntake {
         .filter((u): u is string => typeof u === 'string' && u !== bot)
         .map((user) => ({ user, reaction: name }));
     });
-    await this.d.reactions.snapshot({ workspace: this.d.workspace, channel }, m.ts, current, (c) =>
-      this.emit(this.resyncedReaction(m, channel, c)),
+    await this.d.reactions.snapshot(
+      { workspace: this.d.workspace, channel },
+      m.ts,
+      current,
+      (c) => this.emit(this.resyncedReaction(m, channel, c)),
+      { known },
     );
   }
 

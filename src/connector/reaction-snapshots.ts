@@ -36,6 +36,8 @@ export interface ReactionChange extends ReactionEntry {
 export interface ReactionMemory {
   /** Every reaction recorded on the message (present or removed since); empty when none. */
   load(ref: ChannelRef, messageId: string): Promise<KnownReaction[]>;
+  /** `load` for many messages of one channel at once (a resync re-reading recent history). */
+  loadMany(ref: ChannelRef, messageIds: readonly string[]): Promise<Map<string, KnownReaction[]>>;
   /** Records these reactions' state, leaving the message's other reactions as they are. */
   save(ref: ChannelRef, messageId: string, reactions: KnownReaction[]): Promise<void>;
 }
@@ -46,6 +48,8 @@ export interface SnapshotOptions {
    * channel was linked) is neither passed on nor remembered. Default: every reaction is news.
    */
   isNew?: (entry: ReactionEntry) => boolean;
+  /** What `recall` gave for this message, to spare a read per message; read when absent. */
+  known?: readonly KnownReaction[];
 }
 
 const entryKey = (e: ReactionEntry): string => `${e.user}\u0000${e.reaction}`;
@@ -130,9 +134,14 @@ export class ReactionTracker {
     current: readonly ReactionEntry[],
     options?: SnapshotOptions,
   ): Promise<{ changes: ReactionChange[]; commit: () => Promise<void> }> {
-    const known = await this.memory.load(ref, messageId);
+    const known = options?.known ?? (await this.memory.load(ref, messageId));
     const changes = diffReactionSnapshot(known, current, options);
     return { changes, commit: () => this.memory.save(ref, messageId, recordOf(changes)) };
+  }
+
+  /** The memory of many messages of a channel in one read, for `snapshot`'s `known`. */
+  recall(ref: ChannelRef, messageIds: readonly string[]): Promise<Map<string, KnownReaction[]>> {
+    return this.memory.loadMany(ref, messageIds);
   }
 
   /** A reaction added or removed live, after its event was emitted; resolves to its generation. */

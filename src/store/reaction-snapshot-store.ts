@@ -4,11 +4,22 @@ import type { KnownReaction, ReactionMemory } from '../connector/reaction-snapsh
 import { num } from './database.js';
 
 type Row = {
+  message_id: string;
   sender: string;
   reaction: string;
   generation: unknown;
   present: unknown;
 };
+
+const toKnown = (r: Row): KnownReaction => ({
+  user: r.sender,
+  reaction: r.reaction,
+  generation: num(r.generation),
+  present: r.present === true || r.present === 1 || r.present === 't',
+});
+
+/** Message ids per query: well under both backends' limit on bound parameters. */
+const BATCH = 500;
 
 const KEY = ['connector', 'workspace', 'channel', 'message_id', 'sender', 'reaction'];
 
@@ -21,25 +32,27 @@ export class ReactionSnapshotStore {
 
   forConnector(connector: string): ReactionMemory {
     return {
-      load: (ref, messageId) => this.load(connector, ref, messageId),
+      load: async (ref, messageId) =>
+        (await this.loadMany(connector, ref, [messageId])).get(messageId) ?? [],
+      loadMany: (ref, messageIds) => this.loadMany(connector, ref, messageIds),
       save: (ref, messageId, reactions) => this.save(connector, ref, messageId, reactions),
     };
   }
 
-  private async load(
+  private async loadMany(
     connector: string,
     ref: ChannelRef,
-    messageId: string,
-  ): Promise<KnownReaction[]> {
-    const rows = (await this.db('reaction_snapshots')
-      .where({ connector, workspace: ref.workspace, channel: ref.channel, message_id: messageId })
-      .select('sender', 'reaction', 'generation', 'present')) as Row[];
-    return rows.map((r) => ({
-      user: r.sender,
-      reaction: r.reaction,
-      generation: num(r.generation),
-      present: r.present === true || r.present === 1 || r.present === 't',
-    }));
+    messageIds: readonly string[],
+  ): Promise<Map<string, KnownReaction[]>> {
+    const out = new Map<string, KnownReaction[]>(messageIds.map((id) => [id, []]));
+    for (let i = 0; i < messageIds.length; i += BATCH) {
+      const rows = (await this.db('reaction_snapshots')
+        .where({ connector, workspace: ref.workspace, channel: ref.channel })
+        .whereIn('message_id', messageIds.slice(i, i + BATCH))
+        .select('message_id', 'sender', 'reaction', 'generation', 'present')) as Row[];
+      for (const r of rows) out.get(r.message_id)?.push(toKnown(r));
+    }
+    return out;
   }
 
   private async save(

@@ -68,6 +68,7 @@ export function memoryReactions(store: Map<string, string>): ReactionMemory {
   const load = (key: string): KnownReaction[] => JSON.parse(store.get(key) ?? '[]');
   return {
     load: async (ref, id) => load(slot(ref, id)),
+    loadMany: async (ref, ids) => new Map(ids.map((id) => [id, load(slot(ref, id))])),
     save: async (ref, id, reactions) => {
       const merged = new Map(load(slot(ref, id)).map((r) => [`${r.user}\u0000${r.reaction}`, r]));
       for (const r of reactions) merged.set(`${r.user}\u0000${r.reaction}`, { ...r });
