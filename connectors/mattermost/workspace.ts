@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
 import {
   type ConnectorContext,
+  type ReactionChange,
   type ReactionEvent,
+  ReactionTracker,
   RemoteApiError,
   type RemoteEvent,
 } from '../../src/connector/index.js';
@@ -12,7 +14,6 @@ import type { WorkspaceConfig } from './config.js';
 import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
 import { emojiNameToUnicode } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
-import { ReactionLedger } from './reaction-ledger.js';
 import { planReplay } from './replay-order.js';
 import {
   DEFAULT_RESYNC_OPTIONS,
@@ -77,7 +78,7 @@ export class MattermostWorkspace {
   private linkedAt = new Map<string, number>();
   /** Posts the bridge itself deleted: their deletion is not news to any other side. */
   private readonly ownDeletes = new Set<string>();
-  private readonly reactions: ReactionLedger;
+  private readonly reactions: ReactionTracker;
   private stopping = false;
   /** Counts connections; `socketUp` while the latest one is open. */
   private connection = 0;
@@ -93,7 +94,7 @@ export class MattermostWorkspace {
   ) {
     this.options = { ...DEFAULT_WORKSPACE_OPTIONS, ...options };
     this.api = new MattermostApi(config.url, config.token);
-    this.reactions = new ReactionLedger(ctx.storage, name);
+    this.reactions = new ReactionTracker(ctx.reactions);
     const log = ctx.logger.child({ workspace: name });
     this.log = log;
     this.cursors = new CursorStore(ctx.storage, name, log, this.options.cursorFlushMs);
@@ -349,23 +350,30 @@ export class MattermostWorkspace {
       await this.emit(await editEvent(post, this.name, this.api));
     }
     // Reactions added or removed while the bridge was away (also on the bridge's own posts).
-    const { added, removed } = await this.reactions.reconcile(post, this.botUserId);
-    for (const r of added) await this.emit(this.reactionEvent(r, post.channel_id, true));
-    for (const r of removed) {
-      await this.emit({
-        ...this.reactionEvent(
-          {
-            post_id: post.id,
-            user_id: r.userId,
-            emoji_name: r.emojiName,
-            create_at: post.update_at,
-          },
-          post.channel_id,
-          false,
-        ),
-        eventKey: `unreact:${post.id}:${r.userId}:${r.emojiName}:resync:${post.update_at}`,
-      });
-    }
+    const current = (post.metadata?.reactions ?? []).filter((r) => r.user_id !== this.botUserId);
+    await this.reactions.snapshot(
+      { workspace: this.name, channel: post.channel_id },
+      post.id,
+      current.map((r) => ({ user: r.user_id, reaction: r.emoji_name })),
+      (change) => this.emit(this.resyncedReaction(post, change, current)),
+    );
+  }
+
+  /** A reaction change found by comparing a post's reactions: keyed as live when added. */
+  private resyncedReaction(post: Post, c: ReactionChange, current: Reaction[]): ReactionEvent {
+    const made = current.find((r) => r.user_id === c.user && r.emoji_name === c.reaction);
+    const reaction = {
+      post_id: post.id,
+      user_id: c.user,
+      emoji_name: c.reaction,
+      create_at: made?.create_at ?? post.update_at,
+    };
+    const event = this.reactionEvent(reaction, post.channel_id, c.added);
+    if (c.added) return event;
+    return {
+      ...event,
+      eventKey: `unreact:${post.id}:${c.user}:${c.reaction}:resync:${post.update_at}`,
+    };
   }
 
   /** Called before the bridge deletes a post, so the deletion is not bridged back. */
@@ -411,8 +419,14 @@ export class MattermostWorkspace {
         await this.caughtUp(channel);
         const added = e.event === 'reaction_added';
         await this.emit(this.reactionEvent(reaction, channel, added));
-        const ref = { userId: reaction.user_id, emojiName: reaction.emoji_name };
-        return this.reactions.note(reaction.post_id, ref, added);
+        const entry = { user: reaction.user_id, reaction: reaction.emoji_name };
+        await this.reactions.note(
+          { workspace: this.name, channel },
+          reaction.post_id,
+          entry,
+          added,
+        );
+        return;
       }
       default:
         this.ctx.logger.trace({ workspace: this.name, event: e.event }, 'ignoring WebSocket event');

@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
-import type {
-  ConnectorContext,
-  LinkedChannel,
-  ReactionEvent,
-  RemoteEvent,
+import {
+  type ConnectorContext,
+  type LinkedChannel,
+  type ReactionEntry,
+  type ReactionEvent,
+  ReactionTracker,
+  type RemoteEvent,
 } from '../../src/connector/index.js';
 import { reactionToMatrixKey } from './format/index.js';
 import { eventKeys, isRocketId } from './ids.js';
 import { editEvent, isConversation, messageEvent } from './inbound.js';
 import { MessageStates } from './message-state.js';
-import { diffReactions, normalizeReactions, sameReactions } from './reactions.js';
+import { normalizeReactions } from './reactions.js';
 import { toMs, type WireMessage } from './types.js';
 import type { UserDirectory } from './users.js';
 
@@ -22,7 +24,8 @@ const MAX_OWN_DELETES = 10_000;
  * sent back.
  */
 export class MessageIntake {
-  private readonly states: MessageStates;
+  private readonly states = new MessageStates();
+  private readonly reactions: ReactionTracker;
   private readonly cursors = new Map<string, number>();
   private readonly ownDeletes = new Set<string>();
 
@@ -33,7 +36,7 @@ export class MessageIntake {
     private readonly log: Logger,
     private readonly bot: () => { id: string; username: string },
   ) {
-    this.states = new MessageStates(workspace, ctx.storage);
+    this.reactions = new ReactionTracker(ctx.reactions);
   }
 
   noteOwnDelete(id: string): void {
@@ -83,21 +86,32 @@ export class MessageIntake {
     if (!own && editedAt !== undefined && editedAt !== recent?.editedAt && !fresh) {
       await this.emit(await editEvent(m, editedAt, this.workspace, this.users));
     }
-    const before = await this.states.reactions(id);
-    const after = normalizeReactions(m.reactions);
-    for (const change of diffReactions(before, after, this.bot().username)) {
-      const event = await this.reactionEvent(
-        link.channel,
-        id,
-        change.added,
-        change.reaction,
-        change.username,
-        updatedAt,
-      );
-      if (event) await this.emit(event);
-    }
-    await this.states.remember(id, { editedAt, reactions: after }, !sameReactions(before, after));
+    await this.reactions.snapshot(
+      { workspace: this.workspace, channel: link.channel },
+      id,
+      this.reactionEntries(m),
+      async (c) => {
+        const event = await this.reactionEvent(
+          link.channel,
+          id,
+          c.added,
+          c.reaction,
+          c.user,
+          updatedAt,
+        );
+        if (event) await this.emit(event);
+      },
+    );
+    this.states.remember(id, { editedAt });
     if (moveCursor) await this.advance(link.channel, updatedAt);
+  }
+
+  /** Who reacted with what (usernames, `:name:`), the bot itself left out. */
+  private reactionEntries(m: WireMessage): ReactionEntry[] {
+    const bot = this.bot().username;
+    return Object.entries(normalizeReactions(m.reactions)).flatMap(([reaction, users]) =>
+      users.filter((user) => user !== bot).map((user) => ({ user, reaction })),
+    );
   }
 
   private async reactionEvent(

@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import {
   type ConnectorContext,
   errorMessage,
+  type KnownReaction,
+  type ReactionChange,
+  type ReactionTracker,
   type RemoteEvent,
   retryUntilDone,
   StopSignal,
@@ -20,7 +23,6 @@ import {
 } from './inbound.js';
 import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
 import { Lru } from './lru.js';
-import type { ReactionLedger } from './reaction-ledger.js';
 import { scanChannel } from './resync.js';
 import { slackReactionToKey } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
@@ -45,7 +47,7 @@ export interface IntakeDeps {
   directory: Directory;
   threads: ThreadIndex;
   cursors: Cursors;
-  reactions: ReactionLedger;
+  reactions: ReactionTracker;
   log: Logger;
   identity(): Identity | undefined;
 }
@@ -135,9 +137,14 @@ export class SlackIntake {
         const missed = scanned.filter((m) => compareTs(m.ts, since) > 0).length;
         if (missed > 0)
           this.d.log.info({ channel, count: missed }, 'replaying missed Slack messages');
+        const ref = { workspace: this.d.workspace, channel };
+        const known = await this.d.reactions.recall(
+          ref,
+          scanned.map((m) => m.ts),
+        );
         for (const m of scanned) {
           if (compareTs(m.ts, since) > 0) await this.newMessage(m, channel);
-          await this.reconcileReactions(m, channel);
+          await this.reconcileReactions(m, channel, known.get(m.ts));
         }
       }
     });
@@ -180,30 +187,39 @@ export class SlackIntake {
   }
 
   /** Reactions changed on a message while nobody listened, as reaction events. */
-  private async reconcileReactions(m: SlackMessage, channel: string): Promise<void> {
-    const { added, removed, commit } = await this.d.reactions.reconcile(
-      channel,
-      m,
-      this.d.identity()?.botUserId,
+  private async reconcileReactions(
+    m: SlackMessage,
+    channel: string,
+    known: KnownReaction[] | undefined,
+  ): Promise<void> {
+    const bot = this.d.identity()?.botUserId;
+    const current = (m.reactions ?? []).flatMap((r) => {
+      const name = r?.name;
+      if (typeof name !== 'string' || !Array.isArray(r.users)) return [];
+      return r.users
+        .filter((u): u is string => typeof u === 'string' && u !== bot)
+        .map((user) => ({ user, reaction: name }));
+    });
+    await this.d.reactions.snapshot(
+      { workspace: this.d.workspace, channel },
+      m.ts,
+      current,
+      (c) => this.emit(this.resyncedReaction(m, channel, c)),
+      { known },
     );
-    const events = [
-      ...added.map((r) => ({ ...r, added: true })),
-      ...removed.map((r) => ({ ...r, added: false })),
-    ];
-    for (const r of events) {
-      const key = eventKeys.reaction(r.added, channel, m.ts, r.user, r.name, `g${r.generation}`);
-      await this.emit({
-        kind: r.added ? 'reaction' : 'reaction_remove',
-        workspace: this.d.workspace,
-        channel,
-        eventKey: key,
-        ts: Date.now(),
-        messageId: m.ts,
-        sender: { userId: toRemoteUser(r.user) },
-        key: slackReactionToKey(r.name),
-      });
-    }
-    await commit();
+  }
+
+  private resyncedReaction(m: SlackMessage, channel: string, c: ReactionChange): RemoteEvent {
+    return {
+      kind: c.added ? 'reaction' : 'reaction_remove',
+      workspace: this.d.workspace,
+      channel,
+      eventKey: eventKeys.reaction(c.added, channel, m.ts, c.user, c.reaction, `g${c.generation}`),
+      ts: Date.now(),
+      messageId: m.ts,
+      sender: { userId: toRemoteUser(c.user) },
+      key: slackReactionToKey(c.reaction),
+    };
   }
 
   private async dispatch(event: SlackEvent): Promise<void> {
@@ -292,14 +308,8 @@ export class SlackIntake {
     const event = toReactionEvent(e, this.d.workspace);
     if (!event || !(await this.isLinked(event.channel))) return;
     await this.emit(event);
-    const user = e.user as string;
-    const name = e.reaction as string;
-    await this.d.reactions.note(
-      event.channel,
-      event.messageId,
-      user,
-      name,
-      event.kind === 'reaction',
-    );
+    const entry = { user: e.user as string, reaction: e.reaction as string };
+    const ref = { workspace: this.d.workspace, channel: event.channel };
+    await this.d.reactions.note(ref, event.messageId, entry, event.kind === 'reaction');
   }
 }

@@ -3,6 +3,7 @@ import {
   Backoff,
   type ConnectionState,
   type ConnectorContext,
+  ReactionTracker,
   type RemoteApiError,
 } from '../../src/connector/index.js';
 import { SlackApi } from './api.js';
@@ -12,7 +13,6 @@ import { Directory } from './directory.js';
 import type { EventsEndpoint } from './events-http.js';
 import { SlackIntake, type Identity } from './intake.js';
 import { SlackSender } from './outbound.js';
-import { ReactionLedger } from './reaction-ledger.js';
 import { SocketModeLink } from './socket-mode.js';
 import { ThreadIndex } from './threads.js';
 
@@ -56,7 +56,7 @@ export class SlackWorkspace implements EventsEndpoint {
       directory: this.directory,
       threads: this.threads,
       cursors: new Cursors(ctx.storage, name),
-      reactions: new ReactionLedger(ctx.storage, name),
+      reactions: new ReactionTracker(ctx.reactions),
       log: this.log,
       identity: () => this.identity,
     });

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import type { ChannelSerializer, ConnectorContext, RatePacer } from '../../src/connector/index.js';
+import type {
+  ChannelSerializer,
+  ConnectorContext,
+  RatePacer,
+  ReactionTracker,
+} from '../../src/connector/index.js';
 import type { AccountLinks } from './auth/account-links.js';
 import type { AppTokens } from './auth/app-tokens.js';
 import type { BotConnector } from './botconnector.js';
@@ -9,7 +14,6 @@ import type { Echoes } from './echoes.js';
 import type { GraphApi } from './graph.js';
 import type { Fetch } from './http.js';
 import type { Members } from './members.js';
-import type { ReactionLedger } from './reaction-ledger.js';
 import type { ConversationRefs } from './refs.js';
 import type { Threads } from './threads.js';
 
@@ -30,7 +34,7 @@ export interface TeamsDeps {
   members: Members;
   directory: Directory;
   threads: Threads;
-  reactions: ReactionLedger;
+  reactions: ReactionTracker;
   echoes: Echoes;
   /** Present when token_encryption_key is configured. */
   links?: AccountLinks;

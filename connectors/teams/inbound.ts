@@ -75,12 +75,9 @@ export class Inbound {
       for (const e of events) {
         await emitOnce(this.d, e);
         if (e.kind === 'reaction' || e.kind === 'reaction_remove') {
-          await this.d.reactions.note(
-            e.messageId,
-            e.sender.userId,
-            reactionTypeOf(e.eventKey),
-            e.kind === 'reaction',
-          );
+          const entry = { user: e.sender.userId, reaction: reactionTypeOf(e.eventKey) };
+          const ref = { workspace: this.d.workspace, channel };
+          await this.d.reactions.note(ref, e.messageId, entry, e.kind === 'reaction');
         }
       }
     });

@@ -221,7 +221,8 @@ export class PuppetSender {
         ),
       ),
     );
-    await this.d.reactions.note(messageId, account.userId, reactionType, set);
+    const entry = { user: account.userId, reaction: reactionType };
+    await this.d.reactions.note({ workspace: this.d.workspace, channel }, messageId, entry, set);
   }
 
   /** Uploads a message's files; returns the `<attachment>` tags and the attachment/hostedContents fields. */

@@ -10,6 +10,7 @@ import {
   type ConnectorContext,
   errorMessage,
   RatePacer,
+  ReactionTracker,
 } from '../../src/connector/index.js';
 import type { TeamsActivity } from './activity.js';
 import { AccountLinks } from './auth/account-links.js';
@@ -31,7 +32,6 @@ import type { Fetch } from './http.js';
 import { Inbound } from './inbound.js';
 import { KeyedLock } from './locks.js';
 import { Members } from './members.js';
-import { ReactionLedger } from './reaction-ledger.js';
 import { ConversationRefs } from './refs.js';
 import { BOT_LIMITS, GRAPH_POST_LIMITS, GRAPH_READ_LIMITS } from './rate-limits.js';
 import { Sender } from './sender.js';
@@ -106,7 +106,7 @@ export class TeamsWorkspace {
       members: new Members(bot),
       directory: new Directory(graph, refs, account.app_id),
       threads: new Threads(name, ctx.storage),
-      reactions: new ReactionLedger(name, ctx.storage),
+      reactions: new ReactionTracker(ctx.reactions),
       echoes: new Echoes(),
       links,
       queue: new ChannelSerializer(),

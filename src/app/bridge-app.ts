@@ -237,6 +237,7 @@ export class BridgeApp {
         },
         linkedChannels: () => Promise.resolve(this.directory.linkedChannels(def.id)),
         storage: this.stores.kv.forConnector(def.id),
+        reactions: this.stores.reactionSnapshots.forConnector(def.id),
         registerWebhook: (handler) => this.webhooks.register(def.id, handler),
       };
       const connector = def.create(ctx, block);
@@ -279,7 +280,9 @@ export class BridgeApp {
       const before = Date.now() - retentionMs;
       const messages = await this.stores.messages.prune(before);
       const inbox = await this.stores.inbox.prune(before);
-      if (messages + inbox > 0) this.log.info({ messages, inbox }, 'pruned old mappings');
+      const reactions = await this.stores.reactionSnapshots.prune(before);
+      if (messages + inbox + reactions > 0)
+        this.log.info({ messages, inbox, reactions }, 'pruned old mappings');
     };
     this.pruneTimer = setInterval(() => void prune().catch(() => undefined), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { OutboundContent } from '../model/message.js';
 import type { ErrorCodeTable } from '../util/error-codes.js';
 import type { ChannelRef, RemoteEvent } from './events.js';
+import type { ReactionMemory } from './reaction-snapshots.js';
 
 export type { ChannelRef, RemoteEvent } from './events.js';
 
@@ -143,6 +144,11 @@ export interface ConnectorContext {
   /** Channels linked to a portal, for resync after a disconnect. */
   linkedChannels(): Promise<LinkedChannel[]>;
   storage: ConnectorStorage;
+  /**
+   * Which reactions of each platform message this connector has passed on, kept by the core
+   * (see `ReactionTracker`): what a snapshot of a message's reactions is compared with.
+   */
+  reactions: ReactionMemory;
   /**
    * Serve platform callbacks (events, activities) on the bridge's HTTP listener under
    * `{appservice.public_url}/_bridge/webhooks/{connectorId}`; returns that base URL.

@@ -5,6 +5,7 @@ import { InboxStore } from './inbox-store.js';
 import { KvStore } from './kv-store.js';
 import { MessageStore } from './message-store.js';
 import { PortalStore } from './portal-store.js';
+import { ReactionSnapshotStore } from './reaction-snapshot-store.js';
 import { ReactionStore } from './reaction-store.js';
 
 export { openDatabase } from './database.js';
@@ -13,6 +14,7 @@ export * from './ghost-store.js';
 export * from './inbox-store.js';
 export * from './message-store.js';
 export * from './portal-store.js';
+export * from './reaction-snapshot-store.js';
 export * from './reaction-store.js';
 
 export interface Stores {
@@ -21,6 +23,7 @@ export interface Stores {
   inbox: InboxStore;
   messages: MessageStore;
   reactions: ReactionStore;
+  reactionSnapshots: ReactionSnapshotStore;
   ghosts: GhostStore;
   kv: KvStore;
   encryption: EncryptionStore;
@@ -33,6 +36,7 @@ export function createStores(db: Knex): Stores {
     inbox: new InboxStore(db),
     messages: new MessageStore(db),
     reactions: new ReactionStore(db),
+    reactionSnapshots: new ReactionSnapshotStore(db),
     ghosts: new GhostStore(db),
     kv: new KvStore(db),
     encryption: new EncryptionStore(db),

@@ -16,7 +16,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../../simulators/mattermost/index.js';
-import { waitFor } from '../../contract/fake-context.js';
+import { memoryReactions, waitFor } from '../../contract/fake-context.js';
 
 const { Client4 } = mattermostClient;
 type Client4 = InstanceType<typeof Client4>;
@@ -27,6 +27,7 @@ class Context implements ConnectorContext {
   readonly logger = silentLogger();
   readonly events: RemoteEvent[] = [];
   readonly storage;
+  readonly reactions;
   /** The next event this matches is refused once (the inbox could not store it). */
   failOnce: ((e: RemoteEvent) => boolean) | undefined;
   /** The next event this matches waits until `release()`. */
@@ -36,6 +37,7 @@ class Context implements ConnectorContext {
 
   constructor(private readonly links: LinkedChannel[]) {
     const store = new Map<string, string>();
+    this.reactions = memoryReactions(store);
     this.storage = {
       get: async (key: string) => store.get(key),
       set: async (key: string, value: string) => void store.set(key, value),

@@ -21,7 +21,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../../simulators/mattermost/index.js';
-import { waitFor } from '../../contract/fake-context.js';
+import { memoryReactions, waitFor } from '../../contract/fake-context.js';
 
 const { Client4 } = mattermostClient;
 type Client4 = InstanceType<typeof Client4>;
@@ -38,11 +38,13 @@ class Context implements ConnectorContext {
   readonly states: ConnectionState[] = [];
   readonly writes: string[] = [];
   readonly storage;
+  readonly reactions;
 
   constructor(
     private readonly links: LinkedChannel[],
     readonly store: Map<string, string>,
   ) {
+    this.reactions = memoryReactions(store);
     this.storage = {
       get: async (key: string) => store.get(key),
       set: async (key: string, value: string) => {
