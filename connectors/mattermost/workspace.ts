@@ -7,7 +7,7 @@ import { RemoteApiError } from '../../src/connector/errors.js';
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
-import { emojiNameToUnicode } from './format/index.js';
+import { mattermostReactionToMatrixKey } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
 import { ReactionLedger } from './reaction-ledger.js';
 import { planReplay } from './replay-order.js';
@@ -429,7 +429,7 @@ export class MattermostWorkspace {
       ts: r.create_at,
       messageId: r.post_id,
       sender: { userId: r.user_id },
-      key: emojiNameToUnicode(r.emoji_name) ?? `:${r.emoji_name}:`,
+      key: mattermostReactionToMatrixKey(r.emoji_name),
     };
   }
 

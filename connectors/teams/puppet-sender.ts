@@ -7,6 +7,7 @@
  */
 import type { OutboundMessage } from '../../src/connector/contract.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
+import { ReactionUnavailableError } from '../../src/connector/index.js';
 import type { LinkedAccount } from './auth/account-links.js';
 import type { TeamsDeps } from './deps.js';
 import { keyToTeamsReaction } from './format/index.js';
@@ -196,12 +197,9 @@ export class PuppetSender {
     set: boolean,
   ): Promise<void> {
     const reactionType = keyToTeamsReaction(key);
-    if (!reactionType)
-      throw new RemoteApiError({
-        message: `Teams has no reaction for ${key}`,
-        retryable: false,
-        code: 'TEAMS_REACTION_UNKNOWN',
-      });
+    // A key Teams has no reaction for was never set there: nothing to unset.
+    if (!reactionType && !set) return;
+    if (!reactionType) throw new ReactionUnavailableError('Microsoft Teams', key);
     const loc = await this.locate(channel);
     const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
     this.d.echoes.noteReaction(messageId, account.userId, reactionType);
