@@ -15,6 +15,7 @@ const OWN_MESSAGES_FOR_MEMBERS: ReadonlySet<string> = new Set([
   'MESSAGE_TOO_LONG',
   'FILE_TOO_LARGE',
   'UNSUPPORTED_MEDIA',
+  'REACTION_UNAVAILABLE',
 ]);
 
 const TELL_OPERATOR =
