@@ -3,17 +3,16 @@ import {
   type ChannelRef,
   type ChatInfo,
   type Connector,
-  type DeclaredCapabilities,
   type ConnectorContext,
+  type DeclaredCapabilities,
   type Download,
   type OutboundMessage,
   type RemoteChannelSummary,
   type RemoteUserInfo,
   type SentMessage,
-  UnsupportedError,
 } from '../../src/connector/index.js';
 import type { MattermostConfig } from './config.js';
-import { matrixKeyToMattermostReaction } from './format/index.js';
+import { findMattermostReaction, matrixKeyToMattermostReaction } from './format/index.js';
 import { downloadFile } from './files.js';
 import { displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
@@ -136,22 +135,18 @@ export class MattermostConnector implements Connector {
 
   async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
     const ws = this.ws(ref.workspace);
-    await ws.api.addReaction(ws.botUserId, messageId, emojiName(key));
+    await ws.api.addReaction(ws.botUserId, messageId, matrixKeyToMattermostReaction(key));
   }
 
   async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
     const ws = this.ws(ref.workspace);
-    await ws.api.removeReaction(ws.botUserId, messageId, emojiName(key));
+    const name = findMattermostReaction(key);
+    // A key Mattermost has no name for was never added there: nothing to remove.
+    if (name !== undefined) await ws.api.removeReaction(ws.botUserId, messageId, name);
   }
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
     const api = this.ws(ref.workspace).api;
     return downloadFile(api.getUrl(), api.getToken(), fileId);
   }
-}
-
-function emojiName(key: string): string {
-  const name = matrixKeyToMattermostReaction(key);
-  if (!name) throw new UnsupportedError(`reaction ${key}`);
-  return name;
 }

@@ -12,7 +12,7 @@ import {
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
-import { emojiNameToUnicode } from './format/index.js';
+import { mattermostReactionToMatrixKey } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
 import { planReplay } from './replay-order.js';
 import {
@@ -446,7 +446,7 @@ export class MattermostWorkspace {
       ts: r.create_at,
       messageId: r.post_id,
       sender: { userId: r.user_id },
-      key: emojiNameToUnicode(r.emoji_name) ?? `:${r.emoji_name}:`,
+      key: mattermostReactionToMatrixKey(r.emoji_name),
     };
   }
 

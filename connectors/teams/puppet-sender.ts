@@ -5,7 +5,11 @@
  * contents. The bridge remembers which messages it posted for whom, so an edit or delete
  * later (even after a restart) goes through the same account.
  */
-import { type OutboundMessage, RemoteApiError } from '../../src/connector/index.js';
+import {
+  type OutboundMessage,
+  ReactionUnavailableError,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import type { LinkedAccount } from './auth/account-links.js';
 import type { TeamsDeps } from './deps.js';
 import { keyToTeamsReaction } from './format/index.js';
@@ -202,12 +206,9 @@ export class PuppetSender {
     set: boolean,
   ): Promise<void> {
     const reactionType = keyToTeamsReaction(key);
-    if (!reactionType)
-      throw new RemoteApiError({
-        message: `Teams has no reaction for ${key}`,
-        retryable: false,
-        code: 'TEAMS_REACTION_UNKNOWN',
-      });
+    // A key Teams has no reaction for was never set there: nothing to unset.
+    if (!reactionType && !set) return;
+    if (!reactionType) throw new ReactionUnavailableError('Microsoft Teams', key);
     const loc = await this.locate(channel);
     const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
     this.d.echoes.noteReaction(messageId, account.userId, reactionType);

@@ -1,14 +1,16 @@
-import { EMOJI_TABLE } from '../../connectors/mattermost/format/emoji-data.js';
+import { createEmojiNames } from '../../src/connector/index.js';
 
-// Slack's standard emoji names are the emoji-datasource short names, which the Mattermost
-// table also follows; Slack adds a few aliases of its own.
-const STANDARD = new Set<string>(EMOJI_TABLE.flatMap(([, ...names]) => names));
-for (const alias of ['thumbsup', 'thumbsdown', 'simple_smile', 'white_check_mark'])
-  STANDARD.add(alias);
+// Slack's standard emoji are the emoji-datasource (iamcal) short names, with a skin tone as
+// `::skin-tone-N`, plus a few aliases of its own. Built here from the dataset itself, not the
+// connector's table, so the simulator checks the names the connector sends.
+const STANDARD = createEmojiNames({
+  names: 'iamcal',
+  extraNames: { simple_smile: '🙂', thumbsup_all: '👍' },
+  skinTones: 'colons',
+});
 
 /** Whether `name` (without colons) is a reaction Slack accepts: standard, custom, skin tone. */
 export function isKnownEmoji(name: string, custom: ReadonlySet<string>): boolean {
-  const m = /^([a-z0-9_+'-]{1,100})(?:::skin-tone-([2-6]))?$/.exec(name);
-  if (!m) return false;
-  return STANDARD.has(m[1]!) || (m[2] === undefined && custom.has(m[1]!));
+  if (!/^[a-z0-9_+'-]{1,100}(?:::skin-tone-[2-6](?:-[2-6])?)?$/.test(name)) return false;
+  return STANDARD.toUnicode(name) !== undefined || custom.has(name);
 }

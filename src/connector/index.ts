@@ -13,6 +13,7 @@ export * from './retry-after.js';
 export * from './channel-serializer.js';
 export * from './rate-pacer.js';
 export * from './retry-until-done.js';
+export * from './emoji/index.js';
 
 // The common message model connectors convert platform markup to and from, and the core's
 // formatting helpers they share for it.

@@ -81,6 +81,11 @@ export const CORE_ERROR_CODES = defineErrorCodes({
     action: "When real files are refused, check the connector's url.",
   },
   UNSUPPORTED_MEDIA: { httpStatus: 415, logLevel: 'warn', action: 'Use an unencrypted room.' },
+  REACTION_UNAVAILABLE: {
+    httpStatus: 422,
+    ...refused,
+    action: 'The user reacts with a standard emoji; or add the emoji to the platform.',
+  },
   REACTION_NEEDS_OWN_ACCOUNT: {
     httpStatus: 403,
     ...refused,

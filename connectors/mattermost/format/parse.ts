@@ -14,7 +14,7 @@ import {
   textWithBreaks,
   truncateUtf16,
 } from '../../../src/connector/index.js';
-import { emojiNameToUnicode } from './emoji.js';
+import { emojiNameToUnicode } from './emoji-names.js';
 
 export interface ParseMattermostOptions {
   /** Maps a (lowercased) username to a mention target; undefined → the text stays plain. */

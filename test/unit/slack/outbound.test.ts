@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../../src/connector/contract.js';
-import { RemoteApiError, UnsupportedError } from '../../../src/connector/errors.js';
+import { RemoteApiError } from '../../../src/connector/errors.js';
+import { ReactionUnavailableError } from '../../../src/connector/index.js';
 import type { FormattedText } from '../../../src/model/message.js';
 import { plainText } from '../../../src/model/message.js';
 import { BRIDGE_BOT_SCOPES } from '../../../simulators/slack/index.js';
@@ -293,12 +294,16 @@ describe('sending to Slack', () => {
       'heart',
       'partyparrot',
     ]);
+    // Slack refuses the name (`invalid_name`), or the bridge has none: the sender is told.
     await expect(r.connector.addReaction!(ref(), ts!, ':no_such_emoji:')).rejects.toBeInstanceOf(
-      UnsupportedError,
+      ReactionUnavailableError,
     );
     await expect(r.connector.addReaction!(ref(), ts!, '\u{E000}')).rejects.toBeInstanceOf(
-      UnsupportedError,
+      ReactionUnavailableError,
     );
+    // Removing what was never added is nothing to do.
+    await r.connector.removeReaction!(ref(), ts!, ':no_such_emoji:');
+    await r.connector.removeReaction!(ref(), ts!, '\u{E000}');
     await r.connector.removeReaction!(ref(), ts!, '❤');
     await r.connector.removeReaction!(ref(), ts!, '❤');
     expect(byTs(ts!).reactions!.map((x) => x.name)).toEqual(['wave::skin-tone-3', 'partyparrot']);
