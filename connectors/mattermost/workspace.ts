@@ -2,12 +2,11 @@ import type { Post } from '@mattermost/types/posts';
 import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
 import type { ConnectorContext } from '../../src/connector/contract.js';
-import type { ReactionEvent, RemoteEvent } from '../../src/connector/events.js';
+import type { RemoteEvent } from '../../src/connector/events.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
-import { emojiNameToUnicode } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
 import { ReactionLedger } from './reaction-ledger.js';
 import { planReplay } from './replay-order.js';
@@ -20,10 +19,11 @@ import {
   type ResyncOptions,
   type ResyncRound,
 } from './resync.js';
+import { SenderIdentity } from './sender-identity.js';
 import { MattermostSocket, type SocketEvent } from './socket.js';
+import { parseJson, reactionEvent } from './socket-events.js';
 
 const RESYNC_PAGE = 200;
-const CONFIG_REFRESH_MS = 10 * 60 * 1000;
 
 /** Tuning of the start-up work; the defaults are what the bridge uses (tests shorten them). */
 export interface WorkspaceOptions extends ResyncOptions {
@@ -38,15 +38,6 @@ export const DEFAULT_WORKSPACE_OPTIONS: WorkspaceOptions = {
   startWaitMs: 30_000,
   cursorFlushMs: CURSOR_FLUSH_MS,
 };
-
-function parseJson<T>(value: unknown): T | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * One Mattermost server: its API client, its event socket, and the cursors that let a
@@ -63,9 +54,7 @@ export class MattermostWorkspace {
   readonly api: MattermostApi;
   botUserId = '';
   private socket: MattermostSocket;
-  private overridesAllowed = false;
-  private configCheckedAt = 0;
-  private readonly usernames = new Map<string, string>();
+  private readonly identity: SenderIdentity;
   private readonly cursors: CursorStore;
   private readonly resyncs: ResyncScheduler;
   private readonly options: WorkspaceOptions;
@@ -90,6 +79,7 @@ export class MattermostWorkspace {
   ) {
     this.options = { ...DEFAULT_WORKSPACE_OPTIONS, ...options };
     this.api = new MattermostApi(config.url, config.token);
+    this.identity = new SenderIdentity(this.api, config, ctx.logger, name);
     this.reactions = new ReactionLedger(ctx.storage, name);
     const log = ctx.logger.child({ workspace: name });
     this.log = log;
@@ -131,7 +121,7 @@ export class MattermostWorkspace {
     try {
       const me = await this.api.getMe();
       this.botUserId = me.id;
-      await this.refreshIdentityMode(true);
+      await this.identity.refresh(true);
     } catch (err) {
       const auth = err instanceof RemoteApiError && (err.status === 401 || err.status === 403);
       this.ctx.reportState(this.name, {
@@ -169,41 +159,12 @@ export class MattermostWorkspace {
   }
 
   /** Whether posts can carry the Matrix sender's name and avatar (server settings). */
-  async useOverrides(): Promise<boolean> {
-    await this.refreshIdentityMode(false);
-    return this.overridesAllowed;
+  useOverrides(): Promise<boolean> {
+    return this.identity.useOverrides();
   }
 
-  async usernameOf(userId: string): Promise<string | undefined> {
-    const cached = this.usernames.get(userId);
-    if (cached) return cached;
-    const user = await this.api.getUser(userId).catch(() => undefined);
-    if (user) this.usernames.set(userId, user.username);
-    return user?.username;
-  }
-
-  private async refreshIdentityMode(force: boolean): Promise<void> {
-    if (this.config.identity !== 'auto') {
-      this.overridesAllowed = this.config.identity === 'override';
-      return;
-    }
-    if (!force && Date.now() - this.configCheckedAt < CONFIG_REFRESH_MS) return;
-    this.configCheckedAt = Date.now();
-    try {
-      const cfg = (await this.api.getClientConfig()) as Record<string, unknown>;
-      const allowed = cfg.EnablePostUsernameOverride === 'true';
-      if (allowed !== this.overridesAllowed) {
-        this.ctx.logger.info(
-          { workspace: this.name, overrides: allowed },
-          allowed
-            ? 'username override enabled: Matrix users post under their own names'
-            : 'username override disabled on the server: Matrix senders are named in the message text (enable EnablePostUsernameOverride and EnablePostIconOverride to fix)',
-        );
-      }
-      this.overridesAllowed = allowed;
-    } catch {
-      this.overridesAllowed = false;
-    }
+  usernameOf(userId: string): Promise<string | undefined> {
+    return this.identity.usernameOf(userId);
   }
 
   /** In the socket's queue, before any event of this connection: plans the catch-up. */
@@ -347,16 +308,17 @@ export class MattermostWorkspace {
     }
     // Reactions added or removed while the bridge was away (also on the bridge's own posts).
     const { added, removed } = await this.reactions.reconcile(post, this.botUserId);
-    for (const r of added) await this.emit(this.reactionEvent(r, post.channel_id, true));
+    for (const r of added) await this.emit(reactionEvent(r, this.name, post.channel_id, true));
     for (const r of removed) {
       await this.emit({
-        ...this.reactionEvent(
+        ...reactionEvent(
           {
             post_id: post.id,
             user_id: r.userId,
             emoji_name: r.emojiName,
             create_at: post.update_at,
           },
+          this.name,
           post.channel_id,
           false,
         ),
@@ -407,30 +369,13 @@ export class MattermostWorkspace {
         if (!channel) return;
         await this.caughtUp(channel);
         const added = e.event === 'reaction_added';
-        await this.emit(this.reactionEvent(reaction, channel, added));
+        await this.emit(reactionEvent(reaction, this.name, channel, added));
         const ref = { userId: reaction.user_id, emojiName: reaction.emoji_name };
         return this.reactions.note(reaction.post_id, ref, added);
       }
       default:
         this.ctx.logger.trace({ workspace: this.name, event: e.event }, 'ignoring WebSocket event');
     }
-  }
-
-  private reactionEvent(
-    r: Pick<Reaction, 'post_id' | 'user_id' | 'emoji_name' | 'create_at'>,
-    channel: string,
-    added: boolean,
-  ): ReactionEvent {
-    return {
-      kind: added ? 'reaction' : 'reaction_remove',
-      workspace: this.name,
-      channel,
-      eventKey: `${added ? 'react' : 'unreact'}:${r.post_id}:${r.user_id}:${r.emoji_name}:${r.create_at}`,
-      ts: r.create_at,
-      messageId: r.post_id,
-      sender: { userId: r.user_id },
-      key: emojiNameToUnicode(r.emoji_name) ?? `:${r.emoji_name}:`,
-    };
   }
 
   /** Records the event durably, then moves the channel's cursor past it. */
