@@ -3,8 +3,6 @@ import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
 import {
   type ConnectorContext,
-  type ReactionChange,
-  type ReactionEvent,
   ReactionTracker,
   RemoteApiError,
   type RemoteEvent,
@@ -12,7 +10,6 @@ import {
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
-import { mattermostReactionToMatrixKey } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
 import { planReplay } from './replay-order.js';
 import {
@@ -24,10 +21,11 @@ import {
   type ResyncOptions,
   type ResyncRound,
 } from './resync.js';
+import { SenderIdentity } from './sender-identity.js';
 import { MattermostSocket, type SocketEvent } from './socket.js';
+import { parseJson, reactionEvent, resyncedReaction } from './socket-events.js';
 
 const RESYNC_PAGE = 200;
-const CONFIG_REFRESH_MS = 10 * 60 * 1000;
 
 /** Tuning of the start-up work; the defaults are what the bridge uses (tests shorten them). */
 export interface WorkspaceOptions extends ResyncOptions {
@@ -42,15 +40,6 @@ export const DEFAULT_WORKSPACE_OPTIONS: WorkspaceOptions = {
   startWaitMs: 30_000,
   cursorFlushMs: CURSOR_FLUSH_MS,
 };
-
-function parseJson<T>(value: unknown): T | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * One Mattermost server: its API client, its event socket, and the cursors that let a
@@ -67,9 +56,7 @@ export class MattermostWorkspace {
   readonly api: MattermostApi;
   botUserId = '';
   private socket: MattermostSocket;
-  private overridesAllowed = false;
-  private configCheckedAt = 0;
-  private readonly usernames = new Map<string, string>();
+  private readonly identity: SenderIdentity;
   private readonly cursors: CursorStore;
   private readonly resyncs: ResyncScheduler;
   private readonly options: WorkspaceOptions;
@@ -94,6 +81,7 @@ export class MattermostWorkspace {
   ) {
     this.options = { ...DEFAULT_WORKSPACE_OPTIONS, ...options };
     this.api = new MattermostApi(config.url, config.token);
+    this.identity = new SenderIdentity(this.api, config, ctx.logger, name);
     this.reactions = new ReactionTracker(ctx.reactions);
     const log = ctx.logger.child({ workspace: name });
     this.log = log;
@@ -135,7 +123,7 @@ export class MattermostWorkspace {
     try {
       const me = await this.api.getMe();
       this.botUserId = me.id;
-      await this.refreshIdentityMode(true);
+      await this.identity.refresh(true);
     } catch (err) {
       const auth = err instanceof RemoteApiError && (err.status === 401 || err.status === 403);
       this.ctx.reportState(this.name, {
@@ -173,41 +161,12 @@ export class MattermostWorkspace {
   }
 
   /** Whether posts can carry the Matrix sender's name and avatar (server settings). */
-  async useOverrides(): Promise<boolean> {
-    await this.refreshIdentityMode(false);
-    return this.overridesAllowed;
+  useOverrides(): Promise<boolean> {
+    return this.identity.useOverrides();
   }
 
-  async usernameOf(userId: string): Promise<string | undefined> {
-    const cached = this.usernames.get(userId);
-    if (cached) return cached;
-    const user = await this.api.getUser(userId).catch(() => undefined);
-    if (user) this.usernames.set(userId, user.username);
-    return user?.username;
-  }
-
-  private async refreshIdentityMode(force: boolean): Promise<void> {
-    if (this.config.identity !== 'auto') {
-      this.overridesAllowed = this.config.identity === 'override';
-      return;
-    }
-    if (!force && Date.now() - this.configCheckedAt < CONFIG_REFRESH_MS) return;
-    this.configCheckedAt = Date.now();
-    try {
-      const cfg = (await this.api.getClientConfig()) as Record<string, unknown>;
-      const allowed = cfg.EnablePostUsernameOverride === 'true';
-      if (allowed !== this.overridesAllowed) {
-        this.ctx.logger.info(
-          { workspace: this.name, overrides: allowed },
-          allowed
-            ? 'username override enabled: Matrix users post under their own names'
-            : 'username override disabled on the server: Matrix senders are named in the message text (enable EnablePostUsernameOverride and EnablePostIconOverride to fix)',
-        );
-      }
-      this.overridesAllowed = allowed;
-    } catch {
-      this.overridesAllowed = false;
-    }
+  usernameOf(userId: string): Promise<string | undefined> {
+    return this.identity.usernameOf(userId);
   }
 
   /** In the socket's queue, before any event of this connection: plans the catch-up. */
@@ -355,25 +314,8 @@ export class MattermostWorkspace {
       { workspace: this.name, channel: post.channel_id },
       post.id,
       current.map((r) => ({ user: r.user_id, reaction: r.emoji_name })),
-      (change) => this.emit(this.resyncedReaction(post, change, current)),
+      (change) => this.emit(resyncedReaction(post, change, current, this.name)),
     );
-  }
-
-  /** A reaction change found by comparing a post's reactions: keyed as live when added. */
-  private resyncedReaction(post: Post, c: ReactionChange, current: Reaction[]): ReactionEvent {
-    const made = current.find((r) => r.user_id === c.user && r.emoji_name === c.reaction);
-    const reaction = {
-      post_id: post.id,
-      user_id: c.user,
-      emoji_name: c.reaction,
-      create_at: made?.create_at ?? post.update_at,
-    };
-    const event = this.reactionEvent(reaction, post.channel_id, c.added);
-    if (c.added) return event;
-    return {
-      ...event,
-      eventKey: `unreact:${post.id}:${c.user}:${c.reaction}:resync:${post.update_at}`,
-    };
   }
 
   /** Called before the bridge deletes a post, so the deletion is not bridged back. */
@@ -418,7 +360,7 @@ export class MattermostWorkspace {
         if (!channel) return;
         await this.caughtUp(channel);
         const added = e.event === 'reaction_added';
-        await this.emit(this.reactionEvent(reaction, channel, added));
+        await this.emit(reactionEvent(reaction, this.name, channel, added));
         const entry = { user: reaction.user_id, reaction: reaction.emoji_name };
         await this.reactions.note(
           { workspace: this.name, channel },
@@ -431,23 +373,6 @@ export class MattermostWorkspace {
       default:
         this.ctx.logger.trace({ workspace: this.name, event: e.event }, 'ignoring WebSocket event');
     }
-  }
-
-  private reactionEvent(
-    r: Pick<Reaction, 'post_id' | 'user_id' | 'emoji_name' | 'create_at'>,
-    channel: string,
-    added: boolean,
-  ): ReactionEvent {
-    return {
-      kind: added ? 'reaction' : 'reaction_remove',
-      workspace: this.name,
-      channel,
-      eventKey: `${added ? 'react' : 'unreact'}:${r.post_id}:${r.user_id}:${r.emoji_name}:${r.create_at}`,
-      ts: r.create_at,
-      messageId: r.post_id,
-      sender: { userId: r.user_id },
-      key: mattermostReactionToMatrixKey(r.emoji_name),
-    };
   }
 
   /** Records the event durably, then moves the channel's cursor past it. */

@@ -31,6 +31,27 @@ const errorText = (e: unknown): string => {
   return String(err.reason ?? err.message ?? err.error ?? 'no reason given').slice(0, 200);
 };
 
+/** One socket and its login: a later socket's frames never count for an earlier one. */
+interface Connection {
+  ws: WebSocket;
+  loginId: string;
+  authFailed: boolean;
+}
+
+/** A frame as a JSON object, or why it is ignored. */
+function parseFrame(text: string): Frame | string {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return 'ignoring a DDP frame that is not JSON';
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    return 'ignoring a DDP frame that is not an object';
+  }
+  return frame as Frame;
+}
+
 /**
  * Rocket.Chat realtime over DDP (Meteor's protocol) on `/websocket`: connect, resume login with
  * the bot's token, keepalive pings, stream subscriptions, reconnect with backoff. Frames that
@@ -130,9 +151,7 @@ export class DdpClient {
     }
     this.ws = ws;
     this.subs.clear();
-    let authFailed = false;
-    const loginId = `login-${++this.counter}`;
-
+    const conn: Connection = { ws, loginId: `login-${++this.counter}`, authFailed: false };
     ws.on('open', () => {
       this.lastFrameAt = Date.now();
       this.send({ msg: 'connect', version: '1', support: ['1', 'pre2', 'pre1'] });
@@ -142,83 +161,80 @@ export class DdpClient {
       if (this.ws !== ws) return;
       this.lastFrameAt = Date.now();
       this.pingSentAt = 0;
-      let frame: unknown;
-      try {
-        frame = JSON.parse(raw.toString());
-      } catch {
-        this.log.warn({ bytes: String(raw).length }, 'ignoring a DDP frame that is not JSON');
-        return;
-      }
-      if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
-        this.log.warn('ignoring a DDP frame that is not an object');
-        return;
-      }
-      const f = frame as Frame;
-      switch (f.msg) {
-        case 'connected':
-          this.send({
-            msg: 'method',
-            method: 'login',
-            id: loginId,
-            params: [{ resume: this.token }],
-          });
-          return;
-        case 'failed':
-          this.log.warn({ version: f.version }, 'the server does not speak DDP version 1');
-          ws.terminate();
-          return;
-        case 'result':
-          if (f.id !== loginId) return;
-          if (f.error !== undefined) {
-            authFailed = true;
-            this.log.warn({ reason: errorText(f.error) }, 'DDP login refused');
-            ws.close(4001, 'login refused');
-            return;
-          }
-          this.backoff.reset();
-          this.enqueue(() => this.handlers.onReady());
-          return;
-        case 'ping':
-          this.send(f.id === undefined ? { msg: 'pong' } : { msg: 'pong', id: f.id });
-          return;
-        case 'ready':
-          for (const id of Array.isArray(f.subs) ? f.subs : [])
-            this.pendingSubs.get(String(id))?.({ ok: true });
-          return;
-        case 'nosub':
-          return this.onNosub(f);
-        case 'changed':
-          return this.onChanged(f);
-        case 'error':
-          this.log.warn({ reason: errorText(f) }, 'the server reported a DDP error');
-          return;
-        case 'pong':
-        case 'updated':
-        case 'added':
-        case 'removed':
-        case undefined: // the initial {server_id} frame
-          return;
-        default:
-          this.log.warn(
-            { msg: String(f.msg).slice(0, 40) },
-            'ignoring an unknown DDP message type',
-          );
-      }
+      const frame = parseFrame(String(raw));
+      if (typeof frame === 'string') this.log.warn({ bytes: String(raw).length }, frame);
+      else this.onFrame(conn, frame);
     });
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'DDP socket error'));
-    ws.on('close', (code) => {
-      if (this.ws !== ws) return;
-      this.ws = undefined;
-      clearInterval(this.keepalive);
-      for (const finish of [...this.pendingSubs.values()])
-        finish({ ok: false, reason: 'disconnected' });
-      this.subs.clear();
-      const why = authFailed
-        ? 'login refused: check the bot token (connectors.rocketchat token)'
-        : `connection closed (${code})`;
-      this.handlers.onDisconnected(why, authFailed);
-      this.scheduleReconnect(authFailed);
-    });
+    ws.on('close', (code) => this.onClose(conn, code));
+  }
+
+  private onFrame(conn: Connection, f: Frame): void {
+    switch (f.msg) {
+      case 'connected':
+        this.send({
+          msg: 'method',
+          method: 'login',
+          id: conn.loginId,
+          params: [{ resume: this.token }],
+        });
+        return;
+      case 'failed':
+        this.log.warn({ version: f.version }, 'the server does not speak DDP version 1');
+        conn.ws.terminate();
+        return;
+      case 'result':
+        return this.onResult(conn, f);
+      case 'ping':
+        this.send(f.id === undefined ? { msg: 'pong' } : { msg: 'pong', id: f.id });
+        return;
+      case 'ready':
+        for (const id of Array.isArray(f.subs) ? f.subs : [])
+          this.pendingSubs.get(String(id))?.({ ok: true });
+        return;
+      case 'nosub':
+        return this.onNosub(f);
+      case 'changed':
+        return this.onChanged(f);
+      case 'error':
+        this.log.warn({ reason: errorText(f) }, 'the server reported a DDP error');
+        return;
+      case 'pong':
+      case 'updated':
+      case 'added':
+      case 'removed':
+      case undefined: // the initial {server_id} frame
+        return;
+      default:
+        this.log.warn({ msg: String(f.msg).slice(0, 40) }, 'ignoring an unknown DDP message type');
+    }
+  }
+
+  /** The answer to a method call; only the login's matters. */
+  private onResult(conn: Connection, f: Frame): void {
+    if (f.id !== conn.loginId) return;
+    if (f.error !== undefined) {
+      conn.authFailed = true;
+      this.log.warn({ reason: errorText(f.error) }, 'DDP login refused');
+      conn.ws.close(4001, 'login refused');
+      return;
+    }
+    this.backoff.reset();
+    this.enqueue(() => this.handlers.onReady());
+  }
+
+  private onClose(conn: Connection, code: number): void {
+    if (this.ws !== conn.ws) return;
+    this.ws = undefined;
+    clearInterval(this.keepalive);
+    for (const finish of [...this.pendingSubs.values()])
+      finish({ ok: false, reason: 'disconnected' });
+    this.subs.clear();
+    const why = conn.authFailed
+      ? 'login refused: check the bot token (connectors.rocketchat token)'
+      : `connection closed (${code})`;
+    this.handlers.onDisconnected(why, conn.authFailed);
+    this.scheduleReconnect(conn.authFailed);
   }
 
   private onNosub(f: Frame): void {

@@ -40,96 +40,126 @@ function page(status: number, title: string, text: string): WebhookResponse {
   };
 }
 
-export function messagingHandler(o: MessagingOptions): WebhookHandler {
-  const activities = async (req: WebhookRequest): Promise<WebhookResponse> => {
-    if (!o.accepting())
-      return json(503, { error: 'the bridge is not accepting activities right now' });
-    const auth = req.headers.authorization;
-    if (!auth) return json(401, { error: 'unauthorized' });
-    let activity: TeamsActivity | undefined;
-    let malformed: MalformedActivity | undefined;
-    try {
-      activity = parseActivity(req.body);
-    } catch (err) {
-      if (!(err instanceof MalformedActivity)) throw err;
-      malformed = err;
-    }
-    let appId: string;
-    try {
-      ({ appId } = await o.verifier.verify(
-        auth,
-        activity && { serviceUrl: activity.serviceUrl, channelId: activity.channelId },
-      ));
-    } catch (err) {
-      if (!(err instanceof JwtRejected)) throw err;
-      // The webhook router summarises refusals at warn; one line each only when debugging.
-      o.log.debug(
-        { reason: err.reason, remote: req.remoteAddress },
-        'activity refused: invalid token',
-      );
-      return json(401, { error: 'unauthorized' });
-    }
-    if (!activity) {
-      o.log.warn({ reason: malformed?.message }, 'activity refused: malformed');
-      return json(400, { error: 'malformed activity' });
-    }
-    const tenant = tenantOf(activity);
-    const ws = o
-      .workspaces()
-      .find((w) => w.account.app_id === appId && (!tenant || tenant === w.account.tenant_id));
-    if (!ws) {
-      o.log.info(
-        { tenant, type: activity.type },
-        'activity from a tenant no workspace is configured for; ignored',
-      );
-      return json(200);
-    }
-    try {
-      await ws.handle(activity);
-    } catch (err) {
-      if (err instanceof UntrustedServiceUrl) {
-        o.log.warn({ workspace: ws.name, err: err.message }, 'activity refused');
-        return json(403, { error: 'untrusted serviceUrl' });
-      }
-      o.log.error(
-        { workspace: ws.name, type: activity.type, err: errorMessage(err) },
-        'activity could not be processed',
-      );
-      return json(500, { error: 'temporary failure' });
-    }
+/** The activity, parsed; or undefined with why it could not be (reported after the token check). */
+function parseOrMalformed(body: WebhookRequest['body']): {
+  activity?: TeamsActivity;
+  malformed?: MalformedActivity;
+} {
+  try {
+    return { activity: parseActivity(body) };
+  } catch (err) {
+    if (!(err instanceof MalformedActivity)) throw err;
+    return { malformed: err };
+  }
+}
+
+/** The app id the Bot Framework token was issued for, or undefined when it is refused. */
+async function verifiedAppId(
+  o: MessagingOptions,
+  req: WebhookRequest,
+  auth: string,
+  activity: TeamsActivity | undefined,
+): Promise<string | undefined> {
+  try {
+    const { appId } = await o.verifier.verify(
+      auth,
+      activity && { serviceUrl: activity.serviceUrl, channelId: activity.channelId },
+    );
+    return appId;
+  } catch (err) {
+    if (!(err instanceof JwtRejected)) throw err;
+    // The webhook router summarises refusals at warn; one line each only when debugging.
+    o.log.debug(
+      { reason: err.reason, remote: req.remoteAddress },
+      'activity refused: invalid token',
+    );
+    return undefined;
+  }
+}
+
+/** `POST /messages`: an activity from the Bot Framework, authenticated, for one workspace. */
+async function receiveActivity(o: MessagingOptions, req: WebhookRequest): Promise<WebhookResponse> {
+  if (!o.accepting())
+    return json(503, { error: 'the bridge is not accepting activities right now' });
+  const auth = req.headers.authorization;
+  if (!auth) return json(401, { error: 'unauthorized' });
+  const { activity, malformed } = parseOrMalformed(req.body);
+  const appId = await verifiedAppId(o, req, auth, activity);
+  if (appId === undefined) return json(401, { error: 'unauthorized' });
+  if (!activity) {
+    o.log.warn({ reason: malformed?.message }, 'activity refused: malformed');
+    return json(400, { error: 'malformed activity' });
+  }
+  const tenant = tenantOf(activity);
+  const ws = o
+    .workspaces()
+    .find((w) => w.account.app_id === appId && (!tenant || tenant === w.account.tenant_id));
+  if (!ws) {
+    o.log.info(
+      { tenant, type: activity.type },
+      'activity from a tenant no workspace is configured for; ignored',
+    );
     return json(200);
-  };
+  }
+  return handleActivity(o, ws, activity);
+}
 
-  const callback = async (req: WebhookRequest): Promise<WebhookResponse> => {
-    const wsName = (req.query.get('state') ?? '').split('.')[0];
-    const ws = o.workspaces().find((w) => w.name === wsName);
-    const links = ws?.d.links;
-    if (!ws || !links)
-      return page(400, 'Link failed', 'This sign-in link is not valid for this bridge.');
-    try {
-      const { account } = await links.complete(req.query);
-      o.log.info({ workspace: ws.name }, 'a Matrix user linked their Microsoft account');
-      return page(
-        200,
-        'Account linked',
-        `Your messages in Microsoft Teams are now posted as ${account.displayName}. You can close this window.`,
-      );
-    } catch (err) {
-      const known = err instanceof LinkError;
-      o.log.warn({ workspace: ws.name, err: errorMessage(err) }, 'account link failed');
-      return page(
-        known ? 400 : 502,
-        'Link failed',
-        known ? (err as Error).message : 'Microsoft could not be reached; try again.',
-      );
+async function handleActivity(
+  o: MessagingOptions,
+  ws: TeamsWorkspace,
+  activity: TeamsActivity,
+): Promise<WebhookResponse> {
+  try {
+    await ws.handle(activity);
+  } catch (err) {
+    if (err instanceof UntrustedServiceUrl) {
+      o.log.warn({ workspace: ws.name, err: err.message }, 'activity refused');
+      return json(403, { error: 'untrusted serviceUrl' });
     }
-  };
+    o.log.error(
+      { workspace: ws.name, type: activity.type, err: errorMessage(err) },
+      'activity could not be processed',
+    );
+    return json(500, { error: 'temporary failure' });
+  }
+  return json(200);
+}
 
+/** `GET /oauth/callback`: Microsoft sends a Matrix user back after they signed in. */
+async function completeAccountLink(
+  o: MessagingOptions,
+  req: WebhookRequest,
+): Promise<WebhookResponse> {
+  const wsName = (req.query.get('state') ?? '').split('.')[0];
+  const ws = o.workspaces().find((w) => w.name === wsName);
+  const links = ws?.d.links;
+  if (!ws || !links)
+    return page(400, 'Link failed', 'This sign-in link is not valid for this bridge.');
+  try {
+    const { account } = await links.complete(req.query);
+    o.log.info({ workspace: ws.name }, 'a Matrix user linked their Microsoft account');
+    return page(
+      200,
+      'Account linked',
+      `Your messages in Microsoft Teams are now posted as ${account.displayName}. You can close this window.`,
+    );
+  } catch (err) {
+    const known = err instanceof LinkError;
+    o.log.warn({ workspace: ws.name, err: errorMessage(err) }, 'account link failed');
+    return page(
+      known ? 400 : 502,
+      'Link failed',
+      known ? (err as Error).message : 'Microsoft could not be reached; try again.',
+    );
+  }
+}
+
+export function messagingHandler(o: MessagingOptions): WebhookHandler {
   return async (req) => {
     if (req.path === '/messages')
-      return req.method === 'POST' ? activities(req) : json(405, { error: 'POST only' });
+      return req.method === 'POST' ? receiveActivity(o, req) : json(405, { error: 'POST only' });
     if (req.path === '/oauth/callback')
-      return req.method === 'GET' ? callback(req) : json(405, { error: 'GET only' });
+      return req.method === 'GET' ? completeAccountLink(o, req) : json(405, { error: 'GET only' });
     return json(404, { error: 'not found' });
   };
 }

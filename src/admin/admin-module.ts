@@ -20,7 +20,6 @@ import { apiRoutes } from './http/api-routes.js';
 import { Authenticator } from './http/auth.js';
 import { consoleRoute } from './http/console-route.js';
 import { metricsRoute, readyRoute } from './http/extras.js';
-import { openApiDocument } from './http/openapi.js';
 import { OpenIdVerifier } from './http/openid.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { SessionStore } from './http/session-store.js';
@@ -134,7 +133,7 @@ export class AdminModule {
       }
     }
     this.http = new AdminHttp(
-      apiRoutes({ ops: this.ops, auth, openid, openApi: openApiDocument }),
+      apiRoutes({ ops: this.ops, auth, openid }),
       extras,
       this.ops,
       auth,

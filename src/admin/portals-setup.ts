@@ -34,6 +34,15 @@ export interface DeclaredSummary {
 
 const keyText = (k: RemoteChannelKey): string => `${k.connector}/${k.workspace}/${k.channel}`;
 
+type AuditFn = (input: Omit<AuditInput, 'actor' | 'path'>) => Promise<unknown>;
+
+/** One application of the file: its dependencies, its audit writer and what it did so far. */
+interface DeclaredRun {
+  deps: DeclaredPortalsDeps;
+  audit: AuditFn;
+  summary: DeclaredSummary;
+}
+
 /**
  * Mapping as code: makes the links listed under `portals:` exist, idempotently, marked as
  * made by the config file (source `config`). A listed channel linked by hand to the same room
@@ -46,7 +55,7 @@ export async function applyDeclaredPortals(
   portals: PortalConfig[],
   deps: DeclaredPortalsDeps,
 ): Promise<DeclaredSummary> {
-  const { directory, links, log } = deps;
+  const { directory, log } = deps;
   const summary: DeclaredSummary = {
     created: 0,
     adopted: 0,
@@ -55,107 +64,127 @@ export async function applyDeclaredPortals(
     released: 0,
     failed: 0,
   };
-  const audit = (input: Omit<AuditInput, 'actor' | 'path'>): Promise<unknown> =>
+  const audit: AuditFn = (input) =>
     deps.audit
       .record({ actor: CONFIG_ACTOR, path: 'config', ...input })
       .catch((err: unknown) =>
         log.error({ err: errorMessage(err) }, 'could not write the audit log'),
       );
+  const run: DeclaredRun = { deps, audit, summary };
   // Every listed channel counts as declared, even when its room cannot be resolved now:
   // a temporarily missing alias must not unlink anything.
   const declared = new Set(portals.flatMap((p) => p.links.map(keyText)));
-
-  for (const p of portals) {
-    const roomId = await resolve(p.room, deps);
-    if (!roomId || (await refuseEncryptedDeclared(p, roomId, deps, audit))) {
-      summary.failed += p.links.length;
-      continue;
-    }
-    for (const link of p.links) {
-      const key = { connector: link.connector, workspace: link.workspace, channel: link.channel };
-      const target = { roomId, ...key };
-      try {
-        const existing = directory.linkFor(key);
-        const existingRoom = existing ? directory.portal(existing.portalId)?.roomId : undefined;
-        if (!existing) {
-          await links.link(roomId, key, 'config', CONFIG_ACTOR, p.name);
-          await audit({
-            action: 'link',
-            outcome: 'ok',
-            ...target,
-            detail: 'declared in the config file',
-          });
-          summary.created += 1;
-        } else if (existingRoom === roomId) {
-          if (existing.source !== 'config') {
-            await links.setSource(key, 'config');
-            await audit({
-              action: 'adopt',
-              outcome: 'ok',
-              ...target,
-              detail: `made through ${existing.source}; now managed by the config file`,
-            });
-            summary.adopted += 1;
-          }
-        } else {
-          await links.move(key, roomId, 'config', CONFIG_ACTOR);
-          log.warn(
-            { ...key, from: existingRoom, to: roomId },
-            'portals: moved a link to the room the config file names',
-          );
-          await audit({
-            action: 'move',
-            outcome: 'ok',
-            ...target,
-            detail: `moved from ${existingRoom ?? '?'}`,
-          });
-          summary.moved += 1;
-        }
-      } catch (err) {
-        summary.failed += 1;
-        log.error({ ...target, err: errorMessage(err) }, 'portals: cannot create link');
-        await audit({ action: 'link', outcome: 'failed', ...target, detail: errorMessage(err) });
-      }
-    }
-    if (p.name !== undefined && directory.portalByRoom(roomId)) {
-      await links.setPortalName(roomId, p.name);
-    }
-  }
-
+  for (const p of portals) await applyPortal(run, p);
   await directory.load();
   for (const portal of directory.portals()) {
     for (const link of directory.linksOf(portal.id)) {
       if (link.source !== 'config' || declared.has(keyText(link))) continue;
-      const key = { connector: link.connector, workspace: link.workspace, channel: link.channel };
-      const target = { roomId: portal.roomId, ...key };
-      if (deps.removedLinks === 'unlink') {
-        await links.unlink(key);
-        log.info(target, 'portals: unlinked a channel the config file no longer lists');
-        await audit({
-          action: 'unlink',
-          outcome: 'ok',
-          ...target,
-          detail: 'no longer in the config file',
-        });
-        summary.removed += 1;
-      } else {
-        await links.setSource(key, 'api');
-        log.warn(
-          target,
-          'portals: a channel the config file no longer lists stays linked, now managed by hand',
-        );
-        await audit({
-          action: 'release',
-          outcome: 'ok',
-          ...target,
-          detail: 'no longer in the config file; kept (admin.removed_config_links: keep)',
-        });
-        summary.released += 1;
-      }
+      await retireLink(run, portal.roomId, link);
     }
   }
   await directory.load();
   return summary;
+}
+
+async function applyPortal(run: DeclaredRun, p: PortalConfig): Promise<void> {
+  const { deps, audit, summary } = run;
+  const roomId = await resolve(p.room, deps);
+  if (!roomId || (await refuseEncryptedDeclared(p, roomId, deps, audit))) {
+    summary.failed += p.links.length;
+    return;
+  }
+  for (const link of p.links) {
+    const key = { connector: link.connector, workspace: link.workspace, channel: link.channel };
+    try {
+      await applyLink(run, roomId, key, p.name);
+    } catch (err) {
+      const target = { roomId, ...key };
+      summary.failed += 1;
+      deps.log.error({ ...target, err: errorMessage(err) }, 'portals: cannot create link');
+      await audit({ action: 'link', outcome: 'failed', ...target, detail: errorMessage(err) });
+    }
+  }
+  if (p.name !== undefined && deps.directory.portalByRoom(roomId)) {
+    await deps.links.setPortalName(roomId, p.name);
+  }
+}
+
+/** One listed link: created, adopted from manual management, or moved to the named room. */
+async function applyLink(
+  run: DeclaredRun,
+  roomId: string,
+  key: RemoteChannelKey,
+  portalName: string | undefined,
+): Promise<void> {
+  const { deps, audit, summary } = run;
+  const { directory, links, log } = deps;
+  const target = { roomId, ...key };
+  const existing = directory.linkFor(key);
+  const existingRoom = existing ? directory.portal(existing.portalId)?.roomId : undefined;
+  if (!existing) {
+    await links.link(roomId, key, 'config', CONFIG_ACTOR, portalName);
+    await audit({
+      action: 'link',
+      outcome: 'ok',
+      ...target,
+      detail: 'declared in the config file',
+    });
+    summary.created += 1;
+  } else if (existingRoom === roomId) {
+    if (existing.source === 'config') return;
+    await links.setSource(key, 'config');
+    await audit({
+      action: 'adopt',
+      outcome: 'ok',
+      ...target,
+      detail: `made through ${existing.source}; now managed by the config file`,
+    });
+    summary.adopted += 1;
+  } else {
+    await links.move(key, roomId, 'config', CONFIG_ACTOR);
+    log.warn(
+      { ...key, from: existingRoom, to: roomId },
+      'portals: moved a link to the room the config file names',
+    );
+    await audit({
+      action: 'move',
+      outcome: 'ok',
+      ...target,
+      detail: `moved from ${existingRoom ?? '?'}`,
+    });
+    summary.moved += 1;
+  }
+}
+
+/** A link the file made and no longer lists: unlinked, or kept and handed over to people. */
+async function retireLink(run: DeclaredRun, roomId: string, link: RemoteChannelKey): Promise<void> {
+  const { deps, audit, summary } = run;
+  const key = { connector: link.connector, workspace: link.workspace, channel: link.channel };
+  const target = { roomId, ...key };
+  if (deps.removedLinks === 'unlink') {
+    await deps.links.unlink(key);
+    deps.log.info(target, 'portals: unlinked a channel the config file no longer lists');
+    await audit({
+      action: 'unlink',
+      outcome: 'ok',
+      ...target,
+      detail: 'no longer in the config file',
+    });
+    summary.removed += 1;
+  } else {
+    await deps.links.setSource(key, 'api');
+    deps.log.warn(
+      target,
+      'portals: a channel the config file no longer lists stays linked, now managed by hand',
+    );
+    await audit({
+      action: 'release',
+      outcome: 'ok',
+      ...target,
+      detail: 'no longer in the config file; kept (admin.removed_config_links: keep)',
+    });
+    summary.released += 1;
+  }
 }
 
 async function resolve(room: string, deps: DeclaredPortalsDeps): Promise<string | undefined> {

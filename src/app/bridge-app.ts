@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Bridge } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
@@ -7,10 +6,8 @@ import { readRegistration } from '../config/index.js';
 import { capabilitiesOf } from '../connector/capabilities.js';
 import type { ConnectorContext, ConnectorDefinition } from '../connector/contract.js';
 import { ConnectionStates } from '../core/connection-states.js';
-import { ConnectorRegistry, type DeliveryDeps } from '../core/delivery/deps.js';
+import { ConnectorRegistry } from '../core/delivery/deps.js';
 import { Dispatcher } from '../core/delivery/dispatcher.js';
-import { DisplayNames } from '../core/display-names.js';
-import { GhostManager } from '../core/ghosts.js';
 import { GhostIdCodec } from '../core/ids.js';
 import { Intake } from '../core/intake.js';
 import { MATRIX_SOURCE } from '../core/inbox-payload.js';
@@ -19,7 +16,7 @@ import { PortalWorkers } from '../core/workers.js';
 import { MatrixCatchUp } from '../matrix/catch-up.js';
 import { DurableAppService, type MatrixEvent } from '../matrix/durable-appservice.js';
 import { MatrixGateway } from '../matrix/matrix-gateway.js';
-import { MediaProxy } from '../matrix/media-proxy.js';
+import type { MediaProxy } from '../matrix/media-proxy.js';
 import { routeSdkLogs } from '../matrix/sdk-logging.js';
 import { WebhookRouter } from './webhooks.js';
 import { createStores, openDatabase, type Stores } from '../store/index.js';
@@ -29,6 +26,7 @@ import { AdminModule } from '../admin/admin-module.js';
 import { RawRouteChain } from './raw-routes.js';
 import { ingressSettings, refusalLogIntervalMs } from '../http/ingress-settings.js';
 import { RefusalLog } from '../util/refusal-log.js';
+import { createMediaProxy, deliveryDeps } from './delivery-setup.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** How long start-up waits for the bot to join portal rooms before going on without it. */
@@ -62,84 +60,13 @@ export class BridgeApp {
     const { config, log } = this;
     routeSdkLogs(log);
     const registration = readRegistration(config.appservice.registration);
-    this.db = await openDatabase({ url: config.database.url, dataDir: config.database.data_dir });
-    this.stores = createStores(this.db);
-    this.directory = new PortalDirectory(this.stores.portals);
-    await this.directory.load();
-
-    const bridge = new Bridge({
-      homeserverUrl: config.homeserver.url,
-      domain: config.homeserver.domain,
-      registration: config.appservice.registration,
-      controller: { onEvent: () => undefined },
-      disableStores: true,
-      disableContext: true,
-      suppressEcho: false,
-    });
-    await bridge.initialise();
-    this.gateway = new MatrixGateway(bridge, config.homeserver.url, registration.as_token);
-
-    const codec = new GhostIdCodec(config.appservice.ghost_prefix, config.homeserver.domain);
+    await this.openStorage();
+    const bridge = await this.connectHomeserver(registration.as_token);
     const refusals = new RefusalLog(log, refusalLogIntervalMs(config.appservice.ingress));
     this.refusals = refusals;
-    const mediaSecret =
-      config.appservice.media_secret ??
-      createHash('sha256').update(`media:${registration.as_token}`).digest('hex');
-    const mediaProxy = new MediaProxy(
-      config.appservice.public_url,
-      mediaSecret,
-      this.gateway,
-      log,
-      refusals,
-    );
-    const names = new DisplayNames(config.bridge, (id) =>
-      this.connectors.has(id) ? this.connectors.get(id).displayName : id,
-    );
-    const ghosts = new GhostManager(
-      this.stores.ghosts,
-      this.gateway,
-      codec,
-      this.connectors,
-      log,
-      names,
-    );
-    const deps: DeliveryDeps = {
-      stores: this.stores,
-      directory: this.directory,
-      gateway: this.gateway,
-      connectors: this.connectors,
-      ghosts,
-      names,
-      codec,
-      mediaProxy,
-      limits: {
-        maxFileSize: config.bridge.max_file_size,
-        maxTextLength: config.bridge.max_text_length,
-      },
-      log,
-      txnSalt: await this.stores.kv.databaseId(),
-    };
-    const retry = config.bridge.retry;
-    const dispatcher = (this.dispatcher = new Dispatcher(
-      deps,
-      {
-        maxAttempts: retry.max_attempts,
-        initialDelayMs: retry.initial_delay_ms,
-        maxDelayMs: retry.max_delay_ms,
-      },
-      config.bridge.permanent_failure_notices,
-    ));
-    this.workers = new PortalWorkers(this.stores.inbox, (item) => dispatcher.process(item), log);
-    const intake = new Intake(
-      this.stores.inbox,
-      this.directory,
-      codec,
-      () => this.gateway.botUserId,
-      (ids) => this.workers.wake(ids),
-      (event) => this.onMembership(event),
-      log,
-    );
-
+    const codec = new GhostIdCodec(config.appservice.ghost_prefix, config.homeserver.domain);
+    const mediaProxy = createMediaProxy(config, registration.as_token, this.gateway, log, refusals);
+    const intake = await this.startDelivery(codec, mediaProxy);
     this.admin = new AdminModule({
       config,
       stores: this.stores,
@@ -151,19 +78,7 @@ export class BridgeApp {
       log,
       refusals,
     });
-    this.appservice = new DurableAppService(
-      {
-        homeserverToken: registration.hs_token,
-        ingress: ingressSettings(config.appservice.ingress),
-        refusals,
-      },
-      log,
-    );
-    this.appservice.setTransactionHandler(async (events) => {
-      this.admin.observe(events);
-      await this.catchUp?.beforeTransaction(events);
-      return intake.recordTransaction(events);
-    });
+    this.appservice = this.createAppService(registration.hs_token, intake, refusals);
     mediaProxy.register(this.appservice.expressApp);
     this.webhooks = new WebhookRouter(config.appservice.public_url, log, refusals);
     this.appservice.setRawRoutes(new RawRouteChain([this.admin.http, this.webhooks]));
@@ -174,7 +89,93 @@ export class BridgeApp {
       this.appservice.asAppService(),
     );
     log.info({ port: config.appservice.port }, 'appservice listening');
+    await this.startWork(intake);
+  }
 
+  private async openStorage(): Promise<void> {
+    const { database } = this.config;
+    this.db = await openDatabase({ url: database.url, dataDir: database.data_dir });
+    this.stores = createStores(this.db);
+    this.directory = new PortalDirectory(this.stores.portals);
+    await this.directory.load();
+  }
+
+  /** The homeserver side: the SDK's bridge (for listening) and the gateway to Matrix. */
+  private async connectHomeserver(asToken: string): Promise<Bridge> {
+    const { config } = this;
+    const bridge = new Bridge({
+      homeserverUrl: config.homeserver.url,
+      domain: config.homeserver.domain,
+      registration: config.appservice.registration,
+      controller: { onEvent: () => undefined },
+      disableStores: true,
+      disableContext: true,
+      suppressEcho: false,
+    });
+    await bridge.initialise();
+    this.gateway = new MatrixGateway(bridge, config.homeserver.url, asToken);
+    return bridge;
+  }
+
+  /** The dispatcher and per-portal workers, and the intake that feeds them. */
+  private async startDelivery(codec: GhostIdCodec, mediaProxy: MediaProxy): Promise<Intake> {
+    const { config, log } = this;
+    const deps = await deliveryDeps(
+      {
+        config,
+        log,
+        stores: this.stores,
+        directory: this.directory,
+        gateway: this.gateway,
+        connectors: this.connectors,
+      },
+      codec,
+      mediaProxy,
+    );
+    const retry = config.bridge.retry;
+    const dispatcher = (this.dispatcher = new Dispatcher(
+      deps,
+      {
+        maxAttempts: retry.max_attempts,
+        initialDelayMs: retry.initial_delay_ms,
+        maxDelayMs: retry.max_delay_ms,
+      },
+      config.bridge.permanent_failure_notices,
+    ));
+    this.workers = new PortalWorkers(this.stores.inbox, (item) => dispatcher.process(item), log);
+    return new Intake(
+      this.stores.inbox,
+      this.directory,
+      codec,
+      () => this.gateway.botUserId,
+      (ids) => this.workers.wake(ids),
+      (event) => this.onMembership(event),
+      log,
+    );
+  }
+
+  /** The appservice endpoint: a transaction is recorded (durably) before it is answered. */
+  private createAppService(
+    hsToken: string,
+    intake: Intake,
+    refusals: RefusalLog,
+  ): DurableAppService {
+    const { config, log } = this;
+    const appservice = new DurableAppService(
+      { homeserverToken: hsToken, ingress: ingressSettings(config.appservice.ingress), refusals },
+      log,
+    );
+    appservice.setTransactionHandler(async (events) => {
+      this.admin.observe(events);
+      await this.catchUp?.beforeTransaction(events);
+      return intake.recordTransaction(events);
+    });
+    return appservice;
+  }
+
+  /** Links, connectors, pending work, room joins, pruning and Matrix catch-up, in that order. */
+  private async startWork(intake: Intake): Promise<void> {
+    const { config, log } = this;
     // Links first: a connector's first resync must already see every linked channel.
     await this.admin.applyDeclaredPortals(config.portals);
     this.admin.start();
@@ -189,7 +190,11 @@ export class BridgeApp {
     await this.joiner.startWithin(JOIN_WAIT_MS);
     this.schedulePruning();
     log.info({ portals: this.directory.portals().length }, 'bridge started');
-    // Matrix events the homeserver dropped instead of sending (F2, docs/fault-injection.md).
+    this.startMatrixCatchUp(intake);
+  }
+
+  /** Matrix events the homeserver dropped instead of sending (F2, docs/fault-injection.md). */
+  private startMatrixCatchUp(intake: Intake): void {
     this.catchUp = new MatrixCatchUp({
       client: () => this.gateway.intent().matrixClient,
       botUserId: () => this.gateway.botUserId,
@@ -198,7 +203,7 @@ export class BridgeApp {
       isPortalRoom: (roomId) => this.directory.portalByRoom(roomId) !== undefined,
       recorded: (ids) => this.stores.inbox.recorded(MATRIX_SOURCE, ids),
       record: (events) => intake.recordRecovered(events),
-      log: log.child({ component: 'catch-up' }),
+      log: this.log.child({ component: 'catch-up' }),
     });
     this.catchUp.start();
   }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Document, LineCounter, parseDocument } from 'yaml';
+import { Document, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { errorMessage } from '../util/errors.js';
 import { ConfigError, ConfigErrorCode, formatProblems, type ConfigProblem } from './errors.js';
@@ -215,16 +215,10 @@ export interface ReadRegistrationOptions {
   configPath?: string;
 }
 
-/** Read and check a registration file. Throws ConfigError (code REGISTRATION_INVALID). */
-export function readRegistration(
-  path: string,
-  opts: ReadRegistrationOptions = {},
-): RegistrationInfo {
-  const file = resolve(path);
-  const command = generateRegistrationCommand(opts.configPath, path);
-  let text: string;
+/** The file's text, or a ConfigError saying how to create it or make it readable. */
+function readRegistrationText(file: string, command: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason =
@@ -248,9 +242,57 @@ export function readRegistration(
       },
     );
   }
+}
 
-  const malformed = (problems: ConfigProblem[]) =>
-    new ConfigError(
+/** Problems with the file's YAML syntax, each with its position. */
+function yamlSyntaxProblems(errors: readonly YAMLError[]): ConfigProblem[] {
+  return errors.map((e) => {
+    const pos = e.linePos?.[0];
+    const first = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    return {
+      path: '',
+      message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${first}`,
+    };
+  });
+}
+
+/** What is wrong with the registration's content; empty when it is usable. */
+function registrationProblems(text: string): { data: unknown; problems: ConfigProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  if (doc.errors.length > 0) return { data: undefined, problems: yamlSyntaxProblems(doc.errors) };
+  const data: unknown = doc.toJS();
+  if (!isPlainObject(data)) {
+    return {
+      data,
+      problems: [{ path: '', message: 'the file must be a YAML mapping (id:, as_token:, …)' }],
+    };
+  }
+  registrationValidator ??= newAjv(false).compile(registrationSchema);
+  if (!registrationValidator(data)) {
+    const problems = describeAjvErrors(registrationValidator.errors ?? [], data).map((p) => ({
+      path: p.path,
+      message: p.message,
+    }));
+    return { data, problems };
+  }
+  const reg = data as unknown as RegistrationInfo;
+  if (reg.as_token === reg.hs_token) {
+    return { data, problems: [{ path: 'hs_token', message: 'must differ from as_token' }] };
+  }
+  return { data, problems: [] };
+}
+
+/** Read and check a registration file. Throws ConfigError (code REGISTRATION_INVALID). */
+export function readRegistration(
+  path: string,
+  opts: ReadRegistrationOptions = {},
+): RegistrationInfo {
+  const file = resolve(path);
+  const command = generateRegistrationCommand(opts.configPath, path);
+  const { data, problems } = registrationProblems(readRegistrationText(file, command));
+  if (problems.length > 0) {
+    throw new ConfigError(
       ConfigErrorCode.RegistrationInvalid,
       formatProblems(
         problems,
@@ -259,40 +301,8 @@ export function readRegistration(
       ),
       problems,
     );
-
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw malformed(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        const first = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        return {
-          path: '',
-          message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${first}`,
-        };
-      }),
-    );
   }
-  const data: unknown = doc.toJS();
-  if (!isPlainObject(data)) {
-    throw malformed([{ path: '', message: 'the file must be a YAML mapping (id:, as_token:, …)' }]);
-  }
-  if (!registrationValidator) {
-    registrationValidator = newAjv(false).compile(registrationSchema);
-  }
-  if (!registrationValidator(data)) {
-    throw malformed(
-      describeAjvErrors(registrationValidator.errors ?? [], data).map((p) => ({
-        path: p.path,
-        message: p.message,
-      })),
-    );
-  }
-  const reg = data as unknown as RegistrationInfo;
-  if (reg.as_token === reg.hs_token) {
-    throw malformed([{ path: 'hs_token', message: 'must differ from as_token' }]);
-  }
+  const reg = data as RegistrationInfo;
   return {
     id: reg.id,
     url: reg.url,

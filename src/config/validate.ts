@@ -7,8 +7,9 @@ import addFormatsModule from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import { BridgeError, errorMessage } from '../util/errors.js';
 import type { ConfigProblem } from './errors.js';
-import { formatPath, fromPointer, isPlainObject, suggest, type PathSegment } from './paths.js';
+import { formatPath, fromPointer, type PathSegment } from './paths.js';
 import { HINT_KEYWORD, bridgeConfigSchema } from './schema.js';
+import { describeAjvError } from './ajv-messages.js';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the
 // module object for the type checker but the function itself at runtime.
@@ -115,11 +116,6 @@ function coerce(text: string, type: string | string[]): number | boolean | undef
   return undefined;
 }
 
-interface Described {
-  segments: PathSegment[];
-  message: string;
-}
-
 /**
  * Turn ajv's errors for `data` into problems, paths prefixed with `prefix`. Errors that
  * merely summarise others (`if`, `propertyNames`, branches of a failed `anyOf`/`oneOf`)
@@ -155,168 +151,4 @@ export function describeAjvErrors(
     problems.push({ path, message: described.message, segments });
   }
   return problems;
-}
-
-function hintOf(schema: unknown): string | undefined {
-  if (!isPlainObject(schema)) return undefined;
-  const hint = schema[HINT_KEYWORD];
-  return typeof hint === 'string' ? hint : undefined;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null || value === undefined) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
-  if (typeof value === 'boolean') return 'true/false';
-  return typeof value;
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  string: 'a string',
-  integer: 'an integer',
-  number: 'a number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping (key: value pairs)',
-  null: 'empty',
-};
-
-function rangeText(schema: Record<string, unknown>): string | undefined {
-  const min = schema['minimum'];
-  const max = schema['maximum'];
-  if (typeof min === 'number' && typeof max === 'number') return `between ${min} and ${max}`;
-  if (typeof min === 'number') return `≥ ${min}`;
-  if (typeof max === 'number') return `≤ ${max}`;
-  return undefined;
-}
-
-export function describeAjvError(error: ErrorObject, data: unknown): Described {
-  const segments = fromPointer(error.instancePath, data);
-  const params = error.params as Record<string, unknown>;
-  const parent = isPlainObject(error.parentSchema) ? error.parentSchema : {};
-  const hint = hintOf(parent);
-
-  // An invalid key inside a propertyNames check: the key itself is the problem.
-  if (error.propertyName !== undefined) {
-    return {
-      segments: [...segments, error.propertyName],
-      message: hint ?? `is not an allowed key name (${error.message ?? 'invalid'})`,
-    };
-  }
-
-  switch (error.keyword) {
-    case 'required':
-      return { segments: [...segments, String(params['missingProperty'])], message: 'is required' };
-    case 'dependencies':
-    case 'dependentRequired':
-      return {
-        segments: [...segments, String(params['missingProperty'])],
-        message: `is required when "${String(params['property'])}" is set`,
-      };
-    case 'additionalProperties': {
-      const key = String(params['additionalProperty']);
-      const known = isPlainObject(parent['properties']) ? Object.keys(parent['properties']) : [];
-      const close = suggest(key, known);
-      return {
-        segments: [...segments, key],
-        message: close ? `unknown key (did you mean "${close}"?)` : unknownKeyMessage(known),
-      };
-    }
-    case 'type': {
-      const expected = Array.isArray(params['type'])
-        ? (params['type'] as string[])
-        : String(params['type']).split(',');
-      const names = expected.map((t) => TYPE_NAMES[t] ?? t).join(' or ');
-      const range = rangeText(parent);
-      const got = kindOf(error.data);
-      const quote =
-        expected.includes('string') &&
-        (typeof error.data === 'number' || typeof error.data === 'boolean')
-          ? '; put the value in quotes'
-          : '';
-      return {
-        segments,
-        message: `must be ${names}${range ? ` ${range}` : ''} (got ${got}${quote})`,
-      };
-    }
-    case 'minimum':
-    case 'maximum': {
-      const range = rangeText(parent);
-      const type = parent['type'] === 'integer' ? 'an integer ' : '';
-      if (range?.startsWith('between')) return { segments, message: `must be ${type}${range}` };
-      const limit = String(params['limit']);
-      return { segments, message: `must be ${error.keyword === 'minimum' ? '≥' : '≤'} ${limit}` };
-    }
-    case 'exclusiveMinimum':
-      return { segments, message: `must be > ${String(params['limit'])}` };
-    case 'exclusiveMaximum':
-      return { segments, message: `must be < ${String(params['limit'])}` };
-    case 'multipleOf':
-      return { segments, message: `must be a multiple of ${String(params['multipleOf'])}` };
-    case 'enum': {
-      const allowed = (params['allowedValues'] as unknown[]) ?? [];
-      const strings = allowed.filter((v): v is string => typeof v === 'string');
-      const close = typeof error.data === 'string' ? suggest(error.data, strings) : undefined;
-      const list = allowed.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
-      return {
-        segments,
-        message: `must be one of: ${list}${close ? ` (did you mean "${close}"?)` : ''}`,
-      };
-    }
-    case 'const':
-      return { segments, message: `must be ${JSON.stringify(params['allowedValue'])}` };
-    case 'pattern':
-      return { segments, message: hint ?? `must match the pattern ${String(params['pattern'])}` };
-    case 'format':
-      return { segments, message: hint ?? `must be a valid ${String(params['format'])}` };
-    case 'minLength': {
-      const limit = Number(params['limit']);
-      if (limit === 1) return { segments, message: 'must not be empty' };
-      return { segments, message: `must be at least ${limit} characters long` };
-    }
-    case 'maxLength':
-      return { segments, message: `must be at most ${String(params['limit'])} characters long` };
-    case 'minItems': {
-      const limit = Number(params['limit']);
-      return {
-        segments,
-        message: `must have at least ${limit} ${limit === 1 ? 'entry' : 'entries'}`,
-      };
-    }
-    case 'maxItems':
-      return { segments, message: `must have at most ${String(params['limit'])} entries` };
-    case 'uniqueItems':
-      return {
-        segments,
-        message: `must not contain duplicates (entries ${String(params['j'])} and ${String(params['i'])} are the same)`,
-      };
-    case 'minProperties':
-      return { segments, message: `must have at least ${String(params['limit'])} key(s)` };
-    case 'maxProperties':
-      return { segments, message: `must have at most ${String(params['limit'])} key(s)` };
-    case 'anyOf':
-    case 'oneOf':
-      return {
-        segments,
-        message:
-          hint ??
-          (error.keyword === 'oneOf' && params['passingSchemas']
-            ? 'matches more than one of the allowed forms'
-            : 'does not match any of the allowed forms'),
-      };
-    case 'not':
-      return { segments, message: hint ?? 'is not allowed here' };
-    case 'false schema':
-      return { segments, message: 'is not allowed here' };
-    default:
-      return { segments, message: hint ?? error.message ?? `is invalid (${error.keyword})` };
-  }
-}
-
-function unknownKeyMessage(known: string[]): string {
-  if (known.length === 0) return 'unknown key';
-  const list = known.length > 12 ? `${known.slice(0, 12).join(', ')}, …` : known.join(', ');
-  return `unknown key (allowed here: ${list})`;
 }

@@ -51,7 +51,11 @@ function mapLeaves(text: FormattedText, map: (n: Inline) => Inline): FormattedTe
       case 'underline':
       case 'link':
         return { ...n, children: n.children.map(inline) };
-      default:
+      case 'text':
+      case 'code':
+      case 'mention':
+      case 'room_mention':
+      case 'linebreak':
         return map(n);
     }
   };
@@ -64,7 +68,8 @@ function mapLeaves(text: FormattedText, map: (n: Inline) => Inline): FormattedTe
         return { ...b, children: b.children.map(block) };
       case 'list':
         return { ...b, items: b.items.map((item) => item.map(block)) };
-      default:
+      case 'code_block':
+      case 'rule':
         return b;
     }
   };

@@ -25,7 +25,8 @@ export function mapInlines(
         return { ...b, children: b.children.map(block) };
       case 'list':
         return { ...b, items: b.items.map((item) => item.map(block)) };
-      default:
+      case 'code_block':
+      case 'rule':
         return b;
     }
   };

@@ -1,15 +1,15 @@
-import type { Logger } from 'pino';
-import type { ConnectorStorage } from '../connector/contract.js';
 import type { MatrixEvent } from './durable-appservice.js';
-import { BRIDGED_TYPES } from './event-types.js';
-import { BridgeError } from '../util/errors.js';
-import { backoffMs, describe, isUnreachable, statusOf } from './homeserver-errors.js';
-import { roomGap, roomPosition, type MatrixRequester } from './timeline-gap.js';
+import { backoffMs, describe, isUnreachable } from './homeserver-errors.js';
+import {
+  CatchUpStoppedError,
+  RoomChecker,
+  type RoomCheckDeps,
+  type RoomResult,
+} from './room-check.js';
 
 export { isUnreachable } from './homeserver-errors.js';
 
-/** Prefix of each portal room's position (a `/messages` token) in the core key/value store. */
-export const POSITION_PREFIX = 'matrix_position:';
+export { CatchUpStoppedError, POSITION_PREFIX } from './room-check.js';
 
 export interface CatchUpSettings {
   /**
@@ -47,31 +47,11 @@ export const CATCH_UP_DEFAULTS: CatchUpSettings = {
   pageSize: 100,
 };
 
-export interface CatchUpDeps {
-  /** The bridge bot's client. */
-  client(): MatrixRequester;
-  botUserId(): string;
-  /** The core key/value storage (`kv.forConnector('_core')`). */
-  storage: ConnectorStorage;
+export interface CatchUpDeps extends RoomCheckDeps {
   /** Room ids of every portal, read at the start of each run. */
   portalRooms(): string[];
   isPortalRoom(roomId: string): boolean;
-  /** Which of these Matrix event ids the inbox already holds. */
-  recorded(eventIds: string[]): Promise<Set<string>>;
-  /** Hands events to the intake, filtered like a transaction's; returns how many it recorded. */
-  record(events: MatrixEvent[]): Promise<number>;
-  log: Logger;
 }
-
-/** Event types read from rooms: what the intake bridges, and membership (the bot's join). */
-const TIMELINE_TYPES = [...BRIDGED_TYPES, 'm.room.member'];
-
-interface RoomResult {
-  recorded: number;
-  pages: number;
-}
-
-const NOTHING: RoomResult = { recorded: 0, pages: 0 };
 
 /**
  * A full run (at start-up, after an outage): every portal room once. While one is under
@@ -107,6 +87,7 @@ interface Epoch {
  */
 export class MatrixCatchUp {
   private readonly s: CatchUpSettings;
+  private readonly rooms: RoomChecker;
   private loop: Promise<void> | undefined;
   private stopped = false;
   private epoch: Epoch | undefined = newEpoch('start');
@@ -115,10 +96,7 @@ export class MatrixCatchUp {
   private unreachable = false;
   private failing = false;
   private wake: (() => void) | undefined;
-  private readonly positions = new Map<string, string>();
   private readonly positionTried = new Map<string, number>();
-  /** Per room, the check in progress: checks of one room never overlap. */
-  private readonly locks = new Map<string, Promise<unknown>>();
   /** Back-off waits of held transactions, ended early by `stop`. */
   private readonly pauses = new Set<() => void>();
 
@@ -127,6 +105,7 @@ export class MatrixCatchUp {
     settings: Partial<CatchUpSettings> = {},
   ) {
     this.s = { ...CATCH_UP_DEFAULTS, ...settings };
+    this.rooms = new RoomChecker(deps, this.s, () => this.stopped);
   }
 
   start(): void {
@@ -138,7 +117,7 @@ export class MatrixCatchUp {
     this.stopped = true;
     this.wake?.();
     for (const end of [...this.pauses]) end();
-    const inFlight = Promise.allSettled([...this.locks.values()]);
+    const inFlight = Promise.allSettled(this.rooms.inFlight());
     let timer: NodeJS.Timeout | undefined;
     const cap = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, 2000);
@@ -215,11 +194,10 @@ export class MatrixCatchUp {
   private positionUnknownRooms(rooms: string[]): void {
     const now = Date.now();
     for (const roomId of rooms) {
-      const known = this.positions.get(roomId);
-      if (known !== undefined && known !== '') continue;
+      if (this.rooms.hasPosition(roomId)) continue;
       if ((this.positionTried.get(roomId) ?? 0) > now - this.s.intervalMs) continue;
       this.positionTried.set(roomId, now);
-      this.checkRoom(roomId).catch((err: unknown) => {
+      this.rooms.check(roomId).catch((err: unknown) => {
         this.deps.log.debug({ roomId, err: describe(err) }, 'Matrix catch-up: no room position');
       });
     }
@@ -316,7 +294,7 @@ export class MatrixCatchUp {
     const rooms = Array.from({ length: n }, (_, k) => all[(this.periodicCursor + k) % all.length]);
     const total = { recorded: 0, pages: 0 };
     await this.eachRoom(rooms as string[], async (roomId) => {
-      const r = await this.checkRoom(roomId);
+      const r = await this.rooms.check(roomId);
       total.recorded += r.recorded;
       total.pages += r.pages;
     });
@@ -355,7 +333,7 @@ export class MatrixCatchUp {
   private epochRoom(epoch: Epoch, roomId: string): Promise<RoomResult> {
     let check = epoch.rooms.get(roomId);
     if (!check) {
-      check = this.checkRoom(roomId).then(
+      check = this.rooms.check(roomId).then(
         (r) => {
           epoch.recorded += r.recorded;
           epoch.pages += r.pages;
@@ -370,120 +348,8 @@ export class MatrixCatchUp {
     }
     return check;
   }
-
-  /**
-   * One room: what it got since its position, handed to the intake, then the new position.
-   * Throws when the homeserver is away or the bridge's storage fails; a room the bot cannot
-   * read is skipped.
-   */
-  private checkRoom(roomId: string): Promise<RoomResult> {
-    const previous = this.locks.get(roomId) ?? Promise.resolve();
-    const check = previous
-      .catch(() => undefined)
-      .then(() => {
-        if (this.stopped) throw new CatchUpStoppedError();
-        return this.checkRoomNow(roomId);
-      });
-    this.locks.set(roomId, check);
-    void check
-      .finally(() => {
-        if (this.locks.get(roomId) === check) this.locks.delete(roomId);
-      })
-      .catch(() => undefined);
-    return check;
-  }
-
-  private async checkRoomNow(roomId: string): Promise<RoomResult> {
-    const since = await this.position(roomId);
-    const client = this.deps.client();
-    try {
-      if (since === undefined) {
-        const position = await roomPosition(client, roomId, this.s.requestTimeoutMs);
-        if (position && !this.stopped) await this.setPosition(roomId, position);
-        return { recorded: 0, pages: 1 };
-      }
-      return await this.walkRoom(client, roomId, since);
-    } catch (err) {
-      const status = statusOf(err);
-      if (status === undefined || status >= 500 || status === 429) throw err;
-      if (status === 400) await this.positionRefused(roomId, err);
-      else {
-        this.deps.log.debug(
-          { roomId, err: describe(err) },
-          'Matrix catch-up: bot cannot read room',
-        );
-      }
-      return NOTHING;
-    }
-  }
-
-  /**
-   * Pages the room from `since` to the present; each page's missing events are recorded
-   * before the position moves past them. Throws unless it got to the present.
-   */
-  private async walkRoom(
-    client: MatrixRequester,
-    roomId: string,
-    since: string,
-  ): Promise<RoomResult> {
-    const { deps, s } = this;
-    let recorded = 0;
-    const gap = await roomGap(client, {
-      roomId,
-      since,
-      botUserId: deps.botUserId(),
-      types: TIMELINE_TYPES,
-      recorded: (ids) => deps.recorded(ids),
-      onPage: async (events, position) => {
-        if (events.length > 0) recorded += await deps.record(events);
-        if (position !== undefined) await this.setPosition(roomId, position);
-      },
-      pageSize: s.pageSize,
-      requestTimeoutMs: s.requestTimeoutMs,
-      stopped: () => this.stopped,
-    });
-    if (!gap.complete) throw new CatchUpStoppedError();
-    return { recorded, pages: gap.pages };
-  }
-
-  /**
-   * A position the homeserver no longer accepts (it changed its token format): a fresh one
-   * is taken at the next check. Events it dropped in between cannot be found; said loudly.
-   */
-  private async positionRefused(roomId: string, err: unknown): Promise<void> {
-    this.deps.log.error(
-      { roomId, err: describe(err) },
-      'Matrix catch-up: the homeserver refuses the room’s stored position; a fresh one is taken, ' +
-        'so events it dropped in this room before now cannot be recovered (check its logs for a restart)',
-    );
-    await this.setPosition(roomId, '');
-  }
-
-  private async position(roomId: string): Promise<string | undefined> {
-    let position = this.positions.get(roomId);
-    if (position === undefined) {
-      position = (await this.deps.storage.get(POSITION_PREFIX + roomId)) ?? '';
-      this.positions.set(roomId, position);
-    }
-    return position === '' ? undefined : position;
-  }
-
-  private async setPosition(roomId: string, position: string): Promise<void> {
-    await this.deps.storage.set(POSITION_PREFIX + roomId, position);
-    this.positions.set(roomId, position);
-  }
 }
 
 function newEpoch(reason: Epoch['reason'], startedAt = Date.now()): Epoch {
   return { reason, startedAt, rooms: new Map(), recorded: 0, pages: 0 };
-}
-
-/** The bridge stopped before a catch-up finished; the work is taken up at the next start. */
-export class CatchUpStoppedError extends BridgeError {
-  constructor() {
-    super(
-      'MATRIX_CATCH_UP_STOPPED',
-      'the bridge is stopping before the Matrix catch-up finished; the homeserver sends the transaction again and the catch-up resumes at the next start',
-    );
-  }
 }

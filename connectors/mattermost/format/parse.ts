@@ -14,6 +14,7 @@ import {
   textWithBreaks,
   truncateUtf16,
 } from '../../../src/connector/index.js';
+import { BlockBuilder } from './block-builder.js';
 import { emojiNameToUnicode } from './emoji-names.js';
 
 export interface ParseMattermostOptions {
@@ -143,124 +144,69 @@ export function parseMattermostMarkdown(
   }
 }
 
-function blocksFromTokens(tokens: readonly Token[], opts: ParseMattermostOptions): Block[] {
-  const root: Block[] = [];
-  const containers: Block[][] = [root];
-  const lists: Extract<Block, { type: 'list' }>[] = [];
-  let table: Inline[][] | undefined;
-  let row: Inline[][] | undefined;
-  const current = (): Block[] => containers[containers.length - 1]!;
+/** Tokens whose next token is their inline content (consumed with them). */
+const WITH_INLINE = new Set(['paragraph_open', 'heading_open', 'th_open', 'td_open']);
 
+function blocksFromTokens(tokens: readonly Token[], opts: ParseMattermostOptions): Block[] {
+  const build = new BlockBuilder((children) => finish(inlinesFromTokens(children, opts)));
   for (let i = 0; i < tokens.length; i += 1) {
     const t = tokens[i]!;
+    const next = tokens[i + 1];
+    if (WITH_INLINE.has(t.type) && next?.type === 'inline') i += 1;
     switch (t.type) {
       case 'paragraph_open':
-      case 'heading_open': {
-        const inline = tokens[i + 1];
-        const children =
-          inline?.type === 'inline' ? finish(inlinesFromTokens(inline.children ?? [], opts)) : [];
-        if (inline?.type === 'inline') i += 1;
-        if (children.length === 0) break;
-        if (t.type === 'heading_open') {
-          const level = Math.min(6, Math.max(1, Number(t.tag.slice(1)) || 1)) as
-            1 | 2 | 3 | 4 | 5 | 6;
-          current().push({ type: 'heading', level, children });
-        } else {
-          current().push({ type: 'paragraph', children });
-        }
+      case 'heading_open':
+        build.textBlock(t, next);
         break;
-      }
       case 'fence':
-      case 'code_block': {
-        const language = t.type === 'fence' ? t.info.trim().split(/\s+/)[0] : undefined;
-        const text = t.content.endsWith('\n') ? t.content.slice(0, -1) : t.content;
-        current().push(
-          language ? { type: 'code_block', language, text } : { type: 'code_block', text },
-        );
+      case 'code_block':
+        build.codeBlock(t);
         break;
-      }
-      case 'blockquote_open': {
-        const quote: Block = { type: 'quote', children: [] };
-        current().push(quote);
-        containers.push(quote.children);
+      case 'blockquote_open':
+        build.openQuote();
         break;
-      }
       case 'bullet_list_open':
-      case 'ordered_list_open': {
-        const list: Extract<Block, { type: 'list' }> = {
-          type: 'list',
-          ordered: t.type === 'ordered_list_open',
-          items: [],
-        };
-        const start = Number(t.attrGet('start') ?? '1');
-        if (list.ordered && Number.isSafeInteger(start) && start !== 1) list.start = start;
-        current().push(list);
-        lists.push(list);
+      case 'ordered_list_open':
+        build.openList(t);
         break;
-      }
-      case 'list_item_open': {
-        const item: Block[] = [];
-        lists[lists.length - 1]?.items.push(item);
-        containers.push(item);
+      case 'list_item_open':
+        build.openListItem();
         break;
-      }
       case 'blockquote_close':
       case 'list_item_close':
-        if (containers.length > 1) containers.pop();
+        build.closeContainer();
         break;
       case 'bullet_list_close':
       case 'ordered_list_close':
-        lists.pop();
+        build.closeList();
         break;
       case 'hr':
-        current().push({ type: 'rule' });
+        build.rule();
         break;
       case 'table_open':
-        table = [];
+        build.openTable();
         break;
       case 'tr_open':
-        row = [];
+        build.openRow();
         break;
       case 'th_open':
-      case 'td_open': {
-        const inline = tokens[i + 1];
-        let cell: Inline[] = [];
-        if (inline?.type === 'inline') {
-          cell = finish(inlinesFromTokens(inline.children ?? [], opts));
-          i += 1;
-        }
-        if (t.type === 'th_open' && cell.length > 0) cell = [{ type: 'bold', children: cell }];
-        row?.push(cell);
+      case 'td_open':
+        build.cell(t, next);
         break;
-      }
       case 'tr_close':
-        if (row && table) {
-          table.push(
-            row.flatMap((c, j): Inline[] => (j === 0 ? c : [{ type: 'text', text: ' | ' }, ...c])),
-          );
-        }
-        row = undefined;
+        build.closeRow();
         break;
-      case 'table_close': {
-        const lines = (table ?? []).flatMap((r, j): Inline[] =>
-          j === 0 ? r : [{ type: 'linebreak' }, ...r],
-        );
-        const children = finish(lines);
-        if (children.length > 0) current().push({ type: 'paragraph', children });
-        table = undefined;
+      case 'table_close':
+        build.closeTable(finish);
         break;
-      }
-      case 'inline': {
-        // Inline content outside a paragraph (should not happen with the default rules).
-        const children = finish(inlinesFromTokens(t.children ?? [], opts));
-        if (children.length > 0) current().push({ type: 'paragraph', children });
+      case 'inline':
+        build.looseInline(t);
         break;
-      }
       default:
         break;
     }
   }
-  return root;
+  return build.root;
 }
 
 function finish(inlines: Inline[]): Inline[] {

@@ -150,7 +150,8 @@ function mapBlocks(
         return { ...b, children: mapBlocks(b.children, resolve) };
       case 'list':
         return { ...b, items: b.items.map((item) => mapBlocks(item, resolve)) };
-      default:
+      case 'code_block':
+      case 'rule':
         return b;
     }
   });

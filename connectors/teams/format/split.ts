@@ -39,7 +39,9 @@ function pieces(block: Block, measure: Measure, budget: number): Block[] {
       const chunks = splitText(block.text, Math.max(64, Math.floor(budget / 6)));
       return chunks.map((text) => ({ ...block, text }));
     }
-    default: {
+    case 'paragraph':
+    case 'heading':
+    case 'rule': {
       const text = toPlainText({ blocks: [block] });
       const chunks = splitText(text, Math.max(64, Math.floor(budget / 6)));
       return chunks.flatMap((c) => plainText(c).blocks);

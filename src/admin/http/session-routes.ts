@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { actorName, type Actor } from '../actor.js';
 import { AdminError } from '../errors.js';
 import type { AdminOperations } from '../operations.js';
-import type { ApiReply, ApiRoute, ApiServices } from './api-types.js';
+import type { ApiReply, ApiRoute, ApiServices, OperationDoc } from './api-route.js';
 import { readJson, validate } from './body.js';
+import { authErrors, errorRef, exampleTime, json, ref, userIdParam } from './openapi-parts.js';
 import type { Session } from './session-store.js';
 import { sessionRequestSchema } from './schemas.js';
 
@@ -79,6 +80,86 @@ async function signOut(s: ApiServices, req: IncomingMessage, actor: Actor) {
   return { status: 200, body: { signed_out: true } };
 }
 
+const exampleSessionToken = 'mpbs2.q3Xv9cJ0m2H8dK4sT7wY1bN6fR5gL0pZ2aE8uI3oC4k';
+
+const signInDoc: OperationDoc = {
+  summary: 'Exchange a Matrix OpenID token for a session token.',
+  description:
+    "The token is checked with the user's homeserver (`/_matrix/federation/v1/openid/userinfo`). " +
+    'Sign-ins are audited.',
+  requestBody: {
+    required: true,
+    content: json(ref('SessionRequest'), {
+      openid_token: 'SomeOpenIdAccessToken',
+      matrix_server_name: 'example.org',
+    }),
+  },
+  responses: {
+    '200': {
+      description: 'Signed in.',
+      content: json(ref('Session'), {
+        token: exampleSessionToken,
+        user_id: '@ada:example.org',
+        level: 'admin',
+        expires_at: exampleTime,
+      }),
+    },
+    '400': errorRef('BadRequest'),
+    '401': errorRef('Unauthenticated'),
+    '429': errorRef('RateLimited'),
+    '501': { description: 'OpenID sign-in is turned off.', content: json(ref('Error')) },
+    '502': errorRef('Unavailable'),
+  },
+};
+
+const signInSecretDoc: OperationDoc = {
+  summary: 'Exchange the provisioning secret for a session token.',
+  description:
+    'Send the secret as the bearer token, once; keep only the session token it answers ' +
+    '(the web console does so, so the secret never stays in the browser). The session ' +
+    "has the secret's rights, or with `user_id` that user's. No body. Audited.",
+  parameters: [userIdParam],
+  responses: {
+    '200': {
+      description: 'Signed in.',
+      content: json(ref('Session'), {
+        token: exampleSessionToken,
+        user_id: null,
+        level: 'admin',
+        expires_at: exampleTime,
+      }),
+    },
+    '400': {
+      description: 'The bearer is a session token: a session is not exchanged again.',
+      content: json(ref('Error')),
+    },
+    ...authErrors,
+  },
+};
+
+const signOutDoc: OperationDoc = {
+  summary: 'End the session whose token is presented, at once. Audited.',
+  responses: {
+    '200': {
+      description: 'Signed out: the token is refused from now on.',
+      content: json(
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['signed_out'],
+          properties: { signed_out: { const: true } },
+        },
+        { signed_out: true },
+      ),
+    },
+    '400': {
+      description: 'The bearer is the provisioning secret, not a session token.',
+      content: json(ref('Error')),
+    },
+    ...authErrors,
+  },
+};
+
 /** `POST /session`, `POST /session/secret`, `DELETE /session`. */
 export function sessionRoutes(s: ApiServices): ApiRoute[] {
   return [
@@ -87,6 +168,7 @@ export function sessionRoutes(s: ApiServices): ApiRoute[] {
       path: '/session',
       action: 'sign_in',
       auth: false,
+      doc: signInDoc,
       handle: ({ req, client }) => signInWithOpenId(s, req, client),
     },
     {
@@ -94,6 +176,7 @@ export function sessionRoutes(s: ApiServices): ApiRoute[] {
       path: '/session/secret',
       action: 'sign_in_secret',
       auth: true,
+      doc: signInSecretDoc,
       handle: ({ req, actor }) => signInWithSecret(s, req, actor),
     },
     {
@@ -101,6 +184,7 @@ export function sessionRoutes(s: ApiServices): ApiRoute[] {
       path: '/session',
       action: 'sign_out',
       auth: true,
+      doc: signOutDoc,
       handle: ({ req, actor }) => signOut(s, req, actor),
     },
   ];

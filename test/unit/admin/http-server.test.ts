@@ -22,7 +22,7 @@ beforeAll(async () => {
   w = await adminWorld(db, {});
   const auth = new Authenticator(SECRET, new SessionStore(60_000));
   const http = new AdminHttp(
-    apiRoutes({ ops: w.ops, auth, openid: undefined, openApi: () => ({}) }),
+    apiRoutes({ ops: w.ops, auth, openid: undefined }),
     [healthRoute],
     w.ops,
     auth,

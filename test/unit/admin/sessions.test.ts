@@ -24,7 +24,7 @@ beforeAll(async () => {
   w = await adminWorld(db, { '@ada:example.org': 'linker' });
   const auth = new Authenticator(SECRET, new SessionStore(LIFETIME, () => clock));
   const http = new AdminHttp(
-    apiRoutes({ ops: w.ops, auth, openid: undefined, openApi: () => ({}) }),
+    apiRoutes({ ops: w.ops, auth, openid: undefined }),
     [],
     w.ops,
     auth,

@@ -1,10 +1,15 @@
+/**
+ * What a provisioning API route is: how it is served and how it is documented, declared once
+ * in the route table so the OpenAPI document cannot drift from what the bridge serves.
+ */
 import type { IncomingMessage } from 'node:http';
 import type { Actor } from '../actor.js';
 import type { AdminOperations } from '../operations.js';
 import type { Authenticator } from './auth.js';
 import type { OpenIdVerifier } from './openid.js';
 
-/** The shapes of the provisioning API's routes, shared by the route tables of api-routes.ts and session-routes.ts. */
+export const API_PREFIX = '/_bridge/admin/v1';
+
 export interface ApiContext {
   req: IncomingMessage;
   /** Set for routes that need authentication. */
@@ -19,14 +24,26 @@ export interface ApiReply {
   body: unknown;
 }
 
+/** The OpenAPI operation of a route, apart from what the route itself says (id, security). */
+export interface OperationDoc {
+  summary: string;
+  description?: string;
+  /** OpenAPI parameter objects, path parameters included. */
+  parameters?: readonly object[];
+  requestBody?: object;
+  /** OpenAPI response objects (or `$ref`s) by status code. */
+  responses: Record<string, object>;
+}
+
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'DELETE';
-  /** Below API_PREFIX, with `{param}` segments; must match the OpenAPI document. */
+  /** Below API_PREFIX, with `{param}` segments, as in the OpenAPI document. */
   path: string;
   /** Name in the audit log and the OpenAPI operationId. */
   action: string;
   /** false: no Authorization needed (sign-in, the document itself). */
   auth: boolean;
+  doc: OperationDoc;
   handle(ctx: ApiContext): Promise<ApiReply>;
 }
 
@@ -35,5 +52,6 @@ export interface ApiServices {
   auth: Authenticator;
   /** Undefined when OpenID sign-in is turned off. */
   openid: OpenIdVerifier | undefined;
-  openApi: () => object;
 }
+
+export const ok = (body: unknown, status = 200): ApiReply => ({ status, body });
