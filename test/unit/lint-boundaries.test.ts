@@ -46,7 +46,7 @@ describe('a connector imports the core only through src/connector/index.ts', () 
       'connectors/teams/auth/probe.ts',
       "import { BridgeError } from '../../../src/util/errors.js';",
     ],
-    ['connectors/mattermost/format/probe.ts', "export * from '../../../src/format/inline.js';"],
+    ['connectors/teams/auth/probe.ts', "export * from '../../../src/format/inline.js';"],
     ['connectors/rocketchat/probe.ts', "const m = await import('../../src/config/index.js');"],
   ];
   it.each(hostile)('%s: %s is refused', async (file, code) => {
@@ -67,7 +67,7 @@ describe('a connector imports the core only through src/connector/index.ts', () 
 describe('no connector imports another connector', () => {
   const hostile: Array<[string, string]> = [
     ['connectors/slack/probe.ts', "import { MattermostApi } from '../mattermost/api.js';"],
-    ['connectors/rocketchat/format/probe.ts', "import { x } from '../../slack/format/index.js';"],
+    ['connectors/teams/auth/probe.ts', "import { x } from '../../slack/format/index.js';"],
     ['connectors/teams/probe.ts', "import type { x } from '../rocketchat/types.js';"],
     ['connectors/mattermost/probe.ts', "export { definition } from '../teams/index.js';"],
   ];
@@ -88,8 +88,11 @@ describe('product code never imports tests, benchmarks, scripts or simulators', 
     ['src/app/probe.ts', "import { x } from '../../bench/settings.js';"],
     ['src/cli/probe.ts', "import { x } from '../../scripts/demo.js';"],
     ['connectors/slack/probe.ts', "import { x } from '../../test/harness/index.js';"],
-    ['connectors/teams/probe.ts', "import { x } from '../mattermost/simulator/context.js';"],
-    ['connectors/mattermost/probe.ts', "import { x } from './simulator/context.js';"],
+    ['connectors/teams/probe.ts', "import { x } from '../../simulators/mattermost/index.js';"],
+    [
+      'connectors/mattermost/probe.ts',
+      "import { x } from '../../simulators/mattermost/context.js';",
+    ],
   ];
   it.each(hostile)('%s: %s is refused', async (file, code) => {
     expect(await ruleIdsFor(file, code)).toContain(RESTRICTED);
