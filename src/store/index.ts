@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { CursorStore } from './cursor-store.js';
 import { EncryptionStore } from './encryption-store.js';
 import { GhostStore } from './ghost-store.js';
 import { InboxStore } from './inbox-store.js';
@@ -8,6 +9,7 @@ import { PortalStore } from './portal-store.js';
 import { ReactionStore } from './reaction-store.js';
 
 export { openDatabase } from './database.js';
+export * from './cursor-store.js';
 export * from './encryption-store.js';
 export * from './ghost-store.js';
 export * from './inbox-store.js';
@@ -23,6 +25,7 @@ export interface Stores {
   reactions: ReactionStore;
   ghosts: GhostStore;
   kv: KvStore;
+  cursors: CursorStore;
   encryption: EncryptionStore;
 }
 
@@ -35,6 +38,7 @@ export function createStores(db: Knex): Stores {
     reactions: new ReactionStore(db),
     ghosts: new GhostStore(db),
     kv: new KvStore(db),
+    cursors: new CursorStore(db),
     encryption: new EncryptionStore(db),
   };
 }

@@ -1,5 +1,8 @@
+import { CatchUpKit } from '../../src/connector/catch-up-kit.js';
+import type { CursorRow, CursorRows } from '../../src/connector/cursor-book.js';
 import type {
   ConnectionState,
+  Connector,
   ConnectorContext,
   ConnectorStorage,
   LinkedChannel,
@@ -17,8 +20,13 @@ export class RecordingContext implements ConnectorContext {
   readonly events: RemoteEvent[] = [];
   readonly states: Array<{ workspace: string } & ConnectionState> = [];
   readonly storage: ConnectorStorage;
-  /** The key/value store, to hand to a connector started after this one. */
+  /** The key/value store (cursors too), to hand to a connector started after this one. */
   readonly store: Map<string, string>;
+  readonly cursors: ConnectorContext['cursors'];
+  readonly catchUp: ConnectorContext['catchUp'];
+  /** The core's catch-up machinery, as the bridge runs it (cursors kept in `store`). */
+  readonly kit: CatchUpKit;
+  private readonly recordLive: ConnectorContext['emit'];
 
   constructor(
     connectorId: string,
@@ -31,11 +39,30 @@ export class RecordingContext implements ConnectorContext {
     this.storage = {
       get: async (key: string) => store.get(key),
       set: async (key: string, value: string) => void store.set(key, value),
+      delete: async (key: string) => void store.delete(key),
     };
+    this.kit = new CatchUpKit({
+      rows: memoryCursorRows(store),
+      linkedChannels: () => this.linkedChannels(),
+      record: async (event) => void this.events.push(event),
+      log: this.logger,
+      flushMs: 10,
+      catchUp: { initialDelayMs: 50, maxDelayMs: 1000 },
+    });
+    const members = this.kit.contextMembers();
+    this.cursors = members.cursors;
+    this.catchUp = members.catchUp;
+    this.recordLive = members.emit;
   }
 
-  async emit(event: RemoteEvent): Promise<void> {
-    this.events.push(event);
+  /** Binds the core's catch-up to a connector made with this context; returns it. */
+  connect<C extends Connector>(connector: C): C {
+    this.kit.bind(connector);
+    return connector;
+  }
+
+  emit(event: RemoteEvent): Promise<void> {
+    return this.recordLive(event);
   }
 
   registerWebhook(handler: WebhookHandler): string {
@@ -53,6 +80,26 @@ export class RecordingContext implements ConnectorContext {
   lastState(workspace: string): ConnectionState | undefined {
     return this.states.filter((s) => s.workspace === workspace).at(-1);
   }
+}
+
+const CURSOR_PREFIX = '\u0000cursor:';
+
+/** Cursor rows kept in the context's key/value map, so a restarted connector finds them. */
+function memoryCursorRows(store: Map<string, string>): CursorRows {
+  return {
+    load: async () =>
+      [...store]
+        .filter(([k]) => k.startsWith(CURSOR_PREFIX))
+        .map(([, v]) => JSON.parse(v) as CursorRow),
+    save: async (rows) => {
+      for (const r of rows) {
+        store.set(
+          CURSOR_PREFIX + JSON.stringify([r.workspace, r.channel, r.thread]),
+          JSON.stringify(r),
+        );
+      }
+    },
+  };
 }
 
 /** Polls `probe` until it is truthy (see test/harness/wait.ts); `what` names it in the error. */

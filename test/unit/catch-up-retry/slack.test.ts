@@ -59,6 +59,7 @@ describe('Slack resync', () => {
         },
       },
     });
+    ctx.connect(connector);
     await connector.start();
     posted.push(String((await asAlice.chat.postMessage({ channel: channel.id, text: 'live' })).ts));
     await waitFor('every message', () => recorded(ctx).length >= 4, 30_000);

@@ -119,6 +119,7 @@ export async function teamsWorld(
     }));
     const ctx = new RecordingContext('teams', links, webhooks.router, store);
     const connector = definition.create(ctx, cfg as never);
+    ctx.connect(connector);
     started.push(connector);
     await connector.start();
     return { ctx, connector };
