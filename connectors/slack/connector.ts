@@ -5,6 +5,8 @@ import type {
   ConnectorCapabilities,
   ConnectorContext,
   Download,
+  LinkedChannel,
+  MessagesPage,
   OutboundMessage,
   RemoteUserInfo,
   SentMessage,
@@ -174,6 +176,11 @@ export class SlackConnector implements Connector {
       if (code === 'invalid_name') throw new UnsupportedError(`reaction ${key}`);
       throw err;
     }
+  }
+
+  /** The core's catch-up reads missed messages through this (see SlackIntake.fetchSince). */
+  fetchMessagesSince(channel: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    return this.ws(channel.workspace).intake.fetchSince(channel, cursor);
   }
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {

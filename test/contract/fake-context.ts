@@ -55,9 +55,24 @@ export class RecordingContext implements ConnectorContext {
     this.recordLive = members.emit;
   }
 
-  /** Binds the core's catch-up to a connector made with this context; returns it. */
+  /**
+   * Binds the core's catch-up to a connector made with this context, and wraps its start and
+   * stop as the bridge does (catch-up armed before start, stopped before stop, cursors saved
+   * after); returns it.
+   */
   connect<C extends Connector>(connector: C): C {
     this.kit.bind(connector);
+    const start = connector.start.bind(connector);
+    const stop = connector.stop.bind(connector);
+    connector.start = async () => {
+      this.kit.runner.start();
+      await start();
+    };
+    connector.stop = async () => {
+      await this.kit.stopCatchUp();
+      await stop();
+      await this.kit.flush();
+    };
     return connector;
   }
 

@@ -27,7 +27,7 @@ afterEach(async () => {
 const recorded = (ctx: RecordingContext): string[] =>
   ctx.events.flatMap((e) => (e.kind === 'message' ? [e.messageId] : []));
 
-describe('Slack resync', () => {
+describe('Slack catch-up', () => {
   it('retries a failing history read until it works, skipping nothing', async () => {
     sim = await startSlackSimulator();
     const team = sim.createWorkspace({ name: 'Agency' });
