@@ -5,6 +5,8 @@ import type {
   ConnectorCapabilities,
   ConnectorContext,
   Download,
+  LinkedChannel,
+  MessagesPage,
   OutboundMessage,
   RemoteChannelSummary,
   RemoteUserInfo,
@@ -61,6 +63,11 @@ export class RocketChatConnector implements Connector {
       files: true,
       maxTextLength: MAX_MESSAGE_LENGTH,
     };
+  }
+
+  /** The core's catch-up reads what a room missed through this (chat.syncMessages). */
+  fetchMessagesSince(channel: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    return this.ws(channel.workspace).fetchSince(channel, cursor);
   }
 
   private ws(name: string): RocketChatWorkspace {

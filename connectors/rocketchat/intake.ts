@@ -11,15 +11,22 @@ import type { UserDirectory } from './users.js';
 
 const MAX_OWN_DELETES = 10_000;
 
+/** The events a message brings, how to note them as seen, and its last change (ms). */
+export interface MessageChanges {
+  events: RemoteEvent[];
+  commit: () => Promise<void>;
+  time: number;
+}
+
 /**
  * Turns what Rocket.Chat sends about a message (the whole message, every time it changes) into
- * events: new message, edit, reactions added/removed, deletion. Each is recorded before the
- * room's cursor moves past it; the bridge's own messages, edits, deletes and reactions are not
- * sent back.
+ * events: new message, edit, reactions added/removed, deletion. Live, each is recorded before
+ * the room's cursor (in the core's table) moves past it; the core's catch-up records the same
+ * events from a page of changes. The bridge's own messages, edits, deletes and reactions are
+ * not sent back.
  */
 export class MessageIntake {
   private readonly states: MessageStates;
-  private readonly cursors = new Map<string, number>();
   private readonly ownDeletes = new Set<string>();
 
   constructor(
@@ -37,11 +44,21 @@ export class MessageIntake {
     this.ownDeletes.add(id);
   }
 
+  /** A message as the stream gives it: its events recorded, then the room's cursor moves. */
+  async message(raw: unknown, link: LinkedChannel): Promise<void> {
+    const changes = await this.changesOf(raw, link);
+    if (!changes) return;
+    for (const event of changes.events) await this.emit(event);
+    await changes.commit();
+    this.advance(link.channel, changes.time);
+  }
+
   /**
-   * A message as the stream or the catch-up gives it. `moveCursor: false` (catch-up replaying
-   * in creation order) leaves the room's cursor for the caller to move once all is recorded.
+   * What a message (the whole message, as the stream or the catch-up gives it) brings that
+   * was not bridged yet: its creation, an edit, reactions added or removed; `commit` notes it
+   * as seen once those are recorded. `time` is its last change (where the cursor may go).
    */
-  async message(raw: unknown, link: LinkedChannel, moveCursor = true): Promise<void> {
+  async changesOf(raw: unknown, link: LinkedChannel): Promise<MessageChanges | undefined> {
     const m = raw as WireMessage;
     const updatedAt = toMs(m._updatedAt) ?? toMs(m.ts);
     const ts = toMs(m.ts);
@@ -56,28 +73,30 @@ export class MessageIntake {
         { channel: link.channel },
         'ignoring a message without id, room, author or time',
       );
-      return;
+      return undefined;
     }
-    if (m.t === 'rm') return this.deleted(link.channel, m._id, updatedAt, moveCursor);
+    if (m.t === 'rm') return this.deletion(link.channel, m._id, updatedAt);
     if (!isConversation(m)) {
       this.log.debug(
         { channel: link.channel, type: String(m.t).slice(0, 40) },
         'ignoring a system message',
       );
-      return moveCursor ? this.advance(link.channel, updatedAt) : undefined;
+      return { events: [], commit: async () => undefined, time: updatedAt };
     }
     const id = m._id;
     const recent = this.states.recent(id);
-    const cursor = await this.cursor(link.channel);
+    const stored = await this.ctx.cursors.get({ workspace: this.workspace, channel: link.channel });
+    const cursor = stored === undefined ? undefined : Number(stored);
     const own = m.u!._id === this.bot().id;
     const editedAt = toMs(m.editedAt);
     const isNew = recent === undefined && ts >= link.linkedAt;
     // Never processed before for sure: its current text is in the message event.
     const fresh = isNew && (cursor === undefined || ts > cursor);
 
-    if (!own && isNew) await this.emit(await messageEvent(m, this.workspace, this.users));
+    const events: RemoteEvent[] = [];
+    if (!own && isNew) events.push(await messageEvent(m, this.workspace, this.users));
     if (!own && editedAt !== undefined && editedAt !== recent?.editedAt && !fresh) {
-      await this.emit(await editEvent(m, editedAt, this.workspace, this.users));
+      events.push(await editEvent(m, editedAt, this.workspace, this.users));
     }
     const before = await this.states.reactions(id);
     const after = normalizeReactions(m.reactions);
@@ -90,10 +109,11 @@ export class MessageIntake {
         change.username,
         updatedAt,
       );
-      if (event) await this.emit(event);
+      if (event) events.push(event);
     }
-    await this.states.remember(id, { editedAt, reactions: after }, !sameReactions(before, after));
-    if (moveCursor) await this.advance(link.channel, updatedAt);
+    const changed = !sameReactions(before, after);
+    const commit = () => this.states.remember(id, { editedAt, reactions: after }, changed);
+    return { events, commit, time: updatedAt };
   }
 
   private async reactionEvent(
@@ -121,41 +141,35 @@ export class MessageIntake {
     };
   }
 
-  /** A deletion; `time` (from catch-up) moves the cursor unless `moveCursor` is false; live deletions carry none. */
-  async deleted(channel: string, id: string, time?: number, moveCursor = true): Promise<void> {
+  /** A deletion seen live (it carries no time: the cursor stays). */
+  async deleted(channel: string, id: string): Promise<void> {
+    for (const event of this.deletion(channel, id, Date.now()).events) await this.emit(event);
+  }
+
+  /** A deletion at `time`, unless the bridge made it itself. */
+  deletion(channel: string, id: string, time: number): MessageChanges {
     this.states.forget(id);
     // Kept (bounded), not consumed: catch-up may list the same deletion again.
-    if (!this.ownDeletes.has(id)) {
-      await this.emit({
-        kind: 'delete',
-        workspace: this.workspace,
-        channel,
-        eventKey: eventKeys.delete(id),
-        ts: time ?? Date.now(),
-        messageId: id,
-      });
-    }
-    if (time !== undefined && moveCursor) await this.advance(channel, time);
+    const events: RemoteEvent[] = this.ownDeletes.has(id)
+      ? []
+      : [
+          {
+            kind: 'delete',
+            workspace: this.workspace,
+            channel,
+            eventKey: eventKeys.delete(id),
+            ts: time,
+            messageId: id,
+          },
+        ];
+    return { events, commit: async () => undefined, time };
   }
 
   private emit(event: RemoteEvent): Promise<void> {
     return this.ctx.emit(event);
   }
 
-  /** Cursors (ms of the newest change processed) live in memory and are written when they move. */
-  async cursor(channel: string): Promise<number | undefined> {
-    if (!this.cursors.has(channel)) {
-      const stored = await this.ctx.storage.get(`cursor:${this.workspace}:${channel}`);
-      const value = stored === undefined ? Number.NaN : Number(stored);
-      if (!Number.isFinite(value)) return undefined;
-      this.cursors.set(channel, value);
-    }
-    return this.cursors.get(channel);
-  }
-
-  async advance(channel: string, time: number): Promise<void> {
-    if (time <= ((await this.cursor(channel)) ?? 0)) return;
-    this.cursors.set(channel, time);
-    await this.ctx.storage.set(`cursor:${this.workspace}:${channel}`, String(time));
+  private advance(channel: string, time: number): void {
+    this.ctx.cursors.advance({ workspace: this.workspace, channel }, String(time));
   }
 }

@@ -41,7 +41,7 @@ export class CatchUpKit {
         await this.d.record(event);
       },
       cursors: this.cursors,
-      catchUp: (workspace) => this.runner.catchUp(workspace),
+      catchUp: (workspace, channels) => this.runner.catchUp(workspace, channels),
     };
   }
 

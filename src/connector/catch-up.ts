@@ -56,7 +56,7 @@ export class CatchUpRunner {
   private readonly pending = new Map<string, LinkedChannel>();
   private readonly running = new Map<string, Promise<void>>();
   /** Per workspace: the round being planned (its channels are not pending yet). */
-  private readonly planning = new Map<string, Promise<LinkedChannel[]>>();
+  private readonly planning = new Map<string, Set<Promise<LinkedChannel[]>>>();
   private readonly stopSignal = new StopSignal();
 
   constructor(
@@ -83,10 +83,13 @@ export class CatchUpRunner {
     await Promise.all([...this.running.values()].map((p) => p.catch(() => undefined)));
   }
 
-  /** Catches up every linked channel of `workspace`; resolves when all are done or stopped. */
-  async catchUp(workspace: string): Promise<void> {
+  /**
+   * Catches up every linked channel of `workspace` (or those of `channels`); resolves when
+   * all are done or stopped.
+   */
+  async catchUp(workspace: string, channels?: string[]): Promise<void> {
     if (!this.fetch || this.stopSignal.stopped) return;
-    const links = await this.plan(workspace);
+    const links = await this.plan(workspace, channels);
     const queue = [...links];
     const worker = async (): Promise<void> => {
       for (let link = queue.shift(); link && !this.stopSignal.stopped; link = queue.shift()) {
@@ -104,15 +107,21 @@ export class CatchUpRunner {
   }
 
   /** Marks the linked channels of `workspace` pending; live events wait for this meanwhile. */
-  private plan(workspace: string): Promise<LinkedChannel[]> {
+  private plan(workspace: string, channels?: string[]): Promise<LinkedChannel[]> {
+    const wanted = channels && new Set(channels);
     const planned = (async () => {
-      const links = (await this.d.linkedChannels()).filter((l) => l.workspace === workspace);
+      const links = (await this.d.linkedChannels()).filter(
+        (l) => l.workspace === workspace && (!wanted || wanted.has(l.channel)),
+      );
       for (const link of links) this.pending.set(keyOf(link), link);
       return links;
     })();
-    this.planning.set(workspace, planned);
+    const plans = this.planning.get(workspace) ?? new Set();
+    this.planning.set(workspace, plans.add(planned));
     const forget = (): void => {
-      if (this.planning.get(workspace) === planned) this.planning.delete(workspace);
+      plans.delete(planned);
+      if (plans.size === 0 && this.planning.get(workspace) === plans)
+        this.planning.delete(workspace);
     };
     planned.then(forget, forget);
     return planned;
@@ -123,7 +132,8 @@ export class CatchUpRunner {
    * now if it is still pending. Throws only when the bridge stopped before it finished.
    */
   async beforeLive(ref: ChannelRef): Promise<void> {
-    await this.planning.get(ref.workspace)?.catch(() => undefined);
+    const plans = [...(this.planning.get(ref.workspace) ?? [])];
+    await Promise.all(plans.map((p) => p.catch(() => undefined)));
     const key = keyOf(ref);
     for (;;) {
       const running = this.running.get(key);

@@ -141,11 +141,12 @@ export interface ConnectorContext {
   cursors: ChannelCursors;
   /**
    * Call after (re)connecting a workspace: the core catches up every linked channel of it
-   * through the connector's `fetchMessagesSince` and resolves once all are done (or the
-   * bridge stops). A live event handed to `emit` meanwhile waits for its channel's catch-up,
-   * so each channel stays in order. Without `fetchMessagesSince` it resolves at once.
+   * (or only `channels`) through the connector's `fetchMessagesSince` and resolves once all
+   * are done (or the bridge stops). A live event handed to `emit` meanwhile waits for its
+   * channel's catch-up, so each channel stays in order. Without `fetchMessagesSince` it
+   * resolves at once.
    */
-  catchUp(workspace: string): Promise<void>;
+  catchUp(workspace: string, channels?: string[]): Promise<void>;
   /**
    * Serve platform callbacks (events, activities) on the bridge's HTTP listener under
    * `{appservice.public_url}/_bridge/webhooks/{connectorId}`; returns that base URL.
