@@ -40,7 +40,14 @@ export class CatchUpKit {
         await this.runner.beforeLive(event);
         await this.d.record(event);
       },
-      cursors: this.cursors,
+      cursors: {
+        get: (ref) => this.cursors.get(ref),
+        // A live event that recorded nothing (the bridge's own post, say) must not move the
+        // cursor past missed posts that a catch-up has yet to record: that one moves it.
+        advance: (ref, cursor) => {
+          if (!this.runner.busy(ref)) this.cursors.advance(ref, cursor);
+        },
+      },
       catchUp: (workspace, channels) => this.runner.catchUp(workspace, channels),
     };
   }

@@ -106,6 +106,12 @@ export class CatchUpRunner {
     await Promise.all(Array.from({ length: size }, worker));
   }
 
+  /** Whether `ref` has a catch-up waiting or running: its cursor is the catch-up's to move. */
+  busy(ref: ChannelRef): boolean {
+    const key = keyOf(ref);
+    return this.pending.has(key) || this.running.has(key) || this.planning.has(ref.workspace);
+  }
+
   /** Marks the linked channels of `workspace` pending; live events wait for this meanwhile. */
   private plan(workspace: string, channels?: string[]): Promise<LinkedChannel[]> {
     const wanted = channels && new Set(channels);

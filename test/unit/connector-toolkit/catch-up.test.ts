@@ -185,3 +185,23 @@ describe('core-driven catch-up', () => {
     expect(t.recorded).toEqual([]);
   });
 });
+
+describe('live cursor moves during a catch-up', () => {
+  it('are left to the catch-up, so the cursor never passes a missed message', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const t = world(async () => {
+      await gate;
+      return { events: [del('c', 'missed', 10)], nextCursor: '10', hasMore: false };
+    });
+    const ref = { workspace: 'w', channel: 'c' };
+    const round = t.ctx.catchUp('w');
+    t.ctx.cursors.advance(ref, '50'); // e.g. the bridge's own post, seen live: nothing recorded
+    expect(await t.ctx.cursors.get(ref)).toBeUndefined();
+    release();
+    await round;
+    expect(await t.ctx.cursors.get(ref)).toBe('10');
+    t.ctx.cursors.advance(ref, '50'); // no catch-up now: a live move counts
+    expect(await t.ctx.cursors.get(ref)).toBe('50');
+  });
+});
