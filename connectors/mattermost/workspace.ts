@@ -6,7 +6,6 @@ import type { ReactionEvent, RemoteEvent } from '../../src/connector/events.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
-import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
 import { emojiNameToUnicode } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
 import { ReactionLedger } from './reaction-ledger.js';
@@ -29,15 +28,15 @@ const CONFIG_REFRESH_MS = 10 * 60 * 1000;
 export interface WorkspaceOptions extends ResyncOptions {
   /** Longest start() waits for the changed channels before letting the bridge go on. */
   startWaitMs: number;
-  /** Cursors are written at most this often. */
-  cursorFlushMs: number;
 }
 
 export const DEFAULT_WORKSPACE_OPTIONS: WorkspaceOptions = {
   ...DEFAULT_RESYNC_OPTIONS,
   startWaitMs: 30_000,
-  cursorFlushMs: CURSOR_FLUSH_MS,
 };
+
+/** The sweep position is stored after this many channels swept (and on stop). */
+const SWEEP_SAVE_EVERY = 50;
 
 function parseJson<T>(value: unknown): T | undefined {
   if (typeof value !== 'string') return undefined;
@@ -66,7 +65,9 @@ export class MattermostWorkspace {
   private overridesAllowed = false;
   private configCheckedAt = 0;
   private readonly usernames = new Map<string, string>();
-  private readonly cursors: CursorStore;
+  /** Where the last background sweep got to (`sweep:{workspace}`): the next starts after it. */
+  private sweepPosition: string | undefined;
+  private sweptSinceSave = 0;
   private readonly resyncs: ResyncScheduler;
   private readonly options: WorkspaceOptions;
   private readonly log: Logger;
@@ -93,12 +94,11 @@ export class MattermostWorkspace {
     this.reactions = new ReactionLedger(ctx.storage, name);
     const log = ctx.logger.child({ workspace: name });
     this.log = log;
-    this.cursors = new CursorStore(ctx.storage, name, log, this.options.cursorFlushMs);
     this.resyncs = new ResyncScheduler(
       (channel) => this.resyncChannel(channel),
       this.options,
       log,
-      (channel) => (this.cursors.sweepPosition = channel),
+      (channel) => this.noteSwept(channel),
     );
     this.socket = new MattermostSocket(
       config.url,
@@ -162,9 +162,7 @@ export class MattermostWorkspace {
     await this.socket.stop();
     this.socketUp = false;
     await this.resyncs.stop();
-    await this.cursors.flushNow().catch((err: unknown) => {
-      this.log.warn({ err: (err as Error).message }, 'could not store resync cursors');
-    });
+    await this.saveSweepPosition();
     this.ctx.reportState(this.name, { status: 'stopped' });
   }
 
@@ -235,17 +233,14 @@ export class MattermostWorkspace {
     const linked = (await this.ctx.linkedChannels()).filter((c) => c.workspace === this.name);
     this.linkedAt = new Map(linked.map((c) => [c.channel, c.linkedAt]));
     if (linked.length === 0) return { changed: [], sweep: [] };
-    await this.cursors.load();
+    this.sweepPosition ??= (await this.ctx.storage.get(this.sweepKey())) || undefined;
     const lastPosts = await this.lastPostTimes();
     const changed: Array<{ channel: string; last: number }> = [];
     const unchanged: string[] = [];
     let idle = 0;
     for (const { channel, linkedAt } of linked) {
       const last = lastPosts.get(channel);
-      let cursor = this.cursors.get(channel);
-      if (cursor === undefined && (last === undefined || last > linkedAt)) {
-        cursor = await this.cursors.adoptLegacy(channel);
-      }
+      const cursor = await this.cursor(channel);
       // A channel never seen before starts where it was linked: no history import on link,
       // but nothing posted between linking and the first connection is lost either.
       const since = cursor ?? linkedAt;
@@ -271,7 +266,7 @@ export class MattermostWorkspace {
     );
     return {
       changed: changed.map((c) => c.channel),
-      sweep: sweepOrder(unchanged, this.cursors.sweepPosition),
+      sweep: sweepOrder(unchanged, this.sweepPosition),
     };
   }
 
@@ -299,7 +294,7 @@ export class MattermostWorkspace {
     if (linkedAt === undefined) return;
     // Not done: a live event waiting for this catch-up must not be handled either.
     if (this.stopping) throw new ResyncStopped();
-    let since = this.cursors.get(channel) ?? linkedAt;
+    let since = (await this.cursor(channel)) ?? linkedAt;
     for (;;) {
       const list = await this.api.getPostsSince(channel, since, false);
       const plan = planReplay(Object.values(list.posts), since);
@@ -437,11 +432,39 @@ export class MattermostWorkspace {
   private async emit(event: RemoteEvent, updateAt?: number): Promise<void> {
     if (!(await this.isLinked(event.channel))) return;
     await this.ctx.emit(event);
-    if (updateAt !== undefined) this.cursors.move(event.channel, updateAt);
+    if (updateAt !== undefined) this.move(event.channel, updateAt);
   }
 
   private async advance(channel: string, updateAt: number): Promise<void> {
-    if (await this.isLinked(channel)) this.cursors.move(channel, updateAt);
+    if (await this.isLinked(channel)) this.move(channel, updateAt);
+  }
+
+  /** The channel's cursor in the core's table: the newest `update_at` recorded. */
+  private async cursor(channel: string): Promise<number | undefined> {
+    const stored = Number(await this.ctx.cursors.get({ workspace: this.name, channel }));
+    return Number.isFinite(stored) ? stored : undefined;
+  }
+
+  /** Written behind by the core (never back: the table compares decimal cursors). */
+  private move(channel: string, updateAt: number): void {
+    this.ctx.cursors.advance({ workspace: this.name, channel }, String(updateAt));
+  }
+
+  private noteSwept(channel: string): void {
+    this.sweepPosition = channel;
+    if (++this.sweptSinceSave >= SWEEP_SAVE_EVERY) void this.saveSweepPosition();
+  }
+
+  private async saveSweepPosition(): Promise<void> {
+    if (this.sweptSinceSave === 0 || this.sweepPosition === undefined) return;
+    this.sweptSinceSave = 0;
+    await this.ctx.storage.set(this.sweepKey(), this.sweepPosition).catch((err: unknown) => {
+      this.log.warn({ err: (err as Error).message }, 'could not store the sweep position');
+    });
+  }
+
+  private sweepKey(): string {
+    return `sweep:${this.name}`;
   }
 
   private async isLinked(channel: string): Promise<boolean> {
