@@ -4,6 +4,7 @@ import * as m002 from './002_admin.js';
 import * as m003 from './003_portal_encryption.js';
 import * as m004 from './004_failed_payloads.js';
 import * as m005 from './005_channel_cursors.js';
+import * as m006 from './006_reaction_snapshots.js';
 
 /** Core migrations, in order. Names are stable: they are recorded in knex_migrations. */
 export const coreMigrations: Migration[] = [
@@ -12,4 +13,5 @@ export const coreMigrations: Migration[] = [
   { name: '003_portal_encryption', ...m003 },
   { name: '004_failed_payloads', ...m004 },
   { name: '005_channel_cursors', ...m005 },
+  { name: '006_reaction_snapshots', ...m006 },
 ];

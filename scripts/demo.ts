@@ -16,7 +16,7 @@ import { definition as mattermost } from '../connectors/mattermost/index.js';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../connectors/mattermost/simulator/index.js';
+} from '../simulators/mattermost/index.js';
 import { BridgeApp } from '../src/app/bridge-app.js';
 import { createLogger } from '../src/util/logger.js';
 import { TestMatrixClient, type MatrixEvent } from '../test/harness/matrix-client.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mattermostClient from '@mattermost/client';
 import type { Post } from '@mattermost/types/posts';
 import { definition } from '../../connectors/mattermost/index.js';
-import { startMattermostSimulator } from '../../connectors/mattermost/simulator/index.js';
+import { startMattermostSimulator } from '../../simulators/mattermost/index.js';
 import { mattermostActivity } from './mattermost-activity.js';
 import { retried } from './retry.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DDPSDK } from '@rocket.chat/ddp-client';
 import WebSocket from 'ws';
 import { definition } from '../../connectors/rocketchat/index.js';
-import { startRocketChatSimulator } from '../../connectors/rocketchat/simulator/index.js';
+import { startRocketChatSimulator } from '../../simulators/rocketchat/index.js';
 import { rocketchatActivity, type RocketChatHistoryMessage } from './rocketchat-activity.js';
 import { retried } from './retry.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';

@@ -1,6 +1,6 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { definition } from '../../connectors/slack/index.js';
-import { startSlackSimulator } from '../../connectors/slack/simulator/index.js';
+import { startSlackSimulator } from '../../simulators/slack/index.js';
 import { retried } from './retry.js';
 import { slackActivity, type SlackHistoryMessage } from './slack-activity.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld } from './types.js';

@@ -2,13 +2,14 @@ import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client
 import { Parser } from 'htmlparser2';
 import { definition } from '../../connectors/teams/index.js';
 import { MARKER_HTML } from '../../connectors/teams/send-ledger.js';
-import { FetchHandler, trustingFetch } from '../../connectors/teams/simulator/graph-fetch.js';
+import { FetchHandler, trustingFetch } from '../../simulators/teams/graph-fetch.js';
 import {
   startTeamsSimulator,
   type TeamsSimulator,
   type Window,
-} from '../../connectors/teams/simulator/index.js';
+} from '../../simulators/teams/index.js';
 import { clientError, retried } from './retry.js';
+import { teamsActivity } from './teams-activity.js';
 import type { MarkupRisks, PlatformAdapter, PlatformWorld, RateLimit } from './types.js';
 
 /** How long an interrupted delivery connection stays broken (each `dropConnection`). */
@@ -21,6 +22,8 @@ interface GraphMessage {
   deletedDateTime: string | null;
   body: { contentType: string; content: string };
   from: { user: { id: string } | null; application: { id: string } | null } | null;
+  attachments?: Array<{ name: string | null }>;
+  reactions?: unknown[];
 }
 
 /**
@@ -327,6 +330,16 @@ export const teamsAdapter: PlatformAdapter = {
         // lost, and the Bot Framework redelivers each activity until the bot answers.
         dropConnection: () => sim.interruptDeliveries(INTERRUPTION_MS),
       },
+      activity: teamsActivity({
+        human: graphAs(sim, alice.id, client.appId),
+        teamId,
+        botPosts: async (channel) =>
+          (await botMessages(channel)).map(({ m, read }) => ({
+            text: read.text,
+            reactions: m.reactions?.length ?? 0,
+            attachmentNames: (m.attachments ?? []).flatMap((a) => (a.name ? [a.name] : [])),
+          })),
+      }),
       useBridgeWebhooks,
       async close() {
         await sim.close();

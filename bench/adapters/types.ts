@@ -68,6 +68,11 @@ export interface BridgedPost {
  * posts with their reactions and files. Optional: a platform without it streams text only.
  */
 export interface PlatformActivity {
+  /**
+   * Whether a Matrix user's reaction crosses to this platform as the bridge (default true).
+   * False where only people's own accounts can react (Teams): the stream then sends none.
+   */
+  matrixReactions?: boolean;
   /** Like `post`, returning the new message's native id. */
   postId(channel: string, text: string): Promise<string>;
   edit(channel: string, id: string, text: string): Promise<void>;

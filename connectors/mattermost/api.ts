@@ -1,6 +1,11 @@
 import mattermostClient from '@mattermost/client';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import type { Download } from '../../src/connector/contract.js';
+import {
+  type Download,
+  type HeaderSource,
+  RatePacer,
+  RemoteApiError,
+  retryAfterFromHeaders,
+} from '../../src/connector/index.js';
 
 // A CommonJS package: Node's ESM loader cannot see its named exports.
 const { Client4 } = mattermostClient;
@@ -8,14 +13,9 @@ const { Client4 } = mattermostClient;
 type FetchResult = { response: Response; headers: Map<string, string>; data: unknown };
 type FetchFn = (url: string, options: Record<string, unknown>) => Promise<FetchResult>;
 
-function retryAfterMs(headers: {
-  get(name: string): string | null | undefined;
-}): number | undefined {
-  const value = headers.get('Retry-After') ?? headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
-}
+/** Retry-After, or the seconds until Mattermost's rate-limit window resets (throttled's header). */
+const retryAfterMs = (headers: HeaderSource): number | undefined =>
+  retryAfterFromHeaders(headers, { reset: 'seconds-from-now' });
 
 /**
  * Client4 with typed errors: every failure becomes a RemoteApiError that says whether to
@@ -56,7 +56,10 @@ export class MattermostApi extends Client4 {
         retryAfterMs(headers),
       );
     };
-    self.doFetchWithResponse = wrapped;
+    // Mattermost's limiter counts the bot's token as one: a 429 holds every call of it for the
+    // server's Retry-After (nothing is retried here; the caller's retry decides).
+    const limits = new RatePacer({ limits: [], label: 'Mattermost' });
+    self.doFetchWithResponse = (url, options) => limits.run('token', () => wrapped(url, options));
   }
 
   /** Raw bytes of a file or image route, refusing bodies over `maxBytes`. */

@@ -1,3 +1,5 @@
+import { WORKSPACE_NAMES } from '../../src/connector/index.js';
+
 /** How Matrix users appear on Mattermost. */
 export type IdentityMode = 'auto' | 'override' | 'attribution';
 
@@ -21,7 +23,7 @@ export const configSchema = {
     workspaces: {
       type: 'object',
       minProperties: 1,
-      propertyNames: { pattern: '^[a-z0-9][a-z0-9.-]*$' },
+      propertyNames: WORKSPACE_NAMES,
       additionalProperties: {
         type: 'object',
         additionalProperties: false,

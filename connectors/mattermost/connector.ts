@@ -1,19 +1,18 @@
-import type {
-  ChannelRef,
-  ChatInfo,
-  Connector,
-  ConnectorCapabilities,
-  ConnectorContext,
-  Download,
-  OutboundMessage,
-  RemoteChannelSummary,
-  RemoteUserInfo,
-  SentMessage,
-} from '../../src/connector/contract.js';
-import { BridgeError } from '../../src/util/errors.js';
-import { UnsupportedError } from '../../src/connector/errors.js';
+import {
+  BridgeError,
+  type ChannelRef,
+  type ChatInfo,
+  type Connector,
+  type ConnectorContext,
+  type DeclaredCapabilities,
+  type Download,
+  type OutboundMessage,
+  type RemoteChannelSummary,
+  type RemoteUserInfo,
+  type SentMessage,
+} from '../../src/connector/index.js';
 import type { MattermostConfig } from './config.js';
-import { matrixKeyToMattermostReaction } from './format/index.js';
+import { findMattermostReaction, matrixKeyToMattermostReaction } from './format/index.js';
 import { downloadFile } from './files.js';
 import { displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
@@ -49,13 +48,9 @@ export class MattermostConnector implements Connector {
     await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
   }
 
-  capabilities(): ConnectorCapabilities {
+  capabilities(): DeclaredCapabilities {
     return {
-      edits: true,
-      deletes: true,
-      reactions: true,
       threads: true,
-      files: true,
       maxTextLength: MAX_POST_LENGTH,
     };
   }
@@ -140,22 +135,18 @@ export class MattermostConnector implements Connector {
 
   async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
     const ws = this.ws(ref.workspace);
-    await ws.api.addReaction(ws.botUserId, messageId, emojiName(key));
+    await ws.api.addReaction(ws.botUserId, messageId, matrixKeyToMattermostReaction(key));
   }
 
   async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
     const ws = this.ws(ref.workspace);
-    await ws.api.removeReaction(ws.botUserId, messageId, emojiName(key));
+    const name = findMattermostReaction(key);
+    // A key Mattermost has no name for was never added there: nothing to remove.
+    if (name !== undefined) await ws.api.removeReaction(ws.botUserId, messageId, name);
   }
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
     const api = this.ws(ref.workspace).api;
     return downloadFile(api.getUrl(), api.getToken(), fileId);
   }
-}
-
-function emojiName(key: string): string {
-  const name = matrixKeyToMattermostReaction(key);
-  if (!name) throw new UnsupportedError(`reaction ${key}`);
-  return name;
 }

@@ -5,9 +5,13 @@
  */
 import type { FileInfo } from '@mattermost/types/files';
 import type { Post } from '@mattermost/types/posts';
-import type { Download } from '../../src/connector/contract.js';
-import { fetchPlatformFile } from '../../src/connector/file-fetch.js';
-import { escapeRegExp, FileRefusedError, type FileUrlRule } from '../../src/connector/file-url.js';
+import {
+  type Download,
+  escapeRegExp,
+  fetchPlatformFile,
+  FileRefusedError,
+  type FileUrlRule,
+} from '../../src/connector/index.js';
 
 /** Mattermost ids: 26 lower-case base32 characters. */
 const FILE_ID = /^[a-z0-9]{26}$/;

@@ -1,13 +1,15 @@
 import type { Post } from '@mattermost/types/posts';
 import type { FileInfo } from '@mattermost/types/files';
 import type { UserProfile } from '@mattermost/types/users';
-import type { MessageEvent, EditEvent, DeleteEvent } from '../../src/connector/events.js';
 import type {
   AttachmentKind,
+  DeleteEvent,
+  EditEvent,
   InboundContent,
   MentionTarget,
+  MessageEvent,
   RemoteAttachment,
-} from '../../src/model/message.js';
+} from '../../src/connector/index.js';
 import { extractMentionCandidates, parseMattermostMarkdown } from './format/index.js';
 import type { MattermostApi } from './api.js';
 import { refusalOf } from './files.js';

@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from '../../src/connector/contract.js';
+import type { ConnectorDefinition } from '../../src/connector/index.js';
 import { configSchema, type MattermostConfig } from './config.js';
 import { MattermostConnector } from './connector.js';
 

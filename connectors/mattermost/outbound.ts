@@ -1,7 +1,13 @@
 import type { Post } from '@mattermost/types/posts';
-import type { ChannelRef, OutboundMessage } from '../../src/connector/contract.js';
-import { forEachInline, splitText } from '../../src/format/index.js';
-import type { FormattedText, Inline, MentionTarget } from '../../src/model/message.js';
+import {
+  type ChannelRef,
+  forEachInline,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+  type OutboundMessage,
+  splitText,
+} from '../../src/connector/index.js';
 import { renderMattermostMarkdown } from './format/index.js';
 import type { MattermostApi } from './api.js';
 import { CONNECTOR_ID } from './inbound.js';

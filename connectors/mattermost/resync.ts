@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { backoffDelay, RemoteApiError } from '../../src/connector/index.js';
 
 export interface ResyncOptions {
   /** Changed channels caught up at once, before the connection counts as up. */
@@ -207,12 +207,14 @@ export class ResyncScheduler {
           } else {
             if (this.pending.has(ch)) queue.push(ch);
             failures++;
-            const backoff = Math.min(
-              MAX_RETRY_DELAY_MS,
-              this.opts.retryDelayMs * 2 ** Math.min(failures - 1, 10),
-            );
-            const retryAfter = err instanceof RemoteApiError ? (err.retryAfterMs ?? 0) : 0;
-            pauseUntil = Date.now() + Math.max(backoff, retryAfter);
+            const { retryDelayMs } = this.opts;
+            const policy = {
+              initialMs: retryDelayMs,
+              maxMs: MAX_RETRY_DELAY_MS,
+              minMs: retryDelayMs,
+            };
+            const retryAfter = err instanceof RemoteApiError ? err.retryAfterMs : undefined;
+            pauseUntil = Date.now() + backoffDelay(policy, failures, retryAfter);
             this.log.warn(
               { channel: ch, err: (err as Error).message, retryInMs: pauseUntil - Date.now() },
               'background resync of a channel failed; pausing the sweep',

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
+import { Backoff } from '../../src/connector/index.js';
 
 export interface SocketEvent {
   event: string;
@@ -17,8 +18,8 @@ export interface SocketHandlers {
 }
 
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
-const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 60_000;
+const RECONNECT_BACKOFF = { initialMs: 500, maxMs: MAX_BACKOFF_MS, minMs: 250 };
 
 /**
  * The Mattermost event WebSocket: authentication challenge, `seq` checking (a gap means
@@ -27,7 +28,7 @@ const MAX_BACKOFF_MS = 60_000;
 export class MattermostSocket {
   private ws: WebSocket | undefined;
   private stopped = false;
-  private attempt = 0;
+  private readonly backoff = new Backoff(RECONNECT_BACKOFF);
   private expectedSeq = 0;
   private queue: Promise<void> = Promise.resolve();
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -75,7 +76,7 @@ export class MattermostSocket {
       if (msg.seq_reply === 1) {
         if (msg.status === 'OK') {
           authenticated = true;
-          this.attempt = 0;
+          this.backoff.reset();
           this.enqueue(() => this.handlers.onConnected());
         } else {
           authFailed = true;
@@ -122,9 +123,7 @@ export class MattermostSocket {
 
   private scheduleReconnect(slow: boolean): void {
     if (this.stopped) return;
-    this.attempt++;
-    const base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (this.attempt - 1));
-    const delay = slow ? MAX_BACKOFF_MS : base / 2 + Math.random() * (base / 2);
+    const delay = this.backoff.next(slow ? MAX_BACKOFF_MS : 0);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 }

@@ -1,4 +1,4 @@
-import type { ChannelVisibility } from '../../src/connector/contract.js';
+import type { ChannelVisibility } from '../../src/connector/index.js';
 
 /**
  * Who can read a Mattermost channel, by its type: `O` open, `P` private, `D` direct and `G`

@@ -1,14 +1,18 @@
 import type { Post } from '@mattermost/types/posts';
 import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
-import type { ConnectorContext } from '../../src/connector/contract.js';
-import type { ReactionEvent, RemoteEvent } from '../../src/connector/events.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  type ConnectorContext,
+  type ReactionChange,
+  type ReactionEvent,
+  ReactionTracker,
+  RemoteApiError,
+  type RemoteEvent,
+} from '../../src/connector/index.js';
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
-import { emojiNameToUnicode } from './format/index.js';
+import { mattermostReactionToMatrixKey } from './format/index.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
-import { ReactionLedger } from './reaction-ledger.js';
 import { planReplay } from './replay-order.js';
 import {
   DEFAULT_RESYNC_OPTIONS,
@@ -75,7 +79,7 @@ export class MattermostWorkspace {
   private linkedAt = new Map<string, number>();
   /** Posts the bridge itself deleted: their deletion is not news to any other side. */
   private readonly ownDeletes = new Set<string>();
-  private readonly reactions: ReactionLedger;
+  private readonly reactions: ReactionTracker;
   private stopping = false;
   /** Counts connections; `socketUp` while the latest one is open. */
   private connection = 0;
@@ -91,7 +95,7 @@ export class MattermostWorkspace {
   ) {
     this.options = { ...DEFAULT_WORKSPACE_OPTIONS, ...options };
     this.api = new MattermostApi(config.url, config.token);
-    this.reactions = new ReactionLedger(ctx.storage, name);
+    this.reactions = new ReactionTracker(ctx.reactions);
     const log = ctx.logger.child({ workspace: name });
     this.log = log;
     this.resyncs = new ResyncScheduler(
@@ -341,23 +345,30 @@ export class MattermostWorkspace {
       await this.emit(await editEvent(post, this.name, this.api));
     }
     // Reactions added or removed while the bridge was away (also on the bridge's own posts).
-    const { added, removed } = await this.reactions.reconcile(post, this.botUserId);
-    for (const r of added) await this.emit(this.reactionEvent(r, post.channel_id, true));
-    for (const r of removed) {
-      await this.emit({
-        ...this.reactionEvent(
-          {
-            post_id: post.id,
-            user_id: r.userId,
-            emoji_name: r.emojiName,
-            create_at: post.update_at,
-          },
-          post.channel_id,
-          false,
-        ),
-        eventKey: `unreact:${post.id}:${r.userId}:${r.emojiName}:resync:${post.update_at}`,
-      });
-    }
+    const current = (post.metadata?.reactions ?? []).filter((r) => r.user_id !== this.botUserId);
+    await this.reactions.snapshot(
+      { workspace: this.name, channel: post.channel_id },
+      post.id,
+      current.map((r) => ({ user: r.user_id, reaction: r.emoji_name })),
+      (change) => this.emit(this.resyncedReaction(post, change, current)),
+    );
+  }
+
+  /** A reaction change found by comparing a post's reactions: keyed as live when added. */
+  private resyncedReaction(post: Post, c: ReactionChange, current: Reaction[]): ReactionEvent {
+    const made = current.find((r) => r.user_id === c.user && r.emoji_name === c.reaction);
+    const reaction = {
+      post_id: post.id,
+      user_id: c.user,
+      emoji_name: c.reaction,
+      create_at: made?.create_at ?? post.update_at,
+    };
+    const event = this.reactionEvent(reaction, post.channel_id, c.added);
+    if (c.added) return event;
+    return {
+      ...event,
+      eventKey: `unreact:${post.id}:${c.user}:${c.reaction}:resync:${post.update_at}`,
+    };
   }
 
   /** Called before the bridge deletes a post, so the deletion is not bridged back. */
@@ -403,8 +414,14 @@ export class MattermostWorkspace {
         await this.caughtUp(channel);
         const added = e.event === 'reaction_added';
         await this.emit(this.reactionEvent(reaction, channel, added));
-        const ref = { userId: reaction.user_id, emojiName: reaction.emoji_name };
-        return this.reactions.note(reaction.post_id, ref, added);
+        const entry = { user: reaction.user_id, reaction: reaction.emoji_name };
+        await this.reactions.note(
+          { workspace: this.name, channel },
+          reaction.post_id,
+          entry,
+          added,
+        );
+        return;
       }
       default:
         this.ctx.logger.trace({ workspace: this.name, event: e.event }, 'ignoring WebSocket event');
@@ -424,7 +441,7 @@ export class MattermostWorkspace {
       ts: r.create_at,
       messageId: r.post_id,
       sender: { userId: r.user_id },
-      key: emojiNameToUnicode(r.emoji_name) ?? `:${r.emoji_name}:`,
+      key: mattermostReactionToMatrixKey(r.emoji_name),
     };
   }
 

@@ -1,5 +1,9 @@
-import { RemoteApiError } from '../../src/connector/errors.js';
-import type { Download } from '../../src/connector/contract.js';
+import {
+  type Download,
+  RatePacer,
+  RemoteApiError,
+  retryAfterFromHeaders,
+} from '../../src/connector/index.js';
 import { downloadUpload } from './files.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -17,16 +21,13 @@ export class RocketChatApiError extends RemoteApiError {
 }
 
 /**
- * When a 429 may be retried: the larger of Retry-After (seconds) and X-RateLimit-Reset, which
- * Rocket.Chat sends as epoch milliseconds.
+ * When a 429 may be retried: the larger of Retry-After and X-RateLimit-Reset, which
+ * Rocket.Chat sends as epoch milliseconds; a second when it says nothing usable (a 429 is
+ * never retried at once).
  */
 export function retryAfterMs(headers: Headers, now = Date.now()): number {
-  const after = Number(headers.get('retry-after'));
-  const reset = Number(headers.get('x-ratelimit-reset'));
-  const fromAfter = Number.isFinite(after) && after > 0 ? after * 1000 : 0;
-  const fromReset = Number.isFinite(reset) && reset > 1e12 ? Math.ceil(reset - now) : 0;
-  const wait = Math.max(fromAfter, fromReset);
-  return wait > 0 ? wait : DEFAULT_RETRY_MS;
+  const wait = retryAfterFromHeaders(headers, { reset: 'epoch-ms', now });
+  return wait ? wait : DEFAULT_RETRY_MS;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -37,6 +38,8 @@ type Query = Record<string, string | number | boolean | undefined>;
  */
 export class RocketChatApi {
   readonly baseUrl: string;
+  /** Rocket.Chat limits each endpoint per user: a 429 holds the bot's calls to it for the reset. */
+  private readonly limits = new RatePacer({ limits: [], label: 'Rocket.Chat' });
 
   constructor(
     baseUrl: string,
@@ -99,12 +102,15 @@ export class RocketChatApi {
   }
 
   private async fetch(url: string, init: RequestInit, what: string): Promise<Response> {
+    await this.limits.take(what);
     try {
-      return await fetch(url, {
+      const res = await fetch(url, {
         ...init,
         redirect: 'manual',
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
+      if (res.status === 429) this.limits.pause(what, retryAfterMs(res.headers));
+      return res;
     } catch (err) {
       throw new RemoteApiError({
         message: `Rocket.Chat is unreachable (${what}): ${(err as Error).message}`,

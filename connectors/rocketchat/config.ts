@@ -1,3 +1,5 @@
+import { WORKSPACE_NAMES } from '../../src/connector/index.js';
+
 /** How Matrix users appear on Rocket.Chat. */
 export type IdentityMode = 'auto' | 'impersonate' | 'attribution';
 
@@ -28,7 +30,7 @@ export const configSchema = {
     workspaces: {
       type: 'object',
       minProperties: 1,
-      propertyNames: { pattern: '^[a-z0-9][a-z0-9.-]*$' },
+      propertyNames: WORKSPACE_NAMES,
       'x-hint':
         'one entry per Rocket.Chat server, e.g. workspaces: { main: { url, user_id, token } }',
       additionalProperties: {

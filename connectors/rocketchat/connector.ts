@@ -1,22 +1,21 @@
-import type {
-  ChannelRef,
-  ChatInfo,
-  Connector,
-  ConnectorCapabilities,
-  ConnectorContext,
-  Download,
-  LinkedChannel,
-  MessagesPage,
-  OutboundMessage,
-  RemoteChannelSummary,
-  RemoteUserInfo,
-  SentMessage,
-} from '../../src/connector/contract.js';
-import { UnsupportedError } from '../../src/connector/errors.js';
-import { BridgeError } from '../../src/util/errors.js';
+import {
+  BridgeError,
+  type ChannelRef,
+  type ChatInfo,
+  type Connector,
+  type ConnectorContext,
+  type DeclaredCapabilities,
+  type Download,
+  type LinkedChannel,
+  type MessagesPage,
+  type OutboundMessage,
+  type RemoteChannelSummary,
+  type RemoteUserInfo,
+  type SentMessage,
+} from '../../src/connector/index.js';
 import { RocketChatApiError } from './api.js';
 import type { RocketChatConfig } from './config.js';
-import { matrixKeyToReaction } from './format/index.js';
+import { findReaction, matrixKeyToReaction, rocketReactions } from './format/index.js';
 import {
   isImpersonationDenied,
   MAX_MESSAGE_LENGTH,
@@ -54,13 +53,9 @@ export class RocketChatConnector implements Connector {
     await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
   }
 
-  capabilities(): ConnectorCapabilities {
+  capabilities(): DeclaredCapabilities {
     return {
-      edits: true,
-      deletes: true,
-      reactions: true,
       threads: true,
-      files: true,
       maxTextLength: MAX_MESSAGE_LENGTH,
     };
   }
@@ -188,19 +183,28 @@ export class RocketChatConnector implements Connector {
   }
 
   async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
-    await this.ws(ref.workspace).api.post('chat.react', {
-      messageId,
-      emoji: reactionName(key),
-      shouldReact: true,
-    });
+    try {
+      await this.ws(ref.workspace).api.post('chat.react', {
+        messageId,
+        emoji: matrixKeyToReaction(key),
+        shouldReact: true,
+      });
+    } catch (err) {
+      // The server has no emoji of that name (a custom emoji of another platform).
+      if (isInvalidEmoji(err)) throw rocketReactions.unavailable(key);
+      throw err;
+    }
   }
 
   async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
-    await this.ws(ref.workspace).api.post('chat.react', {
-      messageId,
-      emoji: reactionName(key),
-      shouldReact: false,
-    });
+    const emoji = findReaction(key);
+    // A key Rocket.Chat has no name for was never added there: nothing to remove.
+    if (emoji === undefined) return;
+    try {
+      await this.ws(ref.workspace).api.post('chat.react', { messageId, emoji, shouldReact: false });
+    } catch (err) {
+      if (!isInvalidEmoji(err)) throw err;
+    }
   }
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {
@@ -208,8 +212,7 @@ export class RocketChatConnector implements Connector {
   }
 }
 
-function reactionName(key: string): string {
-  const name = matrixKeyToReaction(key);
-  if (!name) throw new UnsupportedError(`reaction ${key}`);
-  return name;
+/** Rocket.Chat's answer to a reaction name it does not know. */
+function isInvalidEmoji(err: unknown): boolean {
+  return err instanceof RocketChatApiError && /invalid emoji/i.test(err.serverError);
 }

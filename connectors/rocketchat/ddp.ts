@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { Backoff } from '../../src/connector/index.js';
 
 export interface DdpHandlers {
   /** Logged in after a (re)connect; subscribe and catch up here. Events wait until it resolves. */
@@ -17,8 +18,7 @@ export interface DdpOptions {
 }
 
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
-const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 60_000;
+const RECONNECT_BACKOFF = { initialMs: 500, maxMs: 60_000, minMs: 250 };
 const AUTH_RETRY_MS = 60_000;
 const SUB_TIMEOUT_MS = 15_000;
 
@@ -43,7 +43,7 @@ const errorText = (e: unknown): string => {
 export class DdpClient {
   private ws: WebSocket | undefined;
   private stopped = true;
-  private attempt = 0;
+  private readonly backoff = new Backoff(RECONNECT_BACKOFF);
   private counter = 0;
   private queue: Promise<void> = Promise.resolve();
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -175,7 +175,7 @@ export class DdpClient {
             ws.close(4001, 'login refused');
             return;
           }
-          this.attempt = 0;
+          this.backoff.reset();
           this.enqueue(() => this.handlers.onReady());
           return;
         case 'ping':
@@ -276,9 +276,8 @@ export class DdpClient {
 
   private scheduleReconnect(authFailed: boolean): void {
     if (this.stopped) return;
-    this.attempt += 1;
-    const base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (this.attempt - 1));
-    const delay = authFailed ? AUTH_RETRY_MS : base / 2 + Math.random() * (base / 2);
+    const wait = this.backoff.next();
+    const delay = authFailed ? AUTH_RETRY_MS : wait;
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 }

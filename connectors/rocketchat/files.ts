@@ -4,9 +4,13 @@
  * `file`) are bridged; the download URL `/file-upload/<id>/<name>` is rebuilt from that id on
  * the configured server, and every redirect hop is checked, so the bot's credentials stay there.
  */
-import type { Download } from '../../src/connector/contract.js';
-import { fetchPlatformFile } from '../../src/connector/file-fetch.js';
-import { escapeRegExp, FileRefusedError, type FileUrlRule } from '../../src/connector/file-url.js';
+import {
+  type Download,
+  escapeRegExp,
+  fetchPlatformFile,
+  FileRefusedError,
+  type FileUrlRule,
+} from '../../src/connector/index.js';
 import type { WireFile, WireMessage } from './types.js';
 
 /** Upload ids are Meteor random ids: letters and digits (no dots, no slashes). */

@@ -1,10 +1,12 @@
-import type { EditEvent, MessageEvent, RemoteSender } from '../../src/connector/events.js';
 import type {
   AttachmentKind,
+  EditEvent,
   InboundContent,
   MentionTarget,
+  MessageEvent,
   RemoteAttachment,
-} from '../../src/model/message.js';
+  RemoteSender,
+} from '../../src/connector/index.js';
 import { extractMentionNames, parseRocketMarkdown } from './format/index.js';
 import { CONNECTOR_ID, eventKeys, isRocketId } from './ids.js';
 import { fileIdFor, platformFiles, uploadIdOf } from './files.js';

@@ -1,11 +1,17 @@
 import type { Logger } from 'pino';
-import type { ConnectorContext, LinkedChannel } from '../../src/connector/contract.js';
-import type { ReactionEvent, RemoteEvent } from '../../src/connector/events.js';
+import {
+  type ConnectorContext,
+  type LinkedChannel,
+  type ReactionEntry,
+  type ReactionEvent,
+  ReactionTracker,
+  type RemoteEvent,
+} from '../../src/connector/index.js';
 import { reactionToMatrixKey } from './format/index.js';
 import { eventKeys, isRocketId } from './ids.js';
 import { editEvent, isConversation, messageEvent } from './inbound.js';
 import { MessageStates } from './message-state.js';
-import { diffReactions, normalizeReactions, sameReactions } from './reactions.js';
+import { normalizeReactions } from './reactions.js';
 import { toMs, type WireMessage } from './types.js';
 import type { UserDirectory } from './users.js';
 
@@ -26,7 +32,8 @@ export interface MessageChanges {
  * not sent back.
  */
 export class MessageIntake {
-  private readonly states: MessageStates;
+  private readonly states = new MessageStates();
+  private readonly reactions: ReactionTracker;
   private readonly ownDeletes = new Set<string>();
 
   constructor(
@@ -36,7 +43,7 @@ export class MessageIntake {
     private readonly log: Logger,
     private readonly bot: () => { id: string; username: string },
   ) {
-    this.states = new MessageStates(workspace, ctx.storage);
+    this.reactions = new ReactionTracker(ctx.reactions);
   }
 
   noteOwnDelete(id: string): void {
@@ -98,22 +105,35 @@ export class MessageIntake {
     if (!own && editedAt !== undefined && editedAt !== recent?.editedAt && !fresh) {
       events.push(await editEvent(m, editedAt, this.workspace, this.users));
     }
-    const before = await this.states.reactions(id);
-    const after = normalizeReactions(m.reactions);
-    for (const change of diffReactions(before, after, this.bot().username)) {
+    const reactions = await this.reactions.compare(
+      { workspace: this.workspace, channel: link.channel },
+      id,
+      this.reactionEntries(m),
+    );
+    for (const c of reactions.changes) {
       const event = await this.reactionEvent(
         link.channel,
         id,
-        change.added,
-        change.reaction,
-        change.username,
+        c.added,
+        c.reaction,
+        c.user,
         updatedAt,
       );
       if (event) events.push(event);
     }
-    const changed = !sameReactions(before, after);
-    const commit = () => this.states.remember(id, { editedAt, reactions: after }, changed);
+    const commit = async (): Promise<void> => {
+      await reactions.commit();
+      this.states.remember(id, { editedAt });
+    };
     return { events, commit, time: updatedAt };
+  }
+
+  /** Who reacted with what (usernames, `:name:`), the bot itself left out. */
+  private reactionEntries(m: WireMessage): ReactionEntry[] {
+    const bot = this.bot().username;
+    return Object.entries(normalizeReactions(m.reactions)).flatMap(([reaction, users]) =>
+      users.filter((user) => user !== bot).map((user) => ({ user, reaction })),
+    );
   }
 
   private async reactionEvent(

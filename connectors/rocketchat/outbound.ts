@@ -1,11 +1,13 @@
-import type { ChannelRef, OutboundMessage } from '../../src/connector/contract.js';
-import { forEachInline, splitText } from '../../src/format/index.js';
-import type {
-  FormattedText,
-  Inline,
-  MentionTarget,
-  OutgoingAttachment,
-} from '../../src/model/message.js';
+import {
+  type ChannelRef,
+  forEachInline,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+  type OutboundMessage,
+  type OutgoingAttachment,
+  splitText,
+} from '../../src/connector/index.js';
 import { RocketChatApiError, type RocketChatApi } from './api.js';
 import { escapeRocketText, renderRocketMarkdown } from './format/index.js';
 import { CONNECTOR_ID, messageIdFor } from './ids.js';

@@ -1,4 +1,4 @@
-import type { ChannelVisibility } from '../../src/connector/contract.js';
+import type { ChannelVisibility } from '../../src/connector/index.js';
 import type { WireRoom } from './types.js';
 
 /**

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type {
-  ConnectorContext,
-  LinkedChannel,
-  MessagesPage,
-} from '../../src/connector/contract.js';
-import type { RemoteEvent } from '../../src/connector/events.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  type ConnectorContext,
+  type LinkedChannel,
+  type MessagesPage,
+  RemoteApiError,
+  type RemoteEvent,
+} from '../../src/connector/index.js';
 import { RocketChatApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 import { DdpClient } from './ddp.js';

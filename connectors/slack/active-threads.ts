@@ -1,4 +1,4 @@
-import type { ConnectorStorage } from '../../src/connector/contract.js';
+import type { ConnectorStorage } from '../../src/connector/index.js';
 import { compareTs, isTs, tsToMs } from './ids.js';
 
 const MAX_THREADS = 50;

@@ -1,22 +1,19 @@
-import {
-  WebClient,
-  LogLevel,
-  WebAPIRateLimitedError,
-  type Logger as SlackLogger,
-} from '@slack/web-api';
+import { WebClient, LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Download } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { fetchPlatformFile, type FetchedFile } from '../../src/connector/file-fetch.js';
-import type { FileUrlRule } from '../../src/connector/file-url.js';
+import {
+  type Download,
+  type FetchedFile,
+  fetchPlatformFile,
+  type FileUrlRule,
+  RatePacer,
+  RemoteApiError,
+  retryAfterFromHeaders,
+} from '../../src/connector/index.js';
 import { toRemoteError } from './errors.js';
 
-const READ_ATTEMPTS = 4;
 /** Longer waits are left to the caller (the core's retry, or the next resync). */
 const MAX_WAIT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** @slack/web-api's logger interface on top of pino; its chatter stays at debug level. */
 export function slackLogger(log: Logger): SlackLogger {
@@ -34,15 +31,15 @@ export function slackLogger(log: Logger): SlackLogger {
 export type ApiResult = Record<string, unknown> & { ok: boolean };
 
 /**
- * The Web API through @slack/web-api, with the retry policy decided here rather than in the
- * library: the WebClient never retries and rejects 429s at once, and this class keeps a pause
- * per method (Slack limits each method on its own) that later calls wait out. Reads retry
- * transient failures themselves; writes fail with a RemoteApiError so the core retries them
- * in order, with the same message.
+ * The Web API through @slack/web-api, with no retries underneath the bridge's own: the
+ * WebClient never retries and rejects 429s at once, and the toolkit's pacer keeps a pause per
+ * method (Slack limits each method on its own) that later calls wait out. Every failure is a
+ * RemoteApiError that says whether and when to retry: the core retries deliveries (in order,
+ * with the same message) and the intake its catch-up reads.
  */
 export class SlackApi {
   readonly client: WebClient;
-  private readonly pausedUntil = new Map<string, number>();
+  private readonly limits = new RatePacer({ limits: [], label: 'Slack', maxWaitMs: MAX_WAIT_MS });
 
   constructor(
     private readonly token: string,
@@ -58,49 +55,27 @@ export class SlackApi {
     });
   }
 
-  /** Waits out a rate-limit pause of `key` (a method, or method and channel), if one runs. */
-  private async pause(method: string, key: string): Promise<void> {
-    const wait = (this.pausedUntil.get(key) ?? 0) - Date.now();
-    if (wait > MAX_WAIT_MS) {
-      throw new RemoteApiError({
-        message: `Slack rate-limited ${method}`,
-        status: 429,
-        retryable: true,
-        retryAfterMs: wait,
-        code: 'SLACK_RATE_LIMITED',
-      });
-    }
-    if (wait > 0) await sleep(wait);
-  }
-
-  private async once(
+  /**
+   * One call, after any rate-limit pause of `pauseKey` (a method, or method and channel); a
+   * 429 pauses that key for everyone, for as long as Slack's Retry-After says.
+   */
+  private once(
     method: string,
     args: Record<string, unknown>,
     pauseKey = method,
   ): Promise<ApiResult> {
-    await this.pause(method, pauseKey);
-    try {
-      return (await this.client.apiCall(method, args)) as ApiResult;
-    } catch (err) {
-      if (err instanceof WebAPIRateLimitedError) {
-        this.pausedUntil.set(pauseKey, Date.now() + err.retryAfter * 1000);
+    return this.limits.run(pauseKey, async () => {
+      try {
+        return (await this.client.apiCall(method, args)) as ApiResult;
+      } catch (err) {
+        throw toRemoteError(method, err);
       }
-      throw toRemoteError(method, err);
-    }
+    });
   }
 
-  /** A call that is safe to repeat: transient failures are retried here (bounded). */
-  async read(method: string, args: Record<string, unknown> = {}): Promise<ApiResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once(method, args);
-      } catch (err) {
-        const e = err as RemoteApiError;
-        const wait = e.retryAfterMs ?? 250 * 2 ** attempt;
-        if (!e.retryable || attempt >= READ_ATTEMPTS || wait > MAX_WAIT_MS) throw e;
-        await sleep(wait);
-      }
-    }
+  /** A call that is safe to repeat (the caller's retry may repeat it). */
+  read(method: string, args: Record<string, unknown> = {}): Promise<ApiResult> {
+    return this.once(method, args);
   }
 
   /**
@@ -122,12 +97,11 @@ export class SlackApi {
       throw toRemoteError('file download', err);
     }
     if (!res.ok) {
-      const retry = Number(res.headers.get('retry-after'));
       await res.body?.cancel();
       throw RemoteApiError.fromStatus(
         res.status,
         `Slack answered HTTP ${res.status} for a file`,
-        retry > 0 ? retry * 1000 : undefined,
+        retryAfterFromHeaders(res.headers),
       );
     }
     const mimetype = res.headers.get('content-type') ?? 'application/octet-stream';

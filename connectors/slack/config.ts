@@ -1,3 +1,5 @@
+import { WORKSPACE_NAMES } from '../../src/connector/index.js';
+
 /** How Matrix users appear on Slack. */
 export type IdentityMode = 'auto' | 'override' | 'attribution';
 
@@ -35,10 +37,7 @@ export const configSchema = {
     workspaces: {
       type: 'object',
       minProperties: 1,
-      propertyNames: {
-        pattern: '^[a-z0-9][a-z0-9.-]*$',
-        'x-hint': 'workspace names are lowercase letters, digits, dots and dashes',
-      },
+      propertyNames: WORKSPACE_NAMES,
       additionalProperties: {
         type: 'object',
         additionalProperties: false,

@@ -1,23 +1,23 @@
-import type {
-  ChannelRef,
-  ChatInfo,
-  Connector,
-  ConnectorCapabilities,
-  ConnectorContext,
-  Download,
-  LinkedChannel,
-  MessagesPage,
-  OutboundMessage,
-  RemoteUserInfo,
-  SentMessage,
-} from '../../src/connector/contract.js';
-import { RemoteApiError, UnsupportedError } from '../../src/connector/errors.js';
-import { BridgeError } from '../../src/util/errors.js';
+import {
+  BridgeError,
+  type ChannelRef,
+  type ChatInfo,
+  type Connector,
+  type ConnectorContext,
+  type DeclaredCapabilities,
+  type Download,
+  type LinkedChannel,
+  type MessagesPage,
+  type OutboundMessage,
+  RemoteApiError,
+  type RemoteUserInfo,
+  type SentMessage,
+} from '../../src/connector/index.js';
 import type { SlackConfig } from './config.js';
 import { avatarIdOf } from './directory.js';
 import { slackErrorCode } from './errors.js';
 import { downloadSlackFile } from './files.js';
-import { keyToSlackReaction } from './format/index.js';
+import { slackReactions } from './format/index.js';
 import { toSlackUser } from './ids.js';
 import { renderEdit, decorate } from './outbound-render.js';
 import { joinWebhook } from './webhook-hub.js';
@@ -63,13 +63,9 @@ export class SlackConnector implements Connector {
     await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
   }
 
-  capabilities(): ConnectorCapabilities {
+  capabilities(): DeclaredCapabilities {
     return {
-      edits: true,
-      deletes: true,
-      reactions: true,
       threads: true,
-      files: true,
       maxTextLength: 40_000,
     };
   }
@@ -148,32 +144,39 @@ export class SlackConnector implements Connector {
   }
 
   async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
-    await this.react('reactions.add', 'already_reacted', ref, messageId, key);
+    const refused = await this.react('reactions.add', ref, messageId, slackReactions.toName(key));
+    // The workspace has no emoji of that name (a custom emoji of another platform).
+    if (refused === 'invalid_name') throw slackReactions.unavailable(key);
   }
 
   async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
-    await this.react('reactions.remove', 'no_reaction', ref, messageId, key);
+    // A key Slack has no name for (or refuses as `invalid_name`) was never added there.
+    const name = slackReactions.find(key);
+    if (name !== undefined) await this.react('reactions.remove', ref, messageId, name);
   }
 
+  /**
+   * Calls a reactions method. Answers the Slack error code when the call changed nothing:
+   * `already_reacted` and `no_reaction` (what was wanted, e.g. on a retry) or `invalid_name`
+   * (no such emoji); other failures are thrown.
+   */
   private async react(
     method: string,
-    harmless: string,
     ref: ChannelRef,
     messageId: string,
-    key: string,
-  ): Promise<void> {
-    const name = keyToSlackReaction(key);
-    if (!name) throw new UnsupportedError(`reaction ${key}`);
+    name: string,
+  ): Promise<string | undefined> {
     try {
       await this.ws(ref.workspace).api.write(method, {
         channel: ref.channel,
         timestamp: messageId,
         name,
       });
+      return undefined;
     } catch (err) {
       const code = slackErrorCode((err as Error).cause);
-      if (code === harmless) return;
-      if (code === 'invalid_name') throw new UnsupportedError(`reaction ${key}`);
+      if (code === 'already_reacted' || code === 'no_reaction' || code === 'invalid_name')
+        return code;
       throw err;
     }
   }

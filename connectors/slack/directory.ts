@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MentionTarget } from '../../src/model/message.js';
+import type { MentionTarget } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import { slackErrorCode } from './errors.js';
 import type { MentionResolver } from './format/index.js';

@@ -4,7 +4,11 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  RemoteApiError,
+  retryAfterFromHeaders,
+  retryAfterFromSeconds,
+} from '../../src/connector/index.js';
 
 /** Platform errors that mean the token itself is refused. */
 export const AUTH_ERRORS = new Set([
@@ -38,11 +42,13 @@ export function slackErrorCode(err: unknown): string | undefined {
 export function toRemoteError(method: string, err: unknown): RemoteApiError {
   if (err instanceof RemoteApiError) return err;
   if (err instanceof WebAPIRateLimitedError) {
+    const retryAfterMs = retryAfterFromSeconds(err.retryAfter);
+    const after = retryAfterMs === undefined ? '' : `; retry after ${retryAfterMs / 1000} s`;
     return new RemoteApiError({
-      message: `Slack rate-limited ${method}; retry after ${err.retryAfter} s`,
+      message: `Slack rate-limited ${method}${after}`,
       status: 429,
       retryable: true,
-      retryAfterMs: err.retryAfter * 1000,
+      retryAfterMs,
       code: 'SLACK_RATE_LIMITED',
       cause: err,
     });
@@ -77,11 +83,10 @@ export function toRemoteError(method: string, err: unknown): RemoteApiError {
     });
   }
   if (err instanceof WebAPIHTTPError) {
-    const retry = Number(err.headers['retry-after']);
     return RemoteApiError.fromStatus(
       err.statusCode,
       `Slack answered HTTP ${err.statusCode} to ${method}`,
-      Number.isFinite(retry) && retry > 0 ? retry * 1000 : undefined,
+      retryAfterFromHeaders(err.headers),
     );
   }
   const reason = err instanceof WebAPIRequestError ? err.original.message : (err as Error)?.message;

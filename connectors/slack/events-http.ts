@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
-import type { WebhookRequest, WebhookResponse } from '../../src/connector/contract.js';
-import { errorMessage } from '../../src/util/errors.js';
+import {
+  errorMessage,
+  type WebhookRequest,
+  type WebhookResponse,
+} from '../../src/connector/index.js';
 import { checkSignature } from './signature.js';
 import { isEventCallback, isObject, type EventCallback } from './types.js';
 

@@ -4,9 +4,12 @@
  * file endpoint (`/files-pri/<team>-<that file id>/…` on Slack's file host) before the bot's
  * token goes with it; every redirect hop is checked the same way.
  */
-import type { Download } from '../../src/connector/contract.js';
-import { FileRefusedError, type FileUrlRule } from '../../src/connector/file-url.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  type Download,
+  FileRefusedError,
+  type FileUrlRule,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import type { SlackFile } from './types.js';
 

@@ -1,4 +1,4 @@
-import { isTransient } from '../../src/util/retry-until-done.js';
+import { isTransient } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import { compareTs, isTs } from './ids.js';
 import type { SlackMessage } from './types.js';

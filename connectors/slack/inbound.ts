@@ -1,16 +1,14 @@
 import type {
-  DeleteEvent,
-  EditEvent,
-  MessageEvent,
-  ReactionEvent,
-  RemoteSender,
-} from '../../src/connector/events.js';
-import type {
   AttachmentKind,
   Block,
+  DeleteEvent,
+  EditEvent,
   InboundContent,
+  MessageEvent,
+  ReactionEvent,
   RemoteAttachment,
-} from '../../src/model/message.js';
+  RemoteSender,
+} from '../../src/connector/index.js';
 import type { Directory } from './directory.js';
 import {
   idsInMrkdwn,

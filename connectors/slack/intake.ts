@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type {
   ConnectorContext,
+  KnownReaction,
   LinkedChannel,
   MessagesPage,
-} from '../../src/connector/contract.js';
-import type { RemoteEvent } from '../../src/connector/events.js';
+  ReactionTracker,
+  RemoteEvent,
+} from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import type { ActiveThreads } from './active-threads.js';
 import { slackErrorCode } from './errors.js';
@@ -18,8 +20,7 @@ import {
   toReactionEvent,
 } from './inbound.js';
 import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
-import { Lru } from './pacing.js';
-import type { ReactionLedger } from './reaction-ledger.js';
+import { Lru } from './lru.js';
 import { scanChannel } from './history.js';
 import { slackReactionToKey } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
@@ -41,7 +42,7 @@ export interface IntakeDeps {
   directory: Directory;
   threads: ThreadIndex;
   activeThreads: ActiveThreads;
-  reactions: ReactionLedger;
+  reactions: ReactionTracker;
   log: Logger;
   identity(): Identity | undefined;
 }
@@ -98,8 +99,8 @@ export class SlackIntake {
   /**
    * What a linked channel missed, for the core's catch-up: new messages after `cursor` (or
    * the link time) and reactions added or removed on recent messages, with the keys live
-   * delivery uses. Slack reads the whole gap at once, so there is one page; the reaction
-   * ledger takes the new state only once the core recorded the page.
+   * delivery uses. Slack reads the whole gap at once, so there is one page; the core's
+   * reaction memory takes the new state only once the core recorded the page.
    */
   async fetchSince(link: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
     const { channel, linkedAt } = link;
@@ -110,6 +111,10 @@ export class SlackIntake {
     const floor = msToTs(cursor ? window : Math.max(linkedAt, window));
     const threads = await this.d.activeThreads.of(channel);
     const scanned = await this.scanJoining(channel, since, floor, threads);
+    const known = await this.d.reactions.recall(
+      { workspace: this.d.workspace, channel },
+      scanned.map((m) => m.ts),
+    );
     const events: RemoteEvent[] = [];
     const commits: Array<() => Promise<void>> = [];
     let next = since;
@@ -119,7 +124,7 @@ export class SlackIntake {
         if (event) events.push(event);
         next = m.ts;
       }
-      const reactions = await this.reactionChanges(m, channel);
+      const reactions = await this.reactionChanges(m, channel, known.get(m.ts));
       events.push(...reactions.events);
       commits.push(reactions.commit);
     }
@@ -153,25 +158,27 @@ export class SlackIntake {
   private async reactionChanges(
     m: SlackMessage,
     channel: string,
+    known: KnownReaction[] | undefined,
   ): Promise<{ events: RemoteEvent[]; commit: () => Promise<void> }> {
-    const { added, removed, commit } = await this.d.reactions.reconcile(
-      channel,
-      m,
-      this.d.identity()?.botUserId,
-    );
-    const changes = [
-      ...added.map((r) => ({ ...r, added: true })),
-      ...removed.map((r) => ({ ...r, added: false })),
-    ];
-    const events = changes.map((r): RemoteEvent => ({
-      kind: r.added ? 'reaction' : 'reaction_remove',
+    const bot = this.d.identity()?.botUserId;
+    const current = (m.reactions ?? []).flatMap((r) => {
+      const name = r?.name;
+      if (typeof name !== 'string' || !Array.isArray(r.users)) return [];
+      return r.users
+        .filter((u): u is string => typeof u === 'string' && u !== bot)
+        .map((user) => ({ user, reaction: name }));
+    });
+    const ref = { workspace: this.d.workspace, channel };
+    const { changes, commit } = await this.d.reactions.compare(ref, m.ts, current, { known });
+    const events = changes.map((c): RemoteEvent => ({
+      kind: c.added ? 'reaction' : 'reaction_remove',
       workspace: this.d.workspace,
       channel,
-      eventKey: eventKeys.reaction(r.added, channel, m.ts, r.user, r.name, `g${r.generation}`),
+      eventKey: eventKeys.reaction(c.added, channel, m.ts, c.user, c.reaction, `g${c.generation}`),
       ts: Date.now(),
       messageId: m.ts,
-      sender: { userId: toRemoteUser(r.user) },
-      key: slackReactionToKey(r.name),
+      sender: { userId: toRemoteUser(c.user) },
+      key: slackReactionToKey(c.reaction),
     }));
     return { events, commit };
   }
@@ -272,14 +279,8 @@ export class SlackIntake {
     const event = toReactionEvent(e, this.d.workspace);
     if (!event || !(await this.isLinked(event.channel))) return;
     await this.emit(event);
-    const user = e.user as string;
-    const name = e.reaction as string;
-    await this.d.reactions.note(
-      event.channel,
-      event.messageId,
-      user,
-      name,
-      event.kind === 'reaction',
-    );
+    const entry = { user: e.user as string, reaction: e.reaction as string };
+    const ref = { workspace: this.d.workspace, channel: event.channel };
+    await this.d.reactions.note(ref, event.messageId, entry, event.kind === 'reaction');
   }
 }

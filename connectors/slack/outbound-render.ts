@@ -1,6 +1,11 @@
-import type { OutboundMessage } from '../../src/connector/contract.js';
-import { splitText } from '../../src/format/index.js';
-import type { Block, FormattedText, Inline, MentionTarget } from '../../src/model/message.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+  type OutboundMessage,
+  splitText,
+} from '../../src/connector/index.js';
 import {
   renderMrkdwn,
   renderRichText,

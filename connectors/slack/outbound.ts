@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
-import type {
-  ChannelRef,
-  ConnectorStorage,
-  OutboundMessage,
-} from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { SendLedger } from '../../src/connector/send-ledger.js';
-import type { OutgoingAttachment } from '../../src/model/message.js';
+import {
+  type ChannelRef,
+  ChannelSerializer,
+  type ConnectorStorage,
+  type OutboundMessage,
+  type OutgoingAttachment,
+  RatePacer,
+  RemoteApiError,
+  SendLedger,
+} from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import { mayHaveSucceeded } from './errors.js';
 import { tsToMs } from './ids.js';
@@ -17,7 +19,7 @@ import {
   renderParts,
   type RenderedText,
 } from './outbound-render.js';
-import { ChannelPacer, Lru } from './pacing.js';
+import { Lru } from './lru.js';
 import type { ThreadIndex } from './threads.js';
 import type { SlackFile, SlackMessage } from './types.js';
 
@@ -50,16 +52,32 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * reached Slack, looks for it by its message metadata instead of posting twice.
  */
 export class SlackSender {
-  private readonly pacer = new ChannelPacer();
+  /** Posts to a channel go one after another, in order, each waiting for a pacing token. */
+  private readonly serializer = new ChannelSerializer();
+  /**
+   * Slack accepts about one message per second per channel (short bursts pass), so a burst
+   * from Matrix is spread out instead of refused; a tenth below Slack's rate, as our clock
+   * starts before Slack sees the request.
+   */
+  private readonly posts = new RatePacer({
+    limits: [{ burst: 3, perSecond: 1 / 1.1 }],
+    label: 'Slack chat.postMessage',
+  });
   /** idempotency key → ts of the parts posted so far. */
   private readonly posted = new Lru<string, string[]>(2000);
-  /** `key#part` → files uploaded by an earlier attempt of a files part. */
-  private readonly uploaded = new Lru<string, string[]>(500);
 
   private readonly ledger: SendLedger;
 
   constructor(private readonly d: SenderDeps) {
     this.ledger = new SendLedger(d.storage, `post:${d.workspace}:`);
+  }
+
+  /** A post to `channel`, after the ones queued before it and a pacing token. */
+  private paced<T>(channel: string, post: () => Promise<T>): Promise<T> {
+    return this.serializer.run(channel, async () => {
+      await this.posts.take(channel);
+      return post();
+    });
   }
 
   async send(ref: ChannelRef, message: OutboundMessage): Promise<string[]> {
@@ -135,7 +153,7 @@ export class SlackSender {
     };
     return this.ledger.postOnce(`${message.idempotencyKey}#${part}`, {
       post: async () => {
-        const res = await this.pacer.run(channel, () =>
+        const res = await this.paced(channel, () =>
           this.d.api.write('chat.postMessage', args, `chat.postMessage:${channel}`),
         );
         return String(res.ts);
@@ -179,6 +197,10 @@ export class SlackSender {
     return match?.ts;
   }
 
+  /**
+   * A files part, once: the uploaded file ids are kept durably before the upload is completed,
+   * so after a crash the retry finds where they were shared instead of sharing them again.
+   */
   private async postFiles(
     channel: string,
     message: OutboundMessage,
@@ -187,13 +209,25 @@ export class SlackSender {
     threadTs: string | undefined,
   ): Promise<string | undefined> {
     const key = `${message.idempotencyKey}#${index}`;
-    const earlier = this.uploaded.get(key);
-    if (earlier?.[0]) {
-      const ts = await this.shareTs(earlier[0], channel, 1).catch(() => undefined);
-      if (ts) return ts;
-    }
+    const idsSlot = `files:${this.d.workspace}:${key}`;
+    const ts = await this.ledger.postOnce(key, {
+      post: async () => {
+        const ids = await this.uploadFiles(part.files);
+        await this.d.storage.set(idsSlot, JSON.stringify(ids));
+        return (await this.completeUpload(channel, part, ids, threadTs)) ?? '';
+      },
+      recover: async () => {
+        const ids = parseIds(await this.d.storage.get(idsSlot));
+        return ids[0] ? this.shareTs(ids[0], channel, SHARE_POLLS) : undefined;
+      },
+      certainlyNotPosted: (err) => (err instanceof RemoteApiError ? !mayHaveSucceeded(err) : false),
+    });
+    return ts || undefined;
+  }
+
+  private async uploadFiles(files: OutgoingAttachment[]): Promise<string[]> {
     const ids: string[] = [];
-    for (const file of part.files) {
+    for (const file of files) {
       const slot = await this.d.api.write('files.getUploadURLExternal', {
         filename: file.name,
         length: file.data.byteLength,
@@ -201,8 +235,17 @@ export class SlackSender {
       await this.d.api.upload(String(slot.upload_url), file.data);
       ids.push(String(slot.file_id));
     }
-    this.uploaded.set(key, ids);
-    const done = await this.pacer.run(channel, () =>
+    return ids;
+  }
+
+  /** Shares uploaded files in the channel; the ts of the message that shows them. */
+  private async completeUpload(
+    channel: string,
+    part: Extract<Part, { kind: 'files' }>,
+    ids: string[],
+    threadTs: string | undefined,
+  ): Promise<string | undefined> {
+    const done = await this.paced(channel, () =>
       this.d.api.write('files.completeUploadExternal', {
         files: ids.map((id, i) => ({ id, title: part.files[i]!.name })),
         channel_id: channel,
@@ -239,4 +282,14 @@ function sharedIn(file: SlackFile | undefined, channel: string): string | undefi
   if (!list || list.length === 0) return undefined;
   // The newest share is the one just made.
   return [...list].sort((a, b) => tsToMs(b.ts) - tsToMs(a.ts))[0]?.ts;
+}
+
+/** File ids kept by an interrupted files part (none when unreadable). */
+function parseIds(raw: string | undefined): string[] {
+  try {
+    const ids: unknown = JSON.parse(raw || '[]');
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
 }

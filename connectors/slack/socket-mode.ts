@@ -1,8 +1,12 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import type { ConnectionState } from '../../src/connector/contract.js';
-import { errorMessage } from '../../src/util/errors.js';
+import {
+  Backoff,
+  type ConnectionState,
+  errorMessage,
+  retryAfterFromSeconds,
+} from '../../src/connector/index.js';
 import { slackLogger } from './api.js';
 import { AUTH_ERRORS, slackErrorCode } from './errors.js';
 import { isEventCallback, isObject, type EventCallback } from './types.js';
@@ -16,7 +20,7 @@ export interface SocketHandlers {
 }
 
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
-const MAX_BACKOFF_MS = 60_000;
+const RECONNECT_BACKOFF = { initialMs: 500, maxMs: 60_000 };
 /** Slack pings every few seconds; this long without a frame means a dead connection. */
 const SILENCE_LIMIT_MS = 45_000;
 
@@ -29,7 +33,8 @@ const SILENCE_LIMIT_MS = 45_000;
 export class SocketModeLink {
   private ws: WebSocket | undefined;
   private stopped = true;
-  private attempt = 0;
+  private readonly backoff = new Backoff(RECONNECT_BACKOFF);
+  private reconnectedAtOnce = false;
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -82,12 +87,12 @@ export class SocketModeLink {
         });
         return;
       }
-      const retryAfter = (err as { retryAfter?: number }).retryAfter;
+      const retryAfter = retryAfterFromSeconds((err as { retryAfter?: unknown }).retryAfter);
       this.handlers.onState({
         status: 'retrying',
         error: `could not open a Socket Mode connection: ${code ?? errorMessage(err)}`,
       });
-      this.schedule(retryAfter ? retryAfter * 1000 : undefined);
+      this.schedule(retryAfter);
       return;
     }
     if (this.stopped) return;
@@ -136,7 +141,8 @@ export class SocketModeLink {
     if (!isObject(msg)) return;
     switch (msg.type) {
       case 'hello':
-        this.attempt = 0;
+        this.backoff.reset();
+        this.reconnectedAtOnce = false;
         this.enqueue(ws, () => this.handlers.onHello());
         return;
       case 'disconnect': {
@@ -197,10 +203,9 @@ export class SocketModeLink {
   private schedule(minDelay?: number): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.attempt++;
     // The first reconnect is immediate: Slack's own `disconnect` asks for exactly that.
-    const base = this.attempt === 1 ? 0 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** (this.attempt - 2));
-    const delay = Math.max(minDelay ?? 0, base / 2 + Math.random() * (base / 2));
+    const delay = this.reconnectedAtOnce ? this.backoff.next(minDelay) : (minDelay ?? 0);
+    this.reconnectedAtOnce = true;
     this.timer = setTimeout(() => void this.connect(), delay);
   }
 }

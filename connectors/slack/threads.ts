@@ -1,6 +1,6 @@
 import type { SlackApi } from './api.js';
 import { isTs } from './ids.js';
-import { Lru } from './pacing.js';
+import { Lru } from './lru.js';
 import type { SlackMessage } from './types.js';
 
 /**

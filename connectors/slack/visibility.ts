@@ -1,4 +1,4 @@
-import type { ChannelVisibility } from '../../src/connector/contract.js';
+import type { ChannelVisibility } from '../../src/connector/index.js';
 
 /** The flags of a Slack conversation object that say who can read it. */
 export interface SlackConversationFlags {

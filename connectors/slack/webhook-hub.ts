@@ -3,7 +3,7 @@ import type {
   ConnectorContext,
   WebhookRequest,
   WebhookResponse,
-} from '../../src/connector/contract.js';
+} from '../../src/connector/index.js';
 import { handleEventsRequest, type EventsEndpoint } from './events-http.js';
 
 /** The workspaces of one connector instance that take Events API requests. */

@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
-import type { ConnectionState, ConnectorContext } from '../../src/connector/contract.js';
-import type { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  Backoff,
+  type ConnectionState,
+  type ConnectorContext,
+  ReactionTracker,
+  type RemoteApiError,
+} from '../../src/connector/index.js';
 import { SlackApi } from './api.js';
 import { DEFAULT_API_URL, type WorkspaceConfig } from './config.js';
 import { ActiveThreads } from './active-threads.js';
@@ -8,12 +13,11 @@ import { Directory } from './directory.js';
 import type { EventsEndpoint } from './events-http.js';
 import { SlackIntake, type Identity } from './intake.js';
 import { SlackSender } from './outbound.js';
-import { ReactionLedger } from './reaction-ledger.js';
 import { SocketModeLink } from './socket-mode.js';
 import { ThreadIndex } from './threads.js';
 
 const CUSTOMIZE_SCOPE = 'chat:write.customize';
-const MAX_START_BACKOFF_MS = 5 * 60 * 1000;
+const START_BACKOFF = { initialMs: 2000, maxMs: 5 * 60 * 1000, minMs: 1000 };
 
 /**
  * One Slack workspace (one app installation): its Web API client, its event intake (Socket
@@ -30,7 +34,7 @@ export class SlackWorkspace implements EventsEndpoint {
   private scopes = new Set<string>();
   private socket: SocketModeLink | undefined;
   private running = false;
-  private startAttempt = 0;
+  private readonly startRetries = new Backoff(START_BACKOFF);
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
@@ -52,7 +56,7 @@ export class SlackWorkspace implements EventsEndpoint {
       directory: this.directory,
       threads: this.threads,
       activeThreads: new ActiveThreads(ctx.storage, name),
-      reactions: new ReactionLedger(ctx.storage, name),
+      reactions: new ReactionTracker(ctx.reactions),
       log: this.log,
       identity: () => this.identity,
     });
@@ -118,12 +122,11 @@ export class SlackWorkspace implements EventsEndpoint {
         return;
       }
       this.report({ status: 'retrying', error: e.message });
-      this.startAttempt++;
-      const delay = Math.min(MAX_START_BACKOFF_MS, 1000 * 2 ** this.startAttempt);
+      const delay = this.startRetries.next(e.retryAfterMs);
       this.retryTimer = setTimeout(() => void this.connect(), delay);
       return;
     }
-    this.startAttempt = 0;
+    this.startRetries.reset();
     if (this.config.identity === undefined || this.config.identity === 'auto') {
       if (!this.scopes.has(CUSTOMIZE_SCOPE)) {
         this.log.warn(

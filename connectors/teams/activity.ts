@@ -3,7 +3,7 @@
  * body one: a JSON object with a type, a serviceUrl, a channel id and a conversation id,
  * and for message events an id and a sender; sizes bounded. Anything else is malformed (400).
  */
-import { BridgeError } from '../../src/util/errors.js';
+import { BridgeError } from '../../src/connector/index.js';
 
 export interface ChannelAccount {
   id: string;

@@ -3,10 +3,12 @@
  * channel thread), files (small images inline, others uploaded to the channel's SharePoint
  * folder and shared as a card), edits and deletes; all through the conversation's queue.
  */
-import type { OutboundMessage } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import type { OutgoingAttachment } from '../../src/model/message.js';
-import { escapeHtml } from '../../src/format/index.js';
+import {
+  escapeHtml,
+  type OutboundMessage,
+  type OutgoingAttachment,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import type { TeamsDeps } from './deps.js';
 import { kindOf } from './ids.js';
 import {
@@ -48,8 +50,8 @@ export class BotSender {
       const marked = { ...activity, text: `${String(activity.text)}${markerHtml(key, i)}` };
       const id = await this.ledger.post(key, i, { channel, root: threadRoot }, async () => {
         const target = threadRoot ? `${channel};messageid=${threadRoot}` : channel;
-        const posted = await this.d.queue.run(channel, [[this.d.botRate, channel]], () =>
-          this.d.bot.send(serviceUrl, target, marked),
+        const posted = await this.d.queue.run(channel, () =>
+          this.d.botRate.run(channel, () => this.d.bot.send(serviceUrl, target, marked)),
         );
         this.d.echoes.messages.add(posted);
         return posted;
@@ -72,16 +74,18 @@ export class BotSender {
       { ...message, content: { ...message.content, attachments: [] } },
       tenantMentions(this.d.connectorId, this.d.workspace),
     );
-    await this.d.queue.run(channel, [[this.d.botRate, channel]], () =>
-      this.d.bot.update(serviceUrl, channel, messageId, botActivity(first!)),
+    await this.d.queue.run(channel, () =>
+      this.d.botRate.run(channel, () =>
+        this.d.bot.update(serviceUrl, channel, messageId, botActivity(first!)),
+      ),
     );
   }
 
   async remove(channel: string, messageId: string): Promise<void> {
     const serviceUrl = await this.serviceUrl(channel);
     this.d.echoes.noteDelete(messageId);
-    await this.d.queue.run(channel, [[this.d.botRate, channel]], () =>
-      this.d.bot.delete(serviceUrl, channel, messageId),
+    await this.d.queue.run(channel, () =>
+      this.d.botRate.run(channel, () => this.d.bot.delete(serviceUrl, channel, messageId)),
     );
   }
 

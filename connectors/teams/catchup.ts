@@ -10,15 +10,13 @@
  * could not deliver while the bridge was away is then emitted before newer live ones, not
  * after them at the next pass.
  */
-import type { LinkedChannel } from '../../src/connector/contract.js';
-import type { RemoteEvent } from '../../src/connector/events.js';
+import type { LinkedChannel, ReactionChange, RemoteEvent } from '../../src/connector/index.js';
 import { graphContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
 import { teamsReactionToKey } from './format/index.js';
 import type { GraphMessage } from './graph.js';
 import { kindOf } from './ids.js';
 import { emitOnce } from './inbound.js';
-import { entryOf, splitEntry } from './reaction-ledger.js';
 import type { KeyedLock } from './locks.js';
 
 const ms = (iso: string | null | undefined): number | undefined => {
@@ -106,14 +104,14 @@ export class CatchUp {
     if (messages === undefined) return;
     await this.locks.run(link.channel, async () => {
       const events: RemoteEvent[] = [];
-      const ledgers: Array<() => Promise<void>> = [];
+      const commits: Array<() => Promise<void>> = [];
       for (const m of messages) {
         events.push(...this.events(link.channel, m, since, upper));
-        events.push(...(await this.reactions(link.channel, m, since, upper, ledgers)));
+        events.push(...(await this.reactions(link.channel, m, since, upper, commits)));
       }
       events.sort((a, b) => a.ts - b.ts);
       for (const e of events) await emitOnce(this.d, e);
-      for (const save of ledgers) await save();
+      for (const commit of commits) await commit();
     });
     this.noteCovered(link.channel, upper);
     for (const m of messages) if (m.replyToId) await this.d.threads.remember(m.id, m.replyToId);
@@ -180,10 +178,12 @@ export class CatchUp {
         threadRoot,
       });
     }
+    // An edit or deletion in the window is emitted even when the message was created in it
+    // too: the message may have crossed live before the bridge went down (its event is then
+    // a duplicate), and only the edit or deletion still has to cross.
     if (
       !own &&
       deleted === undefined &&
-      !inWindow(created) &&
       inWindow(edited) &&
       !this.d.echoes.isOwnEdit(m.id, edited)
     ) {
@@ -197,75 +197,71 @@ export class CatchUp {
         content: graphContent(this.d, m),
       });
     }
-    if (!own && !inWindow(created) && inWindow(deleted) && !this.d.echoes.isOwnDelete(m.id)) {
+    if (!own && inWindow(deleted) && !this.d.echoes.isOwnDelete(m.id)) {
       out.push({ ...base, kind: 'delete', eventKey: `del:${m.id}`, ts: deleted, messageId: m.id });
     }
     return out;
   }
 
   /**
-   * Reactions added (created in the window) and removed (known to the ledger, gone now) on a
+   * Reactions added (created in the window) and removed (passed on before, gone now) on a
    * message last changed inside the window; a message changed later waits for the next pass.
+   * `commits` records them once they are emitted.
    */
   private async reactions(
     channel: string,
     m: GraphMessage,
     since: number,
     upper: number,
-    saves: Array<() => Promise<void>>,
+    commits: Array<() => Promise<void>>,
   ): Promise<RemoteEvent[]> {
     const modified = ms(m.lastModifiedDateTime) ?? ms(m.createdDateTime);
-    if (modified === undefined || modified > upper || !m.from?.user?.id) return [];
-    const known = await this.d.reactions.load(m.id);
-    const current = new Map<string, { userId: string; type: string; at?: number }>();
-    if (m.deletedDateTime == null) {
-      for (const r of m.reactions ?? []) {
-        const userId = r.user?.user?.id;
-        if (userId)
-          current.set(entryOf(userId, r.reactionType), {
-            userId,
-            type: r.reactionType,
-            at: ms(r.createdDateTime),
-          });
-      }
-    }
-    const base = { workspace: this.d.workspace, channel, messageId: m.id };
-    const out: RemoteEvent[] = [];
-    for (const [entry, r] of current) {
-      if (
-        known.has(entry) ||
-        r.at === undefined ||
-        r.at <= since ||
-        this.d.echoes.isOwnReaction(m.id, r.userId, r.type)
-      )
-        continue;
-      out.push({
-        ...base,
-        kind: 'reaction',
-        eventKey: `react:${m.id}:${r.userId}:${r.type}:${r.at}`,
-        ts: r.at,
-        sender: { userId: r.userId },
-        key: teamsReactionToKey(r.type),
-      });
-    }
-    if (modified > since && m.deletedDateTime == null) {
-      for (const entry of known) {
-        if (current.has(entry)) continue;
-        const { userId, type } = splitEntry(entry);
-        if (this.d.echoes.isOwnReaction(m.id, userId, type)) continue;
-        out.push({
-          ...base,
-          kind: 'reaction_remove',
-          eventKey: `unreact:${m.id}:${userId}:${type}:${modified}`,
-          ts: modified,
-          sender: { userId },
-          key: teamsReactionToKey(type),
-        });
-      }
-    }
-    const next = new Set(current.keys());
-    if (next.size !== known.size || [...next].some((e) => !known.has(e)))
-      saves.push(() => this.d.reactions.save(m.id, next));
-    return out;
+    if (modified === undefined || modified <= since || modified > upper) return [];
+    if (!m.from?.user?.id || m.deletedDateTime != null) return [];
+    const madeAt = new Map<string, number | undefined>();
+    const current = (m.reactions ?? []).flatMap((r) => {
+      const user = r.user?.user?.id;
+      if (!user) return [];
+      madeAt.set(`${user}|${r.reactionType}`, ms(r.createdDateTime));
+      return [{ user, reaction: r.reactionType }];
+    });
+    const { changes, commit } = await this.d.reactions.compare(
+      { workspace: this.d.workspace, channel },
+      m.id,
+      current,
+      {
+        isNew: (e) => (madeAt.get(`${e.user}|${e.reaction}`) ?? 0) > since,
+      },
+    );
+    commits.push(commit);
+    return changes
+      .filter((c) => !this.d.echoes.isOwnReaction(m.id, c.user, c.reaction))
+      .map((c) =>
+        this.reactionEvent(
+          channel,
+          m.id,
+          c,
+          c.added ? madeAt.get(`${c.user}|${c.reaction}`)! : modified,
+        ),
+      );
+  }
+
+  /** Keyed as the live activity would be for an add; by the message's change for a removal. */
+  private reactionEvent(
+    channel: string,
+    messageId: string,
+    c: ReactionChange,
+    at: number,
+  ): RemoteEvent {
+    return {
+      workspace: this.d.workspace,
+      channel,
+      messageId,
+      kind: c.added ? 'reaction' : 'reaction_remove',
+      eventKey: `${c.added ? 'react' : 'unreact'}:${messageId}:${c.user}:${c.reaction}:${at}`,
+      ts: at,
+      sender: { userId: c.user },
+      key: teamsReactionToKey(c.reaction),
+    };
   }
 }

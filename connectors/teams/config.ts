@@ -1,5 +1,5 @@
 /** The `connectors.teams` config block: JSON schema (ajv, with defaults) and resolved types. */
-import { BridgeError } from '../../src/util/errors.js';
+import { BridgeError, WORKSPACE_NAMES } from '../../src/connector/index.js';
 
 export interface TeamsWorkspaceConfig {
   /** Entra ID tenant (directory) id. */
@@ -50,10 +50,7 @@ export const configSchema = {
     workspaces: {
       type: 'object',
       minProperties: 1,
-      propertyNames: {
-        pattern: '^[a-z0-9][a-z0-9.-]*$',
-        'x-hint': 'workspace names are lowercase letters, digits, dots and dashes',
-      },
+      propertyNames: WORKSPACE_NAMES,
       additionalProperties: {
         type: 'object',
         additionalProperties: false,

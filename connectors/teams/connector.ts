@@ -1,18 +1,19 @@
-import type {
-  ChannelRef,
-  ChatInfo,
-  Connector,
-  ConnectorCapabilities,
-  ConnectorContext,
-  Download,
-  MatrixSenderIdentity,
-  OutboundMessage,
-  RemoteChannelSummary,
-  RemoteUserInfo,
-  SentMessage,
-} from '../../src/connector/contract.js';
-import { RemoteApiError, UnsupportedError } from '../../src/connector/errors.js';
-import { BridgeError } from '../../src/util/errors.js';
+import {
+  BridgeError,
+  type ChannelRef,
+  type ChatInfo,
+  type Connector,
+  type DeclaredCapabilities,
+  type ConnectorContext,
+  type Download,
+  type MatrixSenderIdentity,
+  type OutboundMessage,
+  RemoteApiError,
+  type RemoteChannelSummary,
+  type RemoteUserInfo,
+  type SentMessage,
+  UnsupportedError,
+} from '../../src/connector/index.js';
 import { ActivityTokenVerifier } from './auth/activity-jwt.js';
 import { resolveConfig, type TeamsConfig } from './config.js';
 import { createFetch, type Fetch } from './http.js';
@@ -102,16 +103,12 @@ export class TeamsConnector implements Connector {
     await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
   }
 
-  capabilities(): ConnectorCapabilities {
+  capabilities(): DeclaredCapabilities {
     // Outbound reactions exist only for linked users (Graph setReaction is delegated-only):
     // the core passes the reacting Matrix user as `actor`.
     return {
-      edits: true,
-      deletes: true,
-      reactions: false,
       actorReactions: true,
       threads: true,
-      files: true,
       maxTextLength: 28_000,
     };
   }

@@ -9,7 +9,7 @@ import type {
   InboundContent,
   MentionTarget,
   RemoteAttachment,
-} from '../../src/model/message.js';
+} from '../../src/connector/index.js';
 import type { TeamsActivity } from './activity.js';
 import type { TeamsDeps } from './deps.js';
 import { parseTeamsHtml, type MentionResolution } from './format/index.js';

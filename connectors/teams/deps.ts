@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import type { ConnectorContext } from '../../src/connector/contract.js';
+import type {
+  ChannelSerializer,
+  ConnectorContext,
+  RatePacer,
+  ReactionTracker,
+} from '../../src/connector/index.js';
 import type { AccountLinks } from './auth/account-links.js';
 import type { AppTokens } from './auth/app-tokens.js';
 import type { BotConnector } from './botconnector.js';
@@ -9,9 +14,7 @@ import type { Echoes } from './echoes.js';
 import type { GraphApi } from './graph.js';
 import type { Fetch } from './http.js';
 import type { Members } from './members.js';
-import type { ReactionLedger } from './reaction-ledger.js';
 import type { ConversationRefs } from './refs.js';
-import type { RateWindows, SendQueue } from './send-queue.js';
 import type { Threads } from './threads.js';
 
 /** Everything one workspace's parts share. */
@@ -31,11 +34,16 @@ export interface TeamsDeps {
   members: Members;
   directory: Directory;
   threads: Threads;
-  reactions: ReactionLedger;
+  reactions: ReactionTracker;
   echoes: Echoes;
   /** Present when token_encryption_key is configured. */
   links?: AccountLinks;
-  queue: SendQueue;
-  botRate: RateWindows;
-  graphRate: RateWindows;
+  /** Writes to one conversation, one at a time, in the order the core asked for them. */
+  queue: ChannelSerializer;
+  /** Bot Connector pacing, per conversation. */
+  botRate: RatePacer;
+  /** Graph message POSTs, per app per tenant (one key). */
+  graphRate: RatePacer;
+  /** Graph reads, per app (`app`) or per linked user (`user:<matrix id>`). */
+  graphReads: RatePacer;
 }

@@ -3,8 +3,12 @@
  * conversation reference, else by listing teams and their channels through Graph, at most
  * once per cooldown), channel and chat names, and the channel list for IT ops.
  */
-import type { ChannelVisibility, ChatInfo } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  type ChannelVisibility,
+  type ChatInfo,
+  type ErrorCode,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import type { GraphApi, GraphMember } from './graph.js';
 import { kindOf, personalChatGraphId, type ConversationKind } from './ids.js';
 import type { ConversationRefs } from './refs.js';
@@ -131,6 +135,6 @@ export class Directory {
   }
 }
 
-function unknown(code: string, message: string): RemoteApiError {
+function unknown(code: ErrorCode, message: string): RemoteApiError {
   return new RemoteApiError({ message, retryable: false, code });
 }

@@ -8,15 +8,16 @@
  * same message. Files users send to the bot in a personal chat come from the Bot Connector's
  * attachment endpoint at the conversation's verified serviceUrl, fetched with the bot token.
  */
-import type { Download } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { fetchPlatformFile, type FileFetch } from '../../src/connector/file-fetch.js';
 import {
   checkFileUrl,
+  type Download,
   escapeRegExp,
+  fetchPlatformFile,
+  type FileFetch,
   FileRefusedError,
   type FileUrlRule,
-} from '../../src/connector/file-url.js';
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import { BOT_CONNECTOR_SCOPE, GRAPH_SCOPE } from './auth/app-tokens.js';
 import type { TeamsConfig } from './config.js';
 import type { TeamsDeps } from './deps.js';

@@ -1,21 +1,22 @@
 /**
  * The official Microsoft Graph client, wired for the bridge: tokens from a provider (app-only
- * or a linked user's), the library's RetryHandler (honours Retry-After on 429/503/504), its
- * RedirectHandler (file downloads), and a final fetch through the connector's own agent so an
- * extra CA is trusted per client. Graph errors become RemoteApiError.
+ * or a linked user's), its RedirectHandler (file downloads), and a final fetch through the
+ * connector's own agent so an extra CA is trusted per client. Graph errors become
+ * RemoteApiError with the server's Retry-After. The library's RetryHandler is left out: a
+ * 429/503/504 goes back to whoever retries with the toolkit's back-off (the core for a
+ * delivery, the workspace for a catch-up), not retried underneath them.
  */
 import {
   AuthenticationHandler,
   Client,
   GraphError,
   RedirectHandler,
-  RetryHandler,
-  RetryHandlerOptions,
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { retryAfterMs, type Fetch } from './http.js';
+import { parseRetryAfter, RemoteApiError } from '../../src/connector/index.js';
+import { ReadPacingHandler, type GraphReadPacing } from './graph-pacing.js';
+import type { Fetch } from './http.js';
 
 /** Network-level retries of a read (a pooled connection the server closed as it was reused). */
 const READ_NETWORK_RETRIES = 2;
@@ -46,18 +47,20 @@ export interface GraphClientOptions {
   graphUrl: string;
   doFetch: Fetch;
   token: () => Promise<string>;
-  /** Retries of 429/503/504 inside the client (default 3). */
-  maxRetries?: number;
+  /** Paces this client's reads (a shared pacer, so every client of one key waits together). */
+  reads?: GraphReadPacing;
 }
 
 export function createGraphClient(o: GraphClientOptions): Client {
   const url = new URL(o.graphUrl);
   const version = url.pathname.replace(/^\/|\/$/g, '') || 'v1.0';
   const auth = new AuthenticationHandler({ getAccessToken: o.token });
-  const retry = new RetryHandler(new RetryHandlerOptions(1, o.maxRetries ?? 3));
   const redirect = new RedirectHandler();
-  auth.setNext(retry);
-  retry.setNext(redirect);
+  if (o.reads) {
+    const pacing = new ReadPacingHandler(o.reads);
+    auth.setNext(pacing);
+    pacing.setNext(redirect);
+  } else auth.setNext(redirect);
   redirect.setNext(new FetchHandler(o.doFetch));
   return Client.initWithMiddleware({
     middleware: auth,
@@ -78,7 +81,7 @@ export function graphFailure(err: unknown, what: string): RemoteApiError {
       message: `Microsoft Graph answered ${status} for ${what} (${err.code ?? 'error'}: ${String(err.message).slice(0, 200)})`,
       status,
       retryable,
-      retryAfterMs: retryAfterMs(err.headers?.get('retry-after')),
+      retryAfterMs: parseRetryAfter(err.headers?.get('retry-after')),
       code: status === 401 || status === 403 ? 'TEAMS_GRAPH_FORBIDDEN' : undefined,
       cause: err,
     });

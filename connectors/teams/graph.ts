@@ -5,10 +5,11 @@
  * only — posting, editing, deleting and reacting.
  */
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
-import type { Download } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { type Download, RemoteApiError } from '../../src/connector/index.js';
 import { createGraphClient, graphFailure } from './graph-client.js';
-import { readBytes, retryAfterMs, type Fetch } from './http.js';
+import type { GraphReadPacing } from './graph-pacing.js';
+import { parseRetryAfter } from '../../src/connector/index.js';
+import { readBytes, type Fetch } from './http.js';
 
 export interface GraphIdentity {
   id: string;
@@ -82,9 +83,9 @@ export class GraphApi {
     doFetch: Fetch,
     token: () => Promise<string>,
     private readonly onUnauthorized?: () => void,
-    maxRetries?: number,
+    reads?: GraphReadPacing,
   ) {
-    this.client = createGraphClient({ graphUrl, doFetch, token, maxRetries });
+    this.client = createGraphClient({ graphUrl, doFetch, token, reads });
   }
 
   private async run<T>(what: string, op: (c: Client) => Promise<T>): Promise<T> {
@@ -163,7 +164,7 @@ export class GraphApi {
           message: `Microsoft Graph answered ${res.status} for ${what}`,
           status: res.status,
           retryable: res.status === 429 || res.status >= 500,
-          retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+          retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
         });
       }
       const data = await readBytes(res as never, maxBytes);

@@ -1,11 +1,12 @@
 /**
  * Outbound HTTP for the Teams connector: one undici agent that trusts the system roots plus
- * any configured extra CA (never by turning verification off), Retry-After parsing, and the
- * mapping of failed responses to RemoteApiError (429/5xx retryable) without leaking tokens.
+ * any configured extra CA (never by turning verification off), and the
+ * mapping of failed responses to RemoteApiError (429/5xx retryable, with the toolkit's
+ * Retry-After reading) without leaking tokens.
  */
 import { rootCertificates } from 'node:tls';
 import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import { parseRetryAfter, RemoteApiError } from '../../src/connector/index.js';
 
 export type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
@@ -16,18 +17,6 @@ export function createFetch(extraCa?: string): Fetch {
     bodyTimeout: 120_000,
   });
   return (url, init) => undiciFetch(url, { ...init, dispatcher });
-}
-
-/** `Retry-After` in ms (seconds or an HTTP date), or undefined. */
-export function retryAfterMs(
-  value: string | null | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** The `{error:{code,message}}` of a Bot Connector or Graph error body, if any. */
@@ -52,7 +41,7 @@ export function responseError(service: string, res: Response, body: unknown): Re
     message: `${service} answered ${res.status}${what ? ` (${what})` : ''}`,
     status: res.status,
     retryable,
-    retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+    retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
     code:
       code === 'MessageSizeTooBig' || res.status === 413 ? 'TEAMS_MESSAGE_TOO_LARGE' : undefined,
   });

@@ -4,9 +4,7 @@
  * event keys are the same whether a change arrives live or through catch-up
  * (`msg:{id}`, `edit:{id}:{ms}`, `del:{id}`, `react|unreact:{id}:{user}:{type}:{ms}`).
  */
-import type { LinkedChannel } from '../../src/connector/contract.js';
-import type { RemoteEvent } from '../../src/connector/events.js';
-import { BridgeError } from '../../src/util/errors.js';
+import { BridgeError, type LinkedChannel, type RemoteEvent } from '../../src/connector/index.js';
 import { activityTime, type TeamsActivity } from './activity.js';
 import type { CatchUp } from './catchup.js';
 import { trustedServiceUrl } from './config.js';
@@ -77,12 +75,9 @@ export class Inbound {
       for (const e of events) {
         await emitOnce(this.d, e);
         if (e.kind === 'reaction' || e.kind === 'reaction_remove') {
-          await this.d.reactions.note(
-            e.messageId,
-            e.sender.userId,
-            reactionTypeOf(e.eventKey),
-            e.kind === 'reaction',
-          );
+          const entry = { user: e.sender.userId, reaction: reactionTypeOf(e.eventKey) };
+          const ref = { workspace: this.d.workspace, channel };
+          await this.d.reactions.note(ref, e.messageId, entry, e.kind === 'reaction');
         }
       }
     });

@@ -1,10 +1,12 @@
-import type { ConnectorDefinition } from '../../src/connector/contract.js';
+import type { ConnectorDefinition } from '../../src/connector/index.js';
 import { configSchema, type TeamsConfig } from './config.js';
 import { TeamsConnector } from './connector.js';
+import { TEAMS_ERROR_CODES } from './error-codes.js';
 
 export const definition: ConnectorDefinition<TeamsConfig> = {
   id: 'teams',
   displayName: 'Microsoft Teams',
   configSchema,
+  errorCodes: TEAMS_ERROR_CODES,
   create: (ctx, config) => new TeamsConnector(ctx, config),
 };

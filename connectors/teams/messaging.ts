@@ -6,13 +6,13 @@
  * ignored, an untrusted serviceUrl → 403. The 200 goes out only after the events are emitted.
  */
 import type { Logger } from 'pino';
-import type {
-  WebhookHandler,
-  WebhookRequest,
-  WebhookResponse,
-} from '../../src/connector/contract.js';
-import { escapeHtml } from '../../src/format/index.js';
-import { errorMessage } from '../../src/util/errors.js';
+import {
+  errorMessage,
+  escapeHtml,
+  type WebhookHandler,
+  type WebhookRequest,
+  type WebhookResponse,
+} from '../../src/connector/index.js';
 import { MalformedActivity, parseActivity, tenantOf, type TeamsActivity } from './activity.js';
 import { JwtRejected, type ActivityTokenVerifier } from './auth/activity-jwt.js';
 import { LinkError } from './auth/account-links.js';

@@ -4,9 +4,13 @@
  * HTML body, mention entities, and parts under the 40 KB limit. As a linked user: Graph
  * chatMessage bodies (Graph mention form) under Teams' ~28 KB message size.
  */
-import type { MatrixSenderIdentity, OutboundMessage } from '../../src/connector/contract.js';
-import { escapeHtml } from '../../src/format/index.js';
-import type { FormattedText, MentionTarget } from '../../src/model/message.js';
+import {
+  escapeHtml,
+  type FormattedText,
+  type MatrixSenderIdentity,
+  type MentionTarget,
+  type OutboundMessage,
+} from '../../src/connector/index.js';
 import {
   graphMentions,
   mentionEntities,

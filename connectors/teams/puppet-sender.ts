@@ -5,8 +5,11 @@
  * contents. The bridge remembers which messages it posted for whom, so an edit or delete
  * later (even after a restart) goes through the same account.
  */
-import type { OutboundMessage } from '../../src/connector/contract.js';
-import { RemoteApiError } from '../../src/connector/errors.js';
+import {
+  type OutboundMessage,
+  ReactionUnavailableError,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import type { LinkedAccount } from './auth/account-links.js';
 import type { TeamsDeps } from './deps.js';
 import { keyToTeamsReaction } from './format/index.js';
@@ -34,7 +37,8 @@ export class PuppetSender {
 
   /**
    * Graph as the linked user. No retries inside the client: a retried POST could post twice;
-   * the send queue decides (429/503 with Retry-After) and a 401 renews the token once.
+   * the core's delivery retry decides (429/503 with Retry-After, through the send ledger) and
+   * a 401 renews the token once.
    */
   private graphFor(matrixUserId: string): GraphApi {
     const links = this.d.links!;
@@ -53,7 +57,7 @@ export class PuppetSender {
         return account.accessToken;
       },
       () => links.invalidate(matrixUserId),
-      0,
+      { pacer: this.d.graphReads, key: `user:${matrixUserId}` },
     );
   }
 
@@ -130,8 +134,10 @@ export class PuppetSender {
       const id = await this.ledger.post(key, i, { channel, root: threadRoot }, async () => {
         const posted = await this.d.echoes.track(
           channel,
-          this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
-            graph.post<{ id: string }>(this.postPath(loc, threadRoot), body, 'a message'),
+          this.d.queue.run(channel, () =>
+            this.d.graphRate.run('graph', () =>
+              graph.post<{ id: string }>(this.postPath(loc, threadRoot), body, 'a message'),
+            ),
           ),
         );
         this.d.echoes.messages.add(posted.id);
@@ -161,11 +167,13 @@ export class PuppetSender {
     );
     const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
     this.d.echoes.noteEdit(messageId);
-    await this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
-      this.graphFor(message.sender.userId).patch(
-        this.messagePath(loc, messageId, root),
-        part ?? { body: { contentType: 'html', content: '' } },
-        'a message edit',
+    await this.d.queue.run(channel, () =>
+      this.d.graphRate.run('graph', () =>
+        this.graphFor(message.sender.userId).patch(
+          this.messagePath(loc, messageId, root),
+          part ?? { body: { contentType: 'html', content: '' } },
+          'a message edit',
+        ),
       ),
     );
   }
@@ -182,8 +190,10 @@ export class PuppetSender {
       ? `/users/${account.userId}/chats/${encodeURIComponent(loc.chatId)}/messages/${messageId}/softDelete`
       : `${this.messagePath(loc, messageId, root)}/softDelete`;
     this.d.echoes.noteDelete(messageId);
-    await this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
-      this.graphFor(matrixUserId).post(path, {}, 'a message deletion'),
+    await this.d.queue.run(channel, () =>
+      this.d.graphRate.run('graph', () =>
+        this.graphFor(matrixUserId).post(path, {}, 'a message deletion'),
+      ),
     );
   }
 
@@ -196,24 +206,24 @@ export class PuppetSender {
     set: boolean,
   ): Promise<void> {
     const reactionType = keyToTeamsReaction(key);
-    if (!reactionType)
-      throw new RemoteApiError({
-        message: `Teams has no reaction for ${key}`,
-        retryable: false,
-        code: 'TEAMS_REACTION_UNKNOWN',
-      });
+    // A key Teams has no reaction for was never set there: nothing to unset.
+    if (!reactionType && !set) return;
+    if (!reactionType) throw new ReactionUnavailableError('Microsoft Teams', key);
     const loc = await this.locate(channel);
     const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
     this.d.echoes.noteReaction(messageId, account.userId, reactionType);
     const verb = set ? 'setReaction' : 'unsetReaction';
-    await this.d.queue.run(channel, [[this.d.graphRate, 'graph']], () =>
-      this.graphFor(matrixUserId).post(
-        `${this.messagePath(loc, messageId, root)}/${verb}`,
-        { reactionType },
-        'a reaction',
+    await this.d.queue.run(channel, () =>
+      this.d.graphRate.run('graph', () =>
+        this.graphFor(matrixUserId).post(
+          `${this.messagePath(loc, messageId, root)}/${verb}`,
+          { reactionType },
+          'a reaction',
+        ),
       ),
     );
-    await this.d.reactions.note(messageId, account.userId, reactionType, set);
+    const entry = { user: account.userId, reaction: reactionType };
+    await this.d.reactions.note({ workspace: this.d.workspace, channel }, messageId, entry, set);
   }
 
   /** Uploads a message's files; returns the `<attachment>` tags and the attachment/hostedContents fields. */

@@ -3,7 +3,7 @@
  * proactively (the serviceUrl) and to use Graph (the team's id, the chat's kind and name).
  * Kept in memory and written through to the connector storage when they change.
  */
-import type { ConnectorStorage } from '../../src/connector/contract.js';
+import type { ConnectorStorage } from '../../src/connector/index.js';
 import type { ConversationKind } from './ids.js';
 
 export interface ConversationRef {

@@ -5,8 +5,7 @@
  * that marker before the part is posted again.
  */
 import { createHash } from 'node:crypto';
-import { RemoteApiError } from '../../src/connector/errors.js';
-import { SendLedger as CoreSendLedger } from '../../src/connector/send-ledger.js';
+import { RemoteApiError, SendLedger as CoreSendLedger } from '../../src/connector/index.js';
 import type { TeamsDeps } from './deps.js';
 import type { GraphMessage } from './graph.js';
 import { kindOf } from './ids.js';

@@ -3,8 +3,13 @@
  * Graph when they have one (falling back to the bot when Graph refuses, e.g. they are not a
  * member of that channel), else the bot with their name and avatar in the message.
  */
-import type { MatrixSenderIdentity, OutboundMessage } from '../../src/connector/contract.js';
-import { RemoteApiError, UnsupportedError } from '../../src/connector/errors.js';
+import {
+  type MatrixSenderIdentity,
+  NeedsOwnAccountError,
+  type OutboundMessage,
+  RemoteApiError,
+  UnsupportedError,
+} from '../../src/connector/index.js';
 import type { LinkedAccount } from './auth/account-links.js';
 import { BotSender } from './bot-sender.js';
 import type { TeamsDeps } from './deps.js';
@@ -83,7 +88,9 @@ export class Sender {
         { workspace: this.d.workspace, channel },
         'reaction not sent: only Matrix users with a linked Microsoft account can react in Teams',
       );
-      throw new UnsupportedError('reactions from Matrix users without a linked Microsoft account');
+      // Taking a reaction back that never crossed needs no answer; adding one does.
+      if (!set) throw new UnsupportedError('reactions from Matrix users without a linked account');
+      throw new NeedsOwnAccountError('your reaction', 'teams', this.d.workspace);
     }
     return this.puppet.react(channel, messageId, key, actor.userId, account, set);
   }

@@ -3,7 +3,7 @@
  * a reply lands in the right Teams thread (Teams threads are one level deep). Roots map to
  * themselves and are not stored; replies are kept in memory and written to storage.
  */
-import type { ConnectorStorage } from '../../src/connector/contract.js';
+import type { ConnectorStorage } from '../../src/connector/index.js';
 
 const MAX_CACHED = 20_000;
 

@@ -3,8 +3,15 @@
  * references, live activity intake, catch-up on start and every `catchup.interval_seconds`,
  * account linking, and the connection state the operators see.
  */
-import type { ConnectionStatus, ConnectorContext } from '../../src/connector/contract.js';
-import { errorMessage } from '../../src/util/errors.js';
+import {
+  Backoff,
+  ChannelSerializer,
+  type ConnectionStatus,
+  type ConnectorContext,
+  errorMessage,
+  RatePacer,
+  ReactionTracker,
+} from '../../src/connector/index.js';
 import type { TeamsActivity } from './activity.js';
 import { AccountLinks } from './auth/account-links.js';
 import {
@@ -25,9 +32,8 @@ import type { Fetch } from './http.js';
 import { Inbound } from './inbound.js';
 import { KeyedLock } from './locks.js';
 import { Members } from './members.js';
-import { ReactionLedger } from './reaction-ledger.js';
 import { ConversationRefs } from './refs.js';
-import { BOT_WINDOWS, GRAPH_POST_WINDOWS, RateWindows, SendQueue } from './send-queue.js';
+import { BOT_LIMITS, GRAPH_POST_LIMITS, GRAPH_READ_LIMITS } from './rate-limits.js';
 import { Sender } from './sender.js';
 import { Threads } from './threads.js';
 
@@ -62,11 +68,13 @@ export class TeamsWorkspace {
       `connectors.teams.workspaces.${name}`,
     );
     const bot = new BotConnector(tokens, doFetch);
+    const graphReads = new RatePacer({ limits: GRAPH_READ_LIMITS, label: 'Microsoft Graph reads' });
     const graph = new GraphApi(
       config.graph_url,
       doFetch,
       () => tokens.get(GRAPH_SCOPE),
       () => tokens.invalidate(GRAPH_SCOPE),
+      { pacer: graphReads, key: 'app' },
     );
     const refs = new ConversationRefs(name, ctx.storage);
     const links = account.token_encryption_key
@@ -98,12 +106,13 @@ export class TeamsWorkspace {
       members: new Members(bot),
       directory: new Directory(graph, refs, account.app_id),
       threads: new Threads(name, ctx.storage),
-      reactions: new ReactionLedger(name, ctx.storage),
+      reactions: new ReactionTracker(ctx.reactions),
       echoes: new Echoes(),
       links,
-      queue: new SendQueue(log),
-      botRate: new RateWindows(BOT_WINDOWS),
-      graphRate: new RateWindows(GRAPH_POST_WINDOWS),
+      queue: new ChannelSerializer(),
+      botRate: new RatePacer({ limits: BOT_LIMITS, label: 'Teams Bot Connector' }),
+      graphRate: new RatePacer({ limits: GRAPH_POST_LIMITS, label: 'Microsoft Graph' }),
+      graphReads,
     };
     const locks = new KeyedLock();
     this.sender = new Sender(this.d);
@@ -153,10 +162,10 @@ export class TeamsWorkspace {
     return this.inbound.handle(activity);
   }
 
-  private failures = 0;
+  private readonly retries = new Backoff({ initialMs: 1000, maxMs: RETRY_MAX_MS, minMs: 500 });
 
   private backoff(): number {
-    return Math.min(RETRY_MAX_MS, 1000 * 2 ** Math.min(this.failures++, 10));
+    return this.retries.next();
   }
 
   private schedule(delayMs: number): void {
@@ -172,7 +181,7 @@ export class TeamsWorkspace {
     try {
       await this.d.tokens.get(GRAPH_SCOPE);
       await this.catchup.run();
-      this.failures = 0;
+      this.retries.reset();
       if (!this.stopped) this.report('connected');
       this.schedule(this.d.config.catchup.interval_seconds * 1000);
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { RoomEncryption } from '../app/declared-encryption.js';
-import { applyDeclaredPortals, type DeclaredSummary } from '../app/portals-setup.js';
+import type { RoomEncryption } from './declared-encryption.js';
+import { applyDeclaredPortals, type DeclaredSummary } from './portals-setup.js';
 import { adminSettings, type AdminConfig, type BridgeConfig } from '../config/index.js';
 import type { ConnectionStates } from '../core/connection-states.js';
 import type { ConnectorRegistry } from '../core/delivery/deps.js';

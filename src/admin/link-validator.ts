@@ -4,7 +4,7 @@ import type { Actor } from './actor.js';
 import type { ChannelCatalog } from './channel-catalog.js';
 import { AdminError } from './errors.js';
 import type { AdminMatrix } from './matrix-rooms.js';
-import type { LinkRequest, LinkResult } from './operations.js';
+import type { LinkRequest, LinkResult } from './link-types.js';
 import type { PrivateChannelGuard } from './private-channel-guard.js';
 import { bridgePower } from './room-power.js';
 

@@ -18,11 +18,14 @@ import { errorMessage } from '../util/errors.js';
 import { actorName, type Actor } from './actor.js';
 import { AdminError, asAdminError } from './errors.js';
 import { ChannelCatalog, type ChannelView, type ConnectorView } from './channel-catalog.js';
+import type { LinkRequest, LinkResult } from './link-types.js';
 import { LinkValidator } from './link-validator.js';
 import { PrivateChannelGuard } from './private-channel-guard.js';
 import type { ChannelGrant } from './private-channel-policy.js';
 import type { AdminMatrix } from './matrix-rooms.js';
 import { ACTION_LEVELS, atLeast, type AdminAction, type Permissions } from './permissions.js';
+
+export type { LinkRequest, LinkResult } from './link-types.js';
 
 export interface PortalView {
   roomId: string;
@@ -30,20 +33,6 @@ export interface PortalView {
   links: Array<RemoteChannelKey & { source: string; createdBy: string | null; createdAt: number }>;
   /** When the room turned end-to-end encrypted (messages from Matrix no longer cross). */
   encryptedAt: number | null;
-}
-
-export interface LinkRequest extends RemoteChannelKey {
-  /** Room id or alias. */
-  room: string;
-}
-
-export interface LinkResult extends RemoteChannelKey {
-  roomId: string;
-  channelName: string;
-  /** The channel was already linked to this room: nothing changed. */
-  existed: boolean;
-  /** Why the actor may link it (a private channel: admin, config or member). */
-  grant: ChannelGrant;
 }
 
 export interface UnlinkResult extends RemoteChannelKey {

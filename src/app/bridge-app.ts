@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { BridgeConfig } from '../config/index.js';
 import { readRegistration } from '../config/index.js';
 import { CatchUpKit } from '../connector/catch-up-kit.js';
+import { capabilitiesOf } from '../connector/capabilities.js';
 import type { ConnectorContext, ConnectorDefinition } from '../connector/contract.js';
 import { ConnectionStates } from '../core/connection-states.js';
 import { ConnectorRegistry, type DeliveryDeps } from '../core/delivery/deps.js';
@@ -253,6 +254,7 @@ export class BridgeApp {
         },
         linkedChannels: () => Promise.resolve(this.directory.linkedChannels(def.id)),
         storage: this.stores.kv.forConnector(def.id),
+        reactions: this.stores.reactionSnapshots.forConnector(def.id),
         registerWebhook: (handler) => this.webhooks.register(def.id, handler),
       };
       const connector = def.create(ctx, block);
@@ -261,7 +263,7 @@ export class BridgeApp {
         id: def.id,
         displayName: def.displayName,
         connector,
-        capabilities: connector.capabilities(),
+        capabilities: capabilitiesOf(connector),
       });
       await connector.start();
     }
@@ -296,8 +298,10 @@ export class BridgeApp {
       const before = Date.now() - retentionMs;
       const messages = await this.stores.messages.prune(before);
       const inbox = await this.stores.inbox.prune(before);
+      const reactions = await this.stores.reactionSnapshots.prune(before);
       await this.stores.kv.pruneExpired();
-      if (messages + inbox > 0) this.log.info({ messages, inbox }, 'pruned old mappings');
+      if (messages + inbox + reactions > 0)
+        this.log.info({ messages, inbox, reactions }, 'pruned old mappings');
     };
     this.pruneTimer = setInterval(() => void prune().catch(() => undefined), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();

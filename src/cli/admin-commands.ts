@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { BridgeConfig } from '../config/index.js';
 import { adminSettings } from '../config/index.js';
+import { isErrorCode } from '../util/error-registry.js';
 import { BridgeError } from '../util/errors.js';
 
 export const ADMIN_COMMANDS = ['link', 'unlink', 'list', 'status', 'channels', 'audit'] as const;
@@ -99,8 +100,10 @@ export async function runAdminCommand(
     }
     const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (!res.ok) {
+      const code = text(answer.code);
+      // The bridge answers with its registry's codes; anything else is reported as ours.
       throw new BridgeError(
-        text(answer.code) || 'CLI_REQUEST_FAILED',
+        isErrorCode(code) ? code : 'CLI_REQUEST_FAILED',
         `${text(answer.error) || `the bridge answered ${res.status}`}`,
       );
     }

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: the Matrix SDK, imported below, loads its crypto binding as it is evaluated.
+import '../matrix/crypto-binding.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';

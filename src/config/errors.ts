@@ -27,7 +27,7 @@ export class ConfigError extends BridgeError {
   readonly problems: ConfigProblem[];
 
   constructor(
-    code: string,
+    code: (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode],
     message: string,
     problems: ConfigProblem[],
     options?: { cause?: unknown },

@@ -21,11 +21,9 @@ export const HINT_KEYWORD = 'x-hint';
 
 /** Connector ids: used in config keys, ghost user ids and storage keys. */
 export const CONNECTOR_ID_PATTERN = '^[a-z][a-z0-9-]*$';
-/**
- * Workspace names as used in portal links. Part of ghost user ids
- * (`@{ghost_prefix}{connector}_{workspace}_{user}`), so `_` (the separator) is not allowed.
- */
-export const WORKSPACE_NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';
+/** Workspace names: one rule for the core and every connector (workspace-name.ts). */
+export { WORKSPACE_NAME_PATTERN } from './workspace-name.js';
+import { WORKSPACE_NAME_HINT, WORKSPACE_NAME_PATTERN } from './workspace-name.js';
 /** Characters the Matrix spec allows in a user id localpart. */
 export const LOCALPART_PATTERN = '^[a-z0-9._=/-]+$';
 
@@ -417,8 +415,7 @@ export const bridgeConfigSchema = {
                 workspace: {
                   type: 'string',
                   pattern: WORKSPACE_NAME_PATTERN,
-                  [HINT_KEYWORD]:
-                    'must be a workspace name: lowercase letters, digits or - (not starting with -)',
+                  [HINT_KEYWORD]: WORKSPACE_NAME_HINT,
                 },
                 channel: { type: 'string', minLength: 1 },
               },

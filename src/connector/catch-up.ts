@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../util/errors.js';
-import { isTransient, retryUntilDone, StopSignal } from '../util/retry-until-done.js';
+import { isTransient, retryUntilDone, StopSignal } from './retry-until-done.js';
 import type { ChannelCursors, MessagesPage } from './catch-up-types.js';
 import type { Connector, LinkedChannel } from './contract.js';
 import type { ChannelRef, RemoteEvent } from './events.js';

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { OutboundContent } from '../model/message.js';
 import type { ChannelCursors, MessagesPage } from './catch-up-types.js';
+import type { ErrorCodeTable } from '../util/error-codes.js';
 import type { ChannelRef, RemoteEvent } from './events.js';
+import type { ReactionMemory } from './reaction-snapshots.js';
 
 export type { ChannelRef, RemoteEvent } from './events.js';
 export type { ChannelCursors, CursorRef, MessagesPage } from './catch-up-types.js';
@@ -58,20 +60,34 @@ export interface Download {
   mimetype: string;
 }
 
-export interface ConnectorCapabilities {
-  edits: boolean;
-  deletes: boolean;
-  reactions: boolean;
+/**
+ * What a connector declares about its platform that its methods cannot say. Whether it edits,
+ * deletes, reacts or fetches files is not declared: the core derives that from the optional
+ * methods it implements (capabilitiesOf in capabilities.ts).
+ */
+export interface DeclaredCapabilities {
+  /** The platform has threads: sendMessage honours `threadRoot`. */
   threads: boolean;
-  files: boolean;
   /**
    * Reactions can only be made by the reacting user's own account (e.g. linked accounts):
    * the core then calls add/removeReaction once per Matrix user, with `actor`, instead of
-   * one aggregated reaction by the bot (`reactions`).
+   * one aggregated reaction by the bot.
    */
   actorReactions?: boolean;
   /** Largest message text the platform accepts, in characters; the core splits above it. */
   maxTextLength: number;
+}
+
+/** Everything the core needs to know of a connector: declared, plus derived from its methods. */
+export interface ConnectorCapabilities extends DeclaredCapabilities {
+  /** editMessage is implemented. */
+  edits: boolean;
+  /** deleteMessage is implemented. */
+  deletes: boolean;
+  /** add/removeReaction are implemented and the bot reacts for everyone (not actorReactions). */
+  reactions: boolean;
+  /** downloadFile is implemented. */
+  files: boolean;
 }
 
 export type ConnectionStatus =
@@ -148,6 +164,11 @@ export interface ConnectorContext {
    */
   catchUp(workspace: string, channels?: string[]): Promise<void>;
   /**
+   * Which reactions of each platform message this connector has passed on, kept by the core
+   * (see `ReactionTracker`): what a snapshot of a message's reactions is compared with.
+   */
+  reactions: ReactionMemory;
+  /**
    * Serve platform callbacks (events, activities) on the bridge's HTTP listener under
    * `{appservice.public_url}/_bridge/webhooks/{connectorId}`; returns that base URL.
    * The handler must verify every request's signature itself.
@@ -158,7 +179,7 @@ export interface ConnectorContext {
 export interface Connector {
   start(): Promise<void>;
   stop(): Promise<void>;
-  capabilities(): ConnectorCapabilities;
+  capabilities(): DeclaredCapabilities;
   getChatInfo(ref: ChannelRef): Promise<ChatInfo>;
   getUserInfo(workspace: string, userId: string): Promise<RemoteUserInfo>;
   /** Avatar bytes for the handle returned by getUserInfo. */
@@ -230,4 +251,6 @@ export interface ConnectorDefinition<C = unknown> {
   /** JSON schema (ajv) for this connector's config block. */
   configSchema: object;
   create(ctx: ConnectorContext, config: C): Connector;
+  /** The connector's own error codes (made with defineErrorCodes); the loader registers them. */
+  errorCodes?: ErrorCodeTable;
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../util/error-codes.js';
 import { BridgeError } from '../util/errors.js';
 
 /**
@@ -14,7 +15,7 @@ export class RemoteApiError extends BridgeError {
     status?: number;
     retryable: boolean;
     retryAfterMs?: number;
-    code?: string;
+    code?: ErrorCode;
     cause?: unknown;
   }) {
     super(opts.code ?? 'REMOTE_API_ERROR', opts.message, { cause: opts.cause });
@@ -34,5 +35,20 @@ export class RemoteApiError extends BridgeError {
 export class UnsupportedError extends BridgeError {
   constructor(feature: string) {
     super('UNSUPPORTED', `${feature} is not supported on this platform`);
+  }
+}
+
+/**
+ * Something a Matrix user did can only be done on the platform by people's own accounts
+ * (not by the bridge), and theirs is not linked. Shown to the user in the failure notice,
+ * so the message says how to make it possible.
+ */
+export class NeedsOwnAccountError extends BridgeError {
+  constructor(what: string, connector: string, workspace: string) {
+    super(
+      'REACTION_NEEDS_OWN_ACCOUNT',
+      `${what} was not passed on: only people's own accounts can do that there, and yours ` +
+        `is not linked (link it with !login ${connector} ${workspace})`,
+    );
   }
 }

@@ -6,6 +6,7 @@
 import type { Download } from './contract.js';
 import { RemoteApiError } from './errors.js';
 import { checkFileUrl, describe, FileRefusedError, type FileUrlRule } from './file-url.js';
+import { retryAfterFromHeaders } from './retry-after.js';
 
 export type FileFetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -87,11 +88,10 @@ function resolveLocation(location: string, base: URL): string {
 
 async function failed(res: Response, platform: string): Promise<RemoteApiError> {
   await res.body?.cancel();
-  const retryAfter = Number(res.headers.get('retry-after'));
   return RemoteApiError.fromStatus(
     res.status,
     `${platform} answered HTTP ${res.status} for a file`,
-    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    retryAfterFromHeaders(res.headers),
   );
 }
 

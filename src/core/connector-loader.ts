@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../connector/contract.js';
+import { registerErrorCodes } from '../util/error-registry.js';
 import { BridgeError } from '../util/errors.js';
 
 const ID = /^[a-z][a-z0-9-]*$/;
@@ -33,5 +34,6 @@ export async function loadConnectorDefinition(id: string): Promise<ConnectorDefi
       `connectors/${id}/index.js does not export a definition with id "${id}"`,
     );
   }
+  if (mod.definition.errorCodes) registerErrorCodes(mod.definition.errorCodes);
   return mod.definition;
 }

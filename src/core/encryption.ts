@@ -4,15 +4,15 @@
  * helpers decide which events show encryption and what people on each side are told.
  */
 
-/** State event that turns encryption on; it can never be turned off again. */
-export const ENCRYPTION_STATE_TYPE = 'm.room.encryption';
-/** An encrypted message (any kind: text, reaction, edit…) the bridge cannot read. */
-export const ENCRYPTED_EVENT_TYPE = 'm.room.encrypted';
+import { ENCRYPTED_EVENT_TYPE, ENCRYPTION_STATE_TYPE } from '../matrix/event-types.js';
 
-export const ENCRYPTION_TYPES: ReadonlySet<string> = new Set([
-  ENCRYPTION_STATE_TYPE,
+// The event types themselves are Matrix facts (src/matrix/event-types.ts); re-exported here
+// for the core's users of the encryption helpers.
+export {
   ENCRYPTED_EVENT_TYPE,
-]);
+  ENCRYPTION_STATE_TYPE,
+  ENCRYPTION_TYPES,
+} from '../matrix/event-types.js';
 
 /** How long a Matrix user goes without a second reminder for sending encrypted messages. */
 export const REMINDER_PERIOD_MS = 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { MatrixGateway } from '../matrix/matrix-gateway.js';
 import type { GhostRecord, GhostStore } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
-import type { ConnectorRegistry } from './delivery/deps.js';
+import type { ConnectorRegistry } from './connector-registry.js';
 import type { DisplayNames } from './display-names.js';
 import type { GhostIdCodec } from './ids.js';
 

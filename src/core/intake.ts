@@ -3,22 +3,10 @@ import type { RemoteEvent } from '../connector/events.js';
 import type { MatrixEvent } from '../matrix/durable-appservice.js';
 import type { InboxEntry, InboxStore } from '../store/index.js';
 import type { GhostIdCodec } from './ids.js';
-import { ENCRYPTION_TYPES } from './encryption.js';
+import { BRIDGED_TYPES } from '../matrix/event-types.js';
 import { MATRIX_SOURCE, remoteSource, storable, type InboxPayload } from './inbox-payload.js';
 import type { PortalDirectory } from './portal-directory.js';
 import { telemetry } from './telemetry.js';
-
-/**
- * Matrix event types the bridge acts on; everything else is not recorded. Encryption events
- * are recorded so an encrypted portal is announced, never a silent hole (encryption.ts).
- */
-export const BRIDGED_TYPES: ReadonlySet<string> = new Set([
-  'm.room.message',
-  'm.sticker',
-  'm.reaction',
-  'm.room.redaction',
-  ...ENCRYPTION_TYPES,
-]);
 
 /**
  * The two ways in: homeserver transactions and connector events. Both only record

@@ -1,4 +1,6 @@
+import { backoffDelay } from '../connector/backoff.js';
 import { RemoteApiError, UnsupportedError } from '../connector/errors.js';
+import { clampRetryAfterMs } from '../connector/retry-after.js';
 import { BridgeError, errorMessage } from '../util/errors.js';
 
 export interface FailureInfo {
@@ -36,7 +38,8 @@ export function classifyFailure(err: unknown): FailureInfo {
   const m = err as MatrixLikeError;
   if (typeof m?.statusCode === 'number') {
     const status = m.statusCode;
-    const retryAfterMs = m.retryAfterMs ?? m.body?.retry_after_ms;
+    // A homeserver's number is clamped like a platform's header: it cannot park the bridge.
+    const retryAfterMs = clampRetryAfterMs(m.retryAfterMs ?? m.body?.retry_after_ms);
     const retryable = status === 429 || status >= 500 || m.errcode === 'M_LIMIT_EXCEEDED';
     return {
       retryable,
@@ -58,10 +61,15 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-/** Exponential backoff with jitter; a server's Retry-After wins when it is longer. */
+/**
+ * The toolkit's back-off, never below the first delay; a server's Retry-After wins when it is
+ * longer. Whole milliseconds: the time is stored in a bigint column.
+ */
 export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
-  const exp = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = exp / 2 + Math.random() * (exp / 2);
-  // Whole milliseconds: the time is stored in a bigint column.
-  return Math.ceil(Math.max(jittered, retryAfterMs ?? 0));
+  const { initialDelayMs, maxDelayMs } = policy;
+  return backoffDelay(
+    { initialMs: initialDelayMs, maxMs: maxDelayMs, minMs: initialDelayMs },
+    attempt,
+    retryAfterMs,
+  );
 }

@@ -4,7 +4,7 @@ import { readBoundedBody } from '../util/bounded-body.js';
 import { errorMessage } from '../util/errors.js';
 import { replyJson } from '../util/json-reply.js';
 import { RefusalLog } from '../util/refusal-log.js';
-import type { RawRoutes } from './durable-appservice.js';
+import type { RawRoutes } from './raw-routes.js';
 import { hasHomeserverToken } from './hs-token.js';
 import { headerProblem, parseTransaction } from './transaction-body.js';
 

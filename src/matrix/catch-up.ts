@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConnectorStorage } from '../connector/contract.js';
-import { BRIDGED_TYPES } from '../core/intake.js';
 import type { MatrixEvent } from './durable-appservice.js';
+import { BRIDGED_TYPES } from './event-types.js';
 import { BridgeError } from '../util/errors.js';
 import { backoffMs, describe, isUnreachable, statusOf } from './homeserver-errors.js';
 import { roomGap, roomPosition, type MatrixRequester } from './timeline-gap.js';

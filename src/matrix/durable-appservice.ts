@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Application, NextFunction, Request, Response } from 'express';
 import { AppService } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
@@ -8,6 +8,9 @@ import { setBaselineHeaders } from '../util/security-headers.js';
 import { bodyUnread, replyJson } from '../util/json-reply.js';
 import { RefusalLog } from '../util/refusal-log.js';
 import { AppserviceRoutes } from './appservice-routes.js';
+import type { RawRoutes } from './raw-routes.js';
+
+export type { RawRoutes } from './raw-routes.js';
 
 /** A room event as the homeserver delivers it, after a shape check. */
 export interface MatrixEvent {
@@ -23,12 +26,6 @@ export interface MatrixEvent {
 }
 
 export type TransactionHandler = (events: MatrixEvent[]) => Promise<void>;
-
-/** Requests served before express (and its JSON body parser) see them, e.g. signed webhooks. */
-export interface RawRoutes {
-  matches(url: string | undefined): boolean;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-}
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 

@@ -1,4 +1,5 @@
 /** How the Matrix catch-up reads a failed homeserver request. */
+import { backoffDelay } from '../connector/backoff.js';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -39,7 +40,7 @@ export function describe(err: unknown): string {
   return parts.join(' ') || 'unknown error';
 }
 
-/** Exponential back-off: `initialMs` doubling per failure, never above `maxMs`. */
+/** The toolkit's back-off, never below `initialMs` (a down homeserver is not polled in a spin). */
 export function backoffMs(failures: number, initialMs: number, maxMs: number): number {
-  return Math.min(maxMs, initialMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
+  return backoffDelay({ initialMs, maxMs, minMs: initialMs }, failures);
 }

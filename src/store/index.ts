@@ -6,6 +6,7 @@ import { InboxStore } from './inbox-store.js';
 import { KvStore } from './kv-store.js';
 import { MessageStore } from './message-store.js';
 import { PortalStore } from './portal-store.js';
+import { ReactionSnapshotStore } from './reaction-snapshot-store.js';
 import { ReactionStore } from './reaction-store.js';
 
 export { openDatabase } from './database.js';
@@ -15,6 +16,7 @@ export * from './ghost-store.js';
 export * from './inbox-store.js';
 export * from './message-store.js';
 export * from './portal-store.js';
+export * from './reaction-snapshot-store.js';
 export * from './reaction-store.js';
 
 export interface Stores {
@@ -23,6 +25,7 @@ export interface Stores {
   inbox: InboxStore;
   messages: MessageStore;
   reactions: ReactionStore;
+  reactionSnapshots: ReactionSnapshotStore;
   ghosts: GhostStore;
   kv: KvStore;
   cursors: CursorStore;
@@ -36,6 +39,7 @@ export function createStores(db: Knex): Stores {
     inbox: new InboxStore(db),
     messages: new MessageStore(db),
     reactions: new ReactionStore(db),
+    reactionSnapshots: new ReactionSnapshotStore(db),
     ghosts: new GhostStore(db),
     kv: new KvStore(db),
     cursors: new CursorStore(db),

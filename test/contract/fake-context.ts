@@ -8,6 +8,7 @@ import type {
   LinkedChannel,
   WebhookHandler,
 } from '../../src/connector/contract.js';
+import type { KnownReaction, ReactionMemory } from '../../src/connector/reaction-snapshots.js';
 import type { WebhookRouter } from '../../src/app/webhooks.js';
 import type { RemoteEvent } from '../../src/connector/events.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -20,7 +21,8 @@ export class RecordingContext implements ConnectorContext {
   readonly events: RemoteEvent[] = [];
   readonly states: Array<{ workspace: string } & ConnectionState> = [];
   readonly storage: ConnectorStorage;
-  /** The key/value store (cursors too), to hand to a connector started after this one. */
+  readonly reactions: ReactionMemory;
+  /** The key/value store (cursors and reaction memory too), for a connector started later. */
   readonly store: Map<string, string>;
   readonly cursors: ConnectorContext['cursors'];
   readonly catchUp: ConnectorContext['catchUp'];
@@ -41,6 +43,7 @@ export class RecordingContext implements ConnectorContext {
       set: async (key: string, value: string) => void store.set(key, value),
       delete: async (key: string) => void store.delete(key),
     };
+    this.reactions = memoryReactions(store);
     this.kit = new CatchUpKit({
       rows: memoryCursorRows(store),
       linkedChannels: () => this.linkedChannels(),
@@ -113,6 +116,25 @@ function memoryCursorRows(store: Map<string, string>): CursorRows {
           JSON.stringify(r),
         );
       }
+    },
+  };
+}
+
+/**
+ * The core's reaction memory (a table in the bridge) kept in the same map as the key/value
+ * store, so a connector started after another with that map remembers what it passed on.
+ */
+export function memoryReactions(store: Map<string, string>): ReactionMemory {
+  const slot = (ref: { workspace: string; channel: string }, id: string) =>
+    `core-reaction-memory\u0000${ref.workspace}\u0000${ref.channel}\u0000${id}`;
+  const load = (key: string): KnownReaction[] => JSON.parse(store.get(key) ?? '[]');
+  return {
+    load: async (ref, id) => load(slot(ref, id)),
+    loadMany: async (ref, ids) => new Map(ids.map((id) => [id, load(slot(ref, id))])),
+    save: async (ref, id, reactions) => {
+      const merged = new Map(load(slot(ref, id)).map((r) => [`${r.user}\u0000${r.reaction}`, r]));
+      for (const r of reactions) merged.set(`${r.user}\u0000${r.reaction}`, { ...r });
+      store.set(slot(ref, id), JSON.stringify([...merged.values()]));
     },
   };
 }

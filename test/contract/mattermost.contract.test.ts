@@ -1,7 +1,7 @@
 import { Client4 } from '@mattermost/client';
 import type { Post } from '@mattermost/types/posts';
 import { definition } from '../../connectors/mattermost/index.js';
-import { startMattermostSimulator } from '../../connectors/mattermost/simulator/index.js';
+import { startMattermostSimulator } from '../../simulators/mattermost/index.js';
 import { runContractSuite } from './suite.js';
 import type { ContractTarget } from './target.js';
 

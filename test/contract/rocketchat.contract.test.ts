@@ -1,7 +1,7 @@
 import { DDPSDK } from '@rocket.chat/ddp-client';
 import WebSocket from 'ws';
 import { definition } from '../../connectors/rocketchat/index.js';
-import { startRocketChatSimulator } from '../../connectors/rocketchat/simulator/index.js';
+import { startRocketChatSimulator } from '../../simulators/rocketchat/index.js';
 import { runContractSuite } from './suite.js';
 import type { ContractTarget, RemoteMessageView } from './target.js';
 

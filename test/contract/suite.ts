@@ -4,6 +4,7 @@
  * `runContractSuite(target)`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { capabilitiesOf } from '../../src/connector/capabilities.js';
 import type { Connector, OutboundMessage } from '../../src/connector/contract.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
 import type { MessageEvent, RemoteEvent } from '../../src/connector/events.js';
@@ -179,7 +180,7 @@ export function runContractSuite(target: ContractTarget): void {
     });
 
     it('sends into threads, edits, reacts and deletes', async () => {
-      const caps = connector.capabilities();
+      const caps = capabilitiesOf(connector);
       const root = await world.post('outbound root');
       await messageEvent(ctx, root);
       const sent = await connector.sendMessage(
@@ -211,7 +212,7 @@ export function runContractSuite(target: ContractTarget): void {
     });
 
     it('sends files', async () => {
-      if (!connector.capabilities().files) return;
+      if (!capabilitiesOf(connector).files) return;
       const msg = outbound('with a file');
       msg.content.attachments.push({
         kind: 'file',

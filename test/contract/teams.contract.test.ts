@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { definition } from '../../connectors/teams/index.js';
-import { startTeamsSimulator } from '../../connectors/teams/simulator/index.js';
+import { startTeamsSimulator } from '../../simulators/teams/index.js';
 import { graphClient } from '../simulators/teams/helpers.js';
 import { runContractSuite } from './suite.js';
 import type { ContractTarget, RemoteMessageView } from './target.js';

@@ -8,7 +8,7 @@ import { definition as mattermost } from '../../connectors/mattermost/index.js';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../connectors/mattermost/simulator/index.js';
+} from '../../simulators/mattermost/index.js';
 import { silentLogger } from '../../src/util/logger.js';
 import {
   localBridgeConfig,

@@ -11,11 +11,11 @@ import {
   type RocketChatSimulator,
   type SimRoom,
   type SimUser,
-} from '../../connectors/rocketchat/simulator/index.js';
+} from '../../simulators/rocketchat/index.js';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../connectors/mattermost/simulator/index.js';
+} from '../../simulators/mattermost/index.js';
 import { GhostIdCodec } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/util/logger.js';
 import {

@@ -11,7 +11,7 @@ import {
   type AppCredentials,
   type SimMessage,
   type SlackSimulator,
-} from '../../connectors/slack/simulator/index.js';
+} from '../../simulators/slack/index.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { localBridgeConfig, writeSlotRegistration } from '../harness/local-bridge.js';
 import {

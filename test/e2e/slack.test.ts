@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebClient } from '@slack/web-api';
 import type { BridgeApp } from '../../src/app/bridge-app.js';
-import { solidPng } from '../../connectors/mattermost/simulator/images.js';
+import { solidPng } from '../../simulators/mattermost/images.js';
 import type { MatrixEvent } from '../harness/index.js';
 import { createSlackWorld, waitUntil } from './slack-fixture.js';
 

@@ -10,14 +10,11 @@ import { silentLogger } from '../../src/util/logger.js';
 import { definition as teams } from '../../connectors/teams/index.js';
 import type { TeamsConnector } from '../../connectors/teams/connector.js';
 import { definition as mattermost } from '../../connectors/mattermost/index.js';
-import {
-  startTeamsSimulator,
-  type TeamsSimulator,
-} from '../../connectors/teams/simulator/index.js';
+import { startTeamsSimulator, type TeamsSimulator } from '../../simulators/teams/index.js';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../connectors/mattermost/simulator/index.js';
+} from '../../simulators/mattermost/index.js';
 import { graphClient } from '../simulators/teams/helpers.js';
 import {
   localBridgeConfig,

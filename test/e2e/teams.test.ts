@@ -270,6 +270,22 @@ describe('Matrix → Teams', () => {
     expect(world.sim.control.file(url)?.data.equals(data)).toBe(true);
   });
 
+  it('tells a Matrix user without a linked account that their reaction cannot cross', async () => {
+    const teamsId = await postAsAlice('<p>react without an account</p>');
+    const target = await fromGhost(
+      world.alice.id,
+      (e) => e.content.body === 'react without an account',
+    );
+    await world.matrix.sendReaction(world.roomId, target.event_id, '👀');
+    const notice = await world.matrix.waitForEvent(
+      world.roomId,
+      (e) =>
+        e.content.msgtype === 'm.notice' && String(e.content.body).includes('!login teams contoso'),
+    );
+    expect(notice.content.body).toContain('your reaction was not passed on');
+    expect(world.sim.control.message(teamsId).reactions).toEqual([]);
+  });
+
   it('posts as the user once they link their Microsoft account, and reacts as them through Graph', async () => {
     const teamsConnector = teamsConnectorOf(bridge);
     const signIn = new URL(await teamsConnector.beginAccountLink('contoso', world.matrix.userId));

@@ -7,7 +7,7 @@ import { definition as mattermost } from '../../connectors/mattermost/index.js';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../connectors/mattermost/simulator/index.js';
+} from '../../simulators/mattermost/index.js';
 import { definition as slack } from '../../connectors/slack/index.js';
 import { mattermostBlock } from '../harness/local-bridge.js';
 import { claimSlot, type MatrixEvent } from '../harness/index.js';

@@ -2,6 +2,7 @@ import { waitFor } from '../harness/wait.js';
 import { DEFAULT_NAME_TEMPLATES, DisplayNames } from '../../src/core/display-names.js';
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { capabilitiesOf } from '../../src/connector/capabilities.js';
 import type { Connector, OutboundMessage } from '../../src/connector/contract.js';
 import { RemoteApiError } from '../../src/connector/errors.js';
 import { ConnectorRegistry, type DeliveryDeps } from '../../src/core/delivery/deps.js';
@@ -63,11 +64,7 @@ function recordingConnector(posts: Array<{ channel: string; message: OutboundMes
     start: async () => undefined,
     stop: async () => undefined,
     capabilities: () => ({
-      edits: true,
-      deletes: true,
-      reactions: true,
       threads: true,
-      files: true,
       maxTextLength: 4000,
     }),
     getChatInfo: async () => ({ name: 'x' }),
@@ -190,7 +187,7 @@ afterEach(async () => {
 });
 
 function withCaps(connector: Connector) {
-  return { connector, capabilities: connector.capabilities() };
+  return { connector, capabilities: capabilitiesOf(connector) };
 }
 
 async function mark() {

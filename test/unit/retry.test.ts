@@ -6,13 +6,13 @@ import { BridgeError } from '../../src/util/errors.js';
 const policy = { maxAttempts: 5, initialDelayMs: 300, maxDelayMs: 5000 };
 
 describe('retryDelay', () => {
-  it('is a whole number of milliseconds within the exponential window', () => {
+  it('is a whole number of milliseconds between the first delay and the exponential ceiling', () => {
     for (let attempt = 1; attempt <= 8; attempt++) {
       const exp = Math.min(5000, 300 * 2 ** (attempt - 1));
       for (let i = 0; i < 50; i++) {
         const d = retryDelay(policy, attempt);
         expect(Number.isInteger(d)).toBe(true);
-        expect(d).toBeGreaterThanOrEqual(exp / 2);
+        expect(d).toBeGreaterThanOrEqual(300);
         expect(d).toBeLessThanOrEqual(exp);
       }
     }
@@ -50,5 +50,17 @@ describe('classifyFailure', () => {
     const err = { statusCode: 429, errcode: 'M_LIMIT_EXCEEDED', body: { retry_after_ms: 900 } };
     expect(classifyFailure(err)).toMatchObject({ retryable: true, retryAfterMs: 900 });
     expect(classifyFailure({ statusCode: 403, errcode: 'M_FORBIDDEN' }).retryable).toBe(false);
+  });
+});
+
+describe('classifyFailure of hostile homeserver retry_after_ms', () => {
+  it.each([
+    [-5, undefined],
+    ['900', undefined],
+    [Number.NaN, undefined],
+    [1e15, 3_600_000],
+  ])('%s → %s', (value, expected) => {
+    const err = { statusCode: 429, errcode: 'M_LIMIT_EXCEEDED', body: { retry_after_ms: value } };
+    expect(classifyFailure(err).retryAfterMs).toBe(expected);
   });
 });

@@ -7,5 +7,5 @@ export {
   unicodeToEmojiName,
   mattermostReactionToMatrixKey,
   matrixKeyToMattermostReaction,
-} from './emoji.js';
-export type { UnicodeToEmojiNameOptions } from './emoji.js';
+  findMattermostReaction,
+} from './emoji-names.js';

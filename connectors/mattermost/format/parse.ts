@@ -5,10 +5,16 @@
  * they are never found inside code spans, code blocks or URLs.
  */
 import MarkdownIt, { type StateInline, type Token } from 'markdown-it';
-import type { Block, FormattedText, Inline, MentionTarget } from '../../../src/model/message.js';
-import { normalizeInlines, textWithBreaks } from '../../../src/format/inline.js';
-import { truncateUtf16 } from '../../../src/format/sanitize.js';
-import { emojiNameToUnicode } from './emoji.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+  normalizeInlines,
+  textWithBreaks,
+  truncateUtf16,
+} from '../../../src/connector/index.js';
+import { emojiNameToUnicode } from './emoji-names.js';
 
 export interface ParseMattermostOptions {
   /** Maps a (lowercased) username to a mention target; undefined → the text stays plain. */

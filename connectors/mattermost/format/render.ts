@@ -3,8 +3,13 @@
  * otherwise read it as markup, so literal `*stars*` typed on Matrix stay literal while
  * ordinary text stays readable.
  */
-import type { Block, FormattedText, Inline, MentionTarget } from '../../../src/model/message.js';
-import { normalizeInlines } from '../../../src/format/inline.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+  normalizeInlines,
+} from '../../../src/connector/index.js';
 
 export interface RenderMattermostOptions {
   /** Mattermost username for a mention target (rendered `@username`); undefined → plain name. */

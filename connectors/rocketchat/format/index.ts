@@ -7,4 +7,6 @@ export {
   unicodeToRocketEmoji,
   reactionToMatrixKey,
   matrixKeyToReaction,
+  findReaction,
+  rocketReactions,
 } from './emoji.js';

@@ -6,9 +6,15 @@
  * that follow each other become one paragraph with line breaks here.
  */
 import { parse, type Root } from '@rocket.chat/message-parser';
-import type { Block, FormattedText, Inline, MentionTarget } from '../../../src/model/message.js';
-import { normalizeInlines, textWithBreaks } from '../../../src/format/inline.js';
-import { truncateUtf16 } from '../../../src/format/sanitize.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+  normalizeInlines,
+  textWithBreaks,
+  truncateUtf16,
+} from '../../../src/connector/index.js';
 import { rocketEmojiToUnicode } from './emoji.js';
 
 export interface ParseRocketOptions {

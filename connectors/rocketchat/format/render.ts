@@ -5,8 +5,13 @@
  * Literal text is escaped where that grammar would read markup (it has no nested lists and
  * no emphasis across lines, so those are flattened).
  */
-import type { Block, FormattedText, Inline, MentionTarget } from '../../../src/model/message.js';
-import { normalizeInlines } from '../../../src/format/inline.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+  normalizeInlines,
+} from '../../../src/connector/index.js';
 
 export interface RenderRocketOptions {
   /** Rocket.Chat username for a mention target (rendered `@username`); undefined → the plain name. */

@@ -1,49 +1,35 @@
 /**
- * Slack emoji names ⇄ Unicode (Matrix reaction keys). Slack's standard names are the
- * emoji-datasource short names the Mattermost table follows; skin tones are a
- * `::skin-tone-N` suffix (2 = light … 6 = dark).
+ * Slack emoji names ⇄ Unicode (Matrix reaction keys): the emoji-datasource (iamcal) short
+ * names Slack uses, a few aliases of its own, skin tones as a `::skin-tone-N` suffix
+ * (2 = light … 6 = dark).
  */
-import { emojiNameToUnicode, unicodeToEmojiName } from '../../mattermost/format/emoji.js';
+import { createEmojiNames, ReactionNames } from '../../../src/connector/index.js';
 
-const VS16 = /\uFE0F/g;
-const TONES = ['\u{1F3FB}', '\u{1F3FC}', '\u{1F3FD}', '\u{1F3FE}', '\u{1F3FF}'];
-const TONE_RE = /[\u{1F3FB}-\u{1F3FF}]/u;
+export const slackEmoji = createEmojiNames({
+  names: 'iamcal',
+  // Names the bridge understood from Slack before it used the dataset.
+  alsoUnderstood: ['github'],
+  extraNames: { simple_smile: '🙂', thumbsup_all: '👍' },
+  skinTones: 'colons',
+});
 
-/** Names Slack has that the shared table does not. */
-const SLACK_ALIASES: Record<string, string> = {
-  simple_smile: '🙂',
-  thumbsup_all: '👍',
-};
+/** Custom emoji names as Slack allows them, with a skin tone on standard ones. */
+const CUSTOM_NAME = /^[a-z0-9_+'-]{1,100}(?:::skin-tone-[2-6])?$/;
 
-function baseToUnicode(name: string): string | undefined {
-  return SLACK_ALIASES[name] ?? emojiNameToUnicode(name);
-}
+export const slackReactions = new ReactionNames({
+  platform: 'Slack',
+  emoji: slackEmoji,
+  customName: CUSTOM_NAME,
+});
 
 /** `+1` / `:+1:` / `wave::skin-tone-3` → 👍 / 👋🏼; custom or unknown names → undefined. */
-export function slackEmojiToUnicode(name: string): string | undefined {
-  const m = /^:?([a-z0-9_+'-]+)(?:::skin-tone-([2-6]))?:?$/.exec(name.trim().toLowerCase());
-  if (!m) return undefined;
-  const base = baseToUnicode(m[1]!);
-  if (base === undefined || m[2] === undefined) return base;
-  const chars = Array.from(base.replace(VS16, ''));
-  return chars[0] + TONES[Number(m[2]) - 2]! + chars.slice(1).join('');
-}
+export const slackEmojiToUnicode = (name: string): string | undefined => slackEmoji.toUnicode(name);
 
 /** A Slack reaction name as a Matrix reaction key: the emoji, or `:name:` (custom emoji). */
-export function slackReactionToKey(name: string): string {
-  return slackEmojiToUnicode(name) ?? `:${name.replace(/^:|:$/g, '')}:`;
-}
+export const slackReactionToKey = (name: string): string => slackReactions.toKey(name);
 
-/** A Matrix reaction key as a Slack reaction name, or undefined when Slack has no name for it. */
-export function keyToSlackReaction(key: string): string | undefined {
-  const named = /^:([a-z0-9_+'-]{1,100}(?:::skin-tone-[2-6])?):$/i.exec(key.trim());
-  if (named) return named[1]!.toLowerCase();
-  const k = key.replace(VS16, '');
-  const tone = TONE_RE.exec(k);
-  const base = unicodeToEmojiName(k, { ignoreSkinTone: true });
-  if (base === undefined) return undefined;
-  return tone ? `${base}::skin-tone-${TONES.indexOf(tone[0]) + 2}` : base;
-}
+/** A Matrix reaction key as a Slack reaction name; throws ReactionUnavailableError. */
+export const keyToSlackReaction = (key: string): string => slackReactions.toName(key);
 
 /** Slack's `unicode` field of emoji elements (`1f44d-1f3fb`) as text. */
 export function codepointsToText(hex: string | undefined): string | undefined {

@@ -10,6 +10,7 @@ export {
   slackReactionToKey,
   keyToSlackReaction,
   codepointsToText,
+  slackReactions,
 } from './emoji.js';
 export { idsInMrkdwn } from './mentions.js';
 export type { MentionResolver, SlackUserFor } from './mentions.js';

@@ -1,4 +1,4 @@
-import type { MentionTarget } from '../../../src/model/message.js';
+import type { MentionTarget } from '../../../src/connector/index.js';
 
 /**
  * What the parsers need to know about ids in Slack markup. Lookups are done before parsing

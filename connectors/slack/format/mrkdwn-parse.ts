@@ -3,8 +3,12 @@
  * small: `*bold*`, `_italic_`, `~strike~`, `` `code` ``, ```` ``` ```` blocks, `>` quotes,
  * and `<…>` control sequences for mentions and links; `&`, `<`, `>` arrive as entities.
  */
-import type { Block, FormattedText, Inline } from '../../../src/model/message.js';
-import { normalizeInlines } from '../../../src/format/inline.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  normalizeInlines,
+} from '../../../src/connector/index.js';
 import { slackEmojiToUnicode } from './emoji.js';
 import { SAFE_LINK, unescapeMrkdwn } from './entities.js';
 import type { MentionResolver } from './mentions.js';

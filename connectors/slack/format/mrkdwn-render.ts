@@ -3,8 +3,12 @@
  * nothing a Matrix user types can become a Slack mention, broadcast or link by accident;
  * only mention and link nodes produce `<…>` sequences.
  */
-import type { Block, FormattedText, Inline } from '../../../src/model/message.js';
-import { normalizeInlines } from '../../../src/format/inline.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  normalizeInlines,
+} from '../../../src/connector/index.js';
 import { SAFE_LINK, escapeMrkdwn } from './entities.js';
 import type { SlackUserFor } from './mentions.js';
 

@@ -2,8 +2,12 @@
  * Slack `rich_text` blocks → common FormattedText. Blocks come from other Slack clients, so
  * every field is checked before use; unknown element types are skipped.
  */
-import type { Block, FormattedText, Inline } from '../../../src/model/message.js';
-import { normalizeInlines } from '../../../src/format/inline.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  normalizeInlines,
+} from '../../../src/connector/index.js';
 import { codepointsToText, slackEmojiToUnicode } from './emoji.js';
 import { SAFE_LINK } from './entities.js';
 import type { MentionResolver } from './mentions.js';

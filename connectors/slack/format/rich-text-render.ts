@@ -3,8 +3,12 @@
  * message (the mrkdwn `text` stays as the notification fallback). Text elements are literal,
  * so nothing in them is read as markup.
  */
-import type { Block, FormattedText, Inline } from '../../../src/model/message.js';
-import { normalizeInlines } from '../../../src/format/inline.js';
+import {
+  type Block,
+  type FormattedText,
+  type Inline,
+  normalizeInlines,
+} from '../../../src/connector/index.js';
 import { SAFE_LINK } from './entities.js';
 import type { SlackUserFor } from './mentions.js';
 import type {

@@ -6,8 +6,7 @@
  * with the refresh token shortly before they expire.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ConnectorStorage } from '../../../src/connector/contract.js';
-import { BridgeError } from '../../../src/util/errors.js';
+import { BridgeError, type ConnectorStorage } from '../../../src/connector/index.js';
 import { GraphApi } from '../graph.js';
 import { readJson, unreachable, type Fetch } from '../http.js';
 import { describeOAuthError, type OAuthErrorBody } from './app-tokens.js';

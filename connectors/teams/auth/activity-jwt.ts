@@ -13,7 +13,7 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
-import { BridgeError } from '../../../src/util/errors.js';
+import { BridgeError } from '../../../src/connector/index.js';
 import type { Fetch } from '../http.js';
 
 export class JwtRejected extends BridgeError {

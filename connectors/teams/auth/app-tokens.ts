@@ -4,9 +4,8 @@
  * app id, secret or tenant is a BadCredentialsError, which the workspace reports as
  * `bad_credentials`; anything else is a (retryable) RemoteApiError.
  */
-import { RemoteApiError } from '../../../src/connector/errors.js';
-import { BridgeError } from '../../../src/util/errors.js';
-import { readJson, retryAfterMs, unreachable, type Fetch } from '../http.js';
+import { BridgeError, parseRetryAfter, RemoteApiError } from '../../../src/connector/index.js';
+import { readJson, unreachable, type Fetch } from '../http.js';
 
 export const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com/.default';
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -92,7 +91,7 @@ export class AppTokens {
     throw RemoteApiError.fromStatus(
       res.status,
       `token request answered ${res.status} (${describeOAuthError(body)})`,
-      retryAfterMs(res.headers.get('retry-after')),
+      parseRetryAfter(res.headers.get('retry-after')),
     );
   }
 }

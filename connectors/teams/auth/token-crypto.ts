@@ -4,7 +4,7 @@
  * not decrypt. Format: `v1.` + base64url(iv ‖ tag ‖ ciphertext).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { BridgeError } from '../../../src/util/errors.js';
+import { BridgeError } from '../../../src/connector/index.js';
 
 const VERSION = 'v1.';
 

@@ -3,6 +3,7 @@
  * laugh, surprised, sad, angry); newer reactions arrive as the emoji itself or as Teams'
  * emoji ids (`1f440_eyes`: code points, underscore, name). Matrix keys are unicode.
  */
+import { datasetEmoji } from '../../../src/connector/index.js';
 
 const NAMED: Record<string, string> = {
   like: '👍',
@@ -32,11 +33,14 @@ export function teamsReactionToKey(type: string): string {
   return `:${type.replace(/[^\w+-]/g, '')}:`;
 }
 
-/** A reaction key as the `reactionType` Graph's setReaction accepts, or undefined. */
+/**
+ * A reaction key as the `reactionType` Graph's setReaction accepts (a classic name, or any
+ * emoji of the dataset as itself), or undefined.
+ */
 export function keyToTeamsReaction(key: string): string | undefined {
-  const named = BY_UNICODE.get(key);
+  const named = BY_UNICODE.get(datasetEmoji(key) ?? key);
   if (named) return named;
   const colon = /^:([a-z]+):$/.exec(key);
   if (colon && NAMED[colon[1]!]) return colon[1];
-  return PICTOGRAPHIC.test(key) && [...key].length <= 8 ? key : undefined;
+  return datasetEmoji(key);
 }

@@ -6,9 +6,16 @@
  * never get through. Never throws.
  */
 import { Parser } from 'htmlparser2';
-import { escapeHtml, matrixToUserLink, parseMatrixHtml } from '../../../src/format/index.js';
-import { hasChildren } from '../../../src/format/inline.js';
-import type { Block, FormattedText, Inline, MentionTarget } from '../../../src/model/message.js';
+import {
+  type Block,
+  escapeHtml,
+  type FormattedText,
+  hasChildren,
+  type Inline,
+  matrixToUserLink,
+  type MentionTarget,
+  parseMatrixHtml,
+} from '../../../src/connector/index.js';
 
 /** One `<at>` as written: `id` is Graph's index into `mentions`; `ordinal` counts from 0 in document order. */
 export interface AtTag {

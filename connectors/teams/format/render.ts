@@ -4,8 +4,13 @@
  * Bot Framework form (`<at>Name</at>` + mention entities) or Graph form
  * (`<at id="N">Name</at>` + `mentions`). Everything else is escaped text.
  */
-import { escapeHtml } from '../../../src/format/index.js';
-import type { Block, FormattedText, Inline, MentionTarget } from '../../../src/model/message.js';
+import {
+  type Block,
+  escapeHtml,
+  type FormattedText,
+  type Inline,
+  type MentionTarget,
+} from '../../../src/connector/index.js';
 
 export interface TeamsUser {
   /** AAD object id. */

@@ -4,8 +4,13 @@
  * kept together where they fit; a block too large on its own is cut: lists by item, quotes
  * by child, code blocks by line, paragraphs as plain text at word boundaries.
  */
-import { splitText, toPlainText } from '../../../src/format/index.js';
-import { plainText, type Block, type FormattedText } from '../../../src/model/message.js';
+import {
+  type Block,
+  type FormattedText,
+  plainText,
+  splitText,
+  toPlainText,
+} from '../../../src/connector/index.js';
 
 export type Measure = (text: FormattedText) => number;
 

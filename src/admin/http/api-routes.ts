@@ -1,7 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import type { Actor } from '../actor.js';
 import { AdminError } from '../errors.js';
-import type { AdminOperations, LinkRequest } from '../operations.js';
+import type { LinkRequest } from '../operations.js';
 import type { AuditOutcome } from '../../store/audit-store.js';
 import {
   auditJson,
@@ -12,46 +10,14 @@ import {
   portalJson,
   unlinkResultJson,
 } from './api-views.js';
-import type { Authenticator } from './auth.js';
 import { readJson, validate } from './body.js';
-import type { OpenIdVerifier } from './openid.js';
 import { linkRequestSchema } from './schemas.js';
 import { sessionRoutes } from './session-routes.js';
+import type { ApiReply, ApiRoute, ApiServices } from './api-types.js';
+
+export type { ApiContext, ApiReply, ApiRoute, ApiServices } from './api-types.js';
 
 export const API_PREFIX = '/_bridge/admin/v1';
-
-export interface ApiContext {
-  req: IncomingMessage;
-  /** Set for routes that need authentication. */
-  actor: Actor;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  client: string;
-}
-
-export interface ApiReply {
-  status: number;
-  body: unknown;
-}
-
-export interface ApiRoute {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** Below API_PREFIX, with `{param}` segments; must match the OpenAPI document. */
-  path: string;
-  /** Name in the audit log and the OpenAPI operationId. */
-  action: string;
-  /** false: no Authorization needed (sign-in, the document itself). */
-  auth: boolean;
-  handle(ctx: ApiContext): Promise<ApiReply>;
-}
-
-export interface ApiServices {
-  ops: AdminOperations;
-  auth: Authenticator;
-  /** Undefined when OpenID sign-in is turned off. */
-  openid: OpenIdVerifier | undefined;
-  openApi: () => object;
-}
 
 const ok = (body: unknown, status = 200): ApiReply => ({ status, body });
 

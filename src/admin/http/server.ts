@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { RawRoutes } from '../../matrix/durable-appservice.js';
+import { errorLogLevel } from '../../util/error-registry.js';
 import { errorMessage } from '../../util/errors.js';
 import { RefusalLog } from '../../util/refusal-log.js';
 import { AdminError, asAdminError } from '../errors.js';
@@ -74,11 +75,13 @@ export class AdminHttp implements RawRoutes {
       if (extra) await extra.handle(req, res, url.pathname);
       else await this.api(req, res, url);
     } catch (err) {
-      const known = asAdminError(err);
-      if (!known) {
-        this.log.error({ path: url.pathname, err: errorMessage(err) }, 'admin request failed');
-      }
-      if (!res.headersSent) sendError(res, known ?? new AdminError('INTERNAL', 'internal error'));
+      const answer = asAdminError(err) ?? new AdminError('INTERNAL', 'internal error');
+      // Each code at its registry level: refusals at debug, unexpected failures at error.
+      this.log[errorLogLevel(answer)](
+        { path: url.pathname, code: answer.code, err: errorMessage(err) },
+        'admin request failed',
+      );
+      if (!res.headersSent) sendError(res, answer);
       else res.destroy();
     }
   }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { actorName, type Actor } from '../actor.js';
 import { AdminError } from '../errors.js';
 import type { AdminOperations } from '../operations.js';
-import type { ApiReply, ApiRoute, ApiServices } from './api-routes.js';
+import type { ApiReply, ApiRoute, ApiServices } from './api-types.js';
 import { readJson, validate } from './body.js';
 import type { Session } from './session-store.js';
 import { sessionRequestSchema } from './schemas.js';

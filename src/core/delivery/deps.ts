@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Connector, ConnectorCapabilities } from '../../connector/contract.js';
 import type { MatrixGateway } from '../../matrix/matrix-gateway.js';
 import type { MediaProxy } from '../../matrix/media-proxy.js';
 import type { Stores } from '../../store/index.js';
@@ -7,41 +6,10 @@ import type { DisplayNames } from '../display-names.js';
 import type { GhostManager } from '../ghosts.js';
 import type { GhostIdCodec } from '../ids.js';
 import type { PortalDirectory } from '../portal-directory.js';
-import { BridgeError } from '../../util/errors.js';
+import type { ConnectorRegistry } from '../connector-registry.js';
 
-export interface RunningConnector {
-  id: string;
-  displayName: string;
-  connector: Connector;
-  capabilities: ConnectorCapabilities;
-}
-
-export class ConnectorRegistry {
-  private readonly byId = new Map<string, RunningConnector>();
-
-  add(entry: RunningConnector): void {
-    this.byId.set(entry.id, entry);
-  }
-
-  get(id: string): RunningConnector {
-    const entry = this.byId.get(id);
-    if (!entry) {
-      throw new BridgeError(
-        'CONNECTOR_NOT_CONFIGURED',
-        `connector "${id}" is linked to a portal but not configured; add it under connectors: in the config`,
-      );
-    }
-    return entry;
-  }
-
-  has(id: string): boolean {
-    return this.byId.has(id);
-  }
-
-  all(): RunningConnector[] {
-    return [...this.byId.values()];
-  }
-}
+// Kept importable from here: most of delivery reaches the registry through its deps.
+export { ConnectorRegistry, type RunningConnector } from '../connector-registry.js';
 
 export interface BridgeLimits {
   maxFileSize: number;

@@ -1,3 +1,4 @@
+import { reactionKeyText } from '../../connector/emoji/index.js';
 import { toPlainText } from '../../format/plain.js';
 import type { InboxPayload } from '../inbox-payload.js';
 
@@ -61,7 +62,7 @@ export function noticeSubject(
     case 'delete':
       return { what: `deletion of a message ${from}`, at: e.ts };
     default:
-      return { what: `reaction ${e.key} ${from}`, at: e.ts };
+      return { what: `reaction ${reactionKeyText(e.key)} ${from}`, at: e.ts };
   }
 }
 
@@ -69,7 +70,9 @@ function matrixWhat(type: string, content: Record<string, unknown>): string {
   const body = typeof content.body === 'string' ? content.body : '';
   const relates = content['m.relates_to'] as { rel_type?: unknown; key?: unknown } | undefined;
   if (type === 'm.reaction')
-    return `reaction ${typeof relates?.key === 'string' ? relates.key : ''}`.trim();
+    return typeof relates?.key === 'string'
+      ? `reaction ${reactionKeyText(relates.key)}`
+      : 'reaction';
   if (type === 'm.room.redaction') return 'deletion of a message';
   if (relates?.rel_type === 'm.replace') return `edit ${shortQuote(newBody(content) ?? body)}`;
   const msgtype = typeof content.msgtype === 'string' ? content.msgtype : '';

@@ -56,11 +56,7 @@ export const probeDefinition: ConnectorDefinition<ProbeConfig> = {
         ctx.reportState('main', { status: 'stopped' });
       },
       capabilities: () => ({
-        edits: false,
-        deletes: false,
-        reactions: false,
         threads: false,
-        files: false,
         maxTextLength: 1000,
       }),
       getChatInfo: async () => unsupported(),

@@ -35,6 +35,12 @@ describe('fault stream kinds', () => {
     });
   });
 
+  it('expects no reactions in a direction whose stream sends none', () => {
+    const without = expected('t', 'mx', 0, 10, true, false);
+    expect(without.reactions).toEqual([]);
+    expect({ ...without, reactions: e.reactions }).toEqual(e);
+  });
+
   it('counts a clean delivery as exactly once for every kind', () => {
     const { tallies } = tallyKinds(e, clean());
     for (const t of Object.values(tallies))

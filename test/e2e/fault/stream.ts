@@ -33,8 +33,6 @@ export interface StreamOptions {
   faults: FaultStep[];
   /** How long to wait for everything to arrive after the last send. */
   deliveryTimeoutMs?: number;
-  /** Extra wait after everything arrived, so late duplicates show up in the count. */
-  settleMs?: number;
   /**
    * Whether the homeserver ever handed the bridge this Matrix event (known when a
    * TransactionProxy sits in between). Messages it never handed over are counted apart, as
@@ -115,11 +113,24 @@ async function platformTexts(world: BridgedWorld, channel: string): Promise<stri
 
 /** One message each way per portal, waited for: the bridge is up and every portal works. */
 export async function warmUp(world: BridgedWorld, tag: string, timeoutMs = 120_000): Promise<void> {
+  await crossOnceEachWay(world, `${tag}-warmup`, timeoutMs);
+}
+
+/**
+ * Sends `${label}-mx-r<k>` and `${label}-pf-r<k>` in every portal and waits until both have
+ * crossed. Used as a positive marker too: each portal's path is ordered, so once the marker
+ * is through, anything sent before it (a late duplicate included) is through as well.
+ */
+async function crossOnceEachWay(
+  world: BridgedWorld,
+  label: string,
+  timeoutMs: number,
+): Promise<void> {
   await Promise.all(
     world.portals.map(async (p, k) => {
-      const mx = `${tag}-warmup-mx-r${k}`;
-      const pf = `${tag}-warmup-pf-r${k}`;
-      await sendMatrix(world, p.roomId, mx, `${tag}-warmup-${k}`);
+      const mx = `${label}-mx-r${k}`;
+      const pf = `${label}-pf-r${k}`;
+      await sendMatrix(world, p.roomId, mx, `${label}-${k}`);
       await world.platform.post(p.channel, pf);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -130,7 +141,7 @@ export async function warmUp(world: BridgedWorld, tag: string, timeoutMs = 120_0
         if (onPlatform.includes(mx) && onMatrix.includes(pf)) return;
         if (Date.now() > deadline) {
           throw new Error(
-            `warm-up in room ${k} did not cross in ${timeoutMs} ms (platform has ${JSON.stringify(onPlatform)}, Matrix has ${JSON.stringify(onMatrix)})`,
+            `${label} in room ${k} did not cross in ${timeoutMs} ms (platform has ${JSON.stringify(onPlatform)}, Matrix has ${JSON.stringify(onMatrix)})`,
           );
         }
         await sleep(250);
@@ -158,6 +169,7 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
 
   const activity = o.kinds === false ? undefined : world.platform.activity;
   const withKinds = activity !== undefined;
+  const matrixReactions = activity?.matrixReactions !== false;
   const eventIds = new Map<string, string>();
   const senders = world.portals.flatMap((p, k) => [
     (async () => {
@@ -168,7 +180,9 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
         const id = await sendMatrix(world, p.roomId, body, `${o.tag}-${k}-${i}`);
         ids[i] = id;
         eventIds.set(body, id);
-        if (withKinds && actsAfter(i)) await matrixKinds(world, o.tag, p.roomId, k, i, ids);
+        if (withKinds && actsAfter(i)) {
+          await matrixKinds(world, o.tag, p.roomId, k, i, ids, matrixReactions);
+        }
         await sleep(o.intervalMs);
       }
     })(),
@@ -192,7 +206,7 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
   const read = async (): Promise<StreamResult['rooms']> =>
     Promise.all(
       world.portals.map(async (p, k) => {
-        const mx = expected(o.tag, 'mx', k, o.perRoom, withKinds);
+        const mx = expected(o.tag, 'mx', k, o.perRoom, withKinds, matrixReactions);
         const pf = expected(o.tag, 'pf', k, o.perRoom, withKinds);
         const kinds = activity
           ? {
@@ -258,7 +272,8 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
     await sleep(500);
     rooms = await read();
   }
-  await sleep(o.settleMs ?? 1500);
+  // Duplicates show up before a later marker on the same ordered path: no fixed settle.
+  await crossOnceEachWay(world, `${o.tag}-closing`, o.deliveryTimeoutMs ?? 120_000);
   rooms = await read();
   return {
     lostUpstream: o.reachedBridge
@@ -272,7 +287,7 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
   };
 }
 
-/** After Matrix message i: edit i-4, react to i-3, redact i-2, send a file. */
+/** After Matrix message i: edit i-4, react to i-3 (where it can cross), redact i-2, send a file. */
 async function matrixKinds(
   world: BridgedWorld,
   tag: string,
@@ -280,6 +295,7 @@ async function matrixKinds(
   k: number,
   i: number,
   ids: string[],
+  react: boolean,
 ): Promise<void> {
   const txn = (what: string): string => `${tag}-${k}-${i}-${what}`;
   const newBody = edited(text(tag, 'mx', k, i - 4));
@@ -295,13 +311,15 @@ async function matrixKinds(
     },
     txn('edit'),
   );
-  await sendMatrixEvent(
-    world,
-    roomId,
-    'm.reaction',
-    { 'm.relates_to': { rel_type: 'm.annotation', event_id: ids[i - 3], key: '👍' } },
-    txn('react'),
-  );
+  if (react) {
+    await sendMatrixEvent(
+      world,
+      roomId,
+      'm.reaction',
+      { 'm.relates_to': { rel_type: 'm.annotation', event_id: ids[i - 3], key: '👍' } },
+      txn('react'),
+    );
+  }
   await redactMatrixEvent(world, roomId, ids[i - 2] as string, txn('redact'));
   const name = fileName(tag, 'mx', k, i);
   const url = await uploadMatrixFile(world, name);

@@ -1,7 +1,7 @@
 import type { FileUploadResponse } from '@mattermost/types/files';
 import type { Post } from '@mattermost/types/posts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { solidPng } from '../../../connectors/mattermost/simulator/images.js';
+import { solidPng } from '../../../simulators/mattermost/images.js';
 import { api, ClientError, createWorld, type World } from './helpers.js';
 import { loadSpec } from './spec.js';
 

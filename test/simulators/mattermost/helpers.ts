@@ -4,7 +4,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
   type SimulatorOptions,
-} from '../../../connectors/mattermost/simulator/index.js';
+} from '../../../simulators/mattermost/index.js';
 import { DEFAULT_WAIT_MS, waitFor as waitUntil } from '../../harness/wait.js';
 
 // @mattermost/client is CommonJS whose Client4/WebSocketClient exports Node's ESM loader cannot

@@ -1,7 +1,7 @@
 import { DDPSDK } from '@rocket.chat/ddp-client';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRocketChatSimulator } from '../../../connectors/rocketchat/simulator/index.js';
+import { startRocketChatSimulator } from '../../../simulators/rocketchat/index.js';
 import { rest, startWorld, until, type World } from './helpers.js';
 
 let w: World;

@@ -4,7 +4,7 @@ import {
   type RocketChatSimulator,
   type SimRoom,
   type SimUser,
-} from '../../../connectors/rocketchat/simulator/index.js';
+} from '../../../simulators/rocketchat/index.js';
 import { DEFAULT_WAIT_MS, waitFor } from '../../harness/wait.js';
 
 // @rocket.chat/ddp-client expects a browser-style global WebSocket (Node 20 has none).

@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { definition } from '../../../connectors/slack/index.js';
-import { startSlackSimulator } from '../../../connectors/slack/simulator/index.js';
+import { startSlackSimulator } from '../../../simulators/slack/index.js';
 import type { ContractTarget } from '../../contract/target.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   type AppCredentials,
   type SlackSimulator,
   type SlackSimulatorOptions,
-} from '../../../connectors/slack/simulator/index.js';
+} from '../../../simulators/slack/index.js';
 import { DEFAULT_WAIT_MS, waitFor } from '../../harness/wait.js';
 
 export interface SimWorld {

@@ -11,11 +11,8 @@ import type { fetch as undiciFetch } from 'undici';
 import {
   FetchHandler,
   trustingFetch as simulatorFetch,
-} from '../../../connectors/teams/simulator/graph-fetch.js';
-import {
-  startTeamsSimulator,
-  type TeamsSimulator,
-} from '../../../connectors/teams/simulator/index.js';
+} from '../../../simulators/teams/graph-fetch.js';
+import { startTeamsSimulator, type TeamsSimulator } from '../../../simulators/teams/index.js';
 import { DEFAULT_WAIT_MS, waitFor } from '../../harness/wait.js';
 
 /** A bot's messaging endpoint that records what the Teams channel POSTs. */

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createTestCertificate } from '../../../connectors/teams/simulator/tls.js';
+import { createTestCertificate } from '../../../simulators/teams/tls.js';
 
 describe('the simulator’s self-signed certificate', () => {
   it('is valid DER every time (random serials included) and names the loopback addresses', () => {

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyDeclaredPortals, type DeclaredPortalsDeps } from '../../../src/app/portals-setup.js';
+import {
+  applyDeclaredPortals,
+  type DeclaredPortalsDeps,
+} from '../../../src/admin/portals-setup.js';
 import type { PortalConfig } from '../../../src/config/index.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { adminWorld, openTestDb, type AdminWorld } from './world.js';

@@ -5,8 +5,11 @@ import { runCommand } from '../../../src/admin/commands.js';
 import { encryptedPortalHealth } from '../../../src/admin/encrypted-portals.js';
 import { AdminError } from '../../../src/admin/errors.js';
 import { portalJson } from '../../../src/admin/http/api-views.js';
-import type { RoomEncryption } from '../../../src/app/declared-encryption.js';
-import { applyDeclaredPortals, type DeclaredPortalsDeps } from '../../../src/app/portals-setup.js';
+import type { RoomEncryption } from '../../../src/admin/declared-encryption.js';
+import {
+  applyDeclaredPortals,
+  type DeclaredPortalsDeps,
+} from '../../../src/admin/portals-setup.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { powerLevels } from './fakes.js';
 import { adminWorld, openTestDb, type AdminWorld } from './world.js';

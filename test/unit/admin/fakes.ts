@@ -10,11 +10,7 @@ export function fakeConnector(channels: Record<string, string>, listable = true)
     start: async () => undefined,
     stop: async () => undefined,
     capabilities: () => ({
-      edits: true,
-      deletes: true,
-      reactions: true,
       threads: true,
-      files: true,
       maxTextLength: 4000,
     }),
     getChatInfo: async (ref) => {

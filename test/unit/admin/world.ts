@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { AdminOperations } from '../../../src/admin/operations.js';
 import { Permissions } from '../../../src/admin/permissions.js';
 import type { PermissionsConfig } from '../../../src/config/index.js';
+import { capabilitiesOf } from '../../../src/connector/capabilities.js';
 import type { Connector } from '../../../src/connector/contract.js';
 import { ConnectionStates } from '../../../src/core/connection-states.js';
 import { ConnectorRegistry } from '../../../src/core/delivery/deps.js';
@@ -51,7 +52,7 @@ export async function adminWorld(
     id: 'chat-x',
     displayName: 'Chat X',
     connector,
-    capabilities: connector.capabilities(),
+    capabilities: capabilitiesOf(connector),
   });
   const audit = new AuditStore(db);
   const links = new LinkAdminStore(db);

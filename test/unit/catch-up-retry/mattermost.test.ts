@@ -10,7 +10,7 @@ import { MattermostConnector } from '../../../connectors/mattermost/connector.js
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../../connectors/mattermost/simulator/index.js';
+} from '../../../simulators/mattermost/index.js';
 import { WebhookRouter } from '../../../src/app/webhooks.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';

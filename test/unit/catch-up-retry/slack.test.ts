@@ -5,10 +5,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { definition } from '../../../connectors/slack/index.js';
-import {
-  startSlackSimulator,
-  type SlackSimulator,
-} from '../../../connectors/slack/simulator/index.js';
+import { startSlackSimulator, type SlackSimulator } from '../../../simulators/slack/index.js';
 import type { Connector } from '../../../src/connector/contract.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { startWebhookServer, type WebhookServer } from '../../contract/webhook-server.js';

@@ -16,8 +16,8 @@ import { MattermostConnector } from '../../../connectors/mattermost/connector.js
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../../connectors/mattermost/simulator/index.js';
-import { waitFor } from '../../contract/fake-context.js';
+} from '../../../simulators/mattermost/index.js';
+import { memoryReactions, waitFor } from '../../contract/fake-context.js';
 
 const { Client4 } = mattermostClient;
 type Client4 = InstanceType<typeof Client4>;
@@ -28,6 +28,7 @@ class Context implements ConnectorContext {
   readonly logger = silentLogger();
   readonly events: RemoteEvent[] = [];
   readonly storage;
+  readonly reactions;
   /** The next event this matches is refused once (the inbox could not store it). */
   failOnce: ((e: RemoteEvent) => boolean) | undefined;
   /** The next event this matches waits until `release()`. */
@@ -39,6 +40,7 @@ class Context implements ConnectorContext {
 
   constructor(private readonly links: LinkedChannel[]) {
     const store = new Map<string, string>();
+    this.reactions = memoryReactions(store);
     this.storage = {
       get: async (key: string) => store.get(key),
       set: async (key: string, value: string) => void store.set(key, value),

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../../connectors/mattermost/simulator/index.js';
+} from '../../../simulators/mattermost/index.js';
 import { loadSpec } from '../../simulators/mattermost/spec.js';
 
 const { Client4 } = mattermostClient;

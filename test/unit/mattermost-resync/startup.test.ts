@@ -21,8 +21,8 @@ import type { WorkspaceOptions } from '../../../connectors/mattermost/workspace.
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../../connectors/mattermost/simulator/index.js';
-import { waitFor } from '../../contract/fake-context.js';
+} from '../../../simulators/mattermost/index.js';
+import { memoryReactions, waitFor } from '../../contract/fake-context.js';
 
 const { Client4 } = mattermostClient;
 type Client4 = InstanceType<typeof Client4>;
@@ -41,11 +41,13 @@ class Context implements ConnectorContext {
   readonly cursors;
   /** How often the cursor table was written. */
   readonly cursorSaves;
+  readonly reactions;
 
   constructor(
     private readonly links: LinkedChannel[],
     readonly store: Map<string, string>,
   ) {
+    this.reactions = memoryReactions(store);
     this.storage = {
       get: async (key: string) => store.get(key),
       set: async (key: string, value: string) => void store.set(key, value),

@@ -10,7 +10,7 @@ import { postContent } from '../../../connectors/mattermost/inbound.js';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
-} from '../../../connectors/mattermost/simulator/index.js';
+} from '../../../simulators/mattermost/index.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { clientFor, type Client4 } from '../../simulators/mattermost/helpers.js';
 import {

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelVisibility, Connector } from '../../../src/connector/contract.js';
 import { definition as mattermost } from '../../../connectors/mattermost/index.js';
-import { startMattermostSimulator } from '../../../connectors/mattermost/simulator/index.js';
+import { startMattermostSimulator } from '../../../simulators/mattermost/index.js';
 import { definition as rocketchat } from '../../../connectors/rocketchat/index.js';
-import { startRocketChatSimulator } from '../../../connectors/rocketchat/simulator/index.js';
+import { startRocketChatSimulator } from '../../../simulators/rocketchat/index.js';
 import { definition as slack } from '../../../connectors/slack/index.js';
-import { startSlackSimulator } from '../../../connectors/slack/simulator/index.js';
+import { startSlackSimulator } from '../../../simulators/slack/index.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { startWebhookServer, type WebhookServer } from '../../contract/webhook-server.js';
 

@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
+  findReaction,
   matrixKeyToReaction,
   reactionToMatrixKey,
   rocketEmojiToUnicode,
   unicodeToRocketEmoji,
 } from '../../../connectors/rocketchat/format/index.js';
+import { ReactionUnavailableError } from '../../../src/connector/index.js';
 
+// The full dataset round trip and counts: test/unit/emoji/flavours.test.ts.
 describe('Rocket.Chat emoji names', () => {
-  it('maps JoyPixels names Rocket.Chat uses, and the shared emoji-datasource names', () => {
+  it('maps JoyPixels names Rocket.Chat uses, and the emoji-datasource names', () => {
     expect(rocketEmojiToUnicode('thumbsup')).toBe('👍');
     expect(rocketEmojiToUnicode(':+1:')).toBe('👍');
     expect(rocketEmojiToUnicode('slight_smile')).toBe('🙂');
     expect(rocketEmojiToUnicode('slightly_smiling_face')).toBe('🙂');
     expect(rocketEmojiToUnicode('heart')).toBe('❤️');
     expect(rocketEmojiToUnicode('tada')).toBe('🎉');
+    expect(rocketEmojiToUnicode('thumbsup_tone2')).toBe('👍🏼');
     expect(rocketEmojiToUnicode('not_an_emoji_at_all')).toBeUndefined();
     expect(rocketEmojiToUnicode('bad name!')).toBeUndefined();
   });
@@ -23,6 +27,7 @@ describe('Rocket.Chat emoji names', () => {
     expect(unicodeToRocketEmoji('🙂')).toBe('slight_smile');
     expect(unicodeToRocketEmoji('🤔')).toBe('thinking');
     expect(unicodeToRocketEmoji('🎉')).toBe('tada');
+    expect(unicodeToRocketEmoji('🥹')).toBe('face_holding_back_tears');
     // With or without the emoji presentation selector.
     expect(unicodeToRocketEmoji('❤')).toBe('heart');
     expect(unicodeToRocketEmoji('❤️')).toBe('heart');
@@ -32,7 +37,10 @@ describe('Rocket.Chat emoji names', () => {
     expect(reactionToMatrixKey(':thumbsup:')).toBe('👍');
     expect(reactionToMatrixKey(':company_logo:')).toBe(':company_logo:');
     expect(matrixKeyToReaction('👍')).toBe(':thumbsup:');
+    expect(matrixKeyToReaction('👍🏿')).toBe(':thumbsup_tone5:');
     expect(matrixKeyToReaction(':company_logo:')).toBe(':company_logo:');
-    expect(matrixKeyToReaction('not an emoji')).toBeUndefined();
+    expect(matrixKeyToReaction(':+1:')).toBe(':thumbsup:');
+    expect(() => matrixKeyToReaction('not an emoji')).toThrow(ReactionUnavailableError);
+    expect(findReaction('not an emoji')).toBeUndefined();
   });
 });

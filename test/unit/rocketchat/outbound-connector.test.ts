@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../../src/connector/contract.js';
+import { ReactionUnavailableError } from '../../../src/connector/index.js';
 import type { FormattedText } from '../../../src/model/message.js';
 import { plainText } from '../../../src/model/message.js';
 import { ATTRIBUTION_WARNING } from '../../../connectors/rocketchat/identity.js';
@@ -169,6 +170,14 @@ describe('bridge → Rocket.Chat', () => {
       () => (find(target) as { reactions?: object } | undefined)?.reactions,
     );
     await r.connector.removeReaction!(ref(), target, '🎉');
+    // No emoji of that name (free text; a custom emoji this server lacks): the sender is told,
+    // and removing it is nothing to do.
+    for (const key of ['lol', ':company_logo:']) {
+      await expect(r.connector.addReaction!(ref(), target, key)).rejects.toBeInstanceOf(
+        ReactionUnavailableError,
+      );
+      await r.connector.removeReaction!(ref(), target, key);
+    }
     const [mine] = (await r.connector.sendMessage(ref(), out('delete me'))).messageIds;
     await r.connector.deleteMessage!(ref(), mine!);
     expect(find(mine!)).toBeUndefined();

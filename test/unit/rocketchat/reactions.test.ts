@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { diffReactions, normalizeReactions } from '../../../connectors/rocketchat/reactions.js';
+import { normalizeReactions } from '../../../connectors/rocketchat/reactions.js';
 import { eventKeys, messageIdFor } from '../../../connectors/rocketchat/ids.js';
 
-describe('reaction diffing', () => {
+describe('reaction maps', () => {
   it('normalises the wire map: bad names and users dropped, usernames sorted and unique', () => {
     expect(
       normalizeReactions({
@@ -15,18 +15,6 @@ describe('reaction diffing', () => {
     ).toEqual({ ':thumbsup:': ['alice', 'bob'], ':tada:': ['ok'] });
     expect(normalizeReactions(null)).toEqual({});
     expect(normalizeReactions([1, 2])).toEqual({});
-  });
-
-  it('reports removals then additions, per user, ignoring the bot', () => {
-    const before = { ':thumbsup:': ['alice', 'bot'], ':smile:': ['bob'] };
-    const after = { ':thumbsup:': ['bot', 'carol'], ':tada:': ['alice', 'bot'] };
-    expect(diffReactions(before, after, 'bot')).toEqual([
-      { added: false, reaction: ':smile:', username: 'bob' },
-      { added: false, reaction: ':thumbsup:', username: 'alice' },
-      { added: true, reaction: ':tada:', username: 'alice' },
-      { added: true, reaction: ':thumbsup:', username: 'carol' },
-    ]);
-    expect(diffReactions(after, after)).toEqual([]);
   });
 });
 

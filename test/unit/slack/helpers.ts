@@ -7,7 +7,7 @@ import {
   type AppCredentials,
   type SlackSimulator,
   type SlackSimulatorOptions,
-} from '../../../connectors/slack/simulator/index.js';
+} from '../../../simulators/slack/index.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { startWebhookServer, type WebhookServer } from '../../contract/webhook-server.js';
 

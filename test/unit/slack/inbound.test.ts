@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebClient } from '@slack/web-api';
 import type { EditEvent, MessageEvent } from '../../../src/connector/events.js';
 import { toPlainText } from '../../../src/format/plain.js';
-import { solidPng } from '../../../connectors/mattermost/simulator/images.js';
+import { solidPng } from '../../../simulators/mattermost/images.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { eventsUpToMarker, startRig, type Rig } from './helpers.js';
 

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../../src/connector/contract.js';
-import { RemoteApiError, UnsupportedError } from '../../../src/connector/errors.js';
+import { RemoteApiError } from '../../../src/connector/errors.js';
+import { ReactionUnavailableError } from '../../../src/connector/index.js';
 import type { FormattedText } from '../../../src/model/message.js';
 import { plainText } from '../../../src/model/message.js';
-import { BRIDGE_BOT_SCOPES } from '../../../connectors/slack/simulator/index.js';
+import { BRIDGE_BOT_SCOPES } from '../../../simulators/slack/index.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { definition } from '../../../connectors/slack/index.js';
 import { eventsUpToMarker, startRig, type Rig } from './helpers.js';
@@ -182,6 +183,46 @@ describe('sending to Slack', () => {
     }
   });
 
+  it('does not share files twice when the bridge died after Slack shared them (new process, same storage)', async () => {
+    const r = await ready();
+    r.sim.injectFailures({
+      method: 'files.completeUploadExternal',
+      status: 503,
+      count: 1,
+      afterEffect: true,
+    });
+    const m = msg('the report');
+    m.content.attachments.push({
+      kind: 'file',
+      name: 'report.txt',
+      mimetype: 'text/plain',
+      data: Buffer.from('report'),
+    });
+    await expect(r.connector.sendMessage(ref(), m)).rejects.toBeInstanceOf(RemoteApiError);
+    await r.connector.stop();
+    const restarted = definition.create(r.ctx, {
+      workspaces: {
+        main: {
+          bot_token: r.app.botToken,
+          mode: 'socket',
+          api_url: r.sim.apiUrl,
+          app_token: r.app.appToken,
+        },
+      },
+    });
+    await restarted.start();
+    try {
+      const retried = await restarted.sendMessage(ref(), m);
+      const shares = r.sim
+        .messages(r.channel)
+        .filter((x) => (x.files ?? []).some((f) => f.name === 'report.txt'));
+      expect(shares).toHaveLength(1);
+      expect(retried.messageIds).toEqual([shares[0]!.ts]);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
   it('splits long text and resumes after the part that failed', async () => {
     const r = await ready();
     const long = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
@@ -254,12 +295,16 @@ describe('sending to Slack', () => {
       'heart',
       'partyparrot',
     ]);
+    // Slack refuses the name (`invalid_name`), or the bridge has none: the sender is told.
     await expect(r.connector.addReaction!(ref(), ts!, ':no_such_emoji:')).rejects.toBeInstanceOf(
-      UnsupportedError,
+      ReactionUnavailableError,
     );
     await expect(r.connector.addReaction!(ref(), ts!, '\u{E000}')).rejects.toBeInstanceOf(
-      UnsupportedError,
+      ReactionUnavailableError,
     );
+    // Removing what was never added is nothing to do.
+    await r.connector.removeReaction!(ref(), ts!, ':no_such_emoji:');
+    await r.connector.removeReaction!(ref(), ts!, '\u{E000}');
     await r.connector.removeReaction!(ref(), ts!, '❤');
     await r.connector.removeReaction!(ref(), ts!, '❤');
     expect(byTs(ts!).reactions!.map((x) => x.name)).toEqual(['wave::skin-tone-3', 'partyparrot']);

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { RemoteApiError } from '../../../src/connector/errors.js';
 import { connectorValidate } from '../../../src/config/validate.js';
-import { silentLogger } from '../../../src/util/logger.js';
+import { ChannelSerializer } from '../../../src/connector/channel-serializer.js';
+import { RatePacer, type BucketLimit } from '../../../src/connector/rate-pacer.js';
 import {
   configSchema,
   DEFAULTS,
   resolveConfig,
   trustedServiceUrl,
 } from '../../../connectors/teams/config.js';
-import { RateWindows, SendQueue } from '../../../connectors/teams/send-queue.js';
+import {
+  BOT_LIMITS,
+  BOT_WINDOWS,
+  GRAPH_POST_LIMITS,
+  GRAPH_POST_WINDOWS,
+} from '../../../connectors/teams/rate-limits.js';
 import {
   kindOf,
   parseFileId,
@@ -120,53 +126,63 @@ describe('ids', () => {
 });
 
 describe('send pacing', () => {
-  it('books slots that keep every sliding window', () => {
-    const w = new RateWindows([
-      { limit: 2, windowMs: 1000 },
-      { limit: 3, windowMs: 5000 },
-    ]);
-    const t0 = 1_000_000;
-    const waits = [0, 0, 0, 0].map(() => w.reserve('c', t0));
-    expect(waits.slice(0, 2)).toEqual([0, 0]);
-    expect(waits[2]).toBeGreaterThanOrEqual(1000);
-    expect(waits[3]).toBeGreaterThanOrEqual(5000);
-    expect(w.reserve('other', t0)).toBe(0);
+  /** Times at which `count` back-to-back sends go out under `limits`, on a fake clock. */
+  async function sendTimes(limits: BucketLimit[], count: number): Promise<number[]> {
+    let now = 0;
+    const pacer = new RatePacer({
+      limits,
+      label: 'Teams',
+      maxWaitMs: Number.MAX_SAFE_INTEGER,
+      now: () => now,
+      sleep: async (ms) => void (now += ms),
+    });
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      await pacer.take('conversation');
+      times.push(now);
+    }
+    return times;
+  }
+
+  it.each([
+    ['Bot Connector', BOT_LIMITS, BOT_WINDOWS, 2000],
+    ['Graph POSTs', GRAPH_POST_LIMITS, GRAPH_POST_WINDOWS, 200],
+  ])('%s pacing keeps every window Teams counts', async (_what, limits, windows, count) => {
+    const times = await sendTimes(limits, count);
+    for (const { limit, windowMs } of windows) {
+      // No `limit + 1` sends inside one window: the (i + limit)th is a full window later.
+      for (let i = 0; i + limit < times.length; i++)
+        expect(times[i + limit]! - times[i]!).toBeGreaterThanOrEqual(windowMs);
+    }
   });
 
-  it('retries 429/503 in place, keeping order, and hands long waits back to the core', async () => {
-    const q = new SendQueue(silentLogger(), { maxWaitMs: 2000 });
-    const pace = new RateWindows([{ limit: 100, windowMs: 1000 }]);
-    const done: string[] = [];
-    let failOnce = true;
-    // Before the first run: its 300 ms Retry-After starts inside q.run (a lower bound holds).
-    const t0 = Date.now();
-    const first = q.run('c', [[pace, 'c']], async () => {
-      if (failOnce) {
-        failOnce = false;
-        throw new RemoteApiError({
-          message: 'slow down',
-          status: 429,
-          retryable: true,
-          retryAfterMs: 300,
-        });
-      }
-      done.push('first');
-    });
-    const second = q.run('c', [[pace, 'c']], async () => void done.push('second'));
-    await Promise.all([first, second]);
-    expect(done).toEqual(['first', 'second']);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  it('Bot Connector pacing still lets a burst through at once', async () => {
+    const times = await sendTimes(BOT_LIMITS, 4);
+    expect(times).toEqual([0, 0, 0, 0]);
+  });
 
-    const tooLong = new RemoteApiError({
-      message: 'later',
+  it('hands a 429 back to the core once and holds the conversation for its Retry-After', async () => {
+    const queue = new ChannelSerializer();
+    const pacer = new RatePacer({ limits: BOT_LIMITS, label: 'Teams' });
+    let calls = 0;
+    const refused = new RemoteApiError({
+      message: 'slow down',
       status: 429,
       retryable: true,
-      retryAfterMs: 60_000,
+      retryAfterMs: 300,
     });
-    await expect(q.run('c', [], async () => Promise.reject(tooLong))).rejects.toBe(tooLong);
-    const permanent = new RemoteApiError({ message: 'no', status: 403, retryable: false });
-    await expect(q.run('c', [], async () => Promise.reject(permanent))).rejects.toBe(permanent);
-    const network = new RemoteApiError({ message: 'reset', retryable: true });
-    await expect(q.run('c', [], async () => Promise.reject(network))).rejects.toBe(network);
+    const t0 = Date.now();
+    const send = () =>
+      queue.run('c', () =>
+        pacer.run('c', async () => {
+          calls++;
+          if (calls === 1) throw refused;
+          return calls;
+        }),
+      );
+    await expect(send()).rejects.toBe(refused);
+    expect(calls).toBe(1);
+    await expect(send()).resolves.toBe(2);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
   });
 });

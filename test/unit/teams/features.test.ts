@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormattedText } from '../../../src/model/message.js';
-import { UnsupportedError } from '../../../src/connector/errors.js';
+import { NeedsOwnAccountError, UnsupportedError } from '../../../src/connector/errors.js';
 import { FileRefusedError } from '../../../src/connector/file-url.js';
 import { forEachInline } from '../../../src/format/index.js';
 import { markerHtml } from '../../../connectors/teams/send-ledger.js';
@@ -247,16 +247,18 @@ describe('bridge → Teams as the bot', () => {
     w.sim.expireTokens();
   });
 
-  it('refuses outbound reactions from Matrix users without a linked account', async () => {
+  it('refuses outbound reactions from Matrix users without a linked account, saying how to link', async () => {
     const id = w.sim.control.post(w.alice.id, w.channelId, 'react to me');
     await expect(w.connector.addReaction(contoso(w.channelId), id, '👍')).rejects.toBeInstanceOf(
-      UnsupportedError,
+      NeedsOwnAccountError,
     );
+    const nobody = { userId: '@nobody:example.org', displayName: 'Nobody' };
+    await expect(w.connector.addReaction(contoso(w.channelId), id, '👍', nobody)).rejects.toThrow(
+      '!login teams contoso',
+    );
+    // Taking back a reaction that never crossed needs no notice.
     await expect(
-      w.connector.addReaction(contoso(w.channelId), id, '👍', {
-        userId: '@nobody:example.org',
-        displayName: 'Nobody',
-      }),
+      w.connector.removeReaction(contoso(w.channelId), id, '👍', nobody),
     ).rejects.toBeInstanceOf(UnsupportedError);
   });
 });

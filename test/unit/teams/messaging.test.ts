@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenFault } from '../../../connectors/teams/simulator/index.js';
+import type { TokenFault } from '../../../simulators/teams/index.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { teamsWorld, type TeamsTestWorld } from './world.js';
 

@@ -4,6 +4,7 @@ import type { Actor } from '../../../src/admin/actor.js';
 import { AdminError } from '../../../src/admin/errors.js';
 import { AdminOperations } from '../../../src/admin/operations.js';
 import { Permissions } from '../../../src/admin/permissions.js';
+import { capabilitiesOf } from '../../../src/connector/capabilities.js';
 import { ConnectionStates } from '../../../src/core/connection-states.js';
 import { ConnectorRegistry } from '../../../src/core/delivery/deps.js';
 import { PortalDirectory } from '../../../src/core/portal-directory.js';
@@ -122,7 +123,7 @@ describe('Teams: administration lets members link their private channels', () =>
       id: 'teams',
       displayName: 'Microsoft Teams',
       connector: w.connector,
-      capabilities: w.connector.capabilities(),
+      capabilities: capabilitiesOf(w.connector),
     });
     const states = new ConnectionStates();
     states.set('teams', 'contoso', { status: 'connected' });

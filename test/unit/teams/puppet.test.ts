@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnsupportedError } from '../../../src/connector/errors.js';
+import {
+  NeedsOwnAccountError,
+  ReactionUnavailableError,
+  UnsupportedError,
+} from '../../../src/connector/index.js';
 import { markerHtml } from '../../../connectors/teams/send-ledger.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { trustingFetch } from '../../simulators/teams/helpers.js';
@@ -94,6 +98,12 @@ describe('account linking', () => {
       displayName: 'Maria',
     });
     expect(view(w.channelId).find((m) => m.id === root)!.reactions).toEqual([]);
+    // Free text is no Teams reaction: the sender is told; removing it is nothing to do.
+    const maria = { userId: MARIA, displayName: 'Maria' };
+    await expect(
+      w.connector.addReaction(contoso(w.channelId), root, 'lol', maria),
+    ).rejects.toBeInstanceOf(ReactionUnavailableError);
+    await w.connector.removeReaction(contoso(w.channelId), root, 'lol', maria);
 
     const withFile = outbound('the plan');
     withFile.content.attachments.push({
@@ -179,7 +189,7 @@ describe('account linking', () => {
         userId: MARIA,
         displayName: 'Maria',
       }),
-    ).rejects.toBeInstanceOf(UnsupportedError);
+    ).rejects.toBeInstanceOf(NeedsOwnAccountError);
   });
 
   it('refuses linking where no encryption key is configured', async () => {

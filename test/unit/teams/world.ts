@@ -9,7 +9,7 @@ import {
   startTeamsSimulator,
   type TeamsSimulator,
   type TeamsSimulatorOptions,
-} from '../../../connectors/teams/simulator/index.js';
+} from '../../../simulators/teams/index.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { startWebhookServer, type WebhookServer } from '../../contract/webhook-server.js';
 import { graphClient } from '../../simulators/teams/helpers.js';
