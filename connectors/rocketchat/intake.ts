@@ -92,17 +92,16 @@ export class MessageIntake {
     }
     const id = m._id;
     const recent = this.states.recent(id);
-    const stored = await this.ctx.cursors.get({ workspace: this.workspace, channel: link.channel });
-    const cursor = stored === undefined ? undefined : Number(stored);
     const own = m.u!._id === this.bot().id;
     const editedAt = toMs(m.editedAt);
     const isNew = recent === undefined && ts >= link.linkedAt;
-    // Never processed before for sure: its current text is in the message event.
-    const fresh = isNew && (cursor === undefined || ts > cursor);
-
     const events: RemoteEvent[] = [];
     if (!own && isNew) events.push(await messageEvent(m, this.workspace, this.users));
-    if (!own && editedAt !== undefined && editedAt !== recent?.editedAt && !fresh) {
+    // An edit this process has not passed on. Its key (the edit time) lets the core drop it if
+    // recorded before a restart; the cursor cannot tell, as it is written behind and may lag
+    // what was recorded. A message made and edited while the bridge was away gets its edit
+    // too, which repeats the text its message event already carries.
+    if (!own && editedAt !== undefined && editedAt !== recent?.editedAt) {
       events.push(await editEvent(m, editedAt, this.workspace, this.users));
     }
     const reactions = await this.reactions.compare(
