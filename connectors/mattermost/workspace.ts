@@ -9,7 +9,6 @@ import {
 } from '../../src/connector/index.js';
 import { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
-import { CURSOR_FLUSH_MS, CursorStore } from './cursors.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
 import { planReplay } from './replay-order.js';
 import {
@@ -24,6 +23,7 @@ import {
 import { SenderIdentity } from './sender-identity.js';
 import { MattermostSocket, type SocketEvent } from './socket.js';
 import { parseJson, reactionEvent, resyncedReaction } from './socket-events.js';
+import { SweepPosition } from './sweep-position.js';
 
 const RESYNC_PAGE = 200;
 
@@ -31,14 +31,11 @@ const RESYNC_PAGE = 200;
 export interface WorkspaceOptions extends ResyncOptions {
   /** Longest start() waits for the changed channels before letting the bridge go on. */
   startWaitMs: number;
-  /** Cursors are written at most this often. */
-  cursorFlushMs: number;
 }
 
 export const DEFAULT_WORKSPACE_OPTIONS: WorkspaceOptions = {
   ...DEFAULT_RESYNC_OPTIONS,
   startWaitMs: 30_000,
-  cursorFlushMs: CURSOR_FLUSH_MS,
 };
 
 /**
@@ -57,7 +54,7 @@ export class MattermostWorkspace {
   botUserId = '';
   private socket: MattermostSocket;
   private readonly identity: SenderIdentity;
-  private readonly cursors: CursorStore;
+  private readonly sweep: SweepPosition;
   private readonly resyncs: ResyncScheduler;
   private readonly options: WorkspaceOptions;
   private readonly log: Logger;
@@ -85,12 +82,12 @@ export class MattermostWorkspace {
     this.reactions = new ReactionTracker(ctx.reactions);
     const log = ctx.logger.child({ workspace: name });
     this.log = log;
-    this.cursors = new CursorStore(ctx.storage, name, log, this.options.cursorFlushMs);
+    this.sweep = new SweepPosition(ctx.storage, name, log);
     this.resyncs = new ResyncScheduler(
       (channel) => this.resyncChannel(channel),
       this.options,
       log,
-      (channel) => (this.cursors.sweepPosition = channel),
+      (channel) => this.sweep.noteSwept(channel),
     );
     this.socket = new MattermostSocket(
       config.url,
@@ -154,9 +151,7 @@ export class MattermostWorkspace {
     await this.socket.stop();
     this.socketUp = false;
     await this.resyncs.stop();
-    await this.cursors.flushNow().catch((err: unknown) => {
-      this.log.warn({ err: (err as Error).message }, 'could not store resync cursors');
-    });
+    await this.sweep.save();
     this.ctx.reportState(this.name, { status: 'stopped' });
   }
 
@@ -198,17 +193,13 @@ export class MattermostWorkspace {
     const linked = (await this.ctx.linkedChannels()).filter((c) => c.workspace === this.name);
     this.linkedAt = new Map(linked.map((c) => [c.channel, c.linkedAt]));
     if (linked.length === 0) return { changed: [], sweep: [] };
-    await this.cursors.load();
     const lastPosts = await this.lastPostTimes();
     const changed: Array<{ channel: string; last: number }> = [];
     const unchanged: string[] = [];
     let idle = 0;
     for (const { channel, linkedAt } of linked) {
       const last = lastPosts.get(channel);
-      let cursor = this.cursors.get(channel);
-      if (cursor === undefined && (last === undefined || last > linkedAt)) {
-        cursor = await this.cursors.adoptLegacy(channel);
-      }
+      const cursor = await this.cursor(channel);
       // A channel never seen before starts where it was linked: no history import on link,
       // but nothing posted between linking and the first connection is lost either.
       const since = cursor ?? linkedAt;
@@ -234,7 +225,7 @@ export class MattermostWorkspace {
     );
     return {
       changed: changed.map((c) => c.channel),
-      sweep: sweepOrder(unchanged, this.cursors.sweepPosition),
+      sweep: sweepOrder(unchanged, await this.sweep.get()),
     };
   }
 
@@ -262,7 +253,7 @@ export class MattermostWorkspace {
     if (linkedAt === undefined) return;
     // Not done: a live event waiting for this catch-up must not be handled either.
     if (this.stopping) throw new ResyncStopped();
-    let since = this.cursors.get(channel) ?? linkedAt;
+    let since = (await this.cursor(channel)) ?? linkedAt;
     for (;;) {
       const list = await this.api.getPostsSince(channel, since, false);
       const plan = planReplay(Object.values(list.posts), since);
@@ -379,11 +370,22 @@ export class MattermostWorkspace {
   private async emit(event: RemoteEvent, updateAt?: number): Promise<void> {
     if (!(await this.isLinked(event.channel))) return;
     await this.ctx.emit(event);
-    if (updateAt !== undefined) this.cursors.move(event.channel, updateAt);
+    if (updateAt !== undefined) this.move(event.channel, updateAt);
   }
 
   private async advance(channel: string, updateAt: number): Promise<void> {
-    if (await this.isLinked(channel)) this.cursors.move(channel, updateAt);
+    if (await this.isLinked(channel)) this.move(channel, updateAt);
+  }
+
+  /** The channel's cursor in the core's table: the newest `update_at` recorded. */
+  private async cursor(channel: string): Promise<number | undefined> {
+    const stored = Number(await this.ctx.cursors.get({ workspace: this.name, channel }));
+    return Number.isFinite(stored) ? stored : undefined;
+  }
+
+  /** Written behind by the core (never back: the table compares decimal cursors). */
+  private move(channel: string, updateAt: number): void {
+    this.ctx.cursors.advance({ workspace: this.name, channel }, String(updateAt));
   }
 
   private async isLinked(channel: string): Promise<boolean> {

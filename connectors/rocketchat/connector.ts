@@ -6,6 +6,8 @@ import {
   type ConnectorContext,
   type DeclaredCapabilities,
   type Download,
+  type LinkedChannel,
+  type MessagesPage,
   type OutboundMessage,
   type RemoteChannelSummary,
   type RemoteUserInfo,
@@ -56,6 +58,11 @@ export class RocketChatConnector implements Connector {
       threads: true,
       maxTextLength: MAX_MESSAGE_LENGTH,
     };
+  }
+
+  /** The core's catch-up reads what a room missed through this (chat.syncMessages). */
+  fetchMessagesSince(channel: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    return this.ws(channel.workspace).fetchSince(channel, cursor);
   }
 
   private ws(name: string): RocketChatWorkspace {

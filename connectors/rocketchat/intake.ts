@@ -17,16 +17,23 @@ import type { UserDirectory } from './users.js';
 
 const MAX_OWN_DELETES = 10_000;
 
+/** The events a message brings, how to note them as seen, and its last change (ms). */
+export interface MessageChanges {
+  events: RemoteEvent[];
+  commit: () => Promise<void>;
+  time: number;
+}
+
 /**
  * Turns what Rocket.Chat sends about a message (the whole message, every time it changes) into
- * events: new message, edit, reactions added/removed, deletion. Each is recorded before the
- * room's cursor moves past it; the bridge's own messages, edits, deletes and reactions are not
- * sent back.
+ * events: new message, edit, reactions added/removed, deletion. Live, each is recorded before
+ * the room's cursor (in the core's table) moves past it; the core's catch-up records the same
+ * events from a page of changes. The bridge's own messages, edits, deletes and reactions are
+ * not sent back.
  */
 export class MessageIntake {
   private readonly states = new MessageStates();
   private readonly reactions: ReactionTracker;
-  private readonly cursors = new Map<string, number>();
   private readonly ownDeletes = new Set<string>();
 
   constructor(
@@ -44,11 +51,21 @@ export class MessageIntake {
     this.ownDeletes.add(id);
   }
 
+  /** A message as the stream gives it: its events recorded, then the room's cursor moves. */
+  async message(raw: unknown, link: LinkedChannel): Promise<void> {
+    const changes = await this.changesOf(raw, link);
+    if (!changes) return;
+    for (const event of changes.events) await this.emit(event);
+    await changes.commit();
+    this.advance(link.channel, changes.time);
+  }
+
   /**
-   * A message as the stream or the catch-up gives it. `moveCursor: false` (catch-up replaying
-   * in creation order) leaves the room's cursor for the caller to move once all is recorded.
+   * What a message (the whole message, as the stream or the catch-up gives it) brings that
+   * was not bridged yet: its creation, an edit, reactions added or removed; `commit` notes it
+   * as seen once those are recorded. `time` is its last change (where the cursor may go).
    */
-  async message(raw: unknown, link: LinkedChannel, moveCursor = true): Promise<void> {
+  async changesOf(raw: unknown, link: LinkedChannel): Promise<MessageChanges | undefined> {
     const m = raw as WireMessage;
     const updatedAt = toMs(m._updatedAt) ?? toMs(m.ts);
     const ts = toMs(m.ts);
@@ -63,47 +80,51 @@ export class MessageIntake {
         { channel: link.channel },
         'ignoring a message without id, room, author or time',
       );
-      return;
+      return undefined;
     }
-    if (m.t === 'rm') return this.deleted(link.channel, m._id, updatedAt, moveCursor);
+    if (m.t === 'rm') return this.deletion(link.channel, m._id, updatedAt);
     if (!isConversation(m)) {
       this.log.debug(
         { channel: link.channel, type: String(m.t).slice(0, 40) },
         'ignoring a system message',
       );
-      return moveCursor ? this.advance(link.channel, updatedAt) : undefined;
+      return { events: [], commit: async () => undefined, time: updatedAt };
     }
     const id = m._id;
     const recent = this.states.recent(id);
-    const cursor = await this.cursor(link.channel);
     const own = m.u!._id === this.bot().id;
     const editedAt = toMs(m.editedAt);
     const isNew = recent === undefined && ts >= link.linkedAt;
-    // Never processed before for sure: its current text is in the message event.
-    const fresh = isNew && (cursor === undefined || ts > cursor);
-
-    if (!own && isNew) await this.emit(await messageEvent(m, this.workspace, this.users));
-    if (!own && editedAt !== undefined && editedAt !== recent?.editedAt && !fresh) {
-      await this.emit(await editEvent(m, editedAt, this.workspace, this.users));
+    const events: RemoteEvent[] = [];
+    if (!own && isNew) events.push(await messageEvent(m, this.workspace, this.users));
+    // An edit this process has not passed on. Its key (the edit time) lets the core drop it if
+    // recorded before a restart; the cursor cannot tell, as it is written behind and may lag
+    // what was recorded. A message made and edited while the bridge was away gets its edit
+    // too, which repeats the text its message event already carries.
+    if (!own && editedAt !== undefined && editedAt !== recent?.editedAt) {
+      events.push(await editEvent(m, editedAt, this.workspace, this.users));
     }
-    await this.reactions.snapshot(
+    const reactions = await this.reactions.compare(
       { workspace: this.workspace, channel: link.channel },
       id,
       this.reactionEntries(m),
-      async (c) => {
-        const event = await this.reactionEvent(
-          link.channel,
-          id,
-          c.added,
-          c.reaction,
-          c.user,
-          updatedAt,
-        );
-        if (event) await this.emit(event);
-      },
     );
-    this.states.remember(id, { editedAt });
-    if (moveCursor) await this.advance(link.channel, updatedAt);
+    for (const c of reactions.changes) {
+      const event = await this.reactionEvent(
+        link.channel,
+        id,
+        c.added,
+        c.reaction,
+        c.user,
+        updatedAt,
+      );
+      if (event) events.push(event);
+    }
+    const commit = async (): Promise<void> => {
+      await reactions.commit();
+      this.states.remember(id, { editedAt });
+    };
+    return { events, commit, time: updatedAt };
   }
 
   /** Who reacted with what (usernames, `:name:`), the bot itself left out. */
@@ -139,41 +160,35 @@ export class MessageIntake {
     };
   }
 
-  /** A deletion; `time` (from catch-up) moves the cursor unless `moveCursor` is false; live deletions carry none. */
-  async deleted(channel: string, id: string, time?: number, moveCursor = true): Promise<void> {
+  /** A deletion seen live (it carries no time: the cursor stays). */
+  async deleted(channel: string, id: string): Promise<void> {
+    for (const event of this.deletion(channel, id, Date.now()).events) await this.emit(event);
+  }
+
+  /** A deletion at `time`, unless the bridge made it itself. */
+  deletion(channel: string, id: string, time: number): MessageChanges {
     this.states.forget(id);
     // Kept (bounded), not consumed: catch-up may list the same deletion again.
-    if (!this.ownDeletes.has(id)) {
-      await this.emit({
-        kind: 'delete',
-        workspace: this.workspace,
-        channel,
-        eventKey: eventKeys.delete(id),
-        ts: time ?? Date.now(),
-        messageId: id,
-      });
-    }
-    if (time !== undefined && moveCursor) await this.advance(channel, time);
+    const events: RemoteEvent[] = this.ownDeletes.has(id)
+      ? []
+      : [
+          {
+            kind: 'delete',
+            workspace: this.workspace,
+            channel,
+            eventKey: eventKeys.delete(id),
+            ts: time,
+            messageId: id,
+          },
+        ];
+    return { events, commit: async () => undefined, time };
   }
 
   private emit(event: RemoteEvent): Promise<void> {
     return this.ctx.emit(event);
   }
 
-  /** Cursors (ms of the newest change processed) live in memory and are written when they move. */
-  async cursor(channel: string): Promise<number | undefined> {
-    if (!this.cursors.has(channel)) {
-      const stored = await this.ctx.storage.get(`cursor:${this.workspace}:${channel}`);
-      const value = stored === undefined ? Number.NaN : Number(stored);
-      if (!Number.isFinite(value)) return undefined;
-      this.cursors.set(channel, value);
-    }
-    return this.cursors.get(channel);
-  }
-
-  async advance(channel: string, time: number): Promise<void> {
-    if (time <= ((await this.cursor(channel)) ?? 0)) return;
-    this.cursors.set(channel, time);
-    await this.ctx.storage.set(`cursor:${this.workspace}:${channel}`, String(time));
+  private advance(channel: string, time: number): void {
+    this.ctx.cursors.advance({ workspace: this.workspace, channel }, String(time));
   }
 }

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import {
   type ConnectorContext,
   type LinkedChannel,
+  type MessagesPage,
   RemoteApiError,
-  StopSignal,
+  type RemoteEvent,
 } from '../../src/connector/index.js';
 import { RocketChatApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
@@ -11,8 +12,7 @@ import { DdpClient } from './ddp.js';
 import { IdentityPolicy } from './identity.js';
 import { isRocketId } from './ids.js';
 import { MessageIntake } from './intake.js';
-import { planReplay } from './replay-order.js';
-import { changesSinceUntilDone } from './sync.js';
+import { changesSince } from './history.js';
 import type { WireRoom, WireUserInfo } from './types.js';
 import { UserDirectory } from './users.js';
 
@@ -42,8 +42,6 @@ export class RocketChatWorkspace {
   private readonly followed = new Set<string>();
   private readonly unfollowable = new Set<string>();
   private connected = false;
-  /** Ends catch-up retries when the workspace stops. */
-  private readonly stopSignal = new StopSignal();
 
   constructor(
     readonly name: string,
@@ -79,7 +77,6 @@ export class RocketChatWorkspace {
   }
 
   async start(): Promise<void> {
-    this.stopSignal.reset();
     this.ctx.reportState(this.name, { status: 'connecting' });
     try {
       await this.loadBot();
@@ -99,7 +96,6 @@ export class RocketChatWorkspace {
 
   async stop(): Promise<void> {
     clearInterval(this.linkTimer);
-    this.stopSignal.stop();
     await this.ddp.stop();
     this.connected = false;
     this.ctx.reportState(this.name, { status: 'stopped' });
@@ -139,10 +135,11 @@ export class RocketChatWorkspace {
     this.reportConnected();
   }
 
-  /** Subscribes to every linked room not yet subscribed, then catches up on it. */
+  /** Subscribes to every linked room not yet subscribed, then has the core catch up on them. */
   private async refreshLinks(): Promise<void> {
     if (!this.connected) return;
     const links = (await this.ctx.linkedChannels()).filter((l) => l.workspace === this.name);
+    const followed: string[] = [];
     for (const link of links) {
       if (this.followed.has(link.channel)) continue;
       const results = await Promise.all([
@@ -161,29 +158,43 @@ export class RocketChatWorkspace {
         );
         continue;
       }
-      await this.resync(link);
-      this.followed.add(link.channel);
+      followed.push(link.channel);
       this.unfollowable.delete(link.channel);
     }
+    if (followed.length === 0) return;
+    await this.ctx.catchUp(this.name, followed);
+    for (const channel of followed) this.followed.add(channel);
   }
 
-  /** Replays what changed in a room since its cursor (or since it was linked), oldest first. */
-  private async resync(link: LinkedChannel): Promise<void> {
-    const cursor = await this.intake.cursor(link.channel);
-    const since =
-      cursor === undefined
-        ? link.linkedAt - 1
-        : Math.max(link.linkedAt - 1, cursor - RESYNC_OVERLAP_MS);
-    const changes = await changesSinceUntilDone(this.api, link.channel, since, {
-      stop: this.stopSignal,
-      log: this.log,
-    });
-    // In creation order, with the cursor moved only once everything is recorded: a crash
-    // part-way replays the whole list again (the core drops what it already has).
-    const plan = planReplay(changes);
-    for (const u of plan.updated) await this.intake.message(u.message, link, false);
-    for (const d of plan.deleted) await this.intake.deleted(link.channel, d.id, d.time, false);
-    if (plan.cursor !== undefined) await this.intake.advance(link.channel, plan.cursor);
+  /**
+   * What changed in a room since its cursor (or since it was linked), for the core's
+   * catch-up: every change to the end in one page, so the cursor moves only once all of it is
+   * recorded (the core records it by time, so messages in the order they were written).
+   */
+  async fetchSince(link: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    const after = cursor === undefined ? Number.NaN : Number(cursor);
+    const since = Number.isFinite(after)
+      ? Math.max(link.linkedAt - 1, after - RESYNC_OVERLAP_MS)
+      : link.linkedAt - 1;
+    const changes = await changesSince(this.api, link.channel, since);
+    const events: RemoteEvent[] = [];
+    const commits: Array<() => Promise<void>> = [];
+    let newest = Number.isFinite(after) ? after : since;
+    for (const change of changes) {
+      const found =
+        change.kind === 'updated'
+          ? await this.intake.changesOf(change.message, link)
+          : this.intake.deletion(link.channel, change.id, change.time);
+      if (found) {
+        events.push(...found.events);
+        commits.push(found.commit);
+      }
+      newest = Math.max(newest, change.time);
+    }
+    const recorded = async (): Promise<void> => {
+      for (const commit of commits) await commit();
+    };
+    return { events, nextCursor: String(newest), hasMore: false, recorded };
   }
 
   private async onStreamEvent(
@@ -206,7 +217,7 @@ export class RocketChatWorkspace {
       if (isRocketId(id)) await this.intake.deleted(link.channel, id);
     } else if (event === 'deleteMessageBulk') {
       // A pruned range: the server names no messages, so ask which ones went.
-      await this.resync(link);
+      await this.ctx.catchUp(this.name, [link.channel]);
     }
   }
 

@@ -6,6 +6,8 @@ import {
   type ConnectorContext,
   type DeclaredCapabilities,
   type Download,
+  type LinkedChannel,
+  type MessagesPage,
   type OutboundMessage,
   RemoteApiError,
   type RemoteUserInfo,
@@ -177,6 +179,11 @@ export class SlackConnector implements Connector {
         return code;
       throw err;
     }
+  }
+
+  /** The core's catch-up reads missed messages through this (see SlackIntake.fetchSince). */
+  fetchMessagesSince(channel: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    return this.ws(channel.workspace).intake.fetchSince(channel, cursor);
   }
 
   async downloadFile(ref: ChannelRef, fileId: string): Promise<Download> {

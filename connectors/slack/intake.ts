@@ -1,16 +1,14 @@
 import type { Logger } from 'pino';
-import {
-  type ConnectorContext,
-  errorMessage,
-  type KnownReaction,
-  type ReactionChange,
-  type ReactionTracker,
-  type RemoteEvent,
-  retryUntilDone,
-  StopSignal,
+import type {
+  ConnectorContext,
+  KnownReaction,
+  LinkedChannel,
+  MessagesPage,
+  ReactionTracker,
+  RemoteEvent,
 } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
-import type { Cursors } from './cursors.js';
+import type { ActiveThreads } from './active-threads.js';
 import { slackErrorCode } from './errors.js';
 import type { Directory } from './directory.js';
 import {
@@ -23,15 +21,12 @@ import {
 } from './inbound.js';
 import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
 import { Lru } from './lru.js';
-import { scanChannel } from './resync.js';
+import { scanChannel } from './history.js';
 import { slackReactionToKey } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
 import { isObject, type EventCallback, type SlackEvent, type SlackMessage } from './types.js';
 
-/** Back-off of a resync read that fails transiently (retried until it works). */
-const RESYNC_RETRY = { initialDelayMs: 500, maxDelayMs: 30_000 };
-
-/** How far back a resync looks for reactions changed on older messages. */
+/** How far back a catch-up looks for reactions changed on older messages. */
 const REACTION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface Identity {
@@ -46,7 +41,7 @@ export interface IntakeDeps {
   api: SlackApi;
   directory: Directory;
   threads: ThreadIndex;
-  cursors: Cursors;
+  activeThreads: ActiveThreads;
   reactions: ReactionTracker;
   log: Logger;
   identity(): Identity | undefined;
@@ -54,9 +49,9 @@ export interface IntakeDeps {
 
 /**
  * Slack events → RemoteEvents, one at a time and in order, each recorded before its cursor
- * moves. Live events (Socket Mode or HTTP) and resync go through the same queue; duplicates
- * (Slack retries, redeliveries, a message seen live and again in history) are dropped here
- * by event id and event key before the core's own de-duplication.
+ * moves. Live events (Socket Mode or HTTP) go through one queue; duplicates (Slack retries,
+ * redeliveries) are dropped here by event id and event key before the core's own
+ * de-duplication. `fetchSince` is the platform read of the core's catch-up.
  */
 export class SlackIntake {
   private queue: Promise<void> = Promise.resolve();
@@ -65,7 +60,6 @@ export class SlackIntake {
   private readonly emitted = new Lru<string, true>(20_000);
   /** `channel:ts` of messages the bridge deleted itself. */
   private readonly ownDeletes = new Lru<string, true>(5000);
-  private readonly stopSignal = new StopSignal();
 
   constructor(private readonly d: IntakeDeps) {}
 
@@ -103,75 +97,49 @@ export class SlackIntake {
   }
 
   /**
-   * Replays every linked channel from its cursor (or link time): new messages in order, and
-   * reactions added or removed on recent messages. Runs in the queue.
+   * What a linked channel missed, for the core's catch-up: new messages after `cursor` (or
+   * the link time) and reactions added or removed on recent messages, with the keys live
+   * delivery uses. Slack reads the whole gap at once, so there is one page; the core's
+   * reaction memory takes the new state only once the core recorded the page.
    */
-  resync(): Promise<void> {
-    return this.serial(async () => {
-      const links = (await this.d.ctx.linkedChannels()).filter(
-        (l) => l.workspace === this.d.workspace,
-      );
-      for (const { channel, linkedAt } of links) {
-        const cursor = await this.d.cursors.get(channel);
-        const since = cursor ?? msToTs(linkedAt);
-        // With a cursor the channel was bridged before: its recent messages may carry
-        // reactions changed meanwhile, also those from before a re-link.
-        const window = Date.now() - REACTION_WINDOW_MS;
-        const floor = msToTs(cursor ? window : Math.max(linkedAt, window));
-        let scanned: SlackMessage[];
-        try {
-          const threads = await this.d.cursors.activeThreads(channel);
-          scanned = await this.untilRead(channel, () =>
-            this.scanJoining(channel, since, floor, threads),
-          );
-        } catch (err) {
-          if (this.stopSignal.stopped) return; // nothing recorded, the cursor stays: the next start replays
-          // Not transient (the channel is gone, or the app lost access): said loudly; the
-          // cursor stays, so the next resync replays from there once access is back.
-          this.d.log.error(
-            { channel, err: errorMessage(err) },
-            'cannot read missed Slack messages of a linked channel (check the app is in it and has its history scopes); they are replayed once it can',
-          );
-          continue;
-        }
-        const missed = scanned.filter((m) => compareTs(m.ts, since) > 0).length;
-        if (missed > 0)
-          this.d.log.info({ channel, count: missed }, 'replaying missed Slack messages');
-        const ref = { workspace: this.d.workspace, channel };
-        const known = await this.d.reactions.recall(
-          ref,
-          scanned.map((m) => m.ts),
-        );
-        for (const m of scanned) {
-          if (compareTs(m.ts, since) > 0) await this.newMessage(m, channel);
-          await this.reconcileReactions(m, channel, known.get(m.ts));
-        }
+  async fetchSince(link: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    const { channel, linkedAt } = link;
+    const since = cursor ?? msToTs(linkedAt);
+    // With a cursor the channel was bridged before: its recent messages may carry
+    // reactions changed meanwhile, also those from before a re-link.
+    const window = Date.now() - REACTION_WINDOW_MS;
+    const floor = msToTs(cursor ? window : Math.max(linkedAt, window));
+    const threads = await this.d.activeThreads.of(channel);
+    const scanned = await this.scanJoining(channel, since, floor, threads);
+    const known = await this.d.reactions.recall(
+      { workspace: this.d.workspace, channel },
+      scanned.map((m) => m.ts),
+    );
+    const events: RemoteEvent[] = [];
+    const commits: Array<() => Promise<void>> = [];
+    let next = since;
+    for (const m of scanned) {
+      if (compareTs(m.ts, since) > 0) {
+        const event = await this.newMessageEvent(m, channel);
+        if (event) events.push(event);
+        next = m.ts;
       }
-    });
-  }
-
-  /** `read`, retried with back-off while it fails transiently, until it works or the intake stops. */
-  private untilRead<T>(channel: string, read: () => Promise<T>): Promise<T> {
-    return retryUntilDone(read, {
-      ...RESYNC_RETRY,
-      stopped: () => this.stopSignal.stopped,
-      sleep: (ms) => this.stopSignal.sleep(ms),
-      onRetry: (err, failures, delayMs) =>
-        this.d.log[failures === 1 ? 'warn' : 'debug'](
-          { channel, err: errorMessage(err), failures, retryInMs: delayMs },
-          'could not read missed Slack messages; retrying (live events of the workspace wait)',
-        ),
-    });
-  }
-
-  /** Ends resync retries (the workspace is stopping). */
-  stop(): void {
-    this.stopSignal.stop();
-  }
-
-  /** Arms resync retries again (the workspace starts after a stop). */
-  start(): void {
-    this.stopSignal.reset();
+      const reactions = await this.reactionChanges(m, channel, known.get(m.ts));
+      events.push(...reactions.events);
+      commits.push(reactions.commit);
+    }
+    const missed = scanned.filter((m) => compareTs(m.ts, since) > 0).length;
+    if (missed > 0) this.d.log.info({ channel, count: missed }, 'replaying missed Slack messages');
+    return {
+      events,
+      nextCursor: next,
+      hasMore: false,
+      recorded: async () => {
+        // Slack redelivers events it could not deliver while away: drop those here too.
+        for (const e of events) this.emitted.set(e.eventKey, true);
+        for (const commit of commits) await commit();
+      },
+    };
   }
 
   /** Reads a channel; a public channel the bot is not in yet is joined first (channels:join). */
@@ -186,12 +154,12 @@ export class SlackIntake {
     }
   }
 
-  /** Reactions changed on a message while nobody listened, as reaction events. */
-  private async reconcileReactions(
+  /** Reactions changed on a message while nobody listened, and how to note them as seen. */
+  private async reactionChanges(
     m: SlackMessage,
     channel: string,
     known: KnownReaction[] | undefined,
-  ): Promise<void> {
+  ): Promise<{ events: RemoteEvent[]; commit: () => Promise<void> }> {
     const bot = this.d.identity()?.botUserId;
     const current = (m.reactions ?? []).flatMap((r) => {
       const name = r?.name;
@@ -200,17 +168,9 @@ export class SlackIntake {
         .filter((u): u is string => typeof u === 'string' && u !== bot)
         .map((user) => ({ user, reaction: name }));
     });
-    await this.d.reactions.snapshot(
-      { workspace: this.d.workspace, channel },
-      m.ts,
-      current,
-      (c) => this.emit(this.resyncedReaction(m, channel, c)),
-      { known },
-    );
-  }
-
-  private resyncedReaction(m: SlackMessage, channel: string, c: ReactionChange): RemoteEvent {
-    return {
+    const ref = { workspace: this.d.workspace, channel };
+    const { changes, commit } = await this.d.reactions.compare(ref, m.ts, current, { known });
+    const events = changes.map((c): RemoteEvent => ({
       kind: c.added ? 'reaction' : 'reaction_remove',
       workspace: this.d.workspace,
       channel,
@@ -219,7 +179,8 @@ export class SlackIntake {
       messageId: m.ts,
       sender: { userId: toRemoteUser(c.user) },
       key: slackReactionToKey(c.reaction),
-    };
+    }));
+    return { events, commit };
   }
 
   private async dispatch(event: SlackEvent): Promise<void> {
@@ -283,23 +244,33 @@ export class SlackIntake {
     return this.newMessage(e, channel);
   }
 
-  /** A new message, live or from history: recorded unless it is the bridge's own. */
+  /** A new message seen live: recorded unless it is the bridge's own; then the cursor moves. */
   private async newMessage(m: SlackMessage, channel: string): Promise<void> {
+    await this.emit(await this.newMessageEvent(m, channel));
+    this.d.ctx.cursors.advance({ workspace: this.d.workspace, channel }, m.ts);
+  }
+
+  /** The event of a new message (live or from history), or none (own, hidden, housekeeping). */
+  private async newMessageEvent(
+    m: SlackMessage,
+    channel: string,
+  ): Promise<RemoteEvent | undefined> {
     const root = threadRootOf(m);
     if (root) {
       this.d.threads.note(channel, m.ts, root);
-      await this.d.cursors.noteReply(channel, root, m.ts);
+      await this.d.activeThreads.noteReply(channel, root, m.ts);
     }
-    if (m.hidden) return;
+    if (m.hidden) return undefined;
     if (CONTENT_SUBTYPES.has(m.subtype) && !this.isOwn(m)) {
-      await this.emit(await toMessageEvent(m, channel, this.d.workspace, this.d.directory));
-    } else if (!CONTENT_SUBTYPES.has(m.subtype)) {
+      return toMessageEvent(m, channel, this.d.workspace, this.d.directory);
+    }
+    if (!CONTENT_SUBTYPES.has(m.subtype)) {
       this.d.log.debug(
         { channel, subtype: m.subtype },
         'not bridging a Slack housekeeping message',
       );
     }
-    await this.d.cursors.advance(channel, m.ts);
+    return undefined;
   }
 
   private async reaction(e: SlackEvent): Promise<void> {

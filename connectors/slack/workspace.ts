@@ -8,7 +8,7 @@ import {
 } from '../../src/connector/index.js';
 import { SlackApi } from './api.js';
 import { DEFAULT_API_URL, type WorkspaceConfig } from './config.js';
-import { Cursors } from './cursors.js';
+import { ActiveThreads } from './active-threads.js';
 import { Directory } from './directory.js';
 import type { EventsEndpoint } from './events-http.js';
 import { SlackIntake, type Identity } from './intake.js';
@@ -55,7 +55,7 @@ export class SlackWorkspace implements EventsEndpoint {
       api: this.api,
       directory: this.directory,
       threads: this.threads,
-      cursors: new Cursors(ctx.storage, name),
+      activeThreads: new ActiveThreads(ctx.storage, name),
       reactions: new ReactionTracker(ctx.reactions),
       log: this.log,
       identity: () => this.identity,
@@ -88,7 +88,6 @@ export class SlackWorkspace implements EventsEndpoint {
 
   async start(): Promise<void> {
     this.running = true;
-    this.intake.start();
     this.report({ status: 'connecting' });
     await this.connect();
   }
@@ -96,7 +95,6 @@ export class SlackWorkspace implements EventsEndpoint {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.retryTimer);
-    this.intake.stop();
     await this.socket?.stop();
     await this.intake.idle();
     this.ctx.reportState(this.name, { status: 'stopped' });
@@ -140,9 +138,9 @@ export class SlackWorkspace implements EventsEndpoint {
     else await this.caughtUp();
   }
 
-  /** After (re)connecting: replay what was missed, then report the workspace connected. */
+  /** After (re)connecting: the core replays what was missed, then the workspace is connected. */
   private async caughtUp(): Promise<void> {
-    await this.intake.resync();
+    await this.ctx.catchUp(this.name);
     if (!this.running) return;
     const note = this.customIdentity()
       ? undefined
@@ -160,7 +158,7 @@ export class SlackWorkspace implements EventsEndpoint {
 
   // EventsEndpoint (Events API over HTTP)
 
-  /** Events queue up behind the resync that follows auth.test, so order is kept. */
+  /** A channel's events wait for its catch-up that follows auth.test, so order is kept. */
   accepting(): boolean {
     return this.running && this.identity !== undefined && this.config.mode === 'events';
   }

@@ -25,7 +25,6 @@ const ms = (iso: string | null | undefined): number | undefined => {
 };
 
 export class CatchUp {
-  private readonly cursors = new Map<string, number>();
   /** Per conversation: up to when this process has emitted everything Graph showed. */
   private readonly covered = new Map<string, number>();
   private readonly covering = new Map<string, Promise<void>>();
@@ -35,14 +34,9 @@ export class CatchUp {
     private readonly locks: KeyedLock,
   ) {}
 
-  private key(channel: string): string {
-    return `cursor:${this.d.workspace}:${channel}`;
-  }
-
+  /** The conversation's cursor in the core's table (ms), or its link time. */
   private async cursor(link: LinkedChannel): Promise<number> {
-    const known = this.cursors.get(link.channel);
-    if (known !== undefined) return known;
-    const stored = Number(await this.d.ctx.storage.get(this.key(link.channel)));
+    const stored = Number(await this.d.ctx.cursors.get(link));
     return Number.isFinite(stored) && stored > 0 ? stored : link.linkedAt;
   }
 
@@ -122,8 +116,7 @@ export class CatchUp {
     this.noteCovered(link.channel, upper);
     for (const m of messages) if (m.replyToId) await this.d.threads.remember(m.id, m.replyToId);
     if (o.persist === false) return;
-    this.cursors.set(link.channel, upper);
-    await this.d.ctx.storage.set(this.key(link.channel), String(upper));
+    this.d.ctx.cursors.advance(link, String(upper));
   }
 
   /** Messages (roots and replies) changed after `since`, or undefined when Graph cannot reach the conversation. */

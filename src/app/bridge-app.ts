@@ -3,6 +3,7 @@ import { Bridge } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../config/index.js';
 import { readRegistration } from '../config/index.js';
+import { CatchUpKit } from '../connector/catch-up-kit.js';
 import { capabilitiesOf } from '../connector/capabilities.js';
 import type { ConnectorContext, ConnectorDefinition } from '../connector/contract.js';
 import { ConnectionStates } from '../core/connection-states.js';
@@ -47,6 +48,8 @@ export class BridgeApp {
   private pruneTimer: NodeJS.Timeout | undefined;
   private joiner: PortalJoiner | undefined;
   private catchUp: MatrixCatchUp | undefined;
+  /** Each started connector's cursors and catch-up, by connector id. */
+  private readonly catchUpKits = new Map<string, CatchUpKit>();
   private refusals: RefusalLog | undefined;
   private dispatcher: Dispatcher | undefined;
 
@@ -213,10 +216,17 @@ export class BridgeApp {
     await this.joiner?.stop();
     await this.catchUp?.stop();
     for (const c of this.connectors.all()) {
+      const kit = this.catchUpKits.get(c.id);
+      await kit?.stopCatchUp();
       await c.connector
         .stop()
         .catch((err: unknown) =>
           this.log.warn({ connector: c.id, err: errorMessage(err) }, 'connector stop failed'),
+        );
+      await kit
+        ?.flush()
+        .catch((err: unknown) =>
+          this.log.warn({ connector: c.id, err: errorMessage(err) }, 'could not store cursors'),
         );
     }
     await this.workers?.stop();
@@ -232,10 +242,17 @@ export class BridgeApp {
       const block = this.config.connectors[def.id];
       if (!block) continue;
       const log = this.log.child({ connector: def.id });
+      const kit = new CatchUpKit({
+        rows: this.stores.cursors.forConnector(def.id),
+        linkedChannels: () => Promise.resolve(this.directory.linkedChannels(def.id)),
+        record: (event) => intake.recordRemote(def.id, event),
+        log: log.child({ component: 'catch-up' }),
+      });
+      this.catchUpKits.set(def.id, kit);
       const ctx: ConnectorContext = {
         connectorId: def.id,
         logger: log,
-        emit: (event) => intake.recordRemote(def.id, event),
+        ...kit.contextMembers(),
         reportState: (workspace, state) => {
           this.states.set(def.id, workspace, state);
           log.info({ workspace, status: state.status, reason: state.error }, 'connection state');
@@ -246,6 +263,7 @@ export class BridgeApp {
         registerWebhook: (handler) => this.webhooks.register(def.id, handler),
       };
       const connector = def.create(ctx, block);
+      kit.bind(connector);
       this.connectors.add({
         id: def.id,
         displayName: def.displayName,
@@ -286,6 +304,7 @@ export class BridgeApp {
       const messages = await this.stores.messages.prune(before);
       const inbox = await this.stores.inbox.prune(before);
       const reactions = await this.stores.reactionSnapshots.prune(before);
+      await this.stores.kv.pruneExpired();
       if (messages + inbox + reactions > 0)
         this.log.info({ messages, inbox, reactions }, 'pruned old mappings');
     };

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { OutboundContent } from '../model/message.js';
+import type { ChannelCursors, MessagesPage } from './catch-up-types.js';
 import type { ErrorCodeTable } from '../util/error-codes.js';
 import type { ChannelRef, RemoteEvent } from './events.js';
 import type { ReactionMemory } from './reaction-snapshots.js';
 
 export type { ChannelRef, RemoteEvent } from './events.js';
+export type { ChannelCursors, CursorRef, MessagesPage } from './catch-up-types.js';
 
 /** How a Matrix user is shown on a platform when the bridge posts for them. */
 export interface MatrixSenderIdentity {
@@ -102,9 +104,16 @@ export interface LinkedChannel extends ChannelRef {
   linkedAt: number;
 }
 
+export interface StorageSetOptions {
+  /** Forget the value this long (ms) after it is set; without it the value is kept. */
+  ttlMs?: number;
+}
+
 export interface ConnectorStorage {
+  /** The value, or undefined when there is none or it expired. */
   get(key: string): Promise<string | undefined>;
-  set(key: string, value: string): Promise<void>;
+  set(key: string, value: string, options?: StorageSetOptions): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 /** An HTTP request to a connector's webhook, body unparsed so signatures can be checked. */
@@ -144,6 +153,16 @@ export interface ConnectorContext {
   /** Channels linked to a portal, for resync after a disconnect. */
   linkedChannels(): Promise<LinkedChannel[]>;
   storage: ConnectorStorage;
+  /** The core's cursor table for this connector's channels (see fetchMessagesSince). */
+  cursors: ChannelCursors;
+  /**
+   * Call after (re)connecting a workspace: the core catches up every linked channel of it
+   * (or only `channels`) through the connector's `fetchMessagesSince` and resolves once all
+   * are done (or the bridge stops). A live event handed to `emit` meanwhile waits for its
+   * channel's catch-up, so each channel stays in order. Without `fetchMessagesSince` it
+   * resolves at once.
+   */
+  catchUp(workspace: string, channels?: string[]): Promise<void>;
   /**
    * Which reactions of each platform message this connector has passed on, kept by the core
    * (see `ReactionTracker`): what a snapshot of a message's reactions is compared with.
@@ -185,6 +204,16 @@ export interface Connector {
     actor?: MatrixSenderIdentity,
   ): Promise<void>;
   downloadFile?(ref: ChannelRef, fileId: string): Promise<Download>;
+  /**
+   * What happened in `channel` after `cursor` (undefined: after its link time `linkedAt`),
+   * at most about `limit` messages; the core pages forward, retries transient failures and
+   * records each page before moving the cursor (see ConnectorContext.catchUp).
+   */
+  fetchMessagesSince?(
+    channel: LinkedChannel,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<MessagesPage>;
   /**
    * Start linking a Matrix user's own platform account (puppeting); resolves to the sign-in
    * URL to give that user. Offered by connectors that can act as the user.

@@ -14,6 +14,12 @@ export * from './channel-serializer.js';
 export * from './rate-pacer.js';
 export * from './retry-until-done.js';
 export * from './emoji/index.js';
+export * from './catch-up-types.js';
+export * from './catch-up.js';
+export * from './cursor-book.js';
+export * from './cursor-order.js';
+export * from './replay-order.js';
+export * from './catch-up-kit.js';
 
 // The common message model connectors convert platform markup to and from, and the core's
 // formatting helpers they share for it.

@@ -11,6 +11,14 @@ import type { ConnectorStorage } from './contract.js';
 const PENDING = 'pending:';
 const SENT = 'sent:';
 
+/**
+ * How long a part's record is kept. A retry of the same delivery comes within the core's
+ * retry window (minutes to hours, then the delivery fails for good), so a week is ample, and
+ * the records of a busy bridge no longer grow without end.
+ */
+export const SEND_LEDGER_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+const KEEP = { ttlMs: SEND_LEDGER_TTL_MS };
+
 export interface PostOnce {
   /** Posts the part; resolves to the platform's id for it. */
   post: () => Promise<string>;
@@ -36,19 +44,19 @@ export class SendLedger {
       const startedAt = Number(record.slice(PENDING.length));
       const found = await o.recover(Number.isFinite(startedAt) ? startedAt : 0);
       if (found) {
-        await this.storage.set(slot, SENT + found);
+        await this.storage.set(slot, SENT + found, KEEP);
         return found;
       }
     }
-    await this.storage.set(slot, PENDING + String(Date.now()));
+    await this.storage.set(slot, PENDING + String(Date.now()), KEEP);
     let id: string;
     try {
       id = await o.post();
     } catch (err) {
-      if (o.certainlyNotPosted(err)) await this.storage.set(slot, '');
+      if (o.certainlyNotPosted(err)) await this.storage.delete(slot);
       throw err;
     }
-    await this.storage.set(slot, SENT + id);
+    await this.storage.set(slot, SENT + id, KEEP);
     return id;
   }
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { CursorStore } from './cursor-store.js';
 import { EncryptionStore } from './encryption-store.js';
 import { GhostStore } from './ghost-store.js';
 import { InboxStore } from './inbox-store.js';
@@ -9,6 +10,7 @@ import { ReactionSnapshotStore } from './reaction-snapshot-store.js';
 import { ReactionStore } from './reaction-store.js';
 
 export { openDatabase } from './database.js';
+export * from './cursor-store.js';
 export * from './encryption-store.js';
 export * from './ghost-store.js';
 export * from './inbox-store.js';
@@ -26,6 +28,7 @@ export interface Stores {
   reactionSnapshots: ReactionSnapshotStore;
   ghosts: GhostStore;
   kv: KvStore;
+  cursors: CursorStore;
   encryption: EncryptionStore;
 }
 
@@ -39,6 +42,7 @@ export function createStores(db: Knex): Stores {
     reactionSnapshots: new ReactionSnapshotStore(db),
     ghosts: new GhostStore(db),
     kv: new KvStore(db),
+    cursors: new CursorStore(db),
     encryption: new EncryptionStore(db),
   };
 }

@@ -2,23 +2,40 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ConnectorStorage } from '../connector/contract.js';
 
-/** Small per-connector key/value storage (cursors, settings learnt at runtime). */
+/** Small per-connector key/value storage (settings learnt at runtime, ledgers). */
 export class KvStore {
   constructor(private readonly db: Knex) {}
 
   forConnector(connector: string): ConnectorStorage {
     return {
       get: async (key) => {
-        const row = await this.db('connector_kv').where({ connector, key }).first('value');
+        const row = await this.db('connector_kv')
+          .where({ connector, key })
+          .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', Date.now()))
+          .first('value');
         return row ? (row.value as string) : undefined;
       },
-      set: async (key, value) => {
+      set: async (key, value, options) => {
+        const expires_at = options?.ttlMs === undefined ? null : Date.now() + options.ttlMs;
         await this.db('connector_kv')
-          .insert({ connector, key, value })
+          .insert({ connector, key, value, expires_at })
           .onConflict(['connector', 'key'])
           .merge();
       },
+      delete: async (key) => {
+        await this.db('connector_kv').where({ connector, key }).delete();
+      },
     };
+  }
+
+  /** Deletes expired values of every connector; resolves to how many. */
+  async pruneExpired(now = Date.now()): Promise<number> {
+    const removed = await this.db('connector_kv')
+      .whereNotNull('expires_at')
+      .andWhere('expires_at', '<=', now)
+      .delete()
+      .returning('key');
+    return removed.length;
   }
 
   /** A random id made the first time this database is used, then kept (`_core` is no connector id). */

@@ -1,5 +1,8 @@
+import { CatchUpKit } from '../../src/connector/catch-up-kit.js';
+import type { CursorRow, CursorRows } from '../../src/connector/cursor-book.js';
 import type {
   ConnectionState,
+  Connector,
   ConnectorContext,
   ConnectorStorage,
   LinkedChannel,
@@ -19,8 +22,13 @@ export class RecordingContext implements ConnectorContext {
   readonly states: Array<{ workspace: string } & ConnectionState> = [];
   readonly storage: ConnectorStorage;
   readonly reactions: ReactionMemory;
-  /** The key/value store, to hand to a connector started after this one. */
+  /** The key/value store (cursors and reaction memory too), for a connector started later. */
   readonly store: Map<string, string>;
+  readonly cursors: ConnectorContext['cursors'];
+  readonly catchUp: ConnectorContext['catchUp'];
+  /** The core's catch-up machinery, as the bridge runs it (cursors kept in `store`). */
+  readonly kit: CatchUpKit;
+  private readonly recordLive: ConnectorContext['emit'];
 
   constructor(
     connectorId: string,
@@ -33,12 +41,46 @@ export class RecordingContext implements ConnectorContext {
     this.storage = {
       get: async (key: string) => store.get(key),
       set: async (key: string, value: string) => void store.set(key, value),
+      delete: async (key: string) => void store.delete(key),
     };
     this.reactions = memoryReactions(store);
+    this.kit = new CatchUpKit({
+      rows: memoryCursorRows(store),
+      linkedChannels: () => this.linkedChannels(),
+      record: async (event) => void this.events.push(event),
+      log: this.logger,
+      flushMs: 10,
+      catchUp: { initialDelayMs: 50, maxDelayMs: 1000 },
+    });
+    const members = this.kit.contextMembers();
+    this.cursors = members.cursors;
+    this.catchUp = members.catchUp;
+    this.recordLive = members.emit;
   }
 
-  async emit(event: RemoteEvent): Promise<void> {
-    this.events.push(event);
+  /**
+   * Binds the core's catch-up to a connector made with this context, and wraps its start and
+   * stop as the bridge does (catch-up armed before start, stopped before stop, cursors saved
+   * after); returns it.
+   */
+  connect<C extends Connector>(connector: C): C {
+    this.kit.bind(connector);
+    const start = connector.start.bind(connector);
+    const stop = connector.stop.bind(connector);
+    connector.start = async () => {
+      this.kit.runner.start();
+      await start();
+    };
+    connector.stop = async () => {
+      await this.kit.stopCatchUp();
+      await stop();
+      await this.kit.flush();
+    };
+    return connector;
+  }
+
+  emit(event: RemoteEvent): Promise<void> {
+    return this.recordLive(event);
   }
 
   registerWebhook(handler: WebhookHandler): string {
@@ -56,6 +98,26 @@ export class RecordingContext implements ConnectorContext {
   lastState(workspace: string): ConnectionState | undefined {
     return this.states.filter((s) => s.workspace === workspace).at(-1);
   }
+}
+
+const CURSOR_PREFIX = '\u0000cursor:';
+
+/** Cursor rows kept in the context's key/value map, so a restarted connector finds them. */
+function memoryCursorRows(store: Map<string, string>): CursorRows {
+  return {
+    load: async () =>
+      [...store]
+        .filter(([k]) => k.startsWith(CURSOR_PREFIX))
+        .map(([, v]) => JSON.parse(v) as CursorRow),
+    save: async (rows) => {
+      for (const r of rows) {
+        store.set(
+          CURSOR_PREFIX + JSON.stringify([r.workspace, r.channel, r.thread]),
+          JSON.stringify(r),
+        );
+      }
+    },
+  };
 }
 
 /**

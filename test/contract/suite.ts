@@ -48,6 +48,7 @@ export function runContractSuite(target: ContractTarget): void {
       const links = [{ ...world.channel, linkedAt }];
       const c = new RecordingContext(target.definition.id, links, webhooks.router, store);
       const conn = target.definition.create(c, config as never);
+      c.connect(conn);
       extra.push(conn);
       await conn.start().catch(() => undefined);
       return { ctx: c, connector: conn };

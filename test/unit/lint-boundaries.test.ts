@@ -93,6 +93,7 @@ describe('product code never imports tests, benchmarks, scripts or simulators', 
       'connectors/mattermost/probe.ts',
       "import { x } from '../../simulators/mattermost/context.js';",
     ],
+    ['src/app/probe.ts', "import { startSlackSimulator } from '../../simulators/slack/index.js';"],
   ];
   it.each(hostile)('%s: %s is refused', async (file, code) => {
     expect(await ruleIdsFor(file, code)).toContain(RESTRICTED);

@@ -102,8 +102,9 @@ describe('Mattermost resync', () => {
     await waitFor('the post', () => first.ctx.events.some((e) => e.kind === 'message'));
     await first.connector.stop();
     running.splice(0);
-    // A SIGKILL before the write-behind flush: the stored cursor is from before the post.
-    for (const key of [...store.keys()]) if (key.startsWith('cursors:')) store.delete(key);
+    // A SIGKILL before the write-behind flush: the stored cursor is from before the post
+    // (RecordingContext keeps the core's cursor rows in `store` under a \u0000cursor: prefix).
+    for (const key of [...store.keys()]) if (key.startsWith('\u0000cursor:')) store.delete(key);
     await alice.patchPost({ id, message: 'edited while away' });
     const second = await start();
     const edit = await waitFor('the edit', () =>

@@ -24,7 +24,7 @@ afterEach(async () => {
 const recorded = (ctx: RecordingContext): string[] =>
   ctx.events.flatMap((e) => (e.kind === 'message' ? [e.messageId] : []));
 
-describe('Slack resync', () => {
+describe('Slack catch-up', () => {
   it('retries a failing history read until it works, skipping nothing', async () => {
     sim = await startSlackSimulator();
     const team = sim.createWorkspace({ name: 'Agency' });
@@ -56,6 +56,7 @@ describe('Slack resync', () => {
         },
       },
     });
+    ctx.connect(connector);
     await connector.start();
     posted.push(String((await asAlice.chat.postMessage({ channel: channel.id, text: 'live' })).ts));
     await waitFor('every message', () => recorded(ctx).length >= 4, 30_000);

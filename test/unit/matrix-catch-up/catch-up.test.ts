@@ -73,6 +73,10 @@ function world(o: WorldOptions = {}) {
           kv.set(k, v);
           return Promise.resolve();
         },
+        delete: (k) => {
+          kv.delete(k);
+          return Promise.resolve();
+        },
       },
       portalRooms: () => portals,
       isPortalRoom: (roomId) => portals.includes(roomId),

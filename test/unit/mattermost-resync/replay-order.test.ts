@@ -10,6 +10,7 @@ import type { Post } from '@mattermost/types/posts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorContext, LinkedChannel } from '../../../src/connector/contract.js';
 import type { RemoteEvent } from '../../../src/connector/events.js';
+import { memoryCursors } from './memory-cursors.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { MattermostConnector } from '../../../connectors/mattermost/connector.js';
 import {
@@ -35,14 +36,21 @@ class Context implements ConnectorContext {
   held = false;
   private releaseHeld: () => void = () => undefined;
 
+  readonly cursors;
+
   constructor(private readonly links: LinkedChannel[]) {
     const store = new Map<string, string>();
     this.reactions = memoryReactions(store);
     this.storage = {
       get: async (key: string) => store.get(key),
       set: async (key: string, value: string) => void store.set(key, value),
+      delete: async (key: string) => void store.delete(key),
     };
+    this.cursors = memoryCursors(store).book;
   }
+
+  /** Mattermost runs its own catch-up (it does not offer fetchMessagesSince). */
+  async catchUp(): Promise<void> {}
 
   async emit(event: RemoteEvent): Promise<void> {
     if (this.failOnce?.(event)) {

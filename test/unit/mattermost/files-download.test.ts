@@ -49,6 +49,7 @@ beforeAll(async () => {
   connector = definition.create(ctx, {
     workspaces: { main: { url: sim.url, token: bot.token, identity: 'auto' } },
   } as never);
+  ctx.connect(connector);
   await connector.start();
 });
 

@@ -35,6 +35,7 @@ async function started(
 ): Promise<Connector> {
   const ctx = new RecordingContext(def.id, [], webhooks.router);
   const connector = def.create(ctx, config as never);
+  ctx.connect(connector);
   await connector.start();
   await waitFor('connected', () => ctx.lastState('main')?.status === 'connected', 30_000);
   return connector;

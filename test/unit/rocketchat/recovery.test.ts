@@ -48,6 +48,32 @@ describe('catching up after a restart', () => {
     expect(second.ctx.lastState('main')?.status).toBe('stopped');
   });
 
+  it('passes on an edit of a message recorded past the stored cursor', async () => {
+    const linkedAt = Date.now() - 1000;
+    const first = await t.start({ linkedAt });
+    await t.connected(first);
+    const id = await t.post(t.w.alice, 'recorded before the crash');
+    await t.message(first, id);
+    await first.connector.stop();
+    // Killed before the written-behind cursor reached the database: none is stored.
+    for (const key of [...first.ctx.store.keys()]) {
+      if (key.startsWith('\u0000cursor:')) first.ctx.store.delete(key);
+    }
+    await rest(t.w.sim, t.w.alice).post('chat.update', {
+      roomId: t.w.room._id,
+      msgId: id,
+      text: 'edited while down',
+    });
+
+    const second = await t.start({ store: first.ctx.store, linkedAt });
+    await t.connected(second);
+    const edit = await t.eventFor(second, 'edit', id);
+    expect(edit.content.text.blocks).toEqual([
+      { type: 'paragraph', children: [{ type: 'text', text: 'edited while down' }] },
+    ]);
+    await second.connector.stop();
+  });
+
   it('asks what went when a range of history is pruned', async () => {
     const r = await t.start();
     await t.connected(r);

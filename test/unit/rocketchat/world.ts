@@ -47,6 +47,7 @@ export async function connectorWorld() {
         },
       },
     });
+    ctx.connect(connector);
     started.push(connector);
     await connector.start();
     return { ctx, connector };

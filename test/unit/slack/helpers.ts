@@ -78,6 +78,7 @@ export async function startRig(
       },
     },
   });
+  ctx.connect(connector);
   await connector.start();
   return {
     sim,

@@ -163,6 +163,7 @@ describe('sending to Slack', () => {
         },
       },
     });
+    r.ctx.connect(restarted);
     await restarted.start();
     try {
       const retried = await restarted.sendMessage(ref(), m);

@@ -119,6 +119,7 @@ export async function teamsWorld(
     }));
     const ctx = new RecordingContext('teams', links, webhooks.router, store);
     const connector = definition.create(ctx, cfg as never);
+    ctx.connect(connector);
     started.push(connector);
     await connector.start();
     return { ctx, connector };
@@ -164,6 +165,9 @@ export const messageEventFor = (ctx: RecordingContext, id: string) =>
  * marker for "the catch-up did not bring back X").
  */
 export const caughtUpTo = (ctx: RecordingContext, channels: string[], t: number) =>
-  waitFor(`a catch-up pass past ${new Date(t).toISOString()}`, () =>
-    channels.every((c) => Number(ctx.store.get(`cursor:contoso:${c}`) ?? 0) >= t),
-  );
+  waitFor(`a catch-up pass past ${new Date(t).toISOString()}`, async () => {
+    const cursors = await Promise.all(
+      channels.map((channel) => ctx.cursors.get({ workspace: 'contoso', channel })),
+    );
+    return cursors.every((c) => Number(c ?? 0) >= t);
+  });

@@ -1,11 +1,7 @@
-import type { Logger } from 'pino';
-import { retryUntilDone, type StopSignal } from '../../src/connector/index.js';
 import { RocketChatApiError, type RocketChatApi } from './api.js';
 import { toMs, type WireMessage } from './types.js';
 
 const PAGE = 100;
-/** Back-off of a room's catch-up that fails transiently (retried until it works). */
-const RETRY = { initialDelayMs: 500, maxDelayMs: 30_000 };
 
 export type Change =
   | { kind: 'updated'; time: number; message: WireMessage }
@@ -17,29 +13,6 @@ interface SyncResult {
     deleted?: Array<{ _id?: string; _deletedAt?: string }>;
     cursor?: { next?: string | null };
   };
-}
-
-/**
- * `changesSince`, retried with back-off while it fails transiently (429, 5xx, network) until
- * it works or `stop` is signalled (then the last failure is thrown: nothing was recorded and
- * the cursor stays). The caller's stream events wait meanwhile, so order holds.
- */
-export function changesSinceUntilDone(
-  api: RocketChatApi,
-  rid: string,
-  since: number,
-  o: { stop: StopSignal; log: Logger },
-): Promise<Change[]> {
-  return retryUntilDone(() => changesSince(api, rid, since), {
-    ...RETRY,
-    stopped: () => o.stop.stopped,
-    sleep: (ms) => o.stop.sleep(ms),
-    onRetry: (err, failures, delayMs) =>
-      o.log[failures === 1 ? 'warn' : 'debug'](
-        { channel: rid, err: (err as Error).message, failures, retryInMs: delayMs },
-        'catching up a Rocket.Chat room failed; retrying (its live events wait)',
-      ),
-  });
 }
 
 /**

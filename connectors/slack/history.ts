@@ -3,11 +3,7 @@ import type { SlackApi } from './api.js';
 import { compareTs, isTs } from './ids.js';
 import type { SlackMessage } from './types.js';
 
-/**
- * Threads re-read per channel and resync beyond those whose replies moved past `since`
- * (every one of those is read, however many).
- */
-/** Known threads re-read on every resync (for replies and reactions), most recent first. */
+/** Known threads re-read on every catch-up (for replies and reactions), most recent first. */
 const MAX_KNOWN_THREADS = 10;
 const PAGE = 200;
 

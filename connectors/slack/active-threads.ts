@@ -5,33 +5,17 @@ const MAX_THREADS = 50;
 const THREAD_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 
 /**
- * Per channel: the newest message `ts` recorded (the resync cursor), and the threads with
- * recent replies, whose new replies conversations.history would not show. Kept in memory,
- * written through to the connector storage when they change.
+ * Per channel, the threads with recent replies: conversations.history does not show new
+ * replies, so a catch-up re-reads these threads. Kept in memory, written through to the
+ * connector storage when they change.
  */
-export class Cursors {
-  private readonly cursors = new Map<string, string | null>();
+export class ActiveThreads {
   private readonly threads = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly storage: ConnectorStorage,
     private readonly workspace: string,
   ) {}
-
-  async get(channel: string): Promise<string | undefined> {
-    if (!this.cursors.has(channel)) {
-      const stored = await this.storage.get(`cursor:${this.workspace}:${channel}`);
-      this.cursors.set(channel, isTs(stored) ? stored : null);
-    }
-    return this.cursors.get(channel) ?? undefined;
-  }
-
-  async advance(channel: string, ts: string): Promise<void> {
-    const current = await this.get(channel);
-    if (current !== undefined && compareTs(ts, current) <= 0) return;
-    this.cursors.set(channel, ts);
-    await this.storage.set(`cursor:${this.workspace}:${channel}`, ts);
-  }
 
   private async threadMap(channel: string): Promise<Map<string, string>> {
     let map = this.threads.get(channel);
@@ -51,7 +35,7 @@ export class Cursors {
   }
 
   /** Roots of threads with replies in the last two weeks, newest activity first. */
-  async activeThreads(channel: string): Promise<string[]> {
+  async of(channel: string): Promise<string[]> {
     const map = await this.threadMap(channel);
     const cutoff = Date.now() - THREAD_AGE_MS;
     return [...map]
