@@ -41,6 +41,24 @@ async function ready(
 const ref = () => ({ workspace: 'main', channel: rig!.channel });
 const byTs = (ts: string) => rig!.sim.messages(rig!.channel).find((m) => m.ts === ts)!;
 
+/** The bridge after a kill: a new connector on the same storage (the old one stopped). */
+async function restart(r: Rig) {
+  await r.connector.stop();
+  const restarted = definition.create(r.ctx, {
+    workspaces: {
+      main: {
+        bot_token: r.app.botToken,
+        mode: 'socket',
+        api_url: r.sim.apiUrl,
+        app_token: r.app.appToken,
+      },
+    },
+  });
+  r.ctx.connect(restarted);
+  await restarted.start();
+  return restarted;
+}
+
 describe('sending to Slack', () => {
   it('posts mrkdwn and rich_text under the Matrix sender’s name and avatar', async () => {
     const r = await ready();
@@ -152,19 +170,7 @@ describe('sending to Slack', () => {
     r.sim.injectFailures({ method: 'chat.postMessage', status: 503, count: 1, afterEffect: true });
     const m = msg('once across a restart');
     await expect(r.connector.sendMessage(ref(), m)).rejects.toBeInstanceOf(RemoteApiError);
-    await r.connector.stop();
-    const restarted = definition.create(r.ctx, {
-      workspaces: {
-        main: {
-          bot_token: r.app.botToken,
-          mode: 'socket',
-          api_url: r.sim.apiUrl,
-          app_token: r.app.appToken,
-        },
-      },
-    });
-    r.ctx.connect(restarted);
-    await restarted.start();
+    const restarted = await restart(r);
     try {
       const retried = await restarted.sendMessage(ref(), m);
       const copies = r.sim.messages(r.channel).filter((x) => x.text === 'once across a restart');
@@ -199,18 +205,7 @@ describe('sending to Slack', () => {
       data: Buffer.from('report'),
     });
     await expect(r.connector.sendMessage(ref(), m)).rejects.toBeInstanceOf(RemoteApiError);
-    await r.connector.stop();
-    const restarted = definition.create(r.ctx, {
-      workspaces: {
-        main: {
-          bot_token: r.app.botToken,
-          mode: 'socket',
-          api_url: r.sim.apiUrl,
-          app_token: r.app.appToken,
-        },
-      },
-    });
-    await restarted.start();
+    const restarted = await restart(r);
     try {
       const retried = await restarted.sendMessage(ref(), m);
       const shares = r.sim
