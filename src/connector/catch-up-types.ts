@@ -17,7 +17,7 @@ export interface ChannelCursors {
   get(ref: CursorRef): Promise<string | undefined>;
   /**
    * Moves the cursor after what it covers is recorded (emit resolved). Cursors that are
-   * decimal numbers (times, Slack-style `seconds.micros`) never move back; others are replaced.
+   * decimal numbers (times, `seconds.micros` timestamps) never move back; others are replaced.
    */
   advance(ref: CursorRef, cursor: string): void;
 }

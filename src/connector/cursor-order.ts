@@ -2,7 +2,7 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
 /**
  * Compares two cursors that are non-negative decimal numbers written as text (milliseconds,
- * or Slack-style `seconds.micros`), exactly, without float rounding: negative when `a` is
+ * or `seconds.micros` timestamps), exactly, without float rounding: negative when `a` is
  * before `b`. Undefined when either is not such a number (a page token cannot be ordered).
  */
 export function compareDecimalCursors(a: string, b: string): number | undefined {

@@ -22,7 +22,7 @@ export interface RatePacerOptions {
   limits: BucketLimit[];
   /** Longest wait held inside the pacer; longer ones become `RATE_LIMITED` (default 60 s). */
   maxWaitMs?: number;
-  /** What is paced, for the error message (e.g. "Slack chat.postMessage"). */
+  /** What is paced, for the error message (e.g. "Chat X posts"). */
   label: string;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;

@@ -1,6 +1,6 @@
 /**
- * Reaction snapshots. Some platforms say only what a message's reactions are now (Rocket.Chat
- * on every change, Teams and Slack and Mattermost when catching up after an outage), not what
+ * Reaction snapshots. Some platforms say only what a message's reactions are now (on every
+ * change, or only when a connector catches up after an outage), not what
  * was added or removed. The core remembers, per platform message, which reactions the
  * connector has passed on (`ConnectorContext.reactions`, the `reaction_snapshots` table); a
  * snapshot is compared with that memory and comes out as reactions added and removed.

@@ -1,8 +1,8 @@
 /**
  * The one reading of "when may I try again" that platforms send: `Retry-After` as
- * delta-seconds or an HTTP-date (RFC 9110 §10.2.3), Rocket.Chat's `X-RateLimit-Reset` (epoch
- * milliseconds), Mattermost's `X-RateLimit-Reset` (seconds until the window resets), a
- * library's number of seconds (Slack's `WebAPIRateLimitedError.retryAfter`) and Matrix's
+ * delta-seconds or an HTTP-date (RFC 9110 §10.2.3), an `X-RateLimit-Reset` given as epoch
+ * milliseconds or as seconds until the window resets, a client library's number of seconds,
+ * and Matrix's
  * `retry_after_ms` body field. Whatever the source, the answer is milliseconds from now,
  * clamped to sane bounds, or undefined when the value is missing or not understood: a hostile
  * or broken server can neither make the bridge spin nor park it for a year.
@@ -28,7 +28,7 @@ export function clampRetryAfterMs(ms: unknown): number | undefined {
   return Math.ceil(Math.min(ms, MAX_RETRY_AFTER_MS));
 }
 
-/** A number of seconds handed over by a client library (Slack's `retryAfter`). */
+/** A number of seconds handed over by a client library (e.g. a rate-limit error's `retryAfter`). */
 export function retryAfterFromSeconds(seconds: unknown): number | undefined {
   return typeof seconds === 'number' ? clampRetryAfterMs(seconds * 1000) : undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * The names people are shown with on the other side of the bridge. Both directions follow a
- * template that says where the person really is (`Alice (Slack)` on Matrix, `Maria (Matrix)`
+ * template that says where the person really is (`Alice (Chat X)` on Matrix, `Maria (Matrix)`
  * on a platform), so nobody passes for a colleague on the other side by choosing the same
  * name; the name itself is cleaned first (see `sanitizeDisplayName`).
  */
@@ -28,7 +28,7 @@ export const DEFAULT_NAME_TEMPLATES: NameTemplateSettings = {
 export class DisplayNames {
   constructor(
     private readonly settings: NameTemplateSettings,
-    /** A connector's display name (`Slack`, `Microsoft Teams`), by connector id. */
+    /** A connector's display name (`Chat X`), by connector id. */
     private readonly platformName: (connectorId: string) => string,
   ) {}
 

@@ -61,7 +61,7 @@ export function algorithmOf(content: unknown): string {
     : printable;
 }
 
-/** Names of the channels a portal links, e.g. `Mattermost channel abc (main)`. */
+/** Names of the channels a portal links, e.g. `Chat X channel abc (main)`. */
 export function channelList(names: string[]): string {
   if (names.length === 0) return 'the linked channels';
   if (names.length === 1) return names[0] as string;

@@ -12,7 +12,7 @@ const MEMORY_TTL_MS = 60 * 60 * 1000;
 /**
  * Ghosts are registered lazily, the first time a remote user acts, and their name and
  * avatar are copied from the platform (again once the copy is a day old). The name goes
- * through the ghost display-name template (`Alice (Slack)`), so a ghost made before a
+ * through the ghost display-name template (`Alice (Chat X)`), so a ghost made before a
  * template change is renamed at its next refresh.
  */
 export class GhostManager {

@@ -35,8 +35,8 @@ export interface EmojiNames {
 }
 
 /**
- * Slack and Mattermost list a country's flag as `flag-de` though the set also has `de`;
- * the `flag-` name is the one they store, so it is the one sent.
+ * Some platforms list a country's flag as `flag-de` though the set also has `de`; the
+ * `flag-` name is the one they store, so it is the one sent.
  */
 function preferredName(names: readonly string[]): string | undefined {
   return names.find((n) => n.startsWith('flag-')) ?? names[0];

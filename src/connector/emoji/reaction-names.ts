@@ -6,7 +6,7 @@ import type { EmojiNames } from './emoji-names.js';
 import { ReactionUnavailableError } from './reaction-unavailable.js';
 
 export interface ReactionNameSpec {
-  /** The platform as members know it ("Slack"): notices name it. */
+  /** The platform as members know it (its display name): notices name it. */
   platform: string;
   emoji: EmojiNames;
   /** What a custom emoji name may look like on the platform (without colons, lower case). */

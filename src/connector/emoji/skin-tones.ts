@@ -1,11 +1,11 @@
 /**
  * How a platform's emoji names carry skin tones. Tones are the dataset's: `1`..`5` (light ..
  * dark), `a-b` for two people with different tones.
- * - `colons`: `wave::skin-tone-3`, `people_holding_hands::skin-tone-2-6` (Slack's 2..6
- *   are the Fitzpatrick types: dataset tone + 1);
- * - `words`: `wave_medium_light_skin_tone`, two tones one after the other (Mattermost);
+ * - `colons`: `wave::skin-tone-3`, `people_holding_hands::skin-tone-2-6` (2..6 are the
+ *   Fitzpatrick types: dataset tone + 1);
+ * - `words`: `wave_medium_light_skin_tone`, two tones one after the other;
  * - `shortcodes`: the variants have names of their own in the short-code set (JoyPixels
- *   `thumbsup_tone1`, Rocket.Chat), so no rule is needed.
+ *   `thumbsup_tone1`), so no rule is needed.
  */
 export type SkinToneStyle = 'colons' | 'words' | 'shortcodes';
 

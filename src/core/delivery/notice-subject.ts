@@ -29,7 +29,7 @@ export function clockTime(ms: number): string {
 
 /**
  * Describes the failed item for room members; no ids (the reply relation points at it).
- * `platformName` turns a connector id into the name members know (e.g. "Mattermost").
+ * `platformName` turns a connector id into the name members know (e.g. "Chat X").
  */
 export function noticeSubject(
   payload: InboxPayload,
