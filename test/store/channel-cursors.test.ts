@@ -7,14 +7,9 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { down as before005, up as migrate005 } from '../../migrations/005_channel_cursors.js';
 import { createStores, openDatabase, type Stores } from '../../src/store/index.js';
-import { createDatabase } from '../harness/index.js';
+import { STORE_BACKENDS } from './backends.js';
 
-const backends: Array<[string, () => Promise<{ url?: string; dataDir: string }>]> = [
-  ['PGlite', async () => ({ dataDir: 'memory://' })],
-  ['PostgreSQL', async () => ({ url: await createDatabase(), dataDir: '' })],
-];
-
-describe.each(backends)('cursors and connector storage on %s', (_name, options) => {
+describe.each(STORE_BACKENDS)('cursors and connector storage on %s', (_name, options) => {
   let db: Knex;
   let s: Stores;
 

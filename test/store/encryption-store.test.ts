@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createStores, openDatabase, type Stores } from '../../src/store/index.js';
-import { createDatabase } from '../harness/index.js';
+import { STORE_BACKENDS } from './backends.js';
 
 // Migration 003 and its store on both backends: the embedded default and a real PostgreSQL.
-const backends: Array<[string, () => Promise<{ url?: string; dataDir: string }>]> = [
-  ['PGlite', async () => ({ dataDir: 'memory://' })],
-  ['PostgreSQL', async () => ({ url: await createDatabase(), dataDir: '' })],
-];
 
-describe.each(backends)('encrypted portals on %s', (_name, options) => {
+describe.each(STORE_BACKENDS)('encrypted portals on %s', (_name, options) => {
   let db: Knex;
   let s: Stores;
 

@@ -6,12 +6,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { up as clearFailedPayloads } from '../../migrations/004_failed_payloads.js';
 import { createStores, openDatabase, type Stores } from '../../src/store/index.js';
-import { createDatabase } from '../harness/index.js';
-
-const backends: Array<[string, () => Promise<{ url?: string; dataDir: string }>]> = [
-  ['PGlite', async () => ({ dataDir: 'memory://' })],
-  ['PostgreSQL', async () => ({ url: await createDatabase(), dataDir: '' })],
-];
+import { STORE_BACKENDS } from './backends.js';
 
 const SECRET = 'the quarterly numbers are 4711';
 
@@ -26,7 +21,7 @@ const PAYLOADS: Array<[string, unknown]> = [
   ['remote post', { kind: 'remote', connector: 'chat', event: { kind: 'message', text: SECRET } }],
 ];
 
-describe.each(backends)('failed deliveries on %s', (_name, options) => {
+describe.each(STORE_BACKENDS)('failed deliveries on %s', (_name, options) => {
   let db: Knex;
   let s: Stores;
   let portalId: number;

@@ -9,16 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importReactionLedgers } from '../../migrations/reaction-ledgers.js';
 import { ReactionTracker, type ReactionChange } from '../../src/connector/index.js';
 import { createStores, openDatabase, type Stores } from '../../src/store/index.js';
-import { createDatabase } from '../harness/index.js';
-
-const backends: Array<[string, () => Promise<{ url?: string; dataDir: string }>]> = [
-  ['PGlite', async () => ({ dataDir: 'memory://' })],
-  ['PostgreSQL', async () => ({ url: await createDatabase(), dataDir: '' })],
-];
+import { STORE_BACKENDS } from './backends.js';
 
 const REF = { workspace: 'w', channel: 'c' };
 
-describe.each(backends)('reaction memory on %s', (_name, options) => {
+describe.each(STORE_BACKENDS)('reaction memory on %s', (_name, options) => {
   let db: Knex;
   let s: Stores;
 

@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createStores, openDatabase, type Stores } from '../../src/store/index.js';
-import { createDatabase } from '../harness/index.js';
+import { STORE_BACKENDS } from './backends.js';
 
-// One suite, both backends: the embedded default and a real PostgreSQL server.
-const backends: Array<[string, () => Promise<{ url?: string; dataDir: string }>]> = [
-  ['PGlite', async () => ({ dataDir: 'memory://' })],
-  ['PostgreSQL', async () => ({ url: await createDatabase(), dataDir: '' })],
-];
-
-describe.each(backends)('stores on %s', (_name, options) => {
+describe.each(STORE_BACKENDS)('stores on %s', (_name, options) => {
   let db: Knex;
   let s: Stores;
 
