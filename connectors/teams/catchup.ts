@@ -8,9 +8,15 @@
  * After a start, a conversation is also caught up once up to the moment the bridge began
  * accepting activities before its first live activity is emitted (`cover`): a message Teams
  * could not deliver while the bridge was away is then emitted before newer live ones, not
- * after them at the next pass.
+ * after them at the next pass. The same holds after a live activity the bridge had to
+ * refuse (`owe`).
  */
-import type { LinkedChannel, ReactionChange, RemoteEvent } from '../../src/connector/index.js';
+import {
+  isTransient,
+  type LinkedChannel,
+  type ReactionChange,
+  type RemoteEvent,
+} from '../../src/connector/index.js';
 import { graphContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
 import { teamsReactionToKey } from './format/index.js';
@@ -28,6 +34,8 @@ export class CatchUp {
   /** Per conversation: up to when this process has emitted everything Graph showed. */
   private readonly covered = new Map<string, number>();
   private readonly covering = new Map<string, Promise<void>>();
+  /** Per conversation: up to when a refused live activity still has to be emitted from Graph. */
+  private readonly owed = new Map<string, number>();
 
   constructor(
     private readonly d: TeamsDeps,
@@ -61,34 +69,54 @@ export class CatchUp {
   }
 
   /**
+   * A live activity of `channel` at `at` could not be emitted (Graph failed while reading
+   * its files, say): the next live activity there first has everything up to `at` emitted
+   * from Graph, so what was refused arrives complete and before anything newer.
+   */
+  owe(channel: string, at: number): void {
+    this.owed.set(channel, Math.max(this.owed.get(channel) ?? 0, at));
+  }
+
+  /** Up to when a conversation must be covered before its next live activity (0: nothing owed). */
+  owedUntil(channel: string): number {
+    return this.owed.get(channel) ?? 0;
+  }
+
+  /**
    * Makes sure everything in `link`'s conversation up to `until` has been emitted (once per
-   * conversation and process; concurrent callers share the pass). The window is not settled
+   * conversation and process; concurrent callers share a pass). The window is not settled
    * and the cursor stays where it is, so the regular passes still go over that time once it
-   * has settled (what they find again is not emitted twice). If Graph fails, live delivery
-   * goes on — nothing is lost, the regular passes recover it — and order is best effort.
+   * has settled (what they find again is not emitted twice). A failure that may pass is
+   * thrown: the live activity waiting on it is refused too and recovered in order later. A
+   * refusal (Graph will not show the conversation) lets live delivery go on.
    */
   async cover(link: LinkedChannel, until: number): Promise<void> {
-    if ((this.covered.get(link.channel) ?? 0) >= until) return;
-    let pass = this.covering.get(link.channel);
-    if (!pass) {
-      pass = this.conversation(link, { upper: until, persist: false })
-        .catch((err: unknown) =>
-          this.d.log.warn(
-            { workspace: this.d.workspace, channel: link.channel, err: (err as Error).message },
-            'could not catch up before the first live activity; order may differ this once',
-          ),
-        )
-        .finally(() => {
-          this.noteCovered(link.channel, until);
-          this.covering.delete(link.channel);
-        });
-      this.covering.set(link.channel, pass);
+    while ((this.covered.get(link.channel) ?? 0) < until) {
+      let pass = this.covering.get(link.channel);
+      if (!pass) {
+        pass = this.coverPass(link, until).finally(() => this.covering.delete(link.channel));
+        this.covering.set(link.channel, pass);
+      }
+      await pass;
     }
-    await pass;
+  }
+
+  private async coverPass(link: LinkedChannel, until: number): Promise<void> {
+    try {
+      await this.conversation(link, { upper: until, persist: false });
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      this.d.log.warn(
+        { workspace: this.d.workspace, channel: link.channel, err: (err as Error).message },
+        'could not catch up before a live activity; order may differ this once',
+      );
+    }
+    this.noteCovered(link.channel, until);
   }
 
   private noteCovered(channel: string, upTo: number): void {
     this.covered.set(channel, Math.max(this.covered.get(channel) ?? 0, upTo));
+    if ((this.owed.get(channel) ?? Infinity) <= upTo) this.owed.delete(channel);
   }
 
   private async conversation(

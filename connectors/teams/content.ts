@@ -4,11 +4,12 @@
  * `mentions`). Files come from the message's reference attachments (SharePoint/OneDrive,
  * fetched through Graph when an activity only names them) and inline hosted-content images.
  */
-import type {
-  AttachmentKind,
-  InboundContent,
-  MentionTarget,
-  RemoteAttachment,
+import {
+  isTransient,
+  type AttachmentKind,
+  type InboundContent,
+  type MentionTarget,
+  type RemoteAttachment,
 } from '../../src/connector/index.js';
 import type { TeamsActivity } from './activity.js';
 import type { TeamsDeps } from './deps.js';
@@ -190,7 +191,11 @@ async function mentionTarget(
   return aad ? remote(d, aad) : undefined;
 }
 
-/** The reference attachments of a message the activity only names (`<attachment id>`), via Graph. */
+/**
+ * The reference attachments of a message the activity only names (`<attachment id>`), via
+ * Graph. A refusal (the bot may not read it) leaves the message without them; anything that
+ * may pass is thrown.
+ */
 async function referencedFiles(
   d: TeamsDeps,
   messageId: string,
@@ -215,6 +220,9 @@ async function referencedFiles(
     const message = await d.graph.get<GraphMessage>(path, 'a message');
     return referenceAttachments(message.attachments, d.config.graph_url);
   } catch (err) {
+    // A passing failure must not cost the files: the activity is then refused and the
+    // catch-up emits the message, files and all, from Graph.
+    if (isTransient(err)) throw err;
     d.log.warn(
       { workspace: d.workspace, channel, err: (err as Error).message },
       'could not read the files of a message through Graph',

@@ -7,6 +7,7 @@ import {
   type ChannelVisibility,
   type ChatInfo,
   type ErrorCode,
+  isTransient,
   RemoteApiError,
 } from '../../src/connector/index.js';
 import type { GraphApi, GraphMember } from './graph.js';
@@ -41,9 +42,12 @@ export class Directory {
     if (ref?.teamId) return ref.teamId;
     const known = this.teamOfChannel.get(channel);
     if (known) return known.id;
-    if (Date.now() - this.scannedAt < SCAN_COOLDOWN_MS) return undefined;
-    // Without Team.ReadBasic.All the scan fails; the team is then learnt from activities.
-    await this.scan().catch(() => undefined);
+    if (!this.scanning && Date.now() - this.scannedAt < SCAN_COOLDOWN_MS) return undefined;
+    // Without Team.ReadBasic.All the scan is refused; the team is then learnt from activities.
+    // A failure that may pass is thrown: "no team" would make callers skip or guess.
+    await this.scan().catch((err: unknown) => {
+      if (isTransient(err)) throw err;
+    });
     return this.teamOfChannel.get(channel)?.id;
   }
 
@@ -121,7 +125,19 @@ export class Directory {
   }
 
   private async doScan(): Promise<TeamsChannelInfo[]> {
-    this.scannedAt = Date.now();
+    const started = Date.now();
+    try {
+      const out = await this.listTeamChannels();
+      this.scannedAt = started;
+      return out;
+    } catch (err) {
+      // A refusal holds off the next scan as a success does; a passing failure does not.
+      if (!isTransient(err)) this.scannedAt = started;
+      throw err;
+    }
+  }
+
+  private async listTeamChannels(): Promise<TeamsChannelInfo[]> {
     const out: TeamsChannelInfo[] = [];
     for (const team of await this.graph.teams()) {
       const t = { id: team.id, name: team.displayName };

@@ -69,7 +69,26 @@ export class Inbound {
     const link = await this.linkOf(channel);
     if (!link) return;
     if (a.type === 'message' && (await this.isOwnMessage(channel, a.id!))) return;
-    if (this.acceptedAt !== undefined) await this.catchup.cover(link, this.acceptedAt);
+    try {
+      await this.emitInOrder(a, link, root, userId);
+    } catch (err) {
+      // Refused (the caller answers 500): the catch-up emits it from Graph before anything newer.
+      this.catchup.owe(channel, activityTime(a));
+      throw err;
+    }
+    if (a.type === 'message' && root && root !== a.id) await this.d.threads.remember(a.id!, root);
+  }
+
+  /** Emits an activity's changes once whatever came before it in its conversation is out. */
+  private async emitInOrder(
+    a: TeamsActivity,
+    link: LinkedChannel,
+    root: string | undefined,
+    userId: string,
+  ): Promise<void> {
+    const channel = link.channel;
+    const until = Math.max(this.acceptedAt ?? 0, this.catchup.owedUntil(channel));
+    if (until > 0) await this.catchup.cover(link, until);
     const events = await this.events(a, channel, root, userId);
     await this.locks.run(channel, async () => {
       for (const e of events) {
@@ -81,7 +100,6 @@ export class Inbound {
         }
       }
     });
-    if (a.type === 'message' && root && root !== a.id) await this.d.threads.remember(a.id!, root);
   }
 
   private async events(

@@ -15,6 +15,12 @@ export const connectorsUnderTest: PlatformAdapter[] = adapters;
 /** Messages per room per direction, rooms, and pacing shared by the scenarios. */
 export const STREAM = { perRoom: 20, rooms: 2, intervalMs: 50 } as const;
 
+/**
+ * A scenario's own deadline: longer than warm-up, stream, delivery wait and closing marker
+ * together, so a loss is reported as the scenario's table, not as a bare timeout.
+ */
+export const SCENARIO_TIMEOUT_MS = 480_000;
+
 export interface FaultWorldOptions extends Partial<
   Pick<WorldOptions, 'bridgePort' | 'retry' | 'dataDir' | 'platform'>
 > {

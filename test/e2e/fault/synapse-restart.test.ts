@@ -16,7 +16,7 @@ import type { BridgeApp } from '../../../src/app/bridge-app.js';
 import type { BridgedWorld } from '../../../bench/lib/world.js';
 import { freePort } from '../../harness/index.js';
 import { startSynapse, type AppserviceSlot, type SynapseHandle } from '../../harness/synapse.js';
-import { connectorsUnderTest, faultWorld, STREAM } from './fixture.js';
+import { connectorsUnderTest, faultWorld, SCENARIO_TIMEOUT_MS, STREAM } from './fixture.js';
 import { expectExactlyOnceInOrder, explainLosses, printScenario } from './report.js';
 import { roomHistory, streamBothWays, warmUp, type StreamResult } from './stream.js';
 import { TransactionProxy } from './txn-proxy.js';
@@ -33,58 +33,62 @@ describe.each(connectorsUnderTest)('$id', (adapter) => {
     await synapse?.stop();
   });
 
-  it('loses and repeats nothing when Synapse restarts mid-stream', async () => {
-    const slotPort = await freePort();
-    const slot: AppserviceSlot = {
-      id: `fault-synapse-${randomBytes(3).toString('hex')}`,
-      url: `http://127.0.0.1:${slotPort}`,
-      asToken: randomBytes(24).toString('hex'),
-      hsToken: randomBytes(24).toString('hex'),
-      senderLocalpart: 'faultbot',
-      userPrefix: '_fs_',
-    };
-    const hs = await startSynapse({ appservices: [slot], logLevel: 'WARNING' });
-    synapse = hs;
-    const bridgePort = await freePort();
-    proxy = new TransactionProxy(slotPort, bridgePort);
-    await proxy.start();
-    world = await faultWorld(adapter, {
-      bridgePort,
-      own: {
-        slot,
-        homeserver: {
-          url: hs.url,
-          serverName: hs.serverName,
-          registrationSharedSecret: hs.registrationSharedSecret,
+  it(
+    'loses and repeats nothing when Synapse restarts mid-stream',
+    async () => {
+      const slotPort = await freePort();
+      const slot: AppserviceSlot = {
+        id: `fault-synapse-${randomBytes(3).toString('hex')}`,
+        url: `http://127.0.0.1:${slotPort}`,
+        asToken: randomBytes(24).toString('hex'),
+        hsToken: randomBytes(24).toString('hex'),
+        senderLocalpart: 'faultbot',
+        userPrefix: '_fs_',
+      };
+      const hs = await startSynapse({ appservices: [slot], logLevel: 'WARNING' });
+      synapse = hs;
+      const bridgePort = await freePort();
+      proxy = new TransactionProxy(slotPort, bridgePort);
+      await proxy.start();
+      world = await faultWorld(adapter, {
+        bridgePort,
+        own: {
+          slot,
+          homeserver: {
+            url: hs.url,
+            serverName: hs.serverName,
+            registrationSharedSecret: hs.registrationSharedSecret,
+          },
         },
-      },
-    });
-    bridge = await world.startBridge();
-    await warmUp(world, 'sr');
-    const inTransactions = proxy.delivered;
-    const result = await streamBothWays(world, {
-      tag: 'sr',
-      ...STREAM,
-      deliveryTimeoutMs: 90_000,
-      faults: [{ at: 6, name: 'restart Synapse', run: () => hs.restart() }],
-    });
-    const skipped = await notHandedOver(world, result, inTransactions);
-    printScenario('Synapse stopped and restarted', adapter.id, {
-      ...result,
-      lostUpstream: skipped.lost,
-    });
-    if (skipped.total > 0) {
-      console.log(
-        `[fault] Synapse never handed ${skipped.total} Matrix message(s) to the appservice ` +
-          '(queued in its memory when it stopped: element-hq/synapse#11637); the Matrix ' +
-          `catch-up recovered ${skipped.total - skipped.lost} of them`,
-      );
-    }
-    if (result.toPlatform.lost + result.toMatrix.lost > 0) {
-      console.log(`[fault] losses:\n${await explainLosses(world, result, bridge)}`);
-    }
-    expectExactlyOnceInOrder(result);
-  }, 300_000);
+      });
+      bridge = await world.startBridge();
+      await warmUp(world, 'sr');
+      const inTransactions = proxy.delivered;
+      const result = await streamBothWays(world, {
+        tag: 'sr',
+        ...STREAM,
+        deliveryTimeoutMs: 90_000,
+        faults: [{ at: 6, name: 'restart Synapse', run: () => hs.restart() }],
+      });
+      const skipped = await notHandedOver(world, result, inTransactions);
+      printScenario('Synapse stopped and restarted', adapter.id, {
+        ...result,
+        lostUpstream: skipped.lost,
+      });
+      if (skipped.total > 0) {
+        console.log(
+          `[fault] Synapse never handed ${skipped.total} Matrix message(s) to the appservice ` +
+            '(queued in its memory when it stopped: element-hq/synapse#11637); the Matrix ' +
+            `catch-up recovered ${skipped.total - skipped.lost} of them`,
+        );
+      }
+      if (result.toPlatform.lost + result.toMatrix.lost > 0) {
+        console.log(`[fault] losses:\n${await explainLosses(world, result, bridge)}`);
+      }
+      expectExactlyOnceInOrder(result);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });
 
 /**

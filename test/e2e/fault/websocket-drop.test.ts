@@ -5,7 +5,7 @@
 import { afterAll, describe, it } from 'vitest';
 import type { BridgeApp } from '../../../src/app/bridge-app.js';
 import type { BridgedWorld } from '../../../bench/lib/world.js';
-import { connectorsUnderTest, faultWorld, STREAM } from './fixture.js';
+import { connectorsUnderTest, faultWorld, SCENARIO_TIMEOUT_MS, STREAM } from './fixture.js';
 import { expectExactlyOnceInOrder, printScenario } from './report.js';
 import { streamBothWays, warmUp } from './stream.js';
 
@@ -17,20 +17,24 @@ describe.each(connectorsUnderTest)('$id', (adapter) => {
     await world?.close();
   });
 
-  it('loses and repeats nothing when the platform connection drops mid-stream', async () => {
-    world = await faultWorld(adapter);
-    bridge = await world.startBridge();
-    await warmUp(world, 'ws');
-    const faults = world.platform.faults;
-    const result = await streamBothWays(world, {
-      tag: 'ws',
-      ...STREAM,
-      faults: [
-        { at: 5, name: 'drop', run: async () => faults.dropConnection() },
-        { at: 14, name: 'drop again', run: async () => faults.dropConnection() },
-      ],
-    });
-    printScenario('platform connection dropped', adapter.id, result);
-    expectExactlyOnceInOrder(result);
-  });
+  it(
+    'loses and repeats nothing when the platform connection drops mid-stream',
+    async () => {
+      world = await faultWorld(adapter);
+      bridge = await world.startBridge();
+      await warmUp(world, 'ws');
+      const faults = world.platform.faults;
+      const result = await streamBothWays(world, {
+        tag: 'ws',
+        ...STREAM,
+        faults: [
+          { at: 5, name: 'drop', run: async () => faults.dropConnection() },
+          { at: 14, name: 'drop again', run: async () => faults.dropConnection() },
+        ],
+      });
+      printScenario('platform connection dropped', adapter.id, result);
+      expectExactlyOnceInOrder(result);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

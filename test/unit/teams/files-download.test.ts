@@ -49,8 +49,8 @@ const messageEvent = (id: string, pred: (e: MessageEvent) => boolean = () => tru
     30_000,
   );
 
-/** Alice posts a card for the report through Graph, as Teams clients do. */
-async function postReportCard(): Promise<MessageEvent> {
+/** Alice posts a card for the report through Graph, as Teams clients do; returns its id. */
+async function postReportCardId(): Promise<string> {
   const msg = (await w
     .graphAs(w.alice.id)
     .api(`${channelPath()}/messages`)
@@ -65,7 +65,12 @@ async function postReportCard(): Promise<MessageEvent> {
         },
       ],
     })) as { id: string };
-  return messageEvent(msg.id);
+  return msg.id;
+}
+
+/** The card, as the connector emits it. */
+async function postReportCard(): Promise<MessageEvent> {
+  return messageEvent(await postReportCardId());
 }
 
 const hostileCards = (): Array<[string, string]> => [
@@ -95,6 +100,25 @@ describe('Teams files named by a message', () => {
     expect(hop('https://contoso-my.sharepoint.com/personal/a/_layouts/15/download.aspx?x')).toBe(
       false,
     );
+  });
+
+  it('keeps the files when Graph fails to name them for a while, and the order', async () => {
+    // Every read of one message fails 503 for a while: the activity is refused, not emitted
+    // bare, and what follows it waits until the catch-up has emitted it from Graph.
+    w.sim.injectFailures({
+      status: 503,
+      count: 3,
+      pattern: /^GET \/v1\.0\/teams\/[^/]+\/channels\/[^/]+\/messages\/(?!delta$)[^/]+$/,
+    });
+    const card = await postReportCardId();
+    const after = w.sim.control.post(w.alice.id, w.channelId, 'posted after the card');
+    const e = await messageEvent(card);
+    expect(e.content.attachments.map((a) => a.name)).toEqual(['report.pdf']);
+    await messageEvent(after);
+    const order = w.ctx.events
+      .filter((x) => x.kind === 'message' && [e.messageId, after].includes(x.messageId))
+      .map((x) => (x.kind === 'message' ? x.messageId : ''));
+    expect(order).toEqual([e.messageId, after]);
   });
 
   it('refuses every card whose URL is not a SharePoint file (never fetched)', async () => {
