@@ -6,11 +6,12 @@
  */
 import { BridgeError, type LinkedChannel, type RemoteEvent } from '../../src/connector/index.js';
 import { activityTime, type TeamsActivity } from './activity.js';
-import type { CatchUp } from './catchup.js';
 import { trustedServiceUrl } from './config.js';
 import { activityContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
+import { emitOnce } from './emit-once.js';
 import { teamsReactionToKey } from './format/index.js';
+import type { CatchUp } from './history.js';
 import { kindOf, splitConversationId, type ConversationKind } from './ids.js';
 import type { KeyedLock } from './locks.js';
 
@@ -200,16 +201,4 @@ export class Inbound {
 function reactionTypeOf(eventKey: string): string {
   const parts = eventKey.split(':');
   return parts.slice(3, -1).join(':');
-}
-
-/** Emits `e` unless this process already emitted its key; ctx.emit is awaited before returning. */
-export async function emitOnce(d: TeamsDeps, e: RemoteEvent): Promise<void> {
-  if (d.echoes.emitted.has(e.eventKey)) return;
-  d.echoes.emitted.add(e.eventKey);
-  try {
-    await d.ctx.emit(e);
-  } catch (err) {
-    d.echoes.emitted.delete(e.eventKey);
-    throw err;
-  }
 }

@@ -22,7 +22,7 @@ import {
 } from './auth/app-tokens.js';
 import { parseKey } from './auth/token-crypto.js';
 import { BotConnector } from './botconnector.js';
-import { CatchUp } from './catchup.js';
+import { CatchUp } from './history.js';
 import type { TeamsConfig, TeamsWorkspaceConfig } from './config.js';
 import type { TeamsDeps } from './deps.js';
 import { Directory } from './directory.js';

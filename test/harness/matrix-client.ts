@@ -1,125 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import {
+  apiErrorOf,
+  parseMxc,
+  type CreateRoomOptions,
+  type MatrixEvent,
+  type MessageContent,
+  type MessagesOptions,
+  type MessagesResponse,
+  type PowerLevels,
+  type WaitOptions,
+} from './matrix-types.js';
+import { waitForMatrixEvents } from './matrix-wait.js';
 import { E2E_WAIT_MS } from './wait.js';
 
-/** A room event as the client-server API returns it (only the fields tests commonly read). */
-export interface MatrixEvent {
-  event_id: string;
-  type: string;
-  sender: string;
-  room_id?: string;
-  origin_server_ts: number;
-  content: Record<string, unknown> & {
-    body?: string;
-    msgtype?: string;
-    format?: string;
-    formatted_body?: string;
-    url?: string;
-    info?: Record<string, unknown>;
-    membership?: string;
-    'm.relates_to'?: RelatesTo;
-    'm.new_content'?: Record<string, unknown>;
-  };
-  state_key?: string;
-  redacts?: string;
-  unsigned?: Record<string, unknown> & {
-    age?: number;
-    transaction_id?: string;
-    redacted_because?: MatrixEvent;
-    'm.relations'?: Record<string, unknown>;
-  };
-}
-
-export interface RelatesTo {
-  rel_type?: string;
-  event_id?: string;
-  key?: string;
-  is_falling_back?: boolean;
-  'm.in_reply_to'?: { event_id: string };
-}
-
-export type MessageContent = Record<string, unknown>;
-
-export interface CreateRoomOptions {
-  name?: string;
-  topic?: string;
-  preset?: 'private_chat' | 'public_chat' | 'trusted_private_chat';
-  visibility?: 'public' | 'private';
-  invite?: string[];
-  is_direct?: boolean;
-  room_alias_name?: string;
-  room_version?: string;
-  initial_state?: Array<{ type: string; state_key?: string; content: Record<string, unknown> }>;
-  power_level_content_override?: Record<string, unknown>;
-  creation_content?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-export interface MessagesOptions {
-  dir?: 'b' | 'f';
-  limit?: number;
-  from?: string;
-  to?: string;
-  /** A RoomEventFilter object (serialised for you). */
-  filter?: Record<string, unknown>;
-}
-
-export interface MessagesResponse {
-  chunk: MatrixEvent[];
-  start: string;
-  end?: string;
-  state?: MatrixEvent[];
-}
-
-export interface WaitOptions {
-  timeoutMs?: number;
-  /**
-   * Only consider events after this point. Either an event id (`$...`; events newer than that
-   * event) or a pagination token from {@link TestMatrixClient.syncToken}. Without it, events
-   * already in the room when the wait starts count too (the newest {@link backfill} of them).
-   */
-  since?: string;
-  /** How many existing events to look back through when `since` is absent. Default 200. */
-  backfill?: number;
-  /** Poll interval, ms. Default 150. */
-  intervalMs?: number;
-}
-
-export interface PowerLevels {
-  users?: Record<string, number>;
-  users_default?: number;
-  events?: Record<string, number>;
-  events_default?: number;
-  state_default?: number;
-  ban?: number;
-  kick?: number;
-  redact?: number;
-  invite?: number;
-  notifications?: Record<string, number>;
-  [key: string]: unknown;
-}
-
-/** A non-2xx answer from the homeserver. */
-export class MatrixApiError extends Error {
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-    readonly errcode: string | undefined,
-    readonly body: unknown,
-  ) {
-    const error =
-      body && typeof body === 'object' && 'error' in body
-        ? String((body as { error: unknown }).error)
-        : undefined;
-    super(
-      `${method} ${path} -> HTTP ${status}${errcode ? ` ${errcode}` : ''}${error ? `: ${error}` : ''}` +
-        (errcode || error
-          ? ''
-          : `: ${typeof body === 'string' ? body.slice(0, 500) : JSON.stringify(body)}`),
-    );
-    this.name = 'MatrixApiError';
-  }
-}
+export * from './matrix-types.js';
 
 let txnCounter = 0;
 function newTxnId(): string {
@@ -128,17 +22,6 @@ function newTxnId(): string {
 }
 
 const enc = encodeURIComponent;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Parses `mxc://server/mediaId`. */
-export function parseMxc(mxc: string): { serverName: string; mediaId: string } {
-  const m = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(mxc);
-  if (!m || !m[1] || !m[2]) throw new Error(`not an mxc URI: ${mxc}`);
-  return { serverName: m[1], mediaId: m[2] };
-}
 
 function textContent(content: string | MessageContent): MessageContent {
   return typeof content === 'string' ? { msgtype: 'm.text', body: content } : content;
@@ -169,18 +52,12 @@ export class TestMatrixClient {
   ): Promise<T> {
     const res = await this.raw(method, path, body, query);
     const text = await res.text();
+    if (!res.ok) throw apiErrorOf(method, path, res.status, text);
     let parsed: unknown = text;
     try {
       parsed = text.length ? JSON.parse(text) : {};
     } catch {
-      // not JSON
-    }
-    if (!res.ok) {
-      const errcode =
-        parsed && typeof parsed === 'object' && 'errcode' in parsed
-          ? String((parsed as { errcode: unknown }).errcode)
-          : undefined;
-      throw new MatrixApiError(method, path, res.status, errcode, parsed);
+      // not JSON: the text itself
     }
     return parsed as T;
   }
@@ -579,73 +456,7 @@ export class TestMatrixClient {
     count: number,
     timeoutOrOpts: number | WaitOptions = E2E_WAIT_MS,
   ): Promise<MatrixEvent[]> {
-    const opts: WaitOptions =
-      typeof timeoutOrOpts === 'number' ? { timeoutMs: timeoutOrOpts } : timeoutOrOpts;
-    const timeoutMs = opts.timeoutMs ?? E2E_WAIT_MS;
-    const interval = opts.intervalMs ?? 150;
-    const deadline = Date.now() + timeoutMs;
-    const matched = new Map<string, MatrixEvent>(); // event id -> event, chronological
-    let seen = 0;
-    const recent: MatrixEvent[] = [];
-    const consider = (e: MatrixEvent): void => {
-      seen++;
-      recent.push(e);
-      if (recent.length > 10) recent.shift();
-      if (!matched.has(e.event_id) && predicate(e)) matched.set(e.event_id, e);
-    };
-
-    // 1. Where to start reading forward from, and which existing events count.
-    let forwardToken: string;
-    if (opts.since && !opts.since.startsWith('$')) {
-      forwardToken = opts.since;
-    } else {
-      const first = await this.messages(roomId, { dir: 'b', limit: 100 });
-      forwardToken = first.start;
-      const existing: MatrixEvent[] = [];
-      const limit = opts.since ? 10_000 : (opts.backfill ?? 200);
-      let page = first;
-      let found = false;
-      for (;;) {
-        for (const e of page.chunk) {
-          if (opts.since && e.event_id === opts.since) {
-            found = true;
-            break;
-          }
-          existing.push(e);
-        }
-        if (found || existing.length >= limit || !page.end || page.chunk.length === 0) break;
-        page = await this.messages(roomId, { dir: 'b', limit: 100, from: page.end });
-      }
-      if (opts.since && !found) {
-        throw new Error(`waitForEvents: event ${opts.since} not found in room ${roomId}`);
-      }
-      const candidates = existing.slice(0, limit).reverse(); // oldest first
-      for (const e of candidates) consider(e);
-      if (!opts.since && matched.size > count) {
-        // Keep the newest matches.
-        const newest = [...matched.values()].slice(-count);
-        return newest;
-      }
-    }
-
-    // 2. Poll forward from the token.
-    for (;;) {
-      if (matched.size >= count) return [...matched.values()].slice(0, count);
-      if (Date.now() > deadline) {
-        throw new Error(
-          `waitForEvents: timed out after ${timeoutMs} ms in ${roomId}: ${matched.size}/${count} matching ` +
-            `of ${seen} events seen; matched: ${JSON.stringify([...matched.values()].map(summarise))}; ` +
-            `latest events: ${JSON.stringify(recent.map(summarise))}`,
-        );
-      }
-      const page = await this.messages(roomId, { dir: 'f', limit: 100, from: forwardToken });
-      for (const e of page.chunk) consider(e);
-      if (page.chunk.length > 0 && page.end) {
-        forwardToken = page.end;
-        continue; // more may be waiting
-      }
-      await sleep(interval);
-    }
+    return waitForMatrixEvents(this, roomId, predicate, count, timeoutOrOpts);
   }
 
   // ---------------------------------------------------------------- media
@@ -660,17 +471,7 @@ export class TestMatrixClient {
       { 'content-type': contentType },
     );
     const text = await res.text();
-    if (!res.ok) {
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // keep text
-      }
-      const errcode =
-        body && typeof body === 'object' && 'errcode' in body ? String(body.errcode) : undefined;
-      throw new MatrixApiError('POST', '/_matrix/media/v3/upload', res.status, errcode, body);
-    }
+    if (!res.ok) throw apiErrorOf('POST', '/_matrix/media/v3/upload', res.status, text);
     return (JSON.parse(text) as { content_uri: string }).content_uri;
   }
 
@@ -685,28 +486,11 @@ export class TestMatrixClient {
     const { serverName, mediaId } = parseMxc(mxc);
     const path = `/_matrix/client/v1/media/download/${enc(serverName)}/${enc(mediaId)}`;
     const res = await this.raw('GET', path);
-    if (!res.ok) {
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // keep text
-      }
-      const errcode =
-        body && typeof body === 'object' && 'errcode' in body ? String(body.errcode) : undefined;
-      throw new MatrixApiError('GET', path, res.status, errcode, body);
-    }
+    if (!res.ok) throw apiErrorOf('GET', path, res.status, await res.text());
     return {
       data: Buffer.from(await res.arrayBuffer()),
       contentType: res.headers.get('content-type'),
       contentDisposition: res.headers.get('content-disposition'),
     };
   }
-}
-
-function summarise(e: MatrixEvent): Record<string, unknown> {
-  const body = e.content.body;
-  const short = typeof body === 'string' && body.length > 120 ? `${body.slice(0, 120)}…` : body;
-  return { event_id: e.event_id, type: e.type, sender: e.sender, body: short };
 }

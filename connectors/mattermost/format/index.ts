@@ -8,4 +8,4 @@ export {
   mattermostReactionToMatrixKey,
   matrixKeyToMattermostReaction,
   findMattermostReaction,
-} from './emoji-names.js';
+} from './emoji.js';

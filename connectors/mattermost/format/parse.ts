@@ -15,7 +15,7 @@ import {
   truncateUtf16,
 } from '../../../src/connector/index.js';
 import { BlockBuilder } from './block-builder.js';
-import { emojiNameToUnicode } from './emoji-names.js';
+import { emojiNameToUnicode } from './emoji.js';
 
 export interface ParseMattermostOptions {
   /** Maps a (lowercased) username to a mention target; undefined → the text stays plain. */

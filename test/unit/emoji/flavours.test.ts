@@ -3,7 +3,7 @@
  * crosses both ways, and the counts are the dataset's, so the tables cannot silently shrink.
  */
 import { describe, expect, it } from 'vitest';
-import { mattermostEmoji } from '../../../connectors/mattermost/format/emoji-names.js';
+import { mattermostEmoji } from '../../../connectors/mattermost/format/emoji.js';
 import { rocketEmoji } from '../../../connectors/rocketchat/format/emoji.js';
 import { slackEmoji } from '../../../connectors/slack/format/emoji.js';
 import { datasetEmoji, type EmojiNames } from '../../../src/connector/index.js';

@@ -4,7 +4,7 @@
  * ReactionUnavailableError the sender is told about. Never passed through raw.
  */
 import { describe, expect, it } from 'vitest';
-import { mattermostReactions } from '../../../connectors/mattermost/format/emoji-names.js';
+import { mattermostReactions } from '../../../connectors/mattermost/format/emoji.js';
 import { rocketReactions } from '../../../connectors/rocketchat/format/emoji.js';
 import { slackReactions } from '../../../connectors/slack/format/emoji.js';
 import { keyToTeamsReaction } from '../../../connectors/teams/format/index.js';

@@ -19,10 +19,10 @@ import {
 } from '../../src/connector/index.js';
 import { graphContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
+import { emitOnce } from './emit-once.js';
 import { teamsReactionToKey } from './format/index.js';
 import type { GraphMessage } from './graph.js';
 import { kindOf } from './ids.js';
-import { emitOnce } from './inbound.js';
 import type { KeyedLock } from './locks.js';
 
 const ms = (iso: string | null | undefined): number | undefined => {
