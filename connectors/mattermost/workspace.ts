@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
 import {
   type ConnectorContext,
+  errorMessage,
   type LinkedChannel,
   type MessagesPage,
   ReactionTracker,
@@ -164,19 +165,26 @@ export class MattermostWorkspace {
       { linked: links.length, changed: changed.length, background: quiet.length, idle },
       'catching up on linked channels',
     );
+    // Both rounds are planned now; neither is awaited here, so live events flow meanwhile.
     const first = this.ctx.catchUp(this.name, changed);
-    if (quiet.length > 0) void this.ctx.catchUp(this.name, quiet);
+    if (quiet.length > 0) void this.ctx.catchUp(this.name, quiet).catch(this.catchUpFailed);
     void first
       .then(() => {
         if (this.socketUp && connection === this.connection && !this.stopping) {
           this.ctx.reportState(this.name, { status: 'connected' });
         }
       })
-      .catch((err: unknown) => {
-        this.log.error({ err: (err as Error).message }, 'catching up on channels failed');
-      })
+      .catch(this.catchUpFailed)
       .finally(() => this.releaseStart?.());
   }
+
+  /** A round that could not even be planned (the linked channels could not be read). */
+  private readonly catchUpFailed = (err: unknown): void => {
+    this.log.error(
+      { err: errorMessage(err) },
+      'could not read the linked channels to catch up on them (is the database reachable?); the next connection tries again',
+    );
+  };
 
   /** Called before the bridge deletes a post, so the deletion is not bridged back. */
   noteOwnDelete(postId: string): void {
