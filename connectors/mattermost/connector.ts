@@ -6,6 +6,8 @@ import {
   type ConnectorContext,
   type DeclaredCapabilities,
   type Download,
+  type LinkedChannel,
+  type MessagesPage,
   type OutboundMessage,
   type RemoteChannelSummary,
   type RemoteUserInfo,
@@ -17,21 +19,16 @@ import { downloadFile } from './files.js';
 import { displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
 import { channelVisibility, directChannelName } from './visibility.js';
-import { MattermostWorkspace, type WorkspaceOptions } from './workspace.js';
+import { MattermostWorkspace } from './workspace.js';
 
 export class MattermostConnector implements Connector {
   private readonly workspaces = new Map<string, MattermostWorkspace>();
 
-  /** `options` tune the start-up catch-up (tests); the bridge uses the defaults. */
-  constructor(
-    ctx: ConnectorContext,
-    config: MattermostConfig,
-    options: Partial<WorkspaceOptions> = {},
-  ) {
+  constructor(ctx: ConnectorContext, config: MattermostConfig) {
     for (const [name, ws] of Object.entries(config.workspaces)) {
       this.workspaces.set(
         name,
-        new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx, options),
+        new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx),
       );
     }
   }
@@ -53,6 +50,15 @@ export class MattermostConnector implements Connector {
       threads: true,
       maxTextLength: MAX_POST_LENGTH,
     };
+  }
+
+  /** The core's catch-up reads what a channel missed through this (`posts?since=`). */
+  fetchMessagesSince(
+    channel: LinkedChannel,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<MessagesPage> {
+    return this.ws(channel.workspace).fetchSince(channel, cursor, limit);
   }
 
   private ws(name: string): MattermostWorkspace {

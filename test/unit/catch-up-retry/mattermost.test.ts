@@ -1,5 +1,5 @@
 /**
- * Mattermost: a channel's resync that fails (503, 429) is retried with back-off until it
+ * Mattermost: a channel's catch-up (run by the core) whose read fails (503, 429) is retried with back-off until it
  * succeeds, and replays every post made while the bridge was away, in order and once, before
  * the channel's live posts: nothing is skipped.
  */
@@ -25,8 +25,8 @@ afterEach(async () => {
   sim = undefined;
 });
 
-describe('Mattermost resync', () => {
-  it('retries a failing channel resync until it works, skipping nothing', async () => {
+describe('Mattermost catch-up', () => {
+  it('retries a failing channel read until it works, skipping nothing', async () => {
     const s = await startMattermostSimulator();
     sim = s;
     const team = s.createTeam('alpha');
@@ -46,7 +46,7 @@ describe('Mattermost resync', () => {
     const start = async () => {
       const router = new WebhookRouter('http://127.0.0.1:9', silentLogger());
       const ctx = new RecordingContext('mattermost', links, router, store);
-      const connector = new MattermostConnector(ctx, config as never, { retryDelayMs: 100 });
+      const connector = ctx.connect(new MattermostConnector(ctx, config as never));
       running.push(connector);
       await connector.start();
       return { ctx, connector };
@@ -92,7 +92,7 @@ describe('Mattermost resync', () => {
     const start = async () => {
       const router = new WebhookRouter('http://127.0.0.1:9', silentLogger());
       const ctx = new RecordingContext('mattermost', links, router, store);
-      const connector = new MattermostConnector(ctx, config as never);
+      const connector = ctx.connect(new MattermostConnector(ctx, config as never));
       running.push(connector);
       await connector.start();
       return { ctx, connector };

@@ -1,27 +1,22 @@
-import { CursorBook, type CursorRow } from '../../../src/connector/cursor-book.js';
-import { silentLogger } from '../../../src/util/logger.js';
+import type { CursorRow, CursorRows } from '../../../src/connector/cursor-book.js';
 
 const PREFIX = 'cursor-row:';
 
 /**
- * The core's write-behind cursor book over a Map (rows under `cursor-row:…`), so a
- * connector restarted on the same Map finds its cursors; `saves` counts the table writes.
+ * The core's cursor table over a Map (rows under `cursor-row:…`), so a connector restarted
+ * on the same Map finds its cursors; `saves` counts the table writes.
  */
-export function memoryCursors(store: Map<string, string>, flushMs?: number) {
+export function memoryCursorRows(store: Map<string, string>) {
   const counter = { saves: 0 };
-  const book = new CursorBook(
-    {
-      load: async () =>
-        [...store].filter(([k]) => k.startsWith(PREFIX)).map(([, v]) => JSON.parse(v) as CursorRow),
-      save: async (rows) => {
-        counter.saves++;
-        for (const r of rows) store.set(`${PREFIX}${r.workspace}:${r.channel}`, JSON.stringify(r));
-      },
+  const rows: CursorRows = {
+    load: async () =>
+      [...store].filter(([k]) => k.startsWith(PREFIX)).map(([, v]) => JSON.parse(v) as CursorRow),
+    save: async (saved) => {
+      counter.saves++;
+      for (const r of saved) store.set(`${PREFIX}${r.workspace}:${r.channel}`, JSON.stringify(r));
     },
-    silentLogger(),
-    flushMs,
-  );
-  return { book, counter };
+  };
+  return { rows, counter };
 }
 
 /** The stored cursor of `channel` in workspace `main`, as a number. */

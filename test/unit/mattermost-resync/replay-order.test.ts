@@ -3,94 +3,21 @@
  * out in creation order even when some were edited or reacted to after newer ones (those
  * changes move `update_at`, the order the server lists them in); each edit or reaction comes
  * after its post; a failure part-way loses nothing (the cursor moves only once a whole answer
- * is recorded); a live post made during the catch-up comes after everything it replays.
+ * is recorded, so the next connection replays it); a live post made during the catch-up comes after everything it replays.
  */
 import mattermostClient from '@mattermost/client';
 import type { Post } from '@mattermost/types/posts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorContext, LinkedChannel } from '../../../src/connector/contract.js';
-import type { RemoteEvent } from '../../../src/connector/events.js';
-import { memoryCursors } from './memory-cursors.js';
-import { silentLogger } from '../../../src/util/logger.js';
 import { MattermostConnector } from '../../../connectors/mattermost/connector.js';
 import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../../simulators/mattermost/index.js';
-import { memoryReactions, waitFor } from '../../contract/fake-context.js';
+import { waitFor } from '../../contract/fake-context.js';
+import { KitContext as Context } from './kit-context.js';
 
 const { Client4 } = mattermostClient;
 type Client4 = InstanceType<typeof Client4>;
-
-/** Records events once per key, as the core's inbox does; can fail or hold one event. */
-class Context implements ConnectorContext {
-  readonly connectorId = 'mattermost';
-  readonly logger = silentLogger();
-  readonly events: RemoteEvent[] = [];
-  readonly storage;
-  readonly reactions;
-  /** The next event this matches is refused once (the inbox could not store it). */
-  failOnce: ((e: RemoteEvent) => boolean) | undefined;
-  /** The next event this matches waits until `release()`. */
-  holdOnce: ((e: RemoteEvent) => boolean) | undefined;
-  held = false;
-  private releaseHeld: () => void = () => undefined;
-
-  readonly cursors;
-
-  constructor(private readonly links: LinkedChannel[]) {
-    const store = new Map<string, string>();
-    this.reactions = memoryReactions(store);
-    this.storage = {
-      get: async (key: string) => store.get(key),
-      set: async (key: string, value: string) => void store.set(key, value),
-      delete: async (key: string) => void store.delete(key),
-    };
-    this.cursors = memoryCursors(store).book;
-  }
-
-  /** Mattermost runs its own catch-up (it does not offer fetchMessagesSince). */
-  async catchUp(): Promise<void> {}
-
-  async emit(event: RemoteEvent): Promise<void> {
-    if (this.failOnce?.(event)) {
-      this.failOnce = undefined;
-      throw new Error('the inbox could not store the event');
-    }
-    if (this.holdOnce?.(event)) {
-      this.holdOnce = undefined;
-      this.held = true;
-      await new Promise<void>((resolve) => (this.releaseHeld = resolve));
-    }
-    if (this.events.some((e) => e.eventKey === event.eventKey)) return;
-    this.events.push(event);
-  }
-
-  release(): void {
-    this.releaseHeld();
-  }
-
-  reportState(): void {}
-
-  async linkedChannels(): Promise<LinkedChannel[]> {
-    return this.links;
-  }
-
-  registerWebhook(): string {
-    throw new Error('not used by Mattermost');
-  }
-
-  /** Where the first event of `kind` about `messageId` is (-1 if none). */
-  indexOf(kind: RemoteEvent['kind'], messageId: string): number {
-    return this.events.findIndex(
-      (e) => e.kind === kind && 'messageId' in e && e.messageId === messageId,
-    );
-  }
-
-  messageOrder(): string[] {
-    return this.events.flatMap((e) => (e.kind === 'message' ? [e.messageId] : []));
-  }
-}
 
 describe('Mattermost catch-up order', () => {
   let sim: MattermostSimulator;
@@ -146,11 +73,7 @@ describe('Mattermost catch-up order', () => {
 
   const startConnector = (ctx: Context) => {
     const config = { workspaces: { main: { url: sim.url, token: botToken, identity: 'auto' } } };
-    const connector = new MattermostConnector(ctx, config as never, {
-      sweepDelayMs: 0,
-      sweepPauseMs: 0,
-      retryDelayMs: 50,
-    });
+    const connector = ctx.connect(new MattermostConnector(ctx, config as never));
     running.push(connector);
     return connector.start();
   };
@@ -169,11 +92,14 @@ describe('Mattermost catch-up order', () => {
   it('a failure part-way through loses nothing: the cursor has not moved past unrecorded posts', async () => {
     const { channel, ctx } = freshChannel();
     const [a, b, c] = (await postWhileAway(channel)) as [string, string, string];
-    // A is recorded, then B is refused: the next try must still bring B and C, although A
-    // was changed after both.
+    // A is recorded, then B is refused: the catch-up stops there, and the next connection's
+    // must still bring B and C, although A was changed after both.
     ctx.failOnce = (e) => e.kind === 'message' && e.messageId === b;
     await startConnector(ctx);
-    await waitFor('C, after the retry', () => ctx.indexOf('message', c) >= 0);
+    expect(ctx.failOnce).toBeUndefined();
+    expect(ctx.indexOf('message', c)).toBe(-1);
+    sim.dropWebSockets();
+    await waitFor('C, after the reconnection', () => ctx.indexOf('message', c) >= 0, 30_000);
     await waitFor('the edit', () => ctx.indexOf('edit', a) >= 0);
     expect(ctx.failOnce).toBeUndefined();
     expect(ctx.messageOrder()).toEqual([a, b, c]);
