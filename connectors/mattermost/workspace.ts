@@ -2,6 +2,8 @@ import type { Post } from '@mattermost/types/posts';
 import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
 import {
+  connectionProblem,
+  type ConnectionState,
   type ConnectorContext,
   errorMessage,
   type LinkedChannel,
@@ -74,10 +76,7 @@ export class MattermostWorkspace {
         onEvent: (e) => this.onSocketEvent(e),
         onDisconnected: (reason, authFailed) => {
           this.socketUp = false;
-          ctx.reportState(name, {
-            status: authFailed ? 'bad_credentials' : 'retrying',
-            error: reason,
-          });
+          ctx.reportState(name, this.problem(authFailed, reason));
           // A bridge starting while Mattermost is away does not wait for it.
           this.releaseStart?.();
         },
@@ -100,12 +99,8 @@ export class MattermostWorkspace {
       await this.identity.refresh(true);
     } catch (err) {
       const auth = err instanceof RemoteApiError && (err.status === 401 || err.status === 403);
-      this.ctx.reportState(this.name, {
-        status: auth ? 'bad_credentials' : 'retrying',
-        error: auth
-          ? 'the bot token was refused: check connectors.mattermost token'
-          : (err as Error).message,
-      });
+      const reason = auth ? 'Mattermost refused the bot token' : (err as Error).message;
+      this.ctx.reportState(this.name, this.problem(auth, reason));
     }
     let timer: NodeJS.Timeout | undefined;
     const released = new Promise<void>((resolve) => {
@@ -119,6 +114,12 @@ export class MattermostWorkspace {
     await released;
     clearTimeout(timer);
     this.releaseStart = undefined;
+  }
+
+  /** A failed connection, naming the config key to check and the server's URL. */
+  private problem(authFailed: boolean, reason: string): ConnectionState {
+    const where = { credentialKeys: 'token', urlKey: 'url', url: this.config.url };
+    return connectionProblem(this.ctx.connectorId, this.name, { authFailed, reason, ...where });
   }
 
   /** Stops the socket (the core ended the catch-up before; it resumes at the next start). */

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import {
+  connectionProblem,
+  type ConnectionState,
   type ConnectorContext,
   type LinkedChannel,
   type MessagesPage,
@@ -45,7 +47,7 @@ export class RocketChatWorkspace {
 
   constructor(
     readonly name: string,
-    config: WorkspaceConfig,
+    private readonly config: WorkspaceConfig,
     private readonly ctx: ConnectorContext,
   ) {
     this.log = ctx.logger.child({ workspace: name });
@@ -66,10 +68,7 @@ export class RocketChatWorkspace {
         onStreamEvent: (c, e, a) => this.onStreamEvent(c, e, a),
         onDisconnected: (reason, authFailed) => {
           this.connected = false;
-          ctx.reportState(name, {
-            status: authFailed ? 'bad_credentials' : 'retrying',
-            error: reason,
-          });
+          ctx.reportState(name, this.problem(authFailed, reason));
         },
       },
       this.log,
@@ -82,16 +81,18 @@ export class RocketChatWorkspace {
       await this.loadBot();
     } catch (err) {
       const auth = err instanceof RemoteApiError && err.status === 401;
-      this.ctx.reportState(this.name, {
-        status: auth ? 'bad_credentials' : 'retrying',
-        error: auth
-          ? 'the bot credentials were refused: check connectors.rocketchat user_id and token'
-          : (err as Error).message,
-      });
+      const reason = auth ? 'Rocket.Chat refused the bot credentials' : (err as Error).message;
+      this.ctx.reportState(this.name, this.problem(auth, reason));
     }
     this.ddp.start();
     this.linkTimer = setInterval(() => this.ddp.run(() => this.refreshLinks()), LINK_REFRESH_MS);
     this.linkTimer.unref();
+  }
+
+  /** A failed connection, naming the config keys to check and the server's URL. */
+  private problem(authFailed: boolean, reason: string): ConnectionState {
+    const where = { credentialKeys: 'user_id and token', urlKey: 'url', url: this.config.url };
+    return connectionProblem(this.ctx.connectorId, this.name, { authFailed, reason, ...where });
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import {
   Backoff,
+  connectionProblem,
   type ConnectionState,
   type ConnectorContext,
   ReactionTracker,
@@ -75,7 +76,7 @@ export class SlackWorkspace implements EventsEndpoint {
         {
           onHello: () => this.caughtUp(),
           onEvent: (payload) => this.intake.handlePayload(payload),
-          onState: (s) => this.report(s),
+          onState: (s) => this.report(this.socketState(s)),
         },
         this.log,
       );
@@ -84,6 +85,19 @@ export class SlackWorkspace implements EventsEndpoint {
 
   private report(state: ConnectionState): void {
     this.ctx.reportState(this.name, state);
+  }
+
+  /** A failed connection, naming the config key to check and the API's URL. */
+  private problem(authFailed: boolean, reason: string, credential = 'bot_token'): ConnectionState {
+    const url = this.config.api_url ?? DEFAULT_API_URL;
+    const where = { credentialKeys: credential, urlKey: 'api_url', url };
+    return connectionProblem(this.ctx.connectorId, this.name, { authFailed, reason, ...where });
+  }
+
+  /** Socket Mode's failures depend on the app-level token, not the bot token. */
+  private socketState(s: ConnectionState): ConnectionState {
+    if (s.status !== 'bad_credentials' && s.status !== 'retrying') return s;
+    return this.problem(s.status === 'bad_credentials', s.error ?? s.status, 'app_token');
   }
 
   async start(): Promise<void> {
@@ -115,13 +129,10 @@ export class SlackWorkspace implements EventsEndpoint {
     } catch (err) {
       const e = err as RemoteApiError;
       if (e.code === 'SLACK_AUTH') {
-        this.report({
-          status: 'bad_credentials',
-          error: 'Slack refused the bot token: check bot_token',
-        });
+        this.report(this.problem(true, 'Slack refused the bot token'));
         return;
       }
-      this.report({ status: 'retrying', error: e.message });
+      this.report(this.problem(false, e.message));
       const delay = this.startRetries.next(e.retryAfterMs);
       this.retryTimer = setTimeout(() => void this.connect(), delay);
       return;

@@ -6,6 +6,7 @@
 import {
   Backoff,
   ChannelSerializer,
+  connectionProblem,
   type ConnectionStatus,
   type ConnectorContext,
   errorMessage,
@@ -123,7 +124,20 @@ export class TeamsWorkspace {
   private report(status: ConnectionStatus, error?: string): void {
     if (this.status === status && status !== 'retrying') return;
     this.status = status;
-    this.d.ctx.reportState(this.name, error ? { status, error } : { status });
+    if (status !== 'bad_credentials' && status !== 'retrying') {
+      this.d.ctx.reportState(this.name, error ? { status, error } : { status });
+      return;
+    }
+    const where = {
+      credentialKeys: 'app_id and app_password and tenant_id',
+      urlKey: `connectors.${this.d.connectorId}.login_url`,
+      url: this.d.config.login_url,
+    };
+    const problem = { authFailed: status === 'bad_credentials', reason: error ?? status };
+    this.d.ctx.reportState(
+      this.name,
+      connectionProblem(this.d.connectorId, this.name, { ...problem, ...where }),
+    );
   }
 
   /** Checks the credentials, then catches up and starts the periodic catch-up. */

@@ -6,6 +6,7 @@
  * connection are therefore one code path, and a replay yields the same event keys.
  */
 import {
+  connectionProblem,
   plainText,
   type ConnectorContext,
   type InboundContent,
@@ -41,11 +42,20 @@ export class ChangeFeed {
       this.botId = this.platform.whoAmI(this.config.token).id;
     } catch (err) {
       if (!(err instanceof PlatformError && err.status === 401)) throw err;
-      const error = `Memo Chat refused the bot token: set connectors.memo.workspaces.${this.workspace}.token to a valid bot token`;
-      this.ctx.reportState(this.workspace, { status: 'bad_credentials', error });
+      // The core logs this at error level with the full key (…workspaces.<name>.token) and URL.
+      const problem = { authFailed: true, reason: 'Memo Chat refused the bot token' };
+      this.ctx.reportState(
+        this.workspace,
+        connectionProblem(this.ctx.connectorId, this.workspace, { ...problem, ...this.where() }),
+      );
       return;
     }
     await this.connect();
+  }
+
+  /** What the operator checks when a connection fails: the keys and the platform's address. */
+  private where() {
+    return { credentialKeys: 'token', urlKey: 'platform', url: `memo://${this.config.platform}` };
   }
 
   stop(): void {
@@ -68,8 +78,15 @@ export class ChangeFeed {
 
   private dropped(): void {
     if (this.stopped) return;
-    const error = 'the realtime connection closed; reconnecting and catching up';
-    this.ctx.reportState(this.workspace, { status: 'retrying', error });
+    const reason = 'the realtime connection closed; reconnecting and catching up';
+    this.ctx.reportState(
+      this.workspace,
+      connectionProblem(this.ctx.connectorId, this.workspace, {
+        authFailed: false,
+        reason,
+        ...this.where(),
+      }),
+    );
     setTimeout(() => void this.connect().catch((err) => this.failed(err)), RECONNECT_MS);
   }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { Bridge } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../config/index.js';
-import { readRegistration } from '../config/index.js';
+import { readRegistration, verifyRegistration, type RegistrationInfo } from '../config/index.js';
 import { CatchUpKit } from '../connector/catch-up-kit.js';
 import { capabilitiesOf } from '../connector/capabilities.js';
 import type { ConnectorContext, ConnectorDefinition } from '../connector/contract.js';
@@ -28,6 +28,10 @@ import { RawRouteChain } from './raw-routes.js';
 import { ingressSettings, refusalLogIntervalMs } from '../http/ingress-settings.js';
 import { RefusalLog } from '../util/refusal-log.js';
 import { createMediaProxy, deliveryDeps } from './delivery-setup.js';
+import { logConnectionState } from './connection-log.js';
+import { checkHomeserver, DEFAULT_STARTUP_WAIT_S } from './homeserver-check.js';
+import { listenError } from './listen-error.js';
+import { bridgeVersion } from '../util/version.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** How long start-up waits for the bot to join portal rooms before going on without it. */
@@ -62,7 +66,10 @@ export class BridgeApp {
   async start(): Promise<void> {
     const { config, log } = this;
     routeSdkLogs(log);
+    log.info({ version: bridgeVersion() }, 'bridge starting');
     const registration = readRegistration(config.appservice.registration);
+    verifyRegistration(config, registration);
+    await this.awaitHomeserver(registration);
     await this.openStorage();
     const bridge = await this.connectHomeserver(registration.as_token);
     const refusals = new RefusalLog(log, refusalLogIntervalMs(config.appservice.ingress));
@@ -85,14 +92,25 @@ export class BridgeApp {
     mediaProxy.register(this.appservice.expressApp);
     this.webhooks = new WebhookRouter(config.appservice.public_url, log, refusals);
     this.appservice.setRawRoutes(new RawRouteChain([this.admin.http, this.webhooks]));
-    await bridge.listen(
-      config.appservice.port,
-      config.appservice.bind_address,
-      10,
-      this.appservice.asAppService(),
-    );
-    log.info({ port: config.appservice.port }, 'appservice listening');
+    const { port, bind_address: bindAddress } = config.appservice;
+    await bridge
+      .listen(port, bindAddress, 10, this.appservice.asAppService())
+      .catch((err: unknown) => Promise.reject(listenError(err, { port, bindAddress })));
+    log.info({ port }, 'appservice listening');
     await this.startWork(intake);
+  }
+
+  /** Waits for the homeserver (warn per retry) and checks it knows the registration's token. */
+  private async awaitHomeserver(registration: RegistrationInfo): Promise<void> {
+    const { homeserver, appservice } = this.config;
+    await checkHomeserver({
+      url: homeserver.url,
+      asToken: registration.as_token,
+      botUserId: `@${appservice.bot_localpart}:${homeserver.domain}`,
+      registrationFile: appservice.registration,
+      waitMs: (homeserver.startup_wait_s ?? DEFAULT_STARTUP_WAIT_S) * 1000,
+      log: this.log,
+    });
   }
 
   private async openStorage(): Promise<void> {
@@ -192,7 +210,10 @@ export class BridgeApp {
     await this.workers.resume();
     await this.joiner.startWithin(JOIN_WAIT_MS);
     this.schedulePruning();
-    log.info({ portals: this.directory.portals().length }, 'bridge started');
+    log.info(
+      { version: bridgeVersion(), portals: this.directory.portals().length },
+      'bridge started',
+    );
     this.startMatrixCatchUp(intake);
   }
 
@@ -254,8 +275,7 @@ export class BridgeApp {
         logger: log,
         ...kit.contextMembers(),
         reportState: (workspace, state) => {
-          this.states.set(def.id, workspace, state);
-          log.info({ workspace, status: state.status, reason: state.error }, 'connection state');
+          this.states.set(def.id, workspace, logConnectionState(log, def.id, workspace, state));
         },
         linkedChannels: () => Promise.resolve(this.directory.linkedChannels(def.id)),
         storage: this.stores.kv.forConnector(def.id),

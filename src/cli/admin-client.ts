@@ -10,7 +10,10 @@ export interface ApiAnswer {
 }
 
 /** The bridge's own listener, as seen from this machine. */
-export function bridgeUrl(config: BridgeConfig, override: string | undefined): string {
+export function bridgeUrl(
+  config: Pick<BridgeConfig, 'appservice'>,
+  override: string | undefined,
+): string {
   if (override) return override.replace(/\/+$/, '');
   const host = config.appservice.bind_address;
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

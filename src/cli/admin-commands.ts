@@ -16,15 +16,8 @@ import {
 export const ADMIN_COMMANDS = ['link', 'unlink', 'list', 'status', 'channels', 'audit'] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
-export const ADMIN_USAGE = `administration (talks to the running bridge with admin.provisioning.secret):
-  list                                               bridged rooms and their channels
-  status                                             connection states and recent delivery failures
-  channels <connector> <workspace>                   channels the bridge can reach
-  link <room> <connector> <workspace> <channel>      link a room (id or alias) with a channel
-  unlink <connector> <workspace> <channel>           unlink a channel
-  audit [--limit N]                                  the audit log, newest first
-  options: -c config.yaml  --url <bridge URL>  --as <@user:server>  --json
-`;
+/** What the administration commands read from the config: the listener and the secret. */
+export type AdminCliConfig = Pick<BridgeConfig, 'appservice' | 'admin'>;
 
 export interface CliOutput {
   out(text: string): void;
@@ -131,7 +124,7 @@ function parseCommandLine(argv: string[]) {
 export async function runAdminCommand(
   command: AdminCommand,
   argv: string[],
-  config: BridgeConfig,
+  config: AdminCliConfig,
   io: CliOutput,
 ): Promise<number> {
   const { positionals, values } = parseCommandLine(argv);
@@ -144,7 +137,10 @@ export async function runAdminCommand(
   }
   const spec = COMMANDS[command];
   if (positionals.length !== spec.arity) {
-    throw new BridgeError('CLI_USAGE', `usage: matrix-platform-bridge ${spec.usage}`);
+    throw new BridgeError(
+      'CLI_USAGE',
+      `usage: matrix-platform-bridge ${spec.usage} (matrix-platform-bridge ${command} --help says more)`,
+    );
   }
   const api = new AdminApiClient(
     `${bridgeUrl(config, values.url)}/_bridge/admin/v1`,

@@ -11,6 +11,8 @@ export interface HomeserverConfig {
   url: string;
   /** The homeserver's server name (the part after `:` in user ids). */
   domain: string;
+  /** How long start-up waits for the homeserver to answer before refusing to start (s). */
+  startup_wait_s?: number;
 }
 
 export interface AppserviceConfig {

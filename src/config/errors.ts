@@ -15,6 +15,8 @@ export const ConfigErrorCode = {
   Invalid: 'CONFIG_INVALID',
   /** The registration file is missing, unreadable or malformed, or does not fit the config. */
   RegistrationInvalid: 'REGISTRATION_INVALID',
+  /** The registration file is well-formed but says something else than the config. */
+  RegistrationMismatch: 'REGISTRATION_MISMATCH',
   /** `writeRegistration` would overwrite an existing file and `force` was not given. */
   RegistrationExists: 'REGISTRATION_EXISTS',
 } as const;

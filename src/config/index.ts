@@ -43,7 +43,6 @@ export {
   ghostAliasRegex,
   ghostUserRegex,
   readRegistration,
-  verifyRegistration,
   writeRegistration,
   type ReadRegistrationOptions,
   type Registration,
@@ -52,3 +51,8 @@ export {
   type RegistrationNamespaces,
   type WriteRegistrationOptions,
 } from './registration.js';
+export {
+  registrationMismatches,
+  sampleGhostUserId,
+  verifyRegistration,
+} from './registration-match.js';

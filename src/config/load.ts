@@ -29,6 +29,11 @@ export interface LoadConfigOptions {
   connectorSchemas?: Record<string, object>;
   /** Where `${env:NAME}` values come from. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Top-level keys to leave out, unread: a command that only calls the running bridge's API
+   * must not demand the platforms' secrets (`connectors`) or check `portals`.
+   */
+  ignore?: readonly string[];
 }
 
 export interface ParseConfigOptions extends LoadConfigOptions {
@@ -136,6 +141,7 @@ export function parseConfig(yamlText: string, opts: ParseConfigOptions = {}): Br
   const source = opts.source;
   const baseDir = opts.baseDir ?? process.cwd();
   const { doc, lineCounter, raw } = readYaml(yamlText, source);
+  for (const key of opts.ignore ?? []) delete raw[key];
   const placed = (p: PlacedProblem): ConfigProblem => ({
     path: p.path,
     message: p.message,

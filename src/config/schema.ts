@@ -143,6 +143,7 @@ export const bridgeConfigSchema = {
           pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$',
           [HINT_KEYWORD]: 'must be a server name such as example.org (no scheme, no @, no path)',
         },
+        startup_wait_s: { type: 'integer', minimum: 0, default: 120 },
       },
     },
     appservice: {

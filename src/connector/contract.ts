@@ -97,6 +97,13 @@ export interface ConnectionState {
   status: ConnectionStatus;
   /** Operator-facing reason; never contains a token. */
   error?: string;
+  /**
+   * For the log line only: the config key to check, in full
+   * (`connectors.<id>.workspaces.<workspace>.token`). Default: the workspace's block.
+   */
+  configKey?: string;
+  /** For the log line only: the platform address the bridge tried. */
+  url?: string;
 }
 
 export interface LinkedChannel extends ChannelRef {

@@ -1,6 +1,7 @@
 // The one public entry point of the core for connectors (connectors/<id>/ import nothing else
 // of src/; eslint.boundaries.js enforces it).
 export * from './contract.js';
+export * from './connection-problem.js';
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './events.js';

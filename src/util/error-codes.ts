@@ -36,11 +36,32 @@ export const CORE_ERROR_CODES = defineErrorCodes({
     ...internal,
     action: 'Regenerate the registration file and give it to the homeserver.',
   },
+  REGISTRATION_MISMATCH: {
+    ...internal,
+    action: 'Make the config match the registration, or regenerate it and restart the homeserver.',
+  },
   REGISTRATION_EXISTS: { ...internal, action: 'Pass --force to overwrite the file.' },
   DATABASE_INIT_FAILED: {
     ...internal,
     action: 'Make database.data_dir writable, or set database.url.',
   },
+  HOMESERVER_UNREACHABLE: {
+    ...internal,
+    action: 'Start the homeserver, or fix homeserver.url.',
+  },
+  HOMESERVER_REFUSED_TOKEN: {
+    ...internal,
+    action: "Add the registration to the homeserver's app_service_config_files and restart it.",
+  },
+  HOMESERVER_MISMATCH: {
+    ...internal,
+    action: 'Fix homeserver.domain or appservice.bot_localpart to what the homeserver says.',
+  },
+  LISTEN_PORT_IN_USE: {
+    ...internal,
+    action: 'Stop the process on appservice.port, or choose another port.',
+  },
+  LISTEN_FAILED: { ...internal, action: 'Fix appservice.bind_address or appservice.port.' },
   CONNECTOR_UNKNOWN: {
     httpStatus: 404,
     errcode: 'M_NOT_FOUND',

@@ -95,9 +95,12 @@ export function runContractSuite(target: ContractTarget): void {
         'bad_credentials',
         () => bad.ctx.lastState(world.channel.workspace)?.status === 'bad_credentials',
       );
-      expect(bad.ctx.lastState(world.channel.workspace)?.error ?? '').not.toMatch(
-        /xox|token=|Bearer /i,
-      );
+      const state = bad.ctx.lastState(world.channel.workspace)!;
+      expect(state.error ?? '').not.toMatch(/xox|token=|Bearer /i);
+      // The core's error line names the very key to fix and the address tried.
+      const block = `connectors.${target.definition.id}.workspaces.${world.channel.workspace}.`;
+      expect(state.configKey?.startsWith(block), state.configKey).toBe(true);
+      expect(state.url).toMatch(/^[a-z]+:\/\/\S+$/);
     });
 
     it('describes the channel and the user', async () => {

@@ -1,7 +1,7 @@
 // The product as a user gets it: `npm pack` of the built repository, installed with production
 // dependencies only into an empty folder, must run its CLI and load every connector; and the
 // tarball must hold none of the development-only trees (simulators, bench, tests, scripts).
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,12 @@ describe('the packed product', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^usage: matrix-platform-bridge <command>/);
     expect(result.code).toBe(0);
+    // The version is read from the installed package.json, found from dist/src/util/.
+    const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const shown = await run(bin, ['--version'], { cwd: installDir, timeoutMs: 120_000 });
+    expect(shown.stdout).toBe(`matrix-platform-bridge ${version}\n`);
   });
 
   it('loads every packed connector without development packages', async () => {

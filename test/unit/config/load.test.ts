@@ -7,7 +7,7 @@ describe('parseConfig: valid configuration', () => {
   it('fills in every default for a minimal config', () => {
     const config = parseConfig(MINIMAL, { env: {}, baseDir: '/srv/bridge' });
     expect(config).toEqual({
-      homeserver: { url: 'http://127.0.0.1:8008', domain: 'localhost' },
+      homeserver: { url: 'http://127.0.0.1:8008', domain: 'localhost', startup_wait_s: 120 },
       appservice: {
         id: 'platform-bridge',
         bind_address: '127.0.0.1',

@@ -192,7 +192,7 @@ describe('verifyRegistration', () => {
     const reg = generateRegistration(config(), ['mattermost']);
     const changed = config('localhost', '  bot_localpart: bot\n  ghost_prefix: _mm_');
     const err = thrown(() => verifyRegistration(changed, reg));
-    expect(err.code).toBe('REGISTRATION_INVALID');
+    expect(err.code).toBe('REGISTRATION_MISMATCH');
     expect(err.problems.map((p) => p.path)).toEqual(['sender_localpart', 'namespaces.users']);
     expect(err.message).toContain('--force');
   });
