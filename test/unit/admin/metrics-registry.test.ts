@@ -1,11 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { BridgeMetrics } from '../../../src/admin/metrics.js';
-import { ConnectionStates } from '../../../src/core/connection-states.js';
-import { PortalDirectory } from '../../../src/core/portal-directory.js';
-import type { AdminQueries } from '../../../src/store/admin-queries.js';
+import { families, freshMetrics, scrape } from './metrics-fixture.js';
 
 const DOCS = readFileSync(
   fileURLToPath(new URL('../../../docs/admin.md', import.meta.url)),
@@ -14,36 +10,6 @@ const DOCS = readFileSync(
 const PACKAGE = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8'),
 ) as { version: string };
-
-const CONFIG = {
-  connectors: {
-    mattermost: { workspaces: { 'agency-a': {}, 'agency-b': {} } },
-    slack: { workspaces: { team: {} } },
-  },
-};
-
-/** A bridge's metrics before any event: nothing queued, no portal, no state reported. */
-function freshMetrics(pending: Array<{ source: string; count: number }> = []): BridgeMetrics {
-  const queries = { pendingBySource: () => Promise.resolve(pending) } as unknown as AdminQueries;
-  return new BridgeMetrics({
-    queries,
-    states: new ConnectionStates(),
-    directory: new PortalDirectory(undefined as never),
-    config: CONFIG,
-    log: pino({ level: 'silent' }),
-  });
-}
-
-async function scrape(metrics: BridgeMetrics): Promise<string> {
-  return (await metrics.exposition()).body;
-}
-
-/** Metric families in the exposition: name → type, from its `# TYPE` lines. */
-function families(body: string): Map<string, string> {
-  const types = new Map<string, string>();
-  for (const m of body.matchAll(/^# TYPE (\S+) (\S+)$/gm)) types.set(m[1]!, m[2]!);
-  return types;
-}
 
 /** The names in the metrics table of docs/admin.md. */
 function documentedNames(): string[] {
