@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { families, freshMetrics, scrape } from './metrics-fixture.js';
+import { promtool, seriesNamed } from './promtool.js';
 
 const DIR = fileURLToPath(new URL('../../../docs/prometheus/', import.meta.url));
 const RULES = `${DIR}alerts.yaml`;
@@ -22,40 +22,23 @@ interface RuleTests {
 const rules = (parse(readFileSync(RULES, 'utf8')) as RuleFile).groups.flatMap((g) => g.rules);
 const ruleTests = (parse(readFileSync(TESTS, 'utf8')) as RuleTests).tests;
 
-/** Runs promtool; Debian's `prometheus` package has it (.ci/run installs it). */
-function promtool(...args: string[]): { status: number | null; output: string } {
-  const run = spawnSync('promtool', args, { cwd: DIR, encoding: 'utf8', timeout: 120_000 });
-  if (run.error) {
-    throw new Error(
-      `cannot run promtool (${run.error.message}): install it with "apt-get install prometheus"`,
-    );
-  }
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
-}
-
-/** The bridge's series a PromQL expression or series selector names (histogram parts mapped). */
-function bridgeSeries(text: string): string[] {
-  const names = text.match(/\b(?:bridge|process|nodejs)_[a-z0-9_]+/g) ?? [];
-  return names.map((n) => n.replace(/_(bucket|count|sum)$/, ''));
-}
-
 describe('the example alert rules in docs/prometheus', () => {
   it('pass promtool check rules', () => {
-    const { status, output } = promtool('check', 'rules', RULES);
+    const { status, output } = promtool(DIR, 'check', 'rules', RULES);
     expect(output).toContain('SUCCESS');
     expect(status, output).toBe(0);
   });
 
   it('pass their promtool unit tests', () => {
-    const { status, output } = promtool('test', 'rules', TESTS);
+    const { status, output } = promtool(DIR, 'test', 'rules', TESTS);
     expect(status, output).toBe(0);
   });
 
   it('use only series the bridge exports, in the rules and in their tests', async () => {
     const exported = families(await scrape(freshMetrics()));
     const used = [
-      ...rules.flatMap((r) => bridgeSeries(r.expr)),
-      ...ruleTests.flatMap((t) => t.input_series.flatMap((s) => bridgeSeries(s.series))),
+      ...rules.flatMap((r) => seriesNamed(r.expr)),
+      ...ruleTests.flatMap((t) => t.input_series.flatMap((s) => seriesNamed(s.series))),
     ];
     expect(used.length).toBeGreaterThan(10);
     for (const name of used) expect(exported.has(name), name).toBe(true);
