@@ -115,7 +115,7 @@ export class AdminModule {
       ),
     ];
     if (this.settings.metrics.enabled) {
-      this.metrics = new BridgeMetrics(queries, deps.states, deps.directory, log);
+      this.metrics = new BridgeMetrics({ ...deps, queries });
       extras.push(metricsRoute(this.metrics));
     }
     if (provisioning.enabled && this.settings.console.enabled) {

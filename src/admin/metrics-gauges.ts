@@ -4,8 +4,17 @@ import type { ConnectionStates } from '../core/connection-states.js';
 import type { PortalDirectory } from '../core/portal-directory.js';
 import type { AdminQueries } from '../store/admin-queries.js';
 import { errorMessage } from '../util/errors.js';
+import type { KnownSeries } from './metrics-series.js';
 
 const STATUSES = ['connecting', 'connected', 'retrying', 'bad_credentials', 'stopped'] as const;
+
+export interface ScrapeSources {
+  queries: AdminQueries;
+  states: ConnectionStates;
+  directory: PortalDirectory;
+  /** Label values from the configuration, exported at 0 when nothing else is known. */
+  known: KnownSeries;
+}
 
 /**
  * The gauges read at scrape time (queue depth, connection states, portal links): they ask
@@ -13,9 +22,7 @@ const STATUSES = ['connecting', 'connected', 'retrying', 'bad_credentials', 'sto
  */
 export function registerScrapeGauges(
   registers: Registry[],
-  queries: AdminQueries,
-  states: ConnectionStates,
-  directory: PortalDirectory,
+  { queries, states, directory, known }: ScrapeSources,
   log: Logger,
 ): void {
   new Gauge({
@@ -25,6 +32,7 @@ export function registerScrapeGauges(
     registers,
     async collect() {
       this.reset();
+      for (const source of known.sources) this.set({ source }, 0);
       try {
         for (const { source, count } of await queries.pendingBySource()) {
           this.set({ source }, count);
@@ -41,6 +49,10 @@ export function registerScrapeGauges(
     registers,
     collect() {
       this.reset();
+      // A workspace that has not reported yet shows 0 for every status.
+      for (const { connector, workspace } of known.workspaces) {
+        for (const status of STATUSES) this.set({ connector, workspace, status }, 0);
+      }
       for (const s of states.all()) {
         for (const status of STATUSES) {
           this.set(
@@ -58,7 +70,7 @@ export function registerScrapeGauges(
     registers,
     collect() {
       this.reset();
-      const counts = new Map<string, number>();
+      const counts = new Map<string, number>(known.connectors.map((c) => [c, 0]));
       for (const p of directory.portals()) {
         for (const l of directory.linksOf(p.id)) {
           counts.set(l.connector, (counts.get(l.connector) ?? 0) + 1);

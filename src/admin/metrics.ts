@@ -1,15 +1,28 @@
 import type { Logger } from 'pino';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { BridgeConfig } from '../config/index.js';
 import type { ConnectionStates } from '../core/connection-states.js';
 import type { PortalDirectory } from '../core/portal-directory.js';
 import type { CoreTelemetry } from '../core/telemetry.js';
 import type { AdminQueries } from '../store/admin-queries.js';
 import { registerScrapeGauges } from './metrics-gauges.js';
+import { registerProcessMetrics } from './metrics-process.js';
+import { knownSeries, type KnownSeries } from './metrics-series.js';
+
+export interface MetricsSources {
+  queries: AdminQueries;
+  states: ConnectionStates;
+  directory: PortalDirectory;
+  /** Its connectors and their workspaces name the series that exist from start-up. */
+  config: Pick<BridgeConfig, 'connectors'>;
+  log: Logger;
+}
 
 /**
  * Prometheus metrics of one bridge: what the core reports through CoreTelemetry (events in
  * and out per side, failures, latency), and gauges read at scrape time (queue depth,
- * connection states, portals).
+ * connection states, portals), plus Node's process metrics and the build info. Every series
+ * whose labels the configuration names exists at 0 from start-up (see metrics-series.ts).
  */
 export class BridgeMetrics implements CoreTelemetry {
   readonly registry = new Registry();
@@ -18,14 +31,10 @@ export class BridgeMetrics implements CoreTelemetry {
   private readonly deadLetters: Counter<'source'>;
   private readonly latency: Histogram<'side'>;
 
-  constructor(
-    queries: AdminQueries,
-    states: ConnectionStates,
-    directory: PortalDirectory,
-    log: Logger,
-  ) {
+  constructor({ queries, states, directory, config, log }: MetricsSources) {
+    const known = knownSeries(config);
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'bridge_process_' });
+    registerProcessMetrics(this.registry);
     this.events = new Counter({
       name: 'bridge_events_total',
       help: 'Events received from (direction="in") or delivered to (direction="out") a side: matrix or a connector id',
@@ -51,7 +60,18 @@ export class BridgeMetrics implements CoreTelemetry {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    registerScrapeGauges(registers, queries, states, directory, log);
+    registerScrapeGauges(registers, { queries, states, directory, known }, log);
+    this.startAtZero(known);
+  }
+
+  /** The series an alert matches on exist before the first event, failure or delivery. */
+  private startAtZero(known: KnownSeries): void {
+    for (const side of known.sides) {
+      for (const direction of ['in', 'out']) this.events.inc({ side, direction }, 0);
+      for (const retryable of ['true', 'false']) this.failures.inc({ side, retryable }, 0);
+      this.latency.zero({ side });
+    }
+    for (const source of known.sources) this.deadLetters.inc({ source }, 0);
   }
 
   eventsIn(side: string, count: number): void {

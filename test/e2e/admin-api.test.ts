@@ -381,5 +381,14 @@ describe('health and metrics', () => {
       'bridge_connection_state{connector="mattermost",workspace="main",status="connected"} 1',
     );
     expect(metrics).toContain('# TYPE bridge_inbox_pending gauge');
+    expect(metrics).toMatch(/^bridge_build_info\{version="\d+\.\d+\.\d+[^"]*",node="[\d.]+"\} 1$/m);
+    expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(metrics).not.toMatch(/^(bridge_process_|# TYPE \S+_total gauge)/m);
+    // Alerts match on these whether or not anything failed yet.
+    expect(metrics).toMatch(
+      /^bridge_delivery_failures_total\{side="mattermost",retryable="false"\} \d/m,
+    );
+    expect(metrics).toMatch(/^bridge_dead_letters_total\{source="remote:mattermost"\} \d/m);
+    expect(metrics).toMatch(/^bridge_inbox_pending\{source="remote:mattermost"\} \d/m);
   });
 });
