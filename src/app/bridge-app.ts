@@ -31,7 +31,7 @@ import { createMediaProxy, deliveryDeps } from './delivery-setup.js';
 import { logConnectionState } from './connection-log.js';
 import { checkHomeserver, DEFAULT_STARTUP_WAIT_S } from './homeserver-check.js';
 import { listenError } from './listen-error.js';
-import { bridgeVersion } from '../util/version.js';
+import { bridgeVersion } from '../util/package-version.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** How long start-up waits for the bot to join portal rooms before going on without it. */

@@ -9,7 +9,7 @@ import { BridgeApp } from '../app/bridge-app.js';
 import { generateRegistration, writeRegistration } from '../config/index.js';
 import { BridgeError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import { bridgeVersion } from '../util/version.js';
+import { bridgeVersion } from '../util/package-version.js';
 import { ADMIN_COMMANDS, runAdminCommand, type AdminCommand } from './admin-commands.js';
 import { loadForApiCommands, loadWithConnectors } from './config-loading.js';
 import { commandUsage, globalUsage, isCommand, PROGRAM } from './usage.js';
