@@ -77,7 +77,7 @@ export type KindMissing = Record<Kind, string[]>;
 export function tallyKinds(
   e: Expected,
   r: Received,
-): { tallies: KindTallies; missing: KindMissing; duplicates: string[] } {
+): { tallies: KindTallies; missing: KindMissing; duplicates: string[]; arrival?: number[] } {
   const texts = r.posts.map((p) => p.text.trim());
   const files = r.posts.flatMap((p) => p.files);
   const t = tallyWithDetail(e.texts, texts);
@@ -108,6 +108,7 @@ export function tallyKinds(
       file: f.detail.missing,
     },
     duplicates: [...t.detail.duplicates, ...f.detail.duplicates, ...reactions.duplicates],
+    arrival: t.detail.arrival,
   };
 }
 

@@ -85,10 +85,12 @@ export function expectExactlyOnceInOrder(r: StreamResult): void {
         lost: missing.length,
         missing,
         duplicates: d.duplicates,
+        arrival: d.arrival,
       }).toEqual({
         room: room.roomId,
         missing: [],
         duplicates: [],
+        arrival: undefined,
         sent: t.sent,
         delivered: t.sent - skip.size,
         duplicated: 0,

@@ -229,6 +229,7 @@ export async function streamBothWays(world: BridgedWorld, o: StreamOptions): Pro
                 detail: {
                   missing: kinds[side].missing.text,
                   duplicates: kinds[side].duplicates,
+                  arrival: kinds[side].arrival,
                 },
               }
             : plain;

@@ -14,6 +14,8 @@ export interface Tally {
 export interface TallyDetail {
   missing: string[];
   duplicates: string[];
+  /** Sent positions in arrival order, when something arrived out of order (to see what moved). */
+  arrival?: number[];
 }
 
 /** Length of the longest strictly increasing subsequence (patience sorting). */
@@ -60,15 +62,20 @@ export function tallyWithDetail(
     order.push(i);
   }
   const delivered = seen.size;
+  const reordered = delivered - longestIncreasing(order);
   return {
     tally: {
       sent: sent.length,
       delivered,
       duplicated: duplicates.length,
       lost: sent.length - delivered,
-      reordered: delivered - longestIncreasing(order),
+      reordered,
     },
-    detail: { missing: sent.filter((s) => !seen.has(s)), duplicates },
+    detail: {
+      missing: sent.filter((s) => !seen.has(s)),
+      duplicates,
+      ...(reordered > 0 ? { arrival: order } : {}),
+    },
   };
 }
 
