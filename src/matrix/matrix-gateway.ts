@@ -117,6 +117,7 @@ export class MatrixGateway {
     const cached = this.profileCache.get(key);
     if (cached && Date.now() - cached.at < 60_000) return cached.profile;
     let content: { displayname?: unknown; avatar_url?: unknown } | null = null;
+    let failed = false;
     try {
       content = await this.intent().getStateEvent(roomId, 'm.room.member', userId, true);
     } catch {
@@ -127,13 +128,15 @@ export class MatrixGateway {
         content = await this.intent().getProfileInfo(userId);
       } catch {
         content = null;
+        failed = true;
       }
     }
     const profile: MemberProfile = {
       displayName: typeof content?.displayname === 'string' ? content.displayname : undefined,
       avatarMxc: typeof content?.avatar_url === 'string' ? content.avatar_url : undefined,
     };
-    this.profileCache.set(key, { at: Date.now(), profile });
+    // A lookup that failed (homeserver away) is not remembered: the next message asks again.
+    if (!failed) this.profileCache.set(key, { at: Date.now(), profile });
     return profile;
   }
 }
