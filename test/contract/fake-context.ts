@@ -64,19 +64,7 @@ export class RecordingContext implements ConnectorContext {
    * after); returns it.
    */
   connect<C extends Connector>(connector: C): C {
-    this.kit.bind(connector);
-    const start = connector.start.bind(connector);
-    const stop = connector.stop.bind(connector);
-    connector.start = async () => {
-      this.kit.runner.start();
-      await start();
-    };
-    connector.stop = async () => {
-      await this.kit.stopCatchUp();
-      await stop();
-      await this.kit.flush();
-    };
-    return connector;
+    return connectThroughKit(this.kit, connector);
   }
 
   emit(event: RemoteEvent): Promise<void> {
@@ -146,4 +134,24 @@ export function waitFor<T>(
   timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<T> {
   return waitUntil(probe, { what, timeoutMs });
+}
+
+/**
+ * Binds `kit` (the core's catch-up) to `connector` and wraps its start and stop as the bridge
+ * does: catch-up armed before start, stopped before stop, cursors saved after.
+ */
+export function connectThroughKit<C extends Connector>(kit: CatchUpKit, connector: C): C {
+  kit.bind(connector);
+  const start = connector.start.bind(connector);
+  const stop = connector.stop.bind(connector);
+  connector.start = async () => {
+    kit.runner.start();
+    await start();
+  };
+  connector.stop = async () => {
+    await kit.stopCatchUp();
+    await stop();
+    await kit.flush();
+  };
+  return connector;
 }

@@ -7,7 +7,7 @@ import type {
 } from '../../../src/connector/contract.js';
 import type { RemoteEvent } from '../../../src/connector/events.js';
 import { silentLogger } from '../../../src/util/logger.js';
-import { memoryReactions } from '../../contract/fake-context.js';
+import { connectThroughKit, memoryReactions } from '../../contract/fake-context.js';
 import { memoryCursorRows } from './memory-cursors.js';
 
 /**
@@ -59,19 +59,7 @@ export class KitContext implements ConnectorContext {
 
   /** Wires the catch-up to `connector` and wraps its start and stop as the bridge does. */
   connect<C extends Connector>(connector: C): C {
-    this.kit.bind(connector);
-    const start = connector.start.bind(connector);
-    const stop = connector.stop.bind(connector);
-    connector.start = async () => {
-      this.kit.runner.start();
-      await start();
-    };
-    connector.stop = async () => {
-      await this.kit.stopCatchUp();
-      await stop();
-      await this.kit.flush();
-    };
-    return connector;
+    return connectThroughKit(this.kit, connector);
   }
 
   private async record(event: RemoteEvent): Promise<void> {
