@@ -36,6 +36,9 @@ async function openConsole(): Promise<Page> {
   (page as Page & { errors: string[] }).errors = errors;
   const res = await page.goto(`${w.bridgeUrl}/_bridge/console/`);
   expect(res?.status()).toBe(200);
+  // Until its start-up check is done the console shows neither view (a test that changes the
+  // stored session before then would race the check that clears it).
+  await page.waitForSelector('#sign-in:not([hidden]), #console:not([hidden])');
   return page;
 }
 

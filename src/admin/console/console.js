@@ -383,4 +383,7 @@ async function init() {
   await start();
 }
 
-void init();
+init().catch((err) => {
+  signOut();
+  showMessage(`The console could not start: ${err.message}; reload the page to try again`);
+});
