@@ -24,9 +24,12 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** An answer, or `'never'`: the request is left hanging until the sender gives up. */
+type Answer = { status: number; body?: string } | 'never';
+
 /** An endpoint that records every request and answers with `answer(hit, n)`. */
 async function endpoint(
-  answer: (hit: Hit, n: number) => { status: number; body?: string; delayMs?: number },
+  answer: (hit: Hit, n: number) => Answer,
 ): Promise<{ url: string; hits: Hit[] }> {
   const hits: Hit[] = [];
   server = createServer((req, res) => {
@@ -37,7 +40,7 @@ async function endpoint(
       const hit: Hit = { headers: req.headers, body, json: JSON.parse(body) as Hit['json'] };
       hits.push(hit);
       const a = answer(hit, hits.length);
-      setTimeout(() => res.writeHead(a.status).end(a.body ?? ''), a.delayMs ?? 0);
+      if (a !== 'never') res.writeHead(a.status).end(a.body ?? '');
     });
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
@@ -73,11 +76,11 @@ describe('Events API over HTTP', () => {
   });
 
   it('retries failed and slow deliveries with x-slack-retry-num and -reason', async () => {
-    // A 2 s answer timeout that the prompt answers meet even on a busy machine; the slow
-    // answer takes 5 s, far past it.
-    w = await createSimWorld({ httpEvents: { timeoutMs: 2000, retryDelaysMs: [50, 50, 50] } });
+    // The second answer never comes, so only the simulator's deadline ends it; the deadline
+    // is long enough that a prompt answer meets it even when the machine stalls.
+    w = await createSimWorld({ httpEvents: { timeoutMs: 8000, retryDelaysMs: [50, 50, 50] } });
     const { url, hits } = await endpoint((_hit, n) =>
-      n === 1 ? { status: 500 } : n === 2 ? { status: 200, delayMs: 5000 } : { status: 200 },
+      n === 1 ? { status: 500 } : n === 2 ? 'never' : { status: 200 },
     );
     w.sim.setEventDelivery(w.app.appId, { mode: 'http', requestUrl: url });
     await w.alice.client.chat.postMessage({ channel: w.channelId, text: 'retry me' });

@@ -29,8 +29,18 @@ export function clientFor(sim: SlackSimulator, token: string): WebClient {
   });
 }
 
+/**
+ * Tests answer the simulator's HTTP event deliveries at once, but a busy machine can stall
+ * either process for seconds: a deadline that short would turn a prompt answer into a
+ * retried "timeout". Tests that exercise the timeout pass their own.
+ */
+const TEST_ANSWER_DEADLINE_MS = 30_000;
+
 export async function createSimWorld(opts: SlackSimulatorOptions = {}): Promise<SimWorld> {
-  const sim = await startSlackSimulator(opts);
+  const sim = await startSlackSimulator({
+    ...opts,
+    httpEvents: { timeoutMs: TEST_ANSWER_DEADLINE_MS, ...opts.httpEvents },
+  });
   const team = sim.createWorkspace({ name: 'Agency', domain: 'agency' });
   const app = sim.createApp(team.id, { name: 'Matrix Bridge', botName: 'bridge' });
   const alice = sim.createUser(team.id, {
