@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { RoomEncryption } from './declared-encryption.js';
-import { applyDeclaredPortals, type DeclaredSummary } from './portals-setup.js';
-import { adminSettings, type AdminConfig, type BridgeConfig } from '../config/index.js';
+import { applyDeclaredPortals, CONFIG_ACTOR, type DeclaredSummary } from './portals-setup.js';
+import { permissionChanges } from './permission-changes.js';
+import {
+  adminSettings,
+  type AdminConfig,
+  type BridgeConfig,
+  type PermissionsConfig,
+} from '../config/index.js';
 import type { ConnectionStates } from '../core/connection-states.js';
 import type { ConnectorRegistry } from '../core/delivery/deps.js';
 import type { GhostIdCodec } from '../core/ids.js';
@@ -46,10 +52,13 @@ export interface AdminModuleDeps {
   refusals?: RefusalLog;
 }
 
-/** Servers named in the permissions, whose users may sign in with OpenID. */
-function permittedServers(config: BridgeConfig): Set<string> {
-  const servers = new Set<string>();
-  for (const key of Object.keys(config.permissions ?? {})) {
+/** Fills `servers` with those named in the permissions, whose users may sign in with OpenID. */
+function permittedServers(
+  permissions: PermissionsConfig,
+  servers = new Set<string>(),
+): Set<string> {
+  servers.clear();
+  for (const key of Object.keys(permissions)) {
     if (key === '*') continue;
     const server = key.startsWith('@') ? serverOf(key) : key;
     if (server) servers.add(server.toLowerCase());
@@ -71,6 +80,10 @@ export class AdminModule {
   private readonly links: LinkAdminStore;
   private readonly matrix: GatewayAdminMatrix;
   private readonly audit: AuditStore;
+  private readonly permissions: Permissions;
+  private permissionsConfig: PermissionsConfig;
+  /** Other homeservers whose users may sign in; the OpenID verifier reads this very set. */
+  private readonly openIdServers: Set<string>;
   private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: AdminModuleDeps) {
@@ -82,6 +95,9 @@ export class AdminModule {
     const queries = new AdminQueries(stores.db);
     this.links = new LinkAdminStore(stores.db);
     this.audit = new AuditStore(stores.db);
+    this.permissionsConfig = config.permissions ?? {};
+    this.permissions = new Permissions(this.permissionsConfig);
+    this.openIdServers = permittedServers(this.permissionsConfig);
     this.ops = new AdminOperations({
       directory: deps.directory,
       links: this.links,
@@ -92,7 +108,7 @@ export class AdminModule {
       connectorConfig: config.connectors,
       states: deps.states,
       matrix,
-      permissions: new Permissions(config.permissions),
+      permissions: this.permissions,
       privateChannelsAllowed: this.settings.private_channels_allowed,
       log: log.child({ module: 'admin' }),
     });
@@ -105,7 +121,7 @@ export class AdminModule {
       ? new OpenIdVerifier({
           homeserverDomain: config.homeserver.domain,
           homeserverUrl: provisioning.openid_url ?? config.homeserver.url,
-          otherServers: permittedServers(config),
+          otherServers: this.openIdServers,
         })
       : undefined;
     const extras: ExtraRoute[] = [
@@ -118,20 +134,7 @@ export class AdminModule {
       this.metrics = new BridgeMetrics({ ...deps, queries });
       extras.push(metricsRoute(this.metrics));
     }
-    if (provisioning.enabled && this.settings.console.enabled) {
-      try {
-        extras.push(
-          consoleRoute({
-            homeserverUrl: this.settings.console.homeserver_url ?? config.homeserver.url,
-            openid: provisioning.openid,
-            secret: provisioning.secret !== undefined,
-          }),
-        );
-      } catch (err) {
-        // A missing console must not stop the bridge; everything else still works.
-        log.error({ err: errorMessage(err) }, 'web console not served');
-      }
-    }
+    extras.push(...this.consoleRoutes());
     this.http = new AdminHttp(
       apiRoutes({ ops: this.ops, auth, openid }),
       extras,
@@ -151,6 +154,26 @@ export class AdminModule {
         isGhost: (userId) => deps.codec.isGhost(userId),
         log: log.child({ module: 'admin-rooms' }),
       });
+    }
+  }
+
+  /** The web console's files, when it is on; none (logged) when they cannot be served. */
+  private consoleRoutes(): ExtraRoute[] {
+    const { config, log } = this.deps;
+    const provisioning = this.settings.provisioning;
+    if (!provisioning.enabled || !this.settings.console.enabled) return [];
+    try {
+      return [
+        consoleRoute({
+          homeserverUrl: this.settings.console.homeserver_url ?? config.homeserver.url,
+          openid: provisioning.openid,
+          secret: provisioning.secret !== undefined,
+        }),
+      ];
+    } catch (err) {
+      // A missing console must not stop the bridge; everything else still works.
+      log.error({ err: errorMessage(err) }, 'web console not served');
+      return [];
     }
   }
 
@@ -190,6 +213,30 @@ export class AdminModule {
       removedLinks: this.settings.removed_config_links,
       log: this.deps.log,
     });
+  }
+
+  /**
+   * Takes a reloaded `permissions:` block: every way in checks against it from now on.
+   * Audited (path `config`) with what changed; returns the changes, empty when none.
+   */
+  async reloadPermissions(next: PermissionsConfig): Promise<string[]> {
+    const changes = permissionChanges(this.permissionsConfig, next);
+    if (changes.length === 0) return changes;
+    this.permissions.replace(next);
+    permittedServers(next, this.openIdServers);
+    this.permissionsConfig = next;
+    await this.audit
+      .record({
+        actor: CONFIG_ACTOR,
+        path: 'config',
+        action: 'permissions',
+        outcome: 'ok',
+        detail: changes.join('; '),
+      })
+      .catch((err: unknown) =>
+        this.deps.log.error({ err: errorMessage(err) }, 'could not write the audit log'),
+      );
+    return changes;
   }
 
   /** Encrypted or not; `unknown` when the bot cannot read the room's state (not in it yet). */

@@ -224,7 +224,7 @@ export class AdminOperations {
         throw new AdminError(
           'LINK_DECLARED',
           `channel ${key.connector}/${key.workspace}/${key.channel} is linked by the config file ` +
-            `(portals:); remove it there and restart the bridge`,
+            `(portals:); remove it there, then reload (SIGHUP) or restart the bridge`,
         );
       }
       await this.validator.requireRoomPower(actor, roomId);

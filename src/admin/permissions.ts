@@ -41,9 +41,14 @@ export function serverOf(userId: string): string | undefined {
  * user id, then the user's homeserver domain, then `*`; with none of them, `none`.
  */
 export class Permissions {
-  private readonly entries: Map<string, PermissionLevel>;
+  private entries = new Map<string, PermissionLevel>();
 
   constructor(config: PermissionsConfig = {}) {
+    this.replace(config);
+  }
+
+  /** Takes a new `permissions:` block (config reload); every later check uses it. */
+  replace(config: PermissionsConfig): void {
     // User ids compare exactly (`@Alice` and `@alice` are different users); domains do not.
     this.entries = new Map(
       Object.entries(config).map(([k, v]) => [k.startsWith('@') ? k : k.toLowerCase(), v]),

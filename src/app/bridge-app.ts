@@ -21,7 +21,7 @@ import type { MediaProxy } from '../matrix/media-proxy.js';
 import { routeSdkLogs } from '../matrix/sdk-logging.js';
 import { WebhookRouter } from './webhooks.js';
 import { createStores, openDatabase, type Stores } from '../store/index.js';
-import { errorMessage } from '../util/errors.js';
+import { BridgeError, errorMessage } from '../util/errors.js';
 import { botMembership, PortalJoiner } from './portal-joins.js';
 import { AdminModule } from '../admin/admin-module.js';
 import { RawRouteChain } from './raw-routes.js';
@@ -32,6 +32,7 @@ import { logConnectionState } from './connection-log.js';
 import { checkHomeserver, DEFAULT_STARTUP_WAIT_S } from './homeserver-check.js';
 import { listenError } from './listen-error.js';
 import { bridgeVersion } from '../util/package-version.js';
+import { restartOnlyChanges, type ReloadSummary } from './config-reload.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** How long start-up waits for the bot to join portal rooms before going on without it. */
@@ -56,9 +57,12 @@ export class BridgeApp {
   private readonly catchUpKits = new Map<string, CatchUpKit>();
   private refusals: RefusalLog | undefined;
   private dispatcher: Dispatcher | undefined;
+  /** The reload in progress (or the last one, settled); reloads run one at a time. */
+  private reloading: Promise<unknown> = Promise.resolve();
+  private stopping = false;
 
   constructor(
-    private readonly config: BridgeConfig,
+    private config: BridgeConfig,
     private readonly definitions: ConnectorDefinition[],
     private readonly log: Logger,
   ) {}
@@ -201,11 +205,7 @@ export class BridgeApp {
     await this.admin.applyDeclaredPortals(config.portals);
     this.admin.start();
     await this.startConnectors(intake);
-    this.joiner = new PortalJoiner(
-      () => this.directory.portals().map((p) => p.roomId),
-      botMembership(this.gateway),
-      log,
-    );
+    this.joiner = this.portalJoiner();
     // Work left from before the restart need not wait for rooms the bot is joining.
     await this.workers.resume();
     await this.joiner.startWithin(JOIN_WAIT_MS);
@@ -215,6 +215,40 @@ export class BridgeApp {
       'bridge started',
     );
     this.startMatrixCatchUp(intake);
+  }
+
+  private portalJoiner(): PortalJoiner {
+    return new PortalJoiner(
+      () => this.directory.portals().map((p) => p.roomId),
+      botMembership(this.gateway),
+      this.log,
+    );
+  }
+
+  /**
+   * Applies a re-read config file's `portals:` and `permissions:` while running (SIGHUP), one
+   * reload at a time. Other changed keys are only reported: they take effect at a restart.
+   */
+  reload(next: BridgeConfig): Promise<ReloadSummary> {
+    const run = this.reloading.then(() => this.applyReload(next));
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyReload(next: BridgeConfig): Promise<ReloadSummary> {
+    if (!this.admin || this.stopping) {
+      throw new BridgeError('RELOAD_NOT_RUNNING', 'the bridge is not running; nothing reloaded');
+    }
+    const needRestart = restartOnlyChanges(this.config, next);
+    const permissions = await this.admin.reloadPermissions(next.permissions ?? {});
+    const portals = await this.admin.applyDeclaredPortals(next.portals);
+    this.config = { ...this.config, portals: next.portals, permissions: next.permissions };
+    // Newly declared rooms: the bot joins them, as at start-up.
+    const previous = this.joiner;
+    this.joiner = this.portalJoiner();
+    await previous?.stop();
+    void this.joiner.start();
+    return { permissions, portals: { ...portals }, needRestart };
   }
 
   /** Matrix events the homeserver dropped instead of sending (F2, docs/fault-injection.md). */
@@ -233,6 +267,8 @@ export class BridgeApp {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.reloading;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.joiner?.stop();
     await this.catchUp?.stop();

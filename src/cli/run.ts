@@ -12,6 +12,7 @@ import { createLogger } from '../util/logger.js';
 import { bridgeVersion } from '../util/package-version.js';
 import { ADMIN_COMMANDS, runAdminCommand, type AdminCommand } from './admin-commands.js';
 import { loadForApiCommands, loadWithConnectors } from './config-loading.js';
+import { reloadOnSignal } from './reload-signal.js';
 import { commandUsage, globalUsage, isCommand, PROGRAM } from './usage.js';
 
 export interface CliIo {
@@ -67,7 +68,9 @@ async function start(argv: string[]): Promise<number> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
-  await app.start();
+  const started = app.start();
+  reloadOnSignal({ signals: process, configPath: values.config, started, bridge: app, log });
+  await started;
   return -1; // keep running
 }
 

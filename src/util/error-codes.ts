@@ -62,6 +62,7 @@ export const CORE_ERROR_CODES = defineErrorCodes({
     action: 'Stop the process on appservice.port, or choose another port.',
   },
   LISTEN_FAILED: { ...internal, action: 'Fix appservice.bind_address or appservice.port.' },
+  RELOAD_NOT_RUNNING: { ...internal, action: 'Send SIGHUP once the bridge has started.' },
   CONNECTOR_UNKNOWN: {
     httpStatus: 404,
     errcode: 'M_NOT_FOUND',

@@ -1,5 +1,6 @@
+import type { Post } from '@mattermost/types/posts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminWorld, type AdminWorld } from './admin-fixture.js';
+import { createAdminWorld, eventually, type AdminWorld } from './admin-fixture.js';
 
 let w: AdminWorld;
 
@@ -87,3 +88,87 @@ describe('portals in the config file (mapping as code) through Synapse', () => {
     });
   });
 });
+
+describe('reloading the config (SIGHUP) through Synapse', () => {
+  it('applies new portals and permissions without a restart, audited, and bridges at once', async () => {
+    const room = await w.newRoom();
+    const channels = '/connectors/mattermost/workspaces/main/channels';
+    const plain = w.plain.userId;
+    expect((await w.api('GET', channels, { userId: plain })).status).toBe(403);
+
+    const summary = await w.bridge.reload({
+      ...w.config,
+      ...reloadedParts(room, plain),
+      bridge: { ...w.config.bridge, max_file_size: w.config.bridge.max_file_size + 1 },
+    });
+    expect(summary).toEqual({
+      permissions: [`+${plain} linker`],
+      portals: expect.objectContaining({ created: 1, failed: 0 }) as unknown,
+      needRestart: ['bridge.max_file_size'],
+    });
+
+    // The new permission holds at once, on the same running bridge.
+    expect((await w.api('GET', channels, { userId: plain })).status).toBe(200);
+    // The new portal is joined and bridges both ways.
+    await w.linker.waitForEvent(
+      room,
+      (e) => e.type === 'm.room.member' && e.state_key === w.botUserId,
+    );
+    await w.alice.createPost({
+      channel_id: w.channels.townSquare,
+      message: 'after reload',
+    } as Post);
+    await w.linker.waitForEvent(
+      room,
+      (e) => e.sender === w.ghostOf(w.aliceId) && e.content.body === 'after reload',
+    );
+    await w.linker.sendMessage(room, 'reloaded and back');
+    await eventually(
+      async () =>
+        w.sim.posts(w.channels.townSquare).some((p) => p.message.includes('reloaded and back')) ||
+        undefined,
+      'the Matrix message on Mattermost',
+    );
+
+    const audit = (await w.api('GET', '/audit?limit=50')).body.entries as Array<
+      Record<string, unknown>
+    >;
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'config-file',
+          path: 'config',
+          action: 'permissions',
+          detail: `+${plain} linker`,
+        }),
+        expect.objectContaining({
+          actor: 'config-file',
+          action: 'link',
+          room_id: room,
+          channel: w.channels.townSquare,
+        }),
+      ]),
+    );
+
+    // The same file again changes nothing and writes nothing. (Town Square was unlinked by
+    // the test above when the file dropped it, so here it is a new link.)
+    const before = audit.length;
+    const again = await w.bridge.reload({ ...w.config, ...reloadedParts(room, plain) });
+    expect(again.permissions).toEqual([]);
+    expect(again.portals).toMatchObject({ created: 0, moved: 0, removed: 0 });
+    expect(((await w.api('GET', '/audit?limit=50')).body.entries as unknown[]).length).toBe(before);
+  });
+});
+
+function reloadedParts(room: string, plain: string) {
+  return {
+    portals: [
+      {
+        room,
+        name: 'Reloaded',
+        links: [{ connector: 'mattermost', workspace: 'main', channel: w.channels.townSquare }],
+      },
+    ],
+    permissions: { ...w.config.permissions, [plain]: 'linker' as const },
+  };
+}
