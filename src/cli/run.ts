@@ -60,7 +60,7 @@ async function start(argv: string[]): Promise<number> {
     options: { config: { type: 'string', short: 'c', default: 'config.yaml' } },
   });
   const { config, definitions } = await loadWithConnectors(values.config);
-  const log = createLogger(config.logging.level);
+  const log = createLogger(config.logging.level, { format: config.logging.format });
   const app = new BridgeApp(config, definitions, log);
   const shutdown = (signal: string): void => {
     log.info({ signal }, 'stopping');

@@ -78,8 +78,13 @@ export interface ConnectorNameTemplates {
   matrix_sender_name_template?: string;
 }
 
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export interface LoggingConfig {
   level: LogLevel;
+  /** `auto`: readable lines on a terminal, JSON otherwise. */
+  format: LogFormat;
 }
 
 export interface PortalLinkConfig {

@@ -29,7 +29,7 @@ import { WORKSPACE_NAME_HINT, WORKSPACE_NAME_PATTERN } from './workspace-name.js
 export const LOCALPART_PATTERN = '^[a-z0-9._=/-]+$';
 
 export * from './config-types.js';
-import { LOG_LEVELS, PERMISSION_LEVELS } from './config-types.js';
+import { LOG_FORMATS, LOG_LEVELS, PERMISSION_LEVELS } from './config-types.js';
 
 const HTTP_URL = {
   type: 'string',
@@ -243,6 +243,7 @@ export const bridgeConfigSchema = {
       default: {},
       properties: {
         level: { type: 'string', enum: [...LOG_LEVELS], default: 'info' },
+        format: { type: 'string', enum: [...LOG_FORMATS], default: 'auto' },
       },
     },
     portals: {

@@ -1,8 +1,16 @@
+import { readFileSync } from 'node:fs';
 import type { Post } from '@mattermost/types/posts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenApiValidator } from '../unit/admin/openapi-validator.js';
 import { harness } from '../harness/index.js';
 import { createAdminWorld, eventually, type AdminWorld } from './admin-fixture.js';
+
+/** The release /health, the OpenAPI document and every log line name. */
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 let w: AdminWorld;
 const doc = new OpenApiValidator();
@@ -38,6 +46,7 @@ describe('provisioning API', () => {
     const res = await w.api('GET', '/openapi.json', { token: null });
     expect(res.status).toBe(200);
     expect(res.body).toEqual(doc.doc);
+    expect(res.body.info).toMatchObject({ version: PACKAGE_VERSION });
   });
 
   it('refuses requests without or with a wrong token with 401, and audits them', async () => {
@@ -363,7 +372,7 @@ describe('provisioning API', () => {
 describe('health and metrics', () => {
   it('serves /health, /ready with its checks, and Prometheus /metrics', async () => {
     const health = await fetch(`${w.bridgeUrl}/health`);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await health.json()).toEqual({ status: 'ok', version: PACKAGE_VERSION });
     const ready = await fetch(`${w.bridgeUrl}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({

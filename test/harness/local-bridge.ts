@@ -64,7 +64,7 @@ export function localBridgeConfig(o: LocalBridgeOptions): BridgeConfig {
       matrix_sender_name_template: DEFAULT_MATRIX_SENDER_NAME_TEMPLATE,
       connector_name_templates: {},
     },
-    logging: { level: 'warn' },
+    logging: { level: 'warn', format: 'json' },
     portals: [{ room: o.roomId, links: o.links }],
     connectors: o.connectors,
   };

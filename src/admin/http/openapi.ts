@@ -8,10 +8,12 @@
 import { API_PREFIX, type ApiRoute } from './api-route.js';
 import { sharedResponses } from './openapi-responses.js';
 import { componentSchemas } from './schemas.js';
+import { bridgeVersion } from '../../util/package-version.js';
 
 const info = {
   title: 'matrix-platform-bridge provisioning API',
-  version: '1',
+  // The bridge's release: the API itself is versioned in its path (`/_bridge/admin/v1`).
+  version: bridgeVersion(),
   description:
     'Link Matrix rooms with platform channels, see portals, connection states, delivery ' +
     'failures and the audit log. Sign in with the provisioning secret (automation), or ' +

@@ -1,3 +1,4 @@
+import { bridgeVersion } from '../../util/package-version.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { RawRoutes } from '../../matrix/durable-appservice.js';
@@ -160,10 +161,10 @@ export class AdminHttp implements RawRoutes {
   }
 }
 
-/** `GET /health`: the process is alive and serving. */
+/** `GET /health`: the process is alive and serving, and which release it runs. */
 export const healthRoute: ExtraRoute = {
   matches: (path) => path === '/health',
-  handle: async (_req, res) => sendJson(res, 200, { status: 'ok' }),
+  handle: async (_req, res) => sendJson(res, 200, { status: 'ok', version: bridgeVersion() }),
 };
 
 export { sendText };

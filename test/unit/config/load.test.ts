@@ -37,7 +37,7 @@ describe('parseConfig: valid configuration', () => {
         matrix_sender_name_template: '{name} ({platform})',
         connector_name_templates: {},
       },
-      logging: { level: 'info' },
+      logging: { level: 'info', format: 'auto' },
       portals: [],
       connectors: {},
     });
