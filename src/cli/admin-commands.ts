@@ -59,6 +59,17 @@ async function status({ api }: CommandRun): Promise<CommandResult> {
   return { body, lines: () => statusLines(body) };
 }
 
+const isRoom = (arg: string | undefined): boolean => /^[!#]/.test(arg ?? '');
+
+/**
+ * `link`'s arguments in the room commands' order (`!link <connector> <workspace> <channel>
+ * <room>`). Earlier releases took the room first; a room id or alias is told apart from a
+ * connector id by its sigil, so that order still works.
+ */
+function roomLast(args: string[]): string[] {
+  return isRoom(args[0]) && !isRoom(args[3]) ? [...args.slice(1), args[0] as string] : args;
+}
+
 const COMMANDS: Record<AdminCommand, CommandSpec> = {
   list: {
     usage: 'list',
@@ -76,10 +87,10 @@ const COMMANDS: Record<AdminCommand, CommandSpec> = {
     },
   },
   link: {
-    usage: 'link <room> <connector> <workspace> <channel>',
+    usage: 'link <connector> <workspace> <channel> <room>',
     arity: 4,
     run: async ({ api, args }) => {
-      const [room, connector, workspace, channel] = args;
+      const [connector, workspace, channel, room] = roomLast(args);
       const body = { room, connector, workspace, channel };
       return answered(await api.call('POST', '/links', body), linkLines);
     },

@@ -57,7 +57,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     api: true,
   },
   link: {
-    synopsis: 'link <room> <connector> <workspace> <channel>',
+    synopsis: 'link <connector> <workspace> <channel> <room>',
     summary: 'link a room (id or alias) with a channel',
     api: true,
   },

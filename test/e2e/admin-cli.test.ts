@@ -53,10 +53,10 @@ describe('CLI over the provisioning API', () => {
     const room = await w.newRoom();
     const linked = await cli(
       'link',
-      room,
       'mattermost',
       'main',
       w.channels.townSquare,
+      room,
       '--as',
       w.linker.userId,
     );
@@ -88,6 +88,7 @@ describe('CLI over the provisioning API', () => {
 
   it('applies the permissions of the user it acts for, and says why it failed', async () => {
     const room = await w.newRoom(w.plain);
+    // The room first, as earlier releases took it, still works.
     const denied = await cliError(
       'link',
       room,
