@@ -3,7 +3,9 @@
  * the bridge running in this process on its embedded default database (PGlite on disk).
  *
  *   npm run demo            # show messages crossing both ways, then stop and clean up
- *   npm run demo -- --keep  # the same, then keep everything running until Ctrl-C
+ *   npm run demo -- --keep  # the same, then keep everything running until Ctrl-C, on fixed
+ *                           # ports (--port-base N, default 29330), with a config file and
+ *                           # an admin user to explore the console, API and CLI
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +20,7 @@ import {
   type MattermostSimulator,
 } from '../simulators/mattermost/index.js';
 import { BridgeApp } from '../src/app/bridge-app.js';
+import { loadConfig, type BridgeConfig } from '../src/config/index.js';
 import { createLogger } from '../src/util/logger.js';
 import { TestMatrixClient, type MatrixEvent } from '../test/harness/matrix-client.js';
 import {
@@ -35,6 +38,8 @@ import {
   type AppserviceSlot,
   type SynapseHandle,
 } from '../test/harness/synapse.js';
+import { DemoProgress } from './demo-progress.js';
+import { demoPorts, sandboxLines, writeSandbox } from './demo-sandbox.js';
 
 // @mattermost/client is CommonJS; Node's ESM loader does not see Client4 as a named export.
 const { Client4 } = mattermostClient;
@@ -42,10 +47,9 @@ const { Client4 } = mattermostClient;
 const KEEP = process.argv.includes('--keep');
 const WAIT_MS = 30_000;
 
-const T0 = Date.now();
-const say = (line: string): void => console.log(line);
-const step = (line: string): void =>
-  console.log(`\n== ${line}  (t+${((Date.now() - T0) / 1000).toFixed(1)} s)`);
+const progress = new DemoProgress();
+const say = (line: string): void => progress.say(line);
+const step = (line: string): void => progress.step(line);
 /** Milliseconds since `t`, for showing how long a crossing took. */
 const took = (t: number): string => `${Date.now() - t} ms`;
 
@@ -116,12 +120,13 @@ async function cleanup(r: Running): Promise<void> {
 async function main(r: Running): Promise<void> {
   const started = Date.now();
 
+  const ports = demoPorts(process.argv, process.env);
   step('Synapse root');
-  const root = await ensureRoot();
+  const root = await progress.timed('building or checking the Synapse root', ensureRoot);
   say(`synapse root ready: ${root}`);
 
   step('Mattermost simulator');
-  const sim = await startMattermostSimulator();
+  const sim = await startMattermostSimulator({ port: ports?.simulator ?? 0 });
   r.sim = sim;
   const team = sim.createTeam('agency', 'Agency');
   const channel = sim.createChannel(team.id, 'town-square', { displayName: 'Town Square' });
@@ -140,13 +145,15 @@ async function main(r: Running): Promise<void> {
   step('Synapse');
   const slot: AppserviceSlot = {
     id: `demo-${randomBytes(4).toString('hex')}`,
-    url: `http://127.0.0.1:${await freePort()}`,
+    url: `http://127.0.0.1:${ports?.bridge ?? (await freePort())}`,
     asToken: randomBytes(24).toString('hex'),
     hsToken: randomBytes(24).toString('hex'),
     senderLocalpart: 'bridgebot',
     userPrefix: '_bridge_',
   };
-  const synapse = await startSynapse({ appservices: [slot], root, logLevel: 'WARNING' });
+  const synapse = await progress.timed('starting Synapse', () =>
+    startSynapse({ appservices: [slot], root, logLevel: 'WARNING', port: ports?.synapse }),
+  );
   r.synapse = synapse;
   say(
     `synapse at ${synapse.url} (server name ${synapse.serverName}, up in ${synapse.startupMs} ms)`,
@@ -172,19 +179,34 @@ async function main(r: Running): Promise<void> {
   const registrationPath = writeSlotRegistration(slot, synapse.serverName, workDir);
   const dataDir = join(workDir, 'pglite');
   mkdirSync(dataDir, { recursive: true });
-  const config = localBridgeConfig({
-    slot,
-    synapseUrl: synapse.url,
-    serverName: synapse.serverName,
-    registrationPath,
-    dataDir,
-    roomId,
-    links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }],
-    connectors: { mattermost: mattermostBlock(sim.url, bot.token) },
+  const secret = randomBytes(24).toString('hex');
+  const sandbox = writeSandbox(
+    workDir,
+    demoConfig(
+      localBridgeConfig({
+        slot,
+        synapseUrl: synapse.url,
+        serverName: synapse.serverName,
+        registrationPath,
+        dataDir,
+        roomId,
+        links: [{ connector: 'mattermost', workspace: 'main', channel: channel.id }],
+        connectors: { mattermost: mattermostBlock(sim.url, bot.token) },
+      }),
+      secret,
+      maria.userId,
+    ),
+    { provisioning: secret, mattermostToken: bot.token },
+  );
+  // The bridge runs on the file as written, so the file is known to work for the CLI too.
+  const config = loadConfig(sandbox.configPath, {
+    connectorSchemas: { mattermost: mattermost.configSchema },
   });
   const bridge = new BridgeApp(config, [mattermost], createLogger('warn'));
   r.bridge = bridge;
-  await bridge.start();
+  await progress.timed('starting the bridge (storage, catch-up, joining the room)', () =>
+    bridge.start(),
+  );
   say(`bridge listening on ${slot.url}, database PGlite in ${dataDir}`);
   say(`portal: ${roomId} <-> mattermost/main/${channel.id}`);
 
@@ -278,24 +300,49 @@ async function main(r: Running): Promise<void> {
   say(`Matrix -> Mattermost: ${counts.toMattermost} events (message, thread reply, reaction)`);
   say(`posts in ${channel.name}: ${sim.posts(channel.id).length}`);
   say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!KEEP) {
+    say('next: `npm run demo -- --keep` keeps it all running to explore the console, API and');
+    say('CLI; README.md "Running it for real" connects a real homeserver and platform.');
+  }
 
   if (KEEP) {
     step('Keeping everything running (Ctrl-C to stop)');
-    say(`synapse:          ${synapse.url}  (server name ${synapse.serverName})`);
-    say(`simulator:        ${sim.url}`);
-    say(`room:             ${roomId}`);
-    say(`maria:            ${maria.userId}  access token ${mariaUser.accessToken}`);
-    say(`maria password:   ${mariaUser.password}`);
-    say(`alice (MM) token: ${alice.token}`);
-    say(`mattermost chan:  ${channel.id}`);
-    say(`bridge:           ${slot.url}, PGlite ${dataDir}`);
-    say(`synapse log:      ${synapse.logFile}`);
+    const lines = sandboxLines({
+      ...sandbox,
+      bridgeUrl: slot.url,
+      synapseUrl: synapse.url,
+      simulatorUrl: sim.url,
+      roomId,
+      channelId: channel.id,
+      matrixUser: maria.userId,
+      matrixPassword: mariaUser.password,
+      matrixToken: mariaUser.accessToken,
+      aliceToken: alice.token,
+    });
+    for (const line of lines) say(line);
+    say(`synapse log: ${synapse.logFile}`);
     await new Promise<void>((resolveWait) => {
       process.once('SIGINT', () => resolveWait());
       process.once('SIGTERM', () => resolveWait());
     });
     say('\nstopping...');
   }
+}
+
+/**
+ * The demo bridge's config: the local one, plus the provisioning API, console and metrics
+ * with a secret, and the demo's Matrix user as the bridge's admin.
+ */
+function demoConfig(base: BridgeConfig, secret: string, adminUser: string): BridgeConfig {
+  return {
+    ...base,
+    permissions: { [adminUser]: 'admin' },
+    admin: {
+      provisioning: { enabled: true, secret, openid: true },
+      console: { enabled: true },
+      metrics: { enabled: true },
+    },
+  } as BridgeConfig;
 }
 
 const running: Running = {};

@@ -68,6 +68,8 @@ export interface StartSynapseOptions {
   appserviceRetry?: AppserviceRetry | 'synapse-default';
   /** Top-level homeserver.yaml keys that replace the harness defaults. */
   extraConfig?: Record<string, unknown>;
+  /** Listen on this port (the demo's fixed ports); default a free one, retried if taken. */
+  port?: number;
   /** Python log level of the root logger. Default INFO. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
   /** Override the Synapse root folder (else $SYNAPSE_ROOT or ~/.cache/matrix-bridge/synapse-root). */
@@ -342,13 +344,15 @@ export async function startSynapse(opts: StartSynapseOptions): Promise<SynapseHa
 
   try {
     let outcome: 'ok' | 'bind' = 'bind';
-    for (let attempt = 1; attempt <= 4 && outcome === 'bind'; attempt++) {
-      port = await freePort();
+    const attempts = opts.port ? 1 : 4;
+    for (let attempt = 1; attempt <= attempts && outcome === 'bind'; attempt++) {
+      port = opts.port ?? (await freePort());
       outcome = await launch();
     }
     if (outcome === 'bind') {
+      const which = opts.port ? `port ${opts.port} (in use?)` : 'a free port';
       throw new Error(
-        `Synapse could not bind a free port; log:\n${lastLines(readFrom(logFile, 0), 40)}`,
+        `Synapse could not bind ${which}; log:\n${lastLines(readFrom(logFile, 0), 40)}`,
       );
     }
   } catch (err) {
