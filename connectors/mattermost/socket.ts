@@ -102,6 +102,8 @@ export class MattermostSocket {
     ws.on('close', (code, reason) => {
       if (this.ws !== ws) return;
       this.ws = undefined;
+      // The bridge closed it (stop): not a lost connection to report or retry.
+      if (this.stopped) return;
       const why = authFailed
         ? 'authentication failed: check the bot token'
         : `closed (${code} ${reason.toString()})`;
