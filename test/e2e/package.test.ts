@@ -80,6 +80,7 @@ describe('the packed product', () => {
       'dist/migrations/index.js',
       'src/admin/console/index.html',
       'config/config.sample.yaml',
+      'deploy/matrix-platform-bridge.service',
       'vendor/no-e2ee-crypto/index.js',
       ...connectors.map((id) => `dist/connectors/${id}/index.js`),
     ];
@@ -98,6 +99,31 @@ describe('the packed product', () => {
     };
     const shown = await run(bin, ['--version'], { cwd: installDir, timeoutMs: 120_000 });
     expect(shown.stdout).toBe(`matrix-platform-bridge ${version}\n`);
+  });
+
+  it('ships a systemd unit that systemd accepts, for the installed command', async () => {
+    const bin = join(installDir, 'node_modules/.bin/matrix-platform-bridge');
+    const shipped = readFileSync(
+      join(installDir, 'node_modules/matrix-platform-bridge/deploy/matrix-platform-bridge.service'),
+      'utf8',
+    );
+    const execStart = /^ExecStart=(\S+) (.*)$/m.exec(shipped);
+    expect(execStart?.[1]).toBe('/usr/local/bin/matrix-platform-bridge');
+    // The same unit, pointed at where this test installed the command.
+    const unit = join(work, 'matrix-platform-bridge.service');
+    writeFileSync(unit, shipped.replace(execStart![1]!, bin));
+    const verified = await run('systemd-analyze', ['verify', unit], { timeoutMs: 120_000 });
+    // Any complaint (an unknown key, a bad value) is printed, even when the exit code is 0.
+    expect(verified.stderr + verified.stdout).toBe('');
+    expect(verified.code).toBe(0);
+    // Its command line is one the CLI takes: without the config file it says which file.
+    const args = execStart![2]!
+      .split(' ')
+      .map((a) => (a.endsWith('.yaml') ? join(work, 'none.yaml') : a));
+    const started = await run(bin, args, { cwd: installDir, timeoutMs: 120_000 });
+    expect(started.code).not.toBe(0);
+    expect(started.stderr).toContain(join(work, 'none.yaml'));
+    expect(started.stderr).not.toMatch(/usage|unknown option/i);
   });
 
   it('loads every packed connector without development packages', async () => {
