@@ -177,10 +177,11 @@ const COMMANDS: Record<string, CommandSpec> = {
 };
 
 function helpText(ops: AdminOperations, actor: Actor): string {
-  const level = ops.levelOf(actor);
+  const { level, scope } = ops.whoami(actor);
   const allowed = Object.values(COMMANDS).filter((c) => atLeast(level, ACTION_LEVELS[c.action]));
+  const within = scope ? `, only in ${scope.join(', ')}` : '';
   return [
-    `Your permission level: ${level}. Commands:`,
+    `Your permission level: ${level}${within}. Commands:`,
     ...allowed.map((c) => `${c.usage} — ${c.help}`),
   ].join('\n');
 }

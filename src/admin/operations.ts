@@ -24,6 +24,7 @@ import { PrivateChannelGuard } from './private-channel-guard.js';
 import type { ChannelGrant } from './private-channel-policy.js';
 import type { AdminMatrix } from './matrix-rooms.js';
 import { ACTION_LEVELS, atLeast, type AdminAction, type Permissions } from './permissions.js';
+import type { Grant, PermissionScope } from './permission-scope.js';
 
 export type { LinkRequest, LinkResult } from './link-types.js';
 
@@ -61,6 +62,24 @@ export interface OperationsDeps {
 
 const MAX_LIST = 500;
 
+export interface WhoAmI {
+  userId: string | null;
+  level: PermissionLevel;
+  path: string;
+  /** Present for a scoped permission: the connectors and workspaces it covers. */
+  scope?: string[];
+}
+
+/** The connectors with a workspace in scope, each with those workspaces only. */
+function connectorsWithin(all: ConnectorView[], scope: PermissionScope): ConnectorView[] {
+  return all.flatMap((c) => {
+    const names = scope.workspacesOf(c.id);
+    if (names === 'all') return [c];
+    const workspaces = c.workspaces.filter((w) => names.includes(w.workspace));
+    return workspaces.length > 0 ? [{ ...c, workspaces }] : [];
+  });
+}
+
 /**
  * The administration operations. Every way in (provisioning API, console, admin-room
  * commands, CLI) calls these, so permissions, validation and the audit log are the same
@@ -82,42 +101,59 @@ export class AdminOperations {
     this.validator = new LinkValidator(this.catalog, deps.matrix, this.privateChannels);
   }
 
+  /** The actor's level and, for a scoped permission, where it applies. */
+  grantOf(actor: Actor): Grant {
+    if (actor.userId) return this.deps.permissions.grantOf(actor.userId);
+    return { level: actor.viaSecret ? 'admin' : 'none' };
+  }
+
   levelOf(actor: Actor): PermissionLevel {
-    if (actor.userId) return this.deps.permissions.levelOf(actor.userId);
-    return actor.viaSecret ? 'admin' : 'none';
+    return this.grantOf(actor).level;
   }
 
-  whoami(actor: Actor): { userId: string | null; level: PermissionLevel; path: string } {
-    return { userId: actor.userId ?? null, level: this.levelOf(actor), path: actor.path };
+  whoami(actor: Actor): WhoAmI {
+    const { level, scope } = this.grantOf(actor);
+    const me = { userId: actor.userId ?? null, level, path: actor.path };
+    return scope ? { ...me, scope: [...scope.entries] } : me;
   }
 
+  /** Every portal with a link the actor may see, with those links only. */
   async listPortals(actor: Actor): Promise<PortalView[]> {
     await this.authorize(actor, 'list_portals');
     const { directory } = this.deps;
+    const { scope } = this.grantOf(actor);
     const encrypted = await this.deps.encryption.all();
-    return directory.portals().map((p) => ({
+    const views = directory.portals().map((p) => ({
       roomId: p.roomId,
       name: p.name,
-      links: directory.linksOf(p.id).map((l) => ({
-        connector: l.connector,
-        workspace: l.workspace,
-        channel: l.channel,
-        source: l.source,
-        createdBy: l.createdBy,
-        createdAt: l.createdAt,
-      })),
+      links: directory
+        .linksOf(p.id)
+        .filter((l) => !scope || scope.includes(l.connector, l.workspace))
+        .map((l) => ({
+          connector: l.connector,
+          workspace: l.workspace,
+          channel: l.channel,
+          source: l.source,
+          createdBy: l.createdBy,
+          createdAt: l.createdAt,
+        })),
       encryptedAt: encrypted.get(p.id)?.at ?? null,
     }));
+    return scope ? views.filter((v) => v.links.length > 0) : views;
   }
 
   async listConnectors(actor: Actor): Promise<ConnectorView[]> {
     await this.authorize(actor, 'list_connectors');
-    return this.catalog.connectors();
+    const { scope } = this.grantOf(actor);
+    const all = this.catalog.connectors();
+    return scope ? connectorsWithin(all, scope) : all;
   }
 
   async connectionStates(actor: Actor): Promise<ConnectionStateEntry[]> {
     await this.authorize(actor, 'connection_states');
-    return this.deps.states.all();
+    const { scope } = this.grantOf(actor);
+    const all = this.deps.states.all();
+    return scope ? all.filter((s) => scope.includes(s.connector, s.workspace)) : all;
   }
 
   async listChannels(actor: Actor, connector: string, workspace: string): Promise<ChannelView[]> {
@@ -153,14 +189,26 @@ export class AdminOperations {
     return this.catalog.requireWorkspace(connector, workspace);
   }
 
+  /** Failures in rooms with a link the actor may see (scoped: up to `limit`, maybe fewer). */
   async recentFailures(actor: Actor, limit: number): Promise<DeliveryFailure[]> {
     await this.authorize(actor, 'recent_failures');
-    return this.deps.queries.recentFailures(Math.min(limit, MAX_LIST));
+    const { scope } = this.grantOf(actor);
+    const failures = await this.deps.queries.recentFailures(Math.min(limit, MAX_LIST));
+    if (!scope) return failures;
+    const { directory } = this.deps;
+    const visible = (roomId: string | null): boolean => {
+      const portal = roomId === null ? undefined : directory.portalByRoom(roomId);
+      const links = portal ? directory.linksOf(portal.id) : [];
+      return links.some((l) => scope.includes(l.connector, l.workspace));
+    };
+    return failures.filter((f) => visible(f.roomId));
   }
 
   async auditList(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
     await this.authorize(actor, 'audit_list');
-    return this.deps.audit.list({ ...query, limit: Math.min(query.limit, MAX_LIST) });
+    const { scope } = this.grantOf(actor);
+    const limit = Math.min(query.limit, MAX_LIST);
+    return this.deps.audit.list({ ...query, limit, ...(scope ? { within: scope.asQuery() } : {}) });
   }
 
   async link(actor: Actor, req: LinkRequest): Promise<LinkResult> {
@@ -251,16 +299,27 @@ export class AdminOperations {
     action: AdminAction,
     target: Partial<RemoteChannelKey> & { roomId?: string } = {},
   ): Promise<void> {
-    const level = this.levelOf(actor);
-    if (atLeast(level, ACTION_LEVELS[action])) return;
+    const { level, scope } = this.grantOf(actor);
     const needed = ACTION_LEVELS[action];
-    await this.record(actor, action, 'denied', target, `needs ${needed}, has ${level}`);
-    throw new AdminError(
-      'PERMISSION_DENIED',
-      actor.userId
-        ? `${actor.userId} may not ${action.replace(/_/g, ' ')} (needs the "${needed}" permission, has "${level}")`
-        : `this request needs to be signed in`,
-    );
+    if (!atLeast(level, needed)) {
+      await this.record(actor, action, 'denied', target, `needs ${needed}, has ${level}`);
+      throw new AdminError(
+        'PERMISSION_DENIED',
+        actor.userId
+          ? `${actor.userId} may not ${action.replace(/_/g, ' ')} (needs the "${needed}" permission, has "${level}")`
+          : `this request needs to be signed in`,
+      );
+    }
+    const { connector, workspace } = target;
+    if (scope && connector !== undefined && !scope.includes(connector, workspace)) {
+      const where = workspace === undefined ? connector : `${connector}/${workspace}`;
+      await this.record(actor, action, 'denied', target, `outside the scope ${scope.toString()}`);
+      throw new AdminError(
+        'PERMISSION_DENIED',
+        `${actor.userId ?? 'this caller'} may not ${action.replace(/_/g, ' ')} in ${where}: ` +
+          `their permission covers only ${scope.toString()}`,
+      );
+    }
   }
 
   /** Records an attempt no operation ran for (e.g. a request that failed to authenticate). */

@@ -1,4 +1,9 @@
-import type { PermissionsConfig } from '../config/index.js';
+import type { PermissionEntry, PermissionsConfig } from '../config/index.js';
+import { isDeepStrictEqual } from 'node:util';
+
+/** `linker`, or `linker in teams/agency-a, slack` for a scoped entry. */
+const describe = (e: PermissionEntry): string =>
+  typeof e === 'string' ? e : e.scope ? `${e.level} in ${e.scope.join(', ')}` : e.level;
 
 /**
  * What changed between two `permissions:` blocks, one line per entry, in a stable order:
@@ -10,10 +15,10 @@ export function permissionChanges(before: PermissionsConfig, after: PermissionsC
   for (const key of keys) {
     const was = before[key];
     const now = after[key];
-    if (was === now) continue;
-    if (was === undefined) changes.push(`+${key} ${now}`);
+    if (isDeepStrictEqual(was, now)) continue;
+    if (was === undefined) changes.push(`+${key} ${describe(now!)}`);
     else if (now === undefined) changes.push(`-${key}`);
-    else changes.push(`${key} ${was}→${now}`);
+    else changes.push(`${key} ${describe(was)}→${describe(now)}`);
   }
   return changes;
 }

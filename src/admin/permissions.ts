@@ -1,8 +1,10 @@
 import {
   PERMISSION_LEVELS,
+  type PermissionEntry,
   type PermissionLevel,
   type PermissionsConfig,
 } from '../config/index.js';
+import { PermissionScope, type Grant } from './permission-scope.js';
 
 export type { PermissionLevel } from '../config/index.js';
 
@@ -38,10 +40,11 @@ export function serverOf(userId: string): string | undefined {
 
 /**
  * The one permission model of every administration path. The most specific entry wins: the
- * user id, then the user's homeserver domain, then `*`; with none of them, `none`.
+ * user id, then the user's homeserver domain, then `*`; with none of them, `none`. A scoped
+ * entry gives its level only within its connectors/workspaces (see AdminOperations).
  */
 export class Permissions {
-  private entries = new Map<string, PermissionLevel>();
+  private entries = new Map<string, Grant>();
 
   constructor(config: PermissionsConfig = {}) {
     this.replace(config);
@@ -51,19 +54,31 @@ export class Permissions {
   replace(config: PermissionsConfig): void {
     // User ids compare exactly (`@Alice` and `@alice` are different users); domains do not.
     this.entries = new Map(
-      Object.entries(config).map(([k, v]) => [k.startsWith('@') ? k : k.toLowerCase(), v]),
+      Object.entries(config).map(([k, v]) => [k.startsWith('@') ? k : k.toLowerCase(), grant(v)]),
     );
   }
 
-  levelOf(userId: string): PermissionLevel {
+  /** The level and, for a scoped entry, where it applies. */
+  grantOf(userId: string): Grant {
     const exact = this.entries.get(userId);
     if (exact) return exact;
     const server = serverOf(userId);
     const byDomain = server === undefined ? undefined : this.entries.get(server.toLowerCase());
-    return byDomain ?? this.entries.get('*') ?? 'none';
+    return byDomain ?? this.entries.get('*') ?? { level: 'none' };
+  }
+
+  levelOf(userId: string): PermissionLevel {
+    return this.grantOf(userId).level;
   }
 
   allows(userId: string, action: AdminAction): boolean {
     return atLeast(this.levelOf(userId), ACTION_LEVELS[action]);
   }
+}
+
+function grant(entry: PermissionEntry): Grant {
+  if (typeof entry === 'string') return { level: entry };
+  return entry.scope
+    ? { level: entry.level, scope: new PermissionScope(entry.scope) }
+    : { level: entry.level };
 }

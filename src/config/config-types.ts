@@ -104,8 +104,14 @@ export interface PortalConfig {
 export const PERMISSION_LEVELS = ['none', 'user', 'linker', 'admin'] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 
-/** Matrix user id (`@a:b`), homeserver domain (`b`) or `*` → level. */
-export type PermissionsConfig = Record<string, PermissionLevel>;
+/**
+ * A level everywhere, or only within a scope: connector ids (`teams`) or connector/workspace
+ * pairs (`teams/agency-a`).
+ */
+export type PermissionEntry = PermissionLevel | { level: PermissionLevel; scope?: string[] };
+
+/** Matrix user id (`@a:b`), homeserver domain (`b`) or `*` → its permission. */
+export type PermissionsConfig = Record<string, PermissionEntry>;
 
 export interface ProvisioningConfig {
   /** Serve the provisioning API (and the console, which uses it). */

@@ -21,7 +21,37 @@ export function crossCheck(
     problems.push({ path: formatPath(segments), message, segments });
   checkSettings(config, add);
   checkPortals(config, connectorSchemas, add);
+  // Only with the connectors read: the API-only CLI commands skip them.
+  if (connectorSchemas) checkPermissionScopes(config, add);
   return problems;
+}
+
+/** Each scope names a configured connector, and a workspace it defines. */
+function checkPermissionScopes(config: BridgeConfig, add: Add): void {
+  for (const [who, entry] of Object.entries(config.permissions ?? {})) {
+    if (typeof entry === 'string') continue;
+    (entry.scope ?? []).forEach((item, i) => {
+      const [connector = '', workspace] = item.split('/');
+      const at: PathSegment[] = ['permissions', who, 'scope', i];
+      const block = config.connectors[connector];
+      if (!block) {
+        add(at, unknownConnector(connector, Object.keys(config.connectors).sort()));
+        return;
+      }
+      const workspaces = block['workspaces'];
+      if (
+        workspace !== undefined &&
+        isPlainObject(workspaces) &&
+        !Object.hasOwn(workspaces, workspace)
+      ) {
+        const names = Object.keys(workspaces);
+        add(
+          at,
+          `no workspace "${workspace}" under connectors.${connector}.workspaces (defined: ${names.join(', ') || 'none'})`,
+        );
+      }
+    });
+  }
 }
 
 /** Settings that contradict each other. */

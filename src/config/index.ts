@@ -17,6 +17,7 @@ export {
   type LoggingConfig,
   type LogLevel,
   type PermissionLevel,
+  type PermissionEntry,
   type PermissionsConfig,
   type PortalConfig,
   type PortalLinkConfig,

@@ -67,7 +67,36 @@ export const permissionsSchema = {
     [HINT_KEYWORD]:
       'must be a Matrix user id ("@alice:example.org"), a homeserver domain ("example.org") or "*"',
   },
-  additionalProperties: { type: 'string', enum: [...PERMISSION_LEVELS] },
+  additionalProperties: {
+    // if/then/else rather than oneOf: an error inside the scoped form names its own key.
+    if: { type: 'string' },
+    then: {
+      enum: [...PERMISSION_LEVELS],
+      [HINT_KEYWORD]:
+        'must be a level (none, user, linker, admin) or { level: <level>, scope: [<connector>[/<workspace>], …] }',
+    },
+    else: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['level', 'scope'],
+      properties: {
+        level: { type: 'string', enum: [...PERMISSION_LEVELS] },
+        scope: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            pattern: '^[a-z0-9_-]+(/[a-z0-9-]+)?$',
+            [HINT_KEYWORD]:
+              'must be a connector id ("teams") or a connector id and a workspace name ("teams/agency-a")',
+          },
+        },
+      },
+      [HINT_KEYWORD]:
+        'must be a level (none, user, linker, admin) or { level: <level>, scope: [<connector>[/<workspace>], …] }',
+    },
+  },
 } as const;
 
 /** `admin`: provisioning API, console, commands, metrics, audit, declared-link policy. */

@@ -24,8 +24,15 @@ export interface AuditEntry extends AuditInput {
   at: number;
 }
 
+/** Entries about these connectors or connector/workspace pairs only (scoped permissions). */
+export interface AuditScope {
+  connectors: string[];
+  workspaces: Array<{ connector: string; workspace: string }>;
+}
+
 export interface AuditQuery {
   limit: number;
+  within?: AuditScope;
   /** Only entries with a smaller id (paging backwards). */
   beforeId?: number;
   outcome?: AuditOutcome;
@@ -100,6 +107,15 @@ export class AuditStore {
     if (q.beforeId !== undefined) query.where('id', '<', q.beforeId);
     if (q.outcome !== undefined) query.where('outcome', q.outcome);
     if (q.actor !== undefined) query.where('actor', q.actor);
+    const within = q.within;
+    if (within) {
+      query.where((inScope) => {
+        inScope.whereIn('connector', within.connectors);
+        for (const w of within.workspaces) {
+          inScope.orWhere({ connector: w.connector, workspace: w.workspace });
+        }
+      });
+    }
     return ((await query) as AuditRow[]).map(toEntry);
   }
 

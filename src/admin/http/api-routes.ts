@@ -41,7 +41,7 @@ function whoamiRoute({ ops }: ApiServices): ApiRoute {
     action: 'whoami',
     auth: true,
     doc: {
-      summary: 'Who the token belongs to and their permission level.',
+      summary: 'Who the token belongs to, their permission level and, if scoped, its scope.',
       parameters: [userIdParam],
       responses: {
         '200': {
@@ -58,7 +58,8 @@ function whoamiRoute({ ops }: ApiServices): ApiRoute {
     },
     handle: async ({ actor }) => {
       const me = ops.whoami(actor);
-      return ok({ user_id: me.userId, level: me.level, path: me.path });
+      const body = { user_id: me.userId, level: me.level, path: me.path };
+      return ok(me.scope ? { ...body, scope: me.scope } : body);
     },
   };
 }

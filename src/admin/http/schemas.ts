@@ -113,6 +113,12 @@ export const componentSchemas = {
       user_id: { type: ['string', 'null'], description: 'null for the provisioning secret.' },
       level: { $ref: '#/components/schemas/Level' },
       path: { type: 'string', enum: ['api', 'console', 'cli'] },
+      scope: {
+        type: 'array',
+        items: { type: 'string' },
+        description:
+          'Only for a scoped permission: the connectors (`teams`) and workspaces (`teams/agency-a`) it covers; everything the caller sees and does is limited to them.',
+      },
     },
   },
   Link: {

@@ -39,6 +39,7 @@ export async function adminWorld(
   db: Knex,
   permissions: PermissionsConfig,
   connector: Connector = fakeConnector({ c1: 'General', c2: 'Random' }),
+  workspaces: string[] = ['main'],
 ): Promise<AdminWorld> {
   await db.raw('truncate portals, portal_links, audit_log, admin_rooms, inbox cascade');
   const stores = createStores(db);
@@ -46,7 +47,7 @@ export async function adminWorld(
   await directory.load();
   const matrix = new FakeMatrix();
   const states = new ConnectionStates();
-  states.set('chat-x', 'main', { status: 'connected' });
+  for (const workspace of workspaces) states.set('chat-x', workspace, { status: 'connected' });
   const connectors = new ConnectorRegistry();
   connectors.add({
     id: 'chat-x',
@@ -63,7 +64,9 @@ export async function adminWorld(
     audit,
     queries: new AdminQueries(db),
     connectors,
-    connectorConfig: { 'chat-x': { workspaces: { main: {} } } },
+    connectorConfig: {
+      'chat-x': { workspaces: Object.fromEntries(workspaces.map((n) => [n, {}])) },
+    },
     states,
     matrix,
     permissions: new Permissions(permissions),
