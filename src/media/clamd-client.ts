@@ -36,6 +36,7 @@ function exchange(
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = open(address);
+    let connected = false;
     let answer = '';
     let settled = false;
     const finish = (err: ScannerError | undefined): void => {
@@ -60,6 +61,11 @@ function exchange(
       // clamd closes the connection after a size-limit answer; a write then fails with
       // EPIPE or ECONNRESET, but the answer is already in.
       if (answer !== '') return finish(undefined);
+      // clamd closing on a file longer than StreamMaxLength resets the connection; its
+      // answer can be lost with the reset.
+      if (connected && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+        return finish(new ScannerError('reset', 'clamd closed the connection mid-stream'));
+      }
       finish(new ScannerError('unreachable', err.code ?? err.message));
     });
     socket.on('close', () =>
@@ -68,6 +74,7 @@ function exchange(
         : finish(new ScannerError('protocol', 'connection closed without an answer')),
     );
     socket.once('connect', () => {
+      connected = true;
       send(socket).catch(() => undefined); // a failed write shows as error or close above
     });
   });

@@ -41,6 +41,12 @@ function mp3Frame(bytes: Buffer): boolean {
   return bytes[0] === 0xff && (b1 & 0xe0) === 0xe0 && (b1 & 0x06) === 0x02 && (b1 & 0x18) !== 0x08;
 }
 
+/** `MZ`, and the DOS header's pointer (at 0x3c) leads to the `PE\0\0` signature. */
+function peExecutable(bytes: Buffer): boolean {
+  if (!startsWith(bytes, ascii('MZ')) || bytes.length < 0x40) return false;
+  return startsWith(bytes, ascii('PE\0\0'), bytes.readUInt32LE(0x3c));
+}
+
 function riff(form: string): (bytes: Buffer) => boolean {
   return (bytes) => startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii(form), 8);
 }
@@ -58,7 +64,7 @@ const SIGNATURES: readonly Signature[] = [
   { type: 'audio/ogg', matches: (b) => startsWith(b, ascii('OggS\0')) },
   { type: 'audio/wav', matches: riff('WAVE') },
   { type: 'application/x-executable', matches: (b) => startsWith(b, [0x7f, ...ascii('ELF')]) },
-  { type: 'application/x-msdownload', matches: (b) => startsWith(b, ascii('MZ')) },
+  { type: 'application/x-msdownload', matches: peExecutable },
 ];
 
 /** Every type the sniffer can answer with, for validating allow-lists. */

@@ -1,12 +1,14 @@
 import { BridgeError } from '../util/errors.js';
 
 /**
- * Why the virus scanner gave no verdict. `unreachable`, `timeout`, `protocol` (an answer
- * that is not clamd's) and `scanner_error` mean the scanner is not working; `size_limit`
- * means it works but will not take a file that long (clamd's StreamMaxLength).
+ * Why the virus scanner gave no verdict. `unreachable`, `timeout` and `protocol` (an answer
+ * that is not clamd's) mean the scanner is not working; `size_limit` (a file longer than
+ * clamd's StreamMaxLength), `reset` (clamd dropped the connection mid-file, which is how it
+ * ends a too-long stream when its answer is lost) and `scanner_error` (clamd's own error
+ * answer) mean it works but gave no verdict on this file.
  */
 export type ScannerFailure =
-  'unreachable' | 'timeout' | 'protocol' | 'scanner_error' | 'size_limit';
+  'unreachable' | 'timeout' | 'protocol' | 'scanner_error' | 'size_limit' | 'reset';
 
 export class ScannerError extends BridgeError {
   constructor(
@@ -19,6 +21,6 @@ export class ScannerError extends BridgeError {
 
   /** The scanner answered: it is up, it only refused this file. */
   get scannerAnswered(): boolean {
-    return this.failure === 'size_limit' || this.failure === 'scanner_error';
+    return ['size_limit', 'reset', 'scanner_error'].includes(this.failure);
   }
 }
