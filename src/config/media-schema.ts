@@ -37,7 +37,6 @@ const clamd = {
 export const mediaConfigSchema = {
   type: 'object',
   additionalProperties: false,
-  default: {},
   properties: {
     ...layered.properties,
     connectors: {
