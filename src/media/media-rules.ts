@@ -42,7 +42,7 @@ export interface MediaSettings extends LayeredRules {
  */
 export interface Crossing {
   direction: MediaDirection;
-  connectors: string[];
+  connectors: readonly string[];
 }
 
 export interface ResolvedRule {
