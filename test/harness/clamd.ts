@@ -6,7 +6,7 @@
  * Started with `clamd -c FILE`, ready when it answers PING with PONG; stopped by its pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClamdClient } from '../../src/media/clamd-client.js';
@@ -18,6 +18,7 @@ import { waitFor } from './wait.js';
 /** Loading even a one-line database takes seconds, more on a loaded machine. */
 const START_DEADLINE_MS = 120_000;
 const STOP_DEADLINE_MS = 20_000;
+const SYSTEM_CLAMD = '/usr/sbin/clamd';
 
 export interface ClamdOptions {
   /** clamd's StreamMaxLength (e.g. `1M`): longer INSTREAM files get `size limit exceeded`. */
@@ -49,6 +50,14 @@ function writeConfig(dir: string, port: number, opts: ClamdOptions): string {
   return file;
 }
 
+/** clamd is in /usr/sbin, which a non-root PATH often lacks. */
+function clamdBinary(): string {
+  const onPath = (process.env.PATH ?? '')
+    .split(':')
+    .some((dir) => dir !== '' && existsSync(join(dir, 'clamd')));
+  return onPath || !existsSync(SYSTEM_CLAMD) ? 'clamd' : SYSTEM_CLAMD;
+}
+
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -63,7 +72,7 @@ export async function startClamd(opts: ClamdOptions = {}): Promise<RunningClamd>
   const port = await freePort();
   const config = writeConfig(dir, port, opts);
   const logFile = join(dir, 'clamd.log');
-  const child = spawn('clamd', ['-c', config], { stdio: 'ignore' });
+  const child = spawn(clamdBinary(), ['-c', config], { stdio: 'ignore' });
   const pid = child.pid;
   const forget = onProcessExit(() => {
     if (pid !== undefined) process.kill(pid, 'SIGKILL');
