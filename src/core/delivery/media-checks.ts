@@ -121,7 +121,12 @@ export function senderNoticeText(refused: readonly RefusedFile[]): string {
   );
 }
 
+/** Control, zero-width and direction-changing characters: `txt.exe` must not read as `exe.txt`. */
+// eslint-disable-next-line no-control-regex
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** A file name as quoted in a note or notice: visible characters only, and short. */
 function bounded(name: string): string {
-  const clean = name.replace(/\s+/g, ' ').trim();
+  const clean = name.replace(HIDDEN, ' ').replace(/\s+/g, ' ').trim();
   return `“${clean.length > 80 ? `${clean.slice(0, 79)}…` : clean || 'file'}”`;
 }
