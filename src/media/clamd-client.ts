@@ -19,6 +19,8 @@ export interface ClamdOptions {
 }
 
 const DEFAULT_CHUNK = 64 * 1024;
+/** A health check needs no long wait: clamd answers PING at once when it runs. */
+const PING_TIMEOUT_MS = 5_000;
 /** Longest answer read: clamd's lines are short, a peer that talks on is not clamd. */
 const MAX_ANSWER = 4096;
 
@@ -138,7 +140,8 @@ export class ClamdClient {
   /** Whether clamd answers PING with PONG. */
   async ping(): Promise<boolean> {
     try {
-      const answer = await exchange(this.address, this.options.timeoutMs, (s) =>
+      const timeoutMs = Math.min(this.options.timeoutMs, PING_TIMEOUT_MS);
+      const answer = await exchange(this.address, timeoutMs, (s) =>
         write(s, Buffer.from('zPING\0', 'latin1')),
       );
       return answer === 'PONG';

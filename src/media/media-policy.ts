@@ -34,6 +34,8 @@ export interface InspectedFile {
 export type ScannerStateListener = (up: boolean) => void;
 
 export class MediaPolicy {
+  private lastCheck: boolean | undefined;
+
   constructor(
     private readonly settings: MediaSettings,
     private readonly log: Logger,
@@ -84,12 +86,20 @@ export class MediaPolicy {
       : undefined;
   }
 
-  /** Asks the scanner whether it answers, and reports it (for the gauge). */
+  /**
+   * Asks the scanner whether it answers, and reports it (for the gauge). A change is logged
+   * (error when it stops answering, info when it is back), not every check.
+   */
   async checkScanner(): Promise<boolean | undefined> {
     if (!this.scanner) return undefined;
     const up = await this.scanner.ping();
     this.onScannerState(up);
-    if (!up) this.log.error({ scanner: this.scanner.describe() }, 'virus scanner does not answer');
+    if (up !== this.lastCheck) {
+      const where = { scanner: this.scanner.describe() };
+      if (up) this.log.info(where, 'virus scanner answers');
+      else this.log.error(where, 'virus scanner does not answer PING: files get no verdict');
+    }
+    this.lastCheck = up;
     return up;
   }
 

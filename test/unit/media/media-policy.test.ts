@@ -156,4 +156,22 @@ describe('MediaPolicy: the virus scan', () => {
     expect(await down.checkScanner()).toBe(false);
     expect(states).toEqual([true, false]);
   });
+
+  it('logs a scanner that stops answering once, and once more when it is back', async () => {
+    const levels: number[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _e, done) {
+        levels.push((JSON.parse(chunk.toString()) as { level: number }).level);
+        done();
+      },
+    });
+    let answering = false;
+    const scanner = { ...fakeScanner({ infected: false }), ping: () => Promise.resolve(answering) };
+    const policy = new MediaPolicy(settings(), pino(sink), scanner);
+    for (const state of [false, false, false, true, true]) {
+      answering = state;
+      await policy.checkScanner();
+    }
+    expect(levels).toEqual([50, 30]);
+  });
 });
