@@ -94,7 +94,7 @@ export const CORE_ERROR_CODES = defineErrorCodes({
   FILE_TOO_LARGE: {
     httpStatus: 413,
     logLevel: 'warn',
-    action: 'Share a link instead, or raise bridge.max_file_size.',
+    action: 'Share a link instead, or raise media.max_file_size (or bridge.max_file_size).',
   },
   FILE_REFUSED: {
     httpStatus: 403,
