@@ -180,4 +180,26 @@ describe('media policy with a real clamd', () => {
     );
     expect(metrics).toMatch(/^bridge_media_scanner_up\{scanner="clamd"\} 1$/m);
   });
+
+  it('refuses files while the scanner is down (fail_closed), loudly and counted', async () => {
+    await clamd.stop();
+    await sendMatrixFile(Buffer.from('minutes\n'), 'minutes.txt', 'text/plain');
+    // Within a minute of the earlier refusals: the room's failure notice is edited to add it.
+    await world.matrix.waitForEvent(
+      world.roomId,
+      (e) =>
+        e.sender === world.botUserId &&
+        String(e.content.body).includes('virus scanner could not check the file'),
+    );
+    expect(await bridgedFileNames()).not.toContain('minutes.txt');
+    const metrics = await (await fetch(`${bridgeUrl()}/metrics`)).text();
+    expect(metrics).toMatch(/^bridge_media_scanner_up\{scanner="clamd"\} 0$/m);
+    expect(metrics).toMatch(
+      /^bridge_media_refused_total\{reason="scanner_unavailable",direction="to_platform"\} 1$/m,
+    );
+    const details = (await audit()).map((e) => e.detail ?? '');
+    expect(details.some((d) => /reason=scanner_unavailable .*scanner=unreachable/.test(d))).toBe(
+      true,
+    );
+  });
 });
