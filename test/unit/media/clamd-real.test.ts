@@ -8,10 +8,11 @@ import { startClamd, type RunningClamd } from '../../harness/clamd.js';
 let clamd: RunningClamd;
 let client: ClamdClient;
 
+// clamd may take up to startClamd's own deadline (120 s) on a loaded machine.
 beforeAll(async () => {
   clamd = await startClamd({ streamMaxLength: '1M' });
   client = new ClamdClient({ host: clamd.host, port: clamd.port }, { timeoutMs: 60_000 });
-});
+}, 150_000);
 afterAll(() => clamd?.stop());
 
 describe('ClamdClient against a real clamd', () => {
