@@ -6,6 +6,7 @@ import type { PortalDirectory } from '../core/portal-directory.js';
 import type { CoreTelemetry } from '../core/telemetry.js';
 import type { AdminQueries } from '../store/admin-queries.js';
 import { registerScrapeGauges } from './metrics-gauges.js';
+import { MediaMetrics } from './metrics-media.js';
 import { registerProcessMetrics } from './metrics-process.js';
 import { knownSeries, type KnownSeries } from './metrics-series.js';
 
@@ -30,6 +31,7 @@ export class BridgeMetrics implements CoreTelemetry {
   private readonly failures: Counter<'side' | 'retryable'>;
   private readonly deadLetters: Counter<'source'>;
   private readonly latency: Histogram<'side'>;
+  private readonly media: MediaMetrics;
 
   constructor({ queries, states, directory, config, log }: MetricsSources) {
     const known = knownSeries(config);
@@ -60,6 +62,7 @@ export class BridgeMetrics implements CoreTelemetry {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
+    this.media = new MediaMetrics(registers);
     registerScrapeGauges(registers, { queries, states, directory, known }, log);
     this.startAtZero(known);
   }
@@ -89,6 +92,14 @@ export class BridgeMetrics implements CoreTelemetry {
 
   deadLettered(source: string): void {
     this.deadLetters.inc({ source });
+  }
+
+  mediaRefused(reason: string, direction: string): void {
+    this.media.refused(reason, direction);
+  }
+
+  scannerUp(up: boolean): void {
+    this.media.scannerUp(up);
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {

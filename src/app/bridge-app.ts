@@ -28,6 +28,7 @@ import { RawRouteChain } from './raw-routes.js';
 import { ingressSettings, refusalLogIntervalMs } from '../http/ingress-settings.js';
 import { RefusalLog } from '../util/refusal-log.js';
 import { createMediaProxy, deliveryDeps } from './delivery-setup.js';
+import { ScannerWatch } from './media-setup.js';
 import { logConnectionState } from './connection-log.js';
 import { checkHomeserver, DEFAULT_STARTUP_WAIT_S } from './homeserver-check.js';
 import { listenError } from './listen-error.js';
@@ -51,6 +52,7 @@ export class BridgeApp {
   private appservice!: DurableAppService;
   private webhooks!: WebhookRouter;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private scannerWatch: ScannerWatch | undefined;
   private joiner: PortalJoiner | undefined;
   private catchUp: MatrixCatchUp | undefined;
   /** Each started connector's cursors and catch-up, by connector id. */
@@ -157,6 +159,7 @@ export class BridgeApp {
       codec,
       mediaProxy,
     );
+    this.scannerWatch = new ScannerWatch(deps.media.policy);
     const retry = config.bridge.retry;
     const dispatcher = (this.dispatcher = new Dispatcher(
       deps,
@@ -204,6 +207,7 @@ export class BridgeApp {
     // Links first: a connector's first resync must already see every linked channel.
     await this.admin.applyDeclaredPortals(config.portals);
     this.admin.start();
+    this.scannerWatch?.start();
     await this.startConnectors(intake);
     this.joiner = this.portalJoiner();
     // Work left from before the restart need not wait for rooms the bot is joining.
@@ -270,6 +274,7 @@ export class BridgeApp {
     this.stopping = true;
     await this.reloading;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.scannerWatch?.stop();
     await this.joiner?.stop();
     await this.catchUp?.stop();
     for (const c of this.connectors.all()) {

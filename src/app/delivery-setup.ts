@@ -11,6 +11,7 @@ import type { MatrixGateway } from '../matrix/matrix-gateway.js';
 import { MediaProxy } from '../matrix/media-proxy.js';
 import type { Stores } from '../store/index.js';
 import type { RefusalLog } from '../util/refusal-log.js';
+import { createMediaGate } from './media-setup.js';
 
 /** The signed media URLs for platforms; without a configured secret, one derived from the as_token. */
 export function createMediaProxy(
@@ -44,6 +45,7 @@ export async function deliveryDeps(
     connectors.has(id) ? connectors.get(id).displayName : id,
   );
   const ghosts = new GhostManager(stores.ghosts, gateway, codec, connectors, log, names);
+  const media = createMediaGate(config, stores, log);
   return {
     stores,
     directory: app.directory,
@@ -53,8 +55,10 @@ export async function deliveryDeps(
     names,
     codec,
     mediaProxy,
+    media,
     limits: {
-      maxFileSize: config.bridge.max_file_size,
+      // Files are read up to the largest limit any media rule allows, then judged per side.
+      maxFileSize: media.policy.largestLimit(),
       maxTextLength: config.bridge.max_text_length,
     },
     log,

@@ -2,6 +2,7 @@
  * The TypeScript shape of the validated configuration that every other module reads; the
  * JSON schema that checks a file against it is in schema.ts.
  */
+import type { LayeredRules, ScannerFailureMode } from '../media/media-rules.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -157,4 +158,16 @@ export interface BridgeConfig {
   permissions?: PermissionsConfig;
   /** Absent means every admin default; read it through `adminSettings()`. */
   admin?: AdminConfig;
+  /** The media policy as written; read it through `mediaSettings()` (defaults filled in). */
+  media?: MediaConfig;
+}
+
+/** The `media:` block as written (see src/config/media-schema.ts and docs/configuration.md). */
+export interface MediaConfig extends LayeredRules {
+  connectors?: Record<string, LayeredRules>;
+  scanner?: {
+    clamd: { socket?: string; host?: string; port?: number };
+    timeout_s?: number;
+    on_failure?: ScannerFailureMode;
+  };
 }

@@ -1,5 +1,6 @@
 /** Checks of the configuration the schema cannot express: values that must agree. */
 import type { ConfigProblem } from './errors.js';
+import { checkMedia } from './media.js';
 import { formatPath, isPlainObject, suggest, type PathSegment } from './paths.js';
 import type { BridgeConfig, PortalConfig } from './schema.js';
 
@@ -20,6 +21,7 @@ export function crossCheck(
   const add: Add = (segments, message) =>
     problems.push({ path: formatPath(segments), message, segments });
   checkSettings(config, add);
+  checkMedia(config, add);
   checkPortals(config, connectorSchemas, add);
   // Only with the connectors read: the API-only CLI commands skip them.
   if (connectorSchemas) checkPermissionScopes(config, add);

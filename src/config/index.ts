@@ -1,4 +1,5 @@
 export { adminSettings } from './admin.js';
+export { mediaSettings } from './media.js';
 export {
   adminConfigSchema,
   bridgeConfigSchema,
@@ -15,6 +16,7 @@ export {
   type DatabaseConfig,
   type HomeserverConfig,
   type LoggingConfig,
+  type MediaConfig,
   type LogLevel,
   type PermissionLevel,
   type PermissionEntry,

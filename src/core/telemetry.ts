@@ -11,6 +11,10 @@ export interface CoreTelemetry {
   deliveryFailed(side: string, retryable: boolean): void;
   /** An inbox item was given up (dead-lettered); `source` is `matrix` or `remote:{id}`. */
   deadLettered(source: string): void;
+  /** The media policy refused a file (`reason`: too_large, type_not_allowed, infected, …). */
+  mediaRefused(reason: string, direction: string): void;
+  /** Whether the virus scanner answered, each time the bridge learns it. */
+  scannerUp(up: boolean): void;
 }
 
 const noop: CoreTelemetry = {
@@ -18,6 +22,8 @@ const noop: CoreTelemetry = {
   delivered: () => undefined,
   deliveryFailed: () => undefined,
   deadLettered: () => undefined,
+  mediaRefused: () => undefined,
+  scannerUp: () => undefined,
 };
 
 let sink: CoreTelemetry = noop;

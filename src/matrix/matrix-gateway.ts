@@ -144,7 +144,7 @@ export class MatrixGateway {
 function tooLarge(size: number, max: number): BridgeError {
   return new BridgeError(
     'FILE_TOO_LARGE',
-    `file is ${size} bytes, over the bridge limit of ${max} bytes (bridge.max_file_size)`,
+    `file is ${size} bytes, over the bridge limit of ${max} bytes (media.max_file_size, or bridge.max_file_size)`,
   );
 }
 

@@ -4,11 +4,14 @@ import { num } from './database.js';
 /** How an administration request reached the bridge. */
 export type AdminPath = 'api' | 'console' | 'command' | 'cli' | 'config';
 
+/** An audit entry's path: an administration path, or `delivery` (the media policy refusing a file). */
+export type AuditPath = AdminPath | 'delivery';
+
 export type AuditOutcome = 'ok' | 'denied' | 'unauthenticated' | 'invalid' | 'failed';
 
 export interface AuditInput {
   actor: string;
-  path: AdminPath;
+  path: AuditPath;
   action: string;
   outcome: AuditOutcome;
   roomId?: string;
@@ -49,7 +52,7 @@ interface AuditRow {
   id: unknown;
   at: unknown;
   actor: string;
-  path: AdminPath;
+  path: AuditPath;
   action: string;
   outcome: AuditOutcome;
   room_id: string | null;

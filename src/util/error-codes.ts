@@ -95,7 +95,7 @@ export const CORE_ERROR_CODES = defineErrorCodes({
   FILE_TOO_LARGE: {
     httpStatus: 413,
     logLevel: 'warn',
-    action: 'Share a link instead, or raise bridge.max_file_size.',
+    action: 'Share a link instead, or raise media.max_file_size (or bridge.max_file_size).',
   },
   FILE_REFUSED: {
     httpStatus: 403,
@@ -147,6 +147,24 @@ export const CORE_ERROR_CODES = defineErrorCodes({
     action: 'Save the picture again and use that.',
   },
   MEDIA_IMAGE_TOO_LARGE: { httpStatus: 415, logLevel: 'warn', action: 'Use a smaller picture.' },
+  // Media policy (media: in the config)
+  MEDIA_TYPE_NOT_ALLOWED: {
+    httpStatus: 415,
+    logLevel: 'warn',
+    action: 'Send the file in an allowed type, or add its type to media.allowed_types.',
+  },
+  MEDIA_INFECTED: {
+    httpStatus: 422,
+    logLevel: 'warn',
+    action:
+      "Nothing to change in the bridge: tell the sender's IT security; the file was not delivered.",
+  },
+  MEDIA_SCANNER_UNAVAILABLE: {
+    httpStatus: 503,
+    logLevel: 'error',
+    action:
+      'Start clamd or fix media.scanner.clamd; check its StreamMaxLength against media.max_file_size.',
+  },
   // Matrix catch-up
   MATRIX_CATCH_UP_STOPPED: {
     ...internal,

@@ -99,6 +99,7 @@ class Bridge {
       ghosts: undefined as never,
       codec,
       mediaProxy: undefined as never,
+      media: undefined as never,
       limits: { maxFileSize: 1_000_000, maxTextLength: 4000 },
       log: silentLogger(),
       txnSalt: 'salt',

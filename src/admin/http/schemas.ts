@@ -255,7 +255,7 @@ export const componentSchemas = {
       id: { type: 'integer' },
       at: time,
       actor: { type: 'string' },
-      path: { type: 'string', enum: ['api', 'console', 'command', 'cli', 'config'] },
+      path: { type: 'string', enum: ['api', 'console', 'command', 'cli', 'config', 'delivery'] },
       action: { type: 'string' },
       outcome: { type: 'string', enum: ['ok', 'denied', 'unauthenticated', 'invalid', 'failed'] },
       room_id: { type: 'string' },

@@ -7,6 +7,7 @@ import type { GhostManager } from '../ghosts.js';
 import type { GhostIdCodec } from '../ids.js';
 import type { PortalDirectory } from '../portal-directory.js';
 import type { ConnectorRegistry } from '../connector-registry.js';
+import type { MediaGate } from './media-gate.js';
 
 // Kept importable from here: most of delivery reaches the registry through its deps.
 export { ConnectorRegistry, type RunningConnector } from '../connector-registry.js';
@@ -28,6 +29,8 @@ export interface DeliveryDeps {
   codec: GhostIdCodec;
   mediaProxy: MediaProxy;
   limits: BridgeLimits;
+  /** The media policy: which files may cross, by size, type and virus scan. */
+  media: MediaGate;
   log: Logger;
   /**
    * Random per database, mixed into every derived transaction id and idempotency key:

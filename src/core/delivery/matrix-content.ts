@@ -12,6 +12,7 @@ import { BridgeError } from '../../util/errors.js';
 import { mapMentions, platformMentionsOnly } from '../mentions.js';
 import type { DeliveryDeps } from './deps.js';
 import { fetchAttachment } from './remote-files.js';
+import { checkToMatrix, fileNote, type PlatformOrigin, type RefusedFile } from './media-checks.js';
 
 const MEDIA_TYPES: Record<string, AttachmentKind> = {
   'm.image': 'image',
@@ -107,12 +108,22 @@ export interface MatrixMessagePart {
   content: Record<string, unknown>;
 }
 
-/** Converts a remote message into the Matrix events that show it: text first, then files. */
+/** Who sent a platform message, for the media policy; its refused files are added to `refused`. */
+export interface MediaOrigin {
+  platform: PlatformOrigin;
+  refused: RefusedFile[];
+}
+
+/**
+ * Converts a remote message into the Matrix events that show it: text first, then files
+ * (a file the media policy refuses is a notice instead, and is added to `media.refused`).
+ */
 export async function inboundToMatrix(
   content: InboundContent,
   ref: ChannelRef,
   connector: Connector,
   deps: DeliveryDeps,
+  media?: MediaOrigin,
 ): Promise<MatrixMessagePart[]> {
   const parts: MatrixMessagePart[] = [];
   const text = textContent(content, deps);
@@ -147,6 +158,13 @@ export async function inboundToMatrix(
           body: `(file ${att.name} is over the bridge limit; not bridged)`,
         },
       });
+      continue;
+    }
+    const refusal = media && (await checkToMatrix(file.data, media.platform, deps));
+    if (media && refusal) {
+      media.refused.push({ name: att.name, where: 'Matrix', refusal });
+      const body = fileNote(att.name, refusal);
+      parts.push({ type: 'm.room.message', content: { msgtype: 'm.notice', body } });
       continue;
     }
     const mimetype = att.mimetype ?? file.mimetype;

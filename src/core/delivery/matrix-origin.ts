@@ -16,6 +16,7 @@ import {
   resolveGhostMentions,
   str,
 } from './matrix-content.js';
+import { refuseFilesTo } from './media-checks.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
 import { firstIdOn, remoteSides } from './sides.js';
 
@@ -91,6 +92,7 @@ async function newMessage(
         event.sender,
         deps,
       );
+      await refuseFilesTo(content, s, event.sender, portal.roomId, deps);
       sender ??= await senderIdentity(event, deps);
       const message: OutboundMessage = {
         sender: shownOn(s.conn.id, sender, deps),

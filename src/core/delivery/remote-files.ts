@@ -40,6 +40,11 @@ export async function fetchAttachment(
   return { refused: refusalNote(reason, name) };
 }
 
+/** In place of a file larger than any limit of the media policy: it was never read. */
+function overLimitNote(name: string): string {
+  return `(file ${name.slice(0, 255)} is over the bridge limit; not bridged)`;
+}
+
 /** The text with one paragraph per note after it (for platforms, where notices are text). */
 export function withNotes(text: FormattedText, notes: readonly string[]): FormattedText {
   if (notes.length === 0) return text;
@@ -63,7 +68,11 @@ export async function relayContent(
   const attachments = [];
   const notes: string[] = [];
   for (const att of content.attachments) {
-    if (!connector.downloadFile || (att.size ?? 0) > deps.limits.maxFileSize) continue;
+    if (!connector.downloadFile) continue;
+    if ((att.size ?? 0) > deps.limits.maxFileSize) {
+      notes.push(overLimitNote(att.name));
+      continue;
+    }
     const fetched = await fetchAttachment(att, ref, connector.downloadFile.bind(connector), deps);
     if ('refused' in fetched) {
       notes.push(fetched.refused);
@@ -71,7 +80,10 @@ export async function relayContent(
     }
     const { refused: _, ...info } = att;
     const file = fetched.file;
-    if (file.data.byteLength > deps.limits.maxFileSize) continue;
+    if (file.data.byteLength > deps.limits.maxFileSize) {
+      notes.push(overLimitNote(att.name));
+      continue;
+    }
     attachments.push({ ...info, mimetype: att.mimetype ?? file.mimetype, data: file.data });
   }
   return { ...content, text: withNotes(content.text, notes), attachments };

@@ -12,8 +12,10 @@ import { MATRIX_SIDE, type Portal } from '../../store/index.js';
 import { sideKey } from '../ids.js';
 import type { Delivery } from './delivery.js';
 import type { DeliveryDeps, RunningConnector } from './deps.js';
-import { inboundToMatrix, textContent } from './matrix-content.js';
-import { relayContent } from './remote-files.js';
+import { inboundToMatrix, textContent, type MediaOrigin } from './matrix-content.js';
+import { relayedFor } from './media-checks.js';
+import { tellPlatformSender } from './media-notice.js';
+import { relayContent, withNotes } from './remote-files.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
 import { firstIdOn, remoteSides } from './sides.js';
 
@@ -90,9 +92,18 @@ async function message(
     ]));
   const root = event.threadRoot ? await messages.find(o.side, event.threadRoot) : undefined;
   const reply = event.replyTo ? await messages.find(o.side, event.replyTo) : undefined;
+  const media: MediaOrigin = {
+    platform: {
+      connectorId: o.connectorId,
+      ref: o.ref,
+      sender: `${o.connectorId}/${event.workspace}/${event.sender.userId}`,
+      roomId: o.portal.roomId,
+    },
+    refused: [],
+  };
 
   await d.to(MATRIX_SIDE, async () => {
-    const parts = await inboundToMatrix(event.content, o.ref, o.conn.connector, deps);
+    const parts = await inboundToMatrix(event.content, o.ref, o.conn.connector, deps, media);
     const rootEvent = await firstIdOn(deps, root?.messageId, MATRIX_SIDE);
     const replyEvent = await firstIdOn(deps, reply?.messageId, MATRIX_SIDE);
     for (const [i, part] of parts.entries()) {
@@ -125,10 +136,11 @@ async function message(
     await d.to(s.side, async () => {
       if ((await messages.idsOn(messageId, s.side)).length > 0) return;
       relayed ??= await relayContent(o.conn.connector, o.ref, event.content, deps);
+      const allowed = await relayedFor(relayed, s, media.platform, media.refused, deps);
       sender ??= await ghostIdentity(deps, ghostId);
       const sent = await s.conn.connector.sendMessage(s.ref, {
         sender,
-        content: relayed,
+        content: { ...allowed.content, text: withNotes(allowed.content.text, allowed.notes) },
         threadRoot: await firstIdOn(deps, root?.messageId, s.side),
         replyTo: await firstIdOn(deps, reply?.messageId, s.side),
         idempotencyKey: txnId(deps.txnSalt, o.inboxId, s.side),
@@ -139,6 +151,7 @@ async function message(
       );
     });
   }
+  await tellPlatformSender(o, event, media.refused, d, deps);
 }
 
 async function edit(o: Origin, event: EditEvent, d: Delivery, deps: DeliveryDeps): Promise<void> {
