@@ -64,7 +64,12 @@ export const mattermostAdapter: PlatformAdapter = {
   definition: definition as PlatformAdapter['definition'],
   markupRisks: mattermostMarkupRisks,
   async start(opts): Promise<PlatformWorld> {
-    const sim = await startMattermostSimulator(opts.rateLimit ? { rateLimit: opts.rateLimit } : {});
+    // The e2e fault and bad-input tests run on this world too: the server's 5 s WebSocket
+    // login deadline would let a stalled machine turn a prompt login into a reconnect.
+    const sim = await startMattermostSimulator({
+      wsAuthTimeoutMs: 30_000,
+      ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+    });
     sim.setSettings({ enablePostUsernameOverride: true, enablePostIconOverride: true });
     const team = sim.createTeam('agency', 'Agency');
     const bot = sim.createUser({ username: 'bridgebot', isBot: true, firstName: 'Bridge' });

@@ -8,7 +8,7 @@ import { Control, type CreateUserOptions } from './control.js';
 import type { FailureSpec } from './failures.js';
 import { HttpFrontend, type LogEntry } from './server.js';
 import { SimState } from './state.js';
-import { WebSocketHub } from './websocket.js';
+import { AUTH_TIMEOUT_MS, WebSocketHub } from './websocket.js';
 
 export type SimTeam = Team;
 export type SimUser = UserProfile;
@@ -32,6 +32,12 @@ export interface SimulatorOptions {
   pendingPostIdTtlMs?: number;
   /** Reported in X-Version-Id and the hello event; default "11.9.0". */
   serverVersion?: string;
+  /**
+   * How long a WebSocket may stay unauthenticated before it is closed (1008); default 5 s
+   * (the server's authCheckInterval). Tests that do not exercise it set a longer one, so a
+   * stalled machine does not turn a prompt authentication_challenge into a reconnect.
+   */
+  wsAuthTimeoutMs?: number;
 }
 
 export interface MattermostSimulator {
@@ -72,7 +78,7 @@ export async function startMattermostSimulator(
     enablePostIconOverride: opts.enablePostIconOverride ?? true,
   });
   const serverVersion = `${version}.${version}.simulator.false`;
-  const hub = new WebSocketHub(state, serverVersion);
+  const hub = new WebSocketHub(state, serverVersion, opts.wsAuthTimeoutMs ?? AUTH_TIMEOUT_MS);
   const config = {
     maxFileSize: opts.maxFileSize ?? 50 * 1024 * 1024,
     maxJsonBody: opts.maxJsonBody ?? 1024 * 1024,

@@ -22,7 +22,8 @@ interface WsRequest {
   data?: unknown;
 }
 
-const AUTH_TIMEOUT_MS = 5000; // authCheckInterval: unauthenticated sockets are dropped
+/** The server's authCheckInterval: unauthenticated sockets are dropped after it. */
+export const AUTH_TIMEOUT_MS = 5000;
 const MAX_MESSAGE_BYTES = 8 * 1024; // model.SocketMaxMessageSizeKb
 const QUIET_ACTIONS = new Set([
   'presence',
@@ -44,6 +45,7 @@ export class WebSocketHub implements EventSink {
   constructor(
     private readonly state: SimState,
     private readonly serverVersion: string,
+    private readonly authTimeoutMs: number,
   ) {}
 
   /** `userId` is set when the upgrade request carried a valid token (no challenge needed then). */
@@ -63,7 +65,7 @@ export class WebSocketHub implements EventSink {
     if (userId) {
       this.authenticate(conn, userId);
     } else {
-      conn.authTimer = setTimeout(() => ws.close(1008, 'not authenticated'), AUTH_TIMEOUT_MS);
+      conn.authTimer = setTimeout(() => ws.close(1008, 'not authenticated'), this.authTimeoutMs);
       conn.authTimer.unref();
     }
   }

@@ -2,6 +2,7 @@ import { Client4 } from '@mattermost/client';
 import type { Post } from '@mattermost/types/posts';
 import { definition } from '../../connectors/mattermost/index.js';
 import { startMattermostSimulator } from '../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../simulators/mattermost/helpers.js';
 import { runContractSuite } from './suite.js';
 import type { ContractTarget } from './target.js';
 
@@ -13,7 +14,7 @@ const target: ContractTarget = {
   emoji: { name: '+1', unicode: '👍' },
   bold: (word) => `**${word}**`,
   async setup() {
-    const sim = await startMattermostSimulator();
+    const sim = await startMattermostSimulator(PATIENT_MATTERMOST);
     sim.setSettings({ enablePostUsernameOverride: true, enablePostIconOverride: true });
     const team = sim.createTeam('agency');
     const channel = sim.createChannel(team.id, 'contract', { displayName: 'Contract Channel' });

@@ -10,6 +10,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../simulators/mattermost/helpers.js';
 import { silentLogger } from '../../src/util/logger.js';
 import {
   localBridgeConfig,
@@ -67,7 +68,7 @@ export async function createAdminWorld(
 ): Promise<AdminWorld> {
   const slot = await claimSlot();
   const h = harness();
-  const sim = await startMattermostSimulator();
+  const sim = await startMattermostSimulator(PATIENT_MATTERMOST);
   const team = sim.createTeam('agency', 'Agency');
   const townSquare = sim.createChannel(team.id, 'town-square', { displayName: 'Town Square' });
   const random = sim.createChannel(team.id, 'random', { displayName: 'Random' });

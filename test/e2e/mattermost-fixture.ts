@@ -9,6 +9,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../simulators/mattermost/helpers.js';
 import { silentLogger } from '../../src/util/logger.js';
 import {
   localBridgeConfig,
@@ -53,7 +54,7 @@ export async function createWorld(
 ): Promise<MattermostWorld> {
   const slot = await claimSlot();
   const h = harness();
-  const sim = await startMattermostSimulator();
+  const sim = await startMattermostSimulator(PATIENT_MATTERMOST);
   const team = sim.createTeam('agency', 'Agency');
   const channel = sim.createChannel(team.id, 'town-square', { displayName: 'Town Square' });
   const bot = sim.createUser({ username: 'bridgebot', isBot: true, firstName: 'Bridge' });

@@ -7,7 +7,10 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Post } from '@mattermost/types/posts';
 import type { BridgeApp } from '../../src/app/bridge-app.js';
+import type { IngressConfig } from '../../src/config/schema.js';
+import { DEFAULT_INGRESS, type IngressSettings } from '../../src/http/ingress-guard.js';
 import { harness, type MatrixEvent } from '../harness/index.js';
+import { E2E_WAIT_MS } from '../harness/wait.js';
 import { createWorld, startBridge, type MattermostWorld } from './mattermost-fixture.js';
 
 let world: MattermostWorld;
@@ -73,8 +76,25 @@ function expectNoInternals(body: string): void {
 
 beforeAll(async () => {
   world = await createWorld();
+  // The flood test's bodies never come and must stay held while a message crosses Synapse
+  // and the bridge, which on a stalled machine can outlast the default 15 s body timeout.
+  world.config.appservice.ingress = {
+    ...configIngress(DEFAULT_INGRESS),
+    body_timeout_ms: 10 * 60_000,
+  };
   bridge = await startBridge(world);
 });
+
+function configIngress(s: IngressSettings): IngressConfig {
+  return {
+    max_connections_per_client: s.maxConnectionsPerClient,
+    max_unread_bodies_per_client: s.maxUnreadBodiesPerClient,
+    body_timeout_ms: s.bodyTimeoutMs,
+    header_timeout_ms: s.headerTimeoutMs,
+    retry_after_s: s.retryAfterS,
+    refusal_log_interval_s: 60,
+  };
+}
 
 afterAll(async () => {
   await bridge?.stop();
@@ -125,7 +145,8 @@ describe('appservice endpoint under bad input', () => {
     try {
       // The listener sees the flood as its event loop accepts it: poll.
       let answer = await probe();
-      for (const deadline = Date.now() + 10_000; answer.status !== 429 && Date.now() < deadline;) {
+      const deadline = Date.now() + E2E_WAIT_MS;
+      while (answer.status !== 429 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
         answer = await probe();
       }

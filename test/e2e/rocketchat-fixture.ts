@@ -16,6 +16,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../simulators/mattermost/helpers.js';
 import { GhostIdCodec } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/util/logger.js';
 import {
@@ -102,7 +103,7 @@ export async function createRocketWorld(
   };
   let mm: MattermostSide | undefined;
   if (opts.withMattermost) {
-    const msim = await startMattermostSimulator();
+    const msim = await startMattermostSimulator(PATIENT_MATTERMOST);
     const team = msim.createTeam('agency', 'Agency');
     const channel = msim.createChannel(team.id, 'town-square', { displayName: 'Town Square' });
     const mbot = msim.createUser({ username: 'bridgebot', isBot: true });

@@ -236,7 +236,7 @@ describe('resilience', () => {
     });
     await world.matrix.sendMessage(world.roomId, 'limited one');
     await world.matrix.sendMessage(world.roomId, 'limited two');
-    const got = await world.waitForBotMessages(2, (m) => m.msg.startsWith('limited'), 30_000);
+    const got = await world.waitForBotMessages(2, (m) => m.msg.startsWith('limited'));
     expect(got.map((m) => m.msg)).toEqual(['limited one', 'limited two']);
     expect(
       world.sim

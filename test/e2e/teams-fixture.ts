@@ -15,6 +15,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../simulators/mattermost/helpers.js';
 import { graphClient } from '../simulators/teams/helpers.js';
 import {
   localBridgeConfig,
@@ -129,7 +130,7 @@ export async function createTeamsWorld(
   };
   let mm: MattermostSide | undefined;
   if (opts.withMattermost) {
-    const msim = await startMattermostSimulator();
+    const msim = await startMattermostSimulator(PATIENT_MATTERMOST);
     const team = msim.createTeam('agency', 'Agency');
     const channel = msim.createChannel(team.id, 'town-square', { displayName: 'Town Square' });
     const mbot = msim.createUser({ username: 'bridgebot', isBot: true });

@@ -8,6 +8,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../simulators/mattermost/helpers.js';
 import { definition as slack } from '../../connectors/slack/index.js';
 import { mattermostBlock } from '../harness/local-bridge.js';
 import { claimSlot, type MatrixEvent } from '../harness/index.js';
@@ -49,7 +50,7 @@ const mmGhost = () => world.ghostOf('mattermost', mm.carl.id);
 beforeAll(async () => {
   const slot = await claimSlot();
   slackSide = await createSlackSide('socket', slot);
-  const sim = await startMattermostSimulator();
+  const sim = await startMattermostSimulator(PATIENT_MATTERMOST);
   const team = sim.createTeam('agency', 'Agency');
   const channel = sim.createChannel(team.id, 'town-square', { displayName: 'Town Square' });
   const bot = sim.createUser({ username: 'bridgebot', isBot: true });

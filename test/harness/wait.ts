@@ -14,6 +14,14 @@ export const DEFAULT_WAIT_MS = 30_000;
  */
 export const E2E_WAIT_MS = 60_000;
 
+/**
+ * A simulated peer's own deadline (an answer, an ack, a pong) in tests that do not exercise
+ * that deadline: a busy machine can stall either side for seconds, and a real platform's
+ * 2-5 s would then turn a prompt answer into a retry, a redelivery or a dropped connection
+ * the test does not expect. Only a peer that deliberately hangs misses this one.
+ */
+export const PATIENT_PEER_MS = DEFAULT_WAIT_MS;
+
 export interface WaitOptions {
   /** What is awaited, for the error message ("the retry of Ev1"). */
   what: string;

@@ -5,7 +5,7 @@ import {
   type MattermostSimulator,
   type SimulatorOptions,
 } from '../../../simulators/mattermost/index.js';
-import { DEFAULT_WAIT_MS, waitFor as waitUntil } from '../../harness/wait.js';
+import { DEFAULT_WAIT_MS, PATIENT_PEER_MS, waitFor as waitUntil } from '../../harness/wait.js';
 
 // @mattermost/client is CommonJS whose Client4/WebSocketClient exports Node's ESM loader cannot
 // see as named exports, so take them from the default export.
@@ -33,8 +33,14 @@ export function clientFor(sim: MattermostSimulator, token: string): Client4 {
   return c;
 }
 
+/**
+ * For tests that do not exercise the WebSocket login deadline: the server's 5 s would let a
+ * stalled machine turn a prompt authentication_challenge into a dropped socket and a reconnect.
+ */
+export const PATIENT_MATTERMOST: SimulatorOptions = { wsAuthTimeoutMs: PATIENT_PEER_MS };
+
 export async function createWorld(opts: SimulatorOptions = {}): Promise<World> {
-  const sim = await startMattermostSimulator(opts);
+  const sim = await startMattermostSimulator({ ...PATIENT_MATTERMOST, ...opts });
   const team = sim.createTeam('agency', 'Agency');
   const channel = sim.createChannel(team.id, 'town-square', { displayName: 'Town Square' });
   const other = sim.createChannel(team.id, 'off-topic', { displayName: 'Off-Topic' });

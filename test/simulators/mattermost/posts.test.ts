@@ -198,8 +198,9 @@ describe('posts', () => {
 
 describe('pending_post_id window', () => {
   it('stops de-duplicating after the window (30 s on the server, shortened here)', async () => {
-    // 3 s: long enough that the next request of this test lands inside it on a busy machine.
-    const short = await createWorld({ pendingPostIdTtlMs: 3000 });
+    // 10 s: the next request of this test lands inside it even when the machine stalls for
+    // seconds; the poll below then waits the window out.
+    const short = await createWorld({ pendingPostIdTtlMs: 10_000 });
     try {
       const send = () =>
         short.alice.client.createPost({

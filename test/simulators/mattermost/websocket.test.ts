@@ -69,6 +69,18 @@ describe('WebSocket handshake', () => {
     expect(await s.closed).toBe(1008);
   });
 
+  it('closes a socket that never authenticates with 1008, after the login deadline', async () => {
+    const quick = await createWorld({ wsAuthTimeoutMs: 200 });
+    try {
+      const s = new RawSocket(quick.sim.url);
+      sockets.push(s);
+      await s.opened();
+      expect(await s.closed).toBe(1008); // this client deliberately stays silent
+    } finally {
+      await quick.sim.close();
+    }
+  });
+
   it('accepts the token in the upgrade request and refuses a bad one with 401', async () => {
     const s = new RawSocket(w.sim.url, { Authorization: `Bearer ${w.bob.token}` });
     sockets.push(s);

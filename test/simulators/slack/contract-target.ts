@@ -2,6 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { definition } from '../../../connectors/slack/index.js';
 import { startSlackSimulator } from '../../../simulators/slack/index.js';
 import type { ContractTarget } from '../../contract/target.js';
+import { PATIENT_PEER_MS } from '../../harness/wait.js';
 
 /**
  * The Slack connector's contract target, in either event-delivery mode. The world acts as
@@ -14,9 +15,11 @@ export function slackContractTarget(mode: 'socket' | 'events'): ContractTarget {
     emoji: { name: '+1', unicode: '👍' },
     bold: (word) => `*${word}*`,
     async setup({ webhookBase }) {
+      // The contract suite never withholds an answer or an ack: Slack's 3 s deadlines (or
+      // shorter) would let a stalled machine cause retries and redeliveries it does not expect.
       const sim = await startSlackSimulator({
-        socketMode: { ackTimeoutMs: 2000 },
-        httpEvents: { retryDelaysMs: [300, 1000, 3000] },
+        socketMode: { ackTimeoutMs: PATIENT_PEER_MS },
+        httpEvents: { timeoutMs: PATIENT_PEER_MS, retryDelaysMs: [300, 1000, 3000] },
       });
       const team = sim.createWorkspace({ name: 'Agency' });
       const app = sim.createApp(team.id, { name: 'Matrix Bridge', botName: 'bridge' });

@@ -5,7 +5,7 @@ import {
   type SlackSimulator,
   type SlackSimulatorOptions,
 } from '../../../simulators/slack/index.js';
-import { DEFAULT_WAIT_MS, waitFor } from '../../harness/wait.js';
+import { DEFAULT_WAIT_MS, PATIENT_PEER_MS, waitFor } from '../../harness/wait.js';
 
 export interface SimWorld {
   sim: SlackSimulator;
@@ -30,16 +30,18 @@ export function clientFor(sim: SlackSimulator, token: string): WebClient {
 }
 
 /**
- * Tests answer the simulator's HTTP event deliveries at once, but a busy machine can stall
- * either process for seconds: a deadline that short would turn a prompt answer into a
- * retried "timeout". Tests that exercise the timeout pass their own.
+ * Tests answer the simulator's HTTP event deliveries and acknowledge its Socket Mode
+ * envelopes at once, but a busy machine can stall either process for seconds: Slack's 3 s
+ * would turn a prompt answer into a retried "timeout" or a redelivered envelope. Tests that
+ * exercise the deadline pass their own.
  */
-const TEST_ANSWER_DEADLINE_MS = 30_000;
+const TEST_ANSWER_DEADLINE_MS = PATIENT_PEER_MS;
 
 export async function createSimWorld(opts: SlackSimulatorOptions = {}): Promise<SimWorld> {
   const sim = await startSlackSimulator({
     ...opts,
     httpEvents: { timeoutMs: TEST_ANSWER_DEADLINE_MS, ...opts.httpEvents },
+    socketMode: { ackTimeoutMs: TEST_ANSWER_DEADLINE_MS, ...opts.socketMode },
   });
   const team = sim.createWorkspace({ name: 'Agency', domain: 'agency' });
   const app = sim.createApp(team.id, { name: 'Matrix Bridge', botName: 'bridge' });

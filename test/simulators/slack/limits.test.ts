@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebAPIHTTPError, WebAPIRateLimitedError, WebClient } from '@slack/web-api';
+import { Buckets, DEFAULT_LIMITS } from '../../../simulators/slack/limits.js';
 import { createSimWorld, errorOf, type SimWorld } from './helpers.js';
 
 let w: SimWorld | undefined;
@@ -9,23 +10,42 @@ afterEach(async () => {
 });
 
 describe('rate limits', () => {
-  it('limits chat.postMessage to about one per second per channel, with Retry-After', async () => {
-    w = await createSimWorld({ rateLimits: { postPerChannel: { perSecond: 1, burst: 2 } } });
+  it('limits chat.postMessage per author and channel with a token bucket', () => {
+    // Slack's "about one per second" (the default, 1/s with a burst of 3), on a given clock.
+    const buckets = new Buckets();
+    const { perSecond, burst } = DEFAULT_LIMITS.postPerChannel as {
+      perSecond: number;
+      burst: number;
+    };
+    const t0 = 1_000_000;
+    expect([0, 1, 2].map(() => buckets.take('k', perSecond, burst, t0))).toEqual([0, 0, 0]);
+    expect(buckets.take('k', perSecond, burst, t0)).toBe(1000);
+    expect(buckets.take('k', perSecond, burst, t0 + 400)).toBe(600);
+    expect(buckets.take('k', perSecond, burst, t0 + 1000)).toBe(0);
+    expect(buckets.take('other', perSecond, burst, t0 + 1000)).toBe(0);
+  });
+
+  it('refuses chat.postMessage over the allowance with Retry-After, per author and channel', async () => {
+    // One post per 10 s: the three posts below land in one allowance however slow the machine.
+    w = await createSimWorld({ rateLimits: { postPerChannel: { perSecond: 0.1, burst: 2 } } });
     const post = () => w!.bot.chat.postMessage({ channel: w!.channelId, text: 'x' });
     await post();
     await post();
     const err = await post().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WebAPIRateLimitedError);
-    expect((err as WebAPIRateLimitedError).retryAfter).toBe(1);
+    const { retryAfter } = err as WebAPIRateLimitedError;
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(10);
     // Another author, or another channel, has its own allowance.
     await w.alice.client.chat.postMessage({ channel: w.channelId, text: 'alice' });
-    // Let the allowance refill: a lower bound on time, which load only lengthens.
-    await new Promise((r) => setTimeout(r, 1050));
+    // Waiting out Retry-After is a lower bound on time, which load only lengthens.
+    await new Promise((r) => setTimeout(r, retryAfter * 1000 + 50));
     await post();
   });
 
   it('lets a default WebClient wait out Retry-After and retry by itself', async () => {
-    w = await createSimWorld({ rateLimits: { postPerChannel: { perSecond: 1, burst: 1 } } });
+    // One post per 10 s: the second post is refused however long the first one took.
+    w = await createSimWorld({ rateLimits: { postPerChannel: { perSecond: 0.1, burst: 1 } } });
     const patient = new WebClient(w.app.botToken, { slackApiUrl: w.sim.apiUrl });
     const t0 = Date.now();
     await patient.chat.postMessage({ channel: w.channelId, text: 'one' });

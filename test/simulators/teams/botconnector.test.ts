@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests walk untyped Graph and Bot Framework JSON */
 import { afterEach, describe, expect, it } from 'vitest';
+import { BOT_CONVERSATION_WINDOWS, SlidingWindows } from '../../../simulators/teams/limits.js';
 import { clientCredentials, simWorld, trustingFetch, type SimWorld } from './helpers.js';
 import { loadBotFrameworkSpec, loadGraphSpec } from './spec.js';
 
@@ -259,8 +260,27 @@ describe('Bot Connector service', () => {
     expect(m.body.content).toContain(`<attachment id="${m.attachments[0].id}"></attachment>`);
   });
 
+  it('limits sends per bot and conversation to 7 per second and 8 per 2 s', () => {
+    // Teams' windows on a given clock: a burst over HTTP cannot be timed to the millisecond.
+    const rate = new SlidingWindows(BOT_CONVERSATION_WINDOWS);
+    const t0 = 1_000_000;
+    const burst = Array.from({ length: 8 }, () => rate.take('bot|conv', t0));
+    expect(burst).toEqual([0, 0, 0, 0, 0, 0, 0, 1000]);
+    expect(rate.take('bot|other', t0)).toBe(0);
+    expect(rate.take('bot|conv', t0 + 1000)).toBe(0);
+    expect(rate.take('bot|conv', t0 + 1000)).toBe(1000); // the 8 per 2 s window
+    expect(rate.take('bot|conv', t0 + 2000)).toBe(0);
+  });
+
   it('enforces the roster, the 40 KB limit, and the per-conversation rate with Retry-After', async () => {
-    w = await simWorld();
+    // Teams' 7 per 1 s and 8 per 2 s stretched to minutes: the burst below lands in them
+    // however slow the machine (the windows themselves are checked on a given clock above).
+    w = await simWorld({
+      connectorWindows: [
+        { limit: 7, windowMs: 60_000 },
+        { limit: 8, windowMs: 120_000 },
+      ],
+    });
     const call = await connector(w);
     const notInstalled = await call('POST', `${conv(w.channelId)}/activities`, {
       type: 'message',
@@ -297,8 +317,7 @@ describe('Bot Connector service', () => {
       retryAfterSec: 2,
       pattern: /^POST \/amer\/v3\/conversations\/[^/]+\/activities$/,
     });
-    // Let the 1 s and 2 s windows pass: a lower bound on time, which load only lengthens.
-    await new Promise((r) => setTimeout(r, 2100));
+    // An injected failure is answered before the rate is looked at.
     const failed = await call('POST', `${conv(w.channelId)}/activities`, {
       type: 'message',
       text: 'after',

@@ -241,6 +241,8 @@ describe('Graph messages', () => {
     await patient.api(`${channelPath(w)}/messages`).post({ body: { content: 'one' } });
     await patient.api(`${channelPath(w)}/messages`).post({ body: { content: 'two' } });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    // One write a minute from now on: the next one is refused however long the wait was.
+    w.sim.setGraphRate({ writes: [{ limit: 1, windowMs: 60_000 }] });
     const impatient = graphClient(w.sim, token, 0);
     const limited = await rejection(
       impatient.api(`${channelPath(w)}/messages`).post({ body: { content: 'three' } }),

@@ -26,6 +26,18 @@ const BAD_AUTHORIZATIONS: Array<Record<string, string>> = [
 ];
 const ROUNDS = 5;
 
+/**
+ * The budget refills by one every 60 s / 30 = 2 s, and the 37 requests below take that long
+ * on a stalled machine: one would then slip through. Here the limiter's clock stands still.
+ */
+class StillClockLimiter extends RateLimiter {
+  private readonly at = Date.now();
+
+  override take(client: string): number {
+    return super.take(client, this.at);
+  }
+}
+
 let db: Knex;
 let server: Server;
 let base = '';
@@ -41,7 +53,7 @@ beforeAll(async () => {
     [],
     w.ops,
     auth,
-    new RateLimiter(BAD_AUTHORIZATIONS.length * ROUNDS),
+    new StillClockLimiter(BAD_AUTHORIZATIONS.length * ROUNDS),
     true,
     log,
     refusals,

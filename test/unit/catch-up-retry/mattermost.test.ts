@@ -11,6 +11,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../../simulators/mattermost/helpers.js';
 import { WebhookRouter } from '../../../src/app/webhooks.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';
@@ -27,7 +28,7 @@ afterEach(async () => {
 
 describe('Mattermost catch-up', () => {
   it('retries a failing channel read until it works, skipping nothing', async () => {
-    const s = await startMattermostSimulator();
+    const s = await startMattermostSimulator(PATIENT_MATTERMOST);
     sim = s;
     const team = s.createTeam('alpha');
     const bot = s.createUser({ username: 'bridgebot', isBot: true });
@@ -75,7 +76,7 @@ describe('Mattermost catch-up', () => {
   }, 60_000);
 
   it('brings an edit made while away even when a crash left the stored cursor behind the post', async () => {
-    const s = await startMattermostSimulator();
+    const s = await startMattermostSimulator(PATIENT_MATTERMOST);
     sim = s;
     const team = s.createTeam('alpha');
     const bot = s.createUser({ username: 'bridgebot', isBot: true });

@@ -5,23 +5,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HS_TOKEN, listen, type Listener } from './fixture.js';
 import { head, openRaw, until } from './raw-client.js';
+import { PATIENT_PEER_MS } from '../../harness/wait.js';
 
 const CLIENT = '127.0.0.4';
 const BODY_TIMEOUT_MS = 1_500;
 
 let bridge: Listener;
+/**
+ * The same, for tests that do not exercise the body timeout: 1.5 s would let a stalled
+ * machine time out a body that is sent promptly.
+ */
+let patient: Listener;
 
 beforeAll(async () => {
-  bridge = await listen({
-    maxConnectionsPerClient: 50,
-    maxUnreadBodiesPerClient: 50,
-    bodyTimeoutMs: BODY_TIMEOUT_MS,
-    headerTimeoutMs: 30_000,
-  });
+  const ingress = { maxConnectionsPerClient: 50, maxUnreadBodiesPerClient: 50 };
+  bridge = await listen({ ...ingress, bodyTimeoutMs: BODY_TIMEOUT_MS, headerTimeoutMs: 30_000 });
+  patient = await listen({ ...ingress, bodyTimeoutMs: PATIENT_PEER_MS, headerTimeoutMs: 30_000 });
 });
 
 afterAll(async () => {
   await bridge?.close();
+  await patient?.close();
 });
 
 /** Ways in that read a body before (or without) authenticating it. */
@@ -68,7 +72,8 @@ describe('bodies that trickle', () => {
           expect(answer.text).toContain('BODY_TIMEOUT');
           expect(answer.ms).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 50);
         }
-        expect(answer.ms).toBeLessThan(BODY_TIMEOUT_MS + 15_000);
+        // No upper bound on `ms`: the client waits 30 s and the body never ends, so
+        // `closedByServer` already says the server's timeout ended it.
       } finally {
         clearInterval(dripping);
       }
@@ -79,7 +84,7 @@ describe('bodies that trickle', () => {
   it('lets a body that arrives in time through, however it is split', async () => {
     const body = '{"a":1}';
     const ex = openRaw(
-      bridge.port,
+      patient.port,
       CLIENT,
       head('POST', '/_bridge/webhooks/probe/events', {
         'content-length': String(body.length),
@@ -87,7 +92,7 @@ describe('bodies that trickle', () => {
         connection: 'close',
       }),
     );
-    // Three pieces, well inside the timeout even when the machine is busy.
+    // Three pieces, inside the (patient) timeout even when the machine stalls.
     for (const piece of [body.slice(0, 2), body.slice(2, 5), body.slice(5)]) {
       await new Promise((r) => setTimeout(r, 50));
       ex.socket.write(piece);
@@ -146,10 +151,11 @@ describe('oversized bodies', () => {
   ];
 
   it.each(OVERSIZED)('$name: refused at once, unread, connection closed', async (o) => {
-    const answer = await openRaw(bridge.port, CLIENT, o.bytes).closed;
+    // The body is never sent and the body timeout is 30 s, the client's patience 20 s: an
+    // answer at all means the bridge refused without waiting for the body.
+    const answer = await openRaw(patient.port, CLIENT, o.bytes).closed;
     expect([403, 404, 413]).toContain(answer.status);
     expect(answer.text).toMatch(/\r\nconnection: close\r\n/i);
     expect(answer.closedByServer).toBe(true);
-    expect(answer.ms).toBeLessThan(5_000);
   });
 });

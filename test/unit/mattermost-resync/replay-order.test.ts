@@ -13,6 +13,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../../simulators/mattermost/helpers.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { KitContext as Context } from './kit-context.js';
 
@@ -30,7 +31,7 @@ describe('Mattermost catch-up order', () => {
   const running: MattermostConnector[] = [];
 
   beforeAll(async () => {
-    sim = await startMattermostSimulator();
+    sim = await startMattermostSimulator(PATIENT_MATTERMOST);
     teamId = sim.createTeam('alpha').id;
     const bot = sim.createUser({ username: 'bridgebot', isBot: true });
     const user = sim.createUser({ username: 'alice' });

@@ -11,6 +11,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../../simulators/mattermost/helpers.js';
 import { loadSpec } from '../../simulators/mattermost/spec.js';
 
 const { Client4 } = mattermostClient;
@@ -40,7 +41,7 @@ describe('simulator: channel lists with last post times', () => {
   };
 
   beforeAll(async () => {
-    sim = await startMattermostSimulator();
+    sim = await startMattermostSimulator(PATIENT_MATTERMOST);
     const team = sim.createTeam('agency');
     teamId = team.id;
     const other = sim.createTeam('elsewhere');

@@ -16,6 +16,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../../simulators/mattermost/helpers.js';
 import type { LinkedChannel } from '../../../src/connector/contract.js';
 import { waitFor } from '../../contract/fake-context.js';
 import { KitContext as Context } from './kit-context.js';
@@ -70,7 +71,7 @@ describe('Mattermost start-up catch-up with 1,000 linked channels', () => {
     log.filter((e) => e.path === path).length;
 
   beforeAll(async () => {
-    sim = await startMattermostSimulator();
+    sim = await startMattermostSimulator(PATIENT_MATTERMOST);
     const teams = [sim.createTeam('alpha'), sim.createTeam('beta')];
     const bot = sim.createUser({ username: 'bridgebot', isBot: true });
     const user = sim.createUser({ username: 'alice' });

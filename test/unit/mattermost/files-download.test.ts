@@ -11,6 +11,7 @@ import {
   startMattermostSimulator,
   type MattermostSimulator,
 } from '../../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../../simulators/mattermost/helpers.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { clientFor, type Client4 } from '../../simulators/mattermost/helpers.js';
 import {
@@ -30,7 +31,7 @@ let channel: string;
 const ref = () => ({ workspace: 'main', channel });
 
 beforeAll(async () => {
-  sim = await startMattermostSimulator();
+  sim = await startMattermostSimulator(PATIENT_MATTERMOST);
   elsewhere = await startElsewhere();
   const team = sim.createTeam('agency');
   channel = sim.createChannel(team.id, 'files').id;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelVisibility, Connector } from '../../../src/connector/contract.js';
 import { definition as mattermost } from '../../../connectors/mattermost/index.js';
 import { startMattermostSimulator } from '../../../simulators/mattermost/index.js';
+import { PATIENT_MATTERMOST } from '../../simulators/mattermost/helpers.js';
 import { definition as rocketchat } from '../../../connectors/rocketchat/index.js';
 import { startRocketChatSimulator } from '../../../simulators/rocketchat/index.js';
 import { definition as slack } from '../../../connectors/slack/index.js';
@@ -42,7 +43,7 @@ async function started(
 }
 
 async function mattermostWorld(): Promise<World> {
-  const sim = await startMattermostSimulator();
+  const sim = await startMattermostSimulator(PATIENT_MATTERMOST);
   const team = sim.createTeam('agency');
   const bot = sim.createUser({ username: 'bridgebot', isBot: true });
   const alice = sim.createUser({ username: 'alice' });

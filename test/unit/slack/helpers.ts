@@ -10,6 +10,7 @@ import {
 } from '../../../simulators/slack/index.js';
 import { RecordingContext, waitFor } from '../../contract/fake-context.js';
 import { startWebhookServer, type WebhookServer } from '../../contract/webhook-server.js';
+import { PATIENT_PEER_MS } from '../../harness/wait.js';
 
 export interface Rig {
   sim: SlackSimulator;
@@ -49,7 +50,13 @@ export async function startRig(
   mode: 'socket' | 'events',
   opts: SlackSimulatorOptions & { identity?: string; scopes?: string[]; botOutside?: boolean } = {},
 ): Promise<Rig> {
-  const sim = await startSlackSimulator(opts);
+  // Slack's 3 s answer and ack deadlines would let a stalled machine turn a prompt answer
+  // into a retry or redelivery; tests that exercise them pass their own.
+  const sim = await startSlackSimulator({
+    ...opts,
+    httpEvents: { timeoutMs: PATIENT_PEER_MS, ...opts.httpEvents },
+    socketMode: { ackTimeoutMs: PATIENT_PEER_MS, ...opts.socketMode },
+  });
   const team = sim.createWorkspace({ name: 'Agency' });
   const app = sim.createApp(team.id, { name: 'Matrix Bridge', scopes: opts.scopes });
   const alice = sim.createUser(team.id, { name: 'alice', realName: 'Alice Andersson' });

@@ -14,7 +14,7 @@ const connected = (r: Rig) =>
 
 describe('Socket Mode intake', () => {
   it('acknowledges an envelope only once its event is recorded', async () => {
-    rig = await startRig('socket', { socketMode: { ackTimeoutMs: 5000 } });
+    rig = await startRig('socket');
     await connected(rig);
     let open!: () => void;
     rig.ctx.gate = new Promise<void>((r) => (open = r));
@@ -33,7 +33,7 @@ describe('Socket Mode intake', () => {
   });
 
   it('does not acknowledge an event it could not record: it reconnects and catches up', async () => {
-    rig = await startRig('socket', { socketMode: { ackTimeoutMs: 5000 } });
+    rig = await startRig('socket');
     await connected(rig);
     rig.ctx.failNext = 1;
     const alice = new WebClient(rig.alice.token, { slackApiUrl: rig.sim.apiUrl });
