@@ -13,6 +13,7 @@ import { AdminQueries } from '../store/admin-queries.js';
 import { AdminRoomStore } from '../store/admin-room-store.js';
 import { AuditStore } from '../store/audit-store.js';
 import type { Stores } from '../store/index.js';
+import { ErasureStore } from '../store/erasure-store.js';
 import { LinkAdminStore } from '../store/link-admin-store.js';
 import { errorMessage } from '../util/errors.js';
 import { AdminRooms } from './admin-rooms.js';
@@ -29,6 +30,7 @@ import { GatewayAdminMatrix } from './matrix-rooms.js';
 import { BridgeMetrics } from './metrics.js';
 import { AdminOperations } from './operations.js';
 import { Permissions, serverOf } from './permissions.js';
+import { Pseudonyms } from './pseudonyms.js';
 import type { RefusalLog } from '../util/refusal-log.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,6 +57,19 @@ function permittedServers(config: BridgeConfig): Set<string> {
     if (server) servers.add(server.toLowerCase());
   }
   return servers;
+}
+
+/** What erase-user works with (see erasure.ts). */
+function erasureDeps(deps: AdminModuleDeps, settings: AdminConfig) {
+  return {
+    store: new ErasureStore(deps.stores.db),
+    ghosts: deps.stores.ghosts,
+    codec: deps.codec,
+    gateway: deps.gateway,
+    pseudonyms: new Pseudonyms(deps.stores.db),
+    redactMessages: settings.erasure?.redact_messages ?? false,
+    log: deps.log.child({ module: 'erasure' }),
+  };
 }
 
 /**
@@ -94,6 +109,7 @@ export class AdminModule {
       matrix,
       permissions: new Permissions(config.permissions),
       privateChannelsAllowed: this.settings.private_channels_allowed,
+      erasure: erasureDeps(deps, this.settings),
       log: log.child({ module: 'admin' }),
     });
 
