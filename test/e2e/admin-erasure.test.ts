@@ -121,6 +121,18 @@ describe('erase-user', () => {
     expect(JSON.stringify(entry)).not.toContain(w.aliceId);
   });
 
+  it('tells the room when an erased platform user writes again (their ghost cannot post)', async () => {
+    await w.alice.createPost({
+      channel_id: w.channels.townSquare,
+      message: 'written after erasure',
+    } as Post);
+    const notice = await w.linker.waitForEvent(
+      room,
+      (e) => e.sender === w.botUserId && String(e.content.body).includes('written after erasure'),
+    );
+    expect(notice.content.msgtype).toBe('m.notice');
+  });
+
   it('erases a Matrix user and names them by a pseudonym in the audit log', async () => {
     const person = w.linker;
     await person.sendMessage(room, 'from a Matrix user');
