@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AdminOperations } from '../../../src/admin/operations.js';
+import { AdminOperations, type OperationsDeps } from '../../../src/admin/operations.js';
 import { Permissions } from '../../../src/admin/permissions.js';
 import type { PermissionsConfig } from '../../../src/config/index.js';
 import { capabilitiesOf } from '../../../src/connector/capabilities.js';
@@ -39,6 +39,7 @@ export async function adminWorld(
   db: Knex,
   permissions: PermissionsConfig,
   connector: Connector = fakeConnector({ c1: 'General', c2: 'Random' }),
+  extra: Partial<OperationsDeps> = {},
 ): Promise<AdminWorld> {
   await db.raw('truncate portals, portal_links, audit_log, admin_rooms, inbox cascade');
   const stores = createStores(db);
@@ -68,6 +69,7 @@ export async function adminWorld(
     matrix,
     permissions: new Permissions(permissions),
     log: silentLogger(),
+    ...extra,
   });
   return {
     db,
