@@ -1,5 +1,6 @@
 import type { Post } from '@mattermost/types/posts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdminCommand } from '../../src/cli/admin-commands.js';
 import { newUserClient, type TestMatrixClient } from '../harness/index.js';
 import { findEverywhere } from '../store/id-scan.js';
 import { OpenApiValidator } from '../unit/admin/openapi-validator.js';
@@ -28,6 +29,32 @@ async function synapseUser(userId: string): Promise<{ deactivated?: boolean }> {
   return (await res.json()) as { deactivated?: boolean };
 }
 
+/** Runs a CLI subcommand as main.ts does, and returns what it printed. */
+async function cli(command: 'erase-user', ...args: string[]): Promise<string> {
+  let out = '';
+  await runAdminCommand(command, args, w.config, { out: (t) => (out += t) });
+  return out;
+}
+
+async function cliError(command: 'erase-user', ...args: string[]): Promise<unknown> {
+  return cli(command, ...args).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+
+/** The CLI's printed report read back: the pseudonym and `what: n` lines. */
+function printedReport(printed: string): { pseudonym?: string; counts: Record<string, number> } {
+  const [head, ...lines] = printed.trim().split('\n');
+  const counts = Object.fromEntries(
+    lines.map((l) => {
+      const at = l.lastIndexOf(': ');
+      return [l.slice(0, at).trim(), Number(l.slice(at + 2))];
+    }),
+  );
+  return { pseudonym: /(erased:[0-9a-f]{16})/.exec(head ?? '')?.[1], counts };
+}
+
 beforeAll(async () => {
   w = await createAdminWorld({ admin: { erasure: { redact_messages: true } } });
   serverAdmin = await newUserClient('hsadmin', { admin: true });
@@ -52,6 +79,13 @@ describe('erase-user', () => {
     const audit = await w.api('GET', '/audit?limit=3&outcome=denied');
     const entries = audit.body.entries as Array<Record<string, unknown>>;
     expect(entries.map((e) => e.action)).toEqual(['erase_user', 'erase_user', 'erase_user']);
+  });
+
+  it('refuses through the CLI as a non-admin, and says how to call it', async () => {
+    expect(await cliError('erase-user', w.admin.userId, '--as', w.linker.userId)).toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
+    expect(await cliError('erase-user', 'mattermost', 'main')).toMatchObject({ code: 'CLI_USAGE' });
   });
 
   it('answers an unknown person clearly and erases nothing', async () => {
@@ -149,8 +183,11 @@ describe('erase-user', () => {
         ) || undefined,
       'the message map to record the Matrix message',
     );
-    const res = await erase({ matrix_user_id: person.userId });
-    expect(res.status).toBe(200);
+    const printed = await cli('erase-user', person.userId);
+    expect(printed).toMatch(
+      /^Erased\. From now on the audit log calls this person erased:[0-9a-f]{16}/,
+    );
+    const res = { body: printedReport(printed) };
     expect(res.body.counts).toMatchObject({
       messages: 1,
       'audit_log (pseudonymised)': expect.any(Number),
@@ -160,7 +197,7 @@ describe('erase-user', () => {
     const audit = await w.api('GET', '/audit?limit=500');
     const actors = (audit.body.entries as Array<{ actor: string }>).map((e) => e.actor);
     expect(actors).toContain(`${String(res.body.pseudonym)} (via provisioning secret)`);
-    const again = await erase({ matrix_user_id: person.userId });
-    expect(again.status).toBe(404);
+    const again = await cliError('erase-user', person.userId);
+    expect(again).toMatchObject({ code: 'ERASURE_SUBJECT_UNKNOWN' });
   });
 });
