@@ -18,10 +18,16 @@ const NOBODY = '@nobody:elsewhere.org';
 const codec = new GhostIdCodec('bridge_', 'example.org');
 const KEPT_GHOST = codec.encode({ connector: 'chat-x', workspace: 'main', userId: 'keep-me' });
 
+/** What the fake homeserver answers to a ghost's profile change; undefined: it accepts. */
+let profileRefusal: unknown;
+
 /** The Matrix calls the erasure makes as a ghost, recorded. */
 function fakeGateway(calls: string[]): MatrixGateway {
   const client = {
-    setDisplayName: async (n: string) => void calls.push(`name=${n}`),
+    setDisplayName: async (n: string) => {
+      if (profileRefusal) throw profileRefusal;
+      calls.push(`name=${n}`);
+    },
     setAvatarUrl: async (u: string) => void calls.push(`avatar=${u}`),
     getJoinedRooms: async () => ['!r1:example.org'],
     leaveRoom: async (r: string) => void calls.push(`leave ${r}`),
@@ -59,6 +65,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   calls = [];
+  profileRefusal = undefined;
   w = await adminWorld(
     db,
     { [ADMIN]: 'admin', [LINKER]: 'linker', 'example.org': 'user' },
@@ -163,6 +170,31 @@ describe('erase-user', () => {
     expect(entry).toMatchObject({ action: 'erase_user', outcome: 'ok', connector: 'chat-x' });
     expect(entry?.detail).toMatch(/^erased:[0-9a-f]{16}: .*ghosts 1/);
     expect(JSON.stringify(entry)).not.toContain('u1');
+  });
+
+  it('touches no table when the homeserver refuses, and says to run it again', async () => {
+    await seedGhost('u2');
+    profileRefusal = Object.assign(new Error('connect ECONNREFUSED'), { statusCode: 502 });
+    const reply = await say(ADMIN, '!erase-user chat-x main u2');
+    expect(reply).toMatch(/^✗ the homeserver refused .*nothing was deleted.*run the erasure again/);
+    expect(await ghostCount()).toBe(2);
+    const [entry] = await w.audit.list({ limit: 1 });
+    expect(entry).toMatchObject({
+      outcome: 'failed',
+      detail: 'ERASURE_INCOMPLETE (platform user)',
+    });
+  });
+
+  it('counts a ghost the homeserver already deactivated as done, and erases the rows', async () => {
+    await seedGhost('u3');
+    profileRefusal = {
+      statusCode: 403,
+      body: { errcode: 'M_FORBIDDEN', error: 'User account has been deactivated' },
+    };
+    const reply = await say(ADMIN, '!erase-user chat-x main u3');
+    expect(reply).toContain('matrix: ghost already deactivated: 1');
+    expect(reply).toContain('ghosts: 1');
+    expect(await ghostCount()).toBe(1);
   });
 
   it('gives one person one pseudonym, and different people different ones', async () => {
