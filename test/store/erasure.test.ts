@@ -143,6 +143,23 @@ describe.each(STORE_BACKENDS)('erasure on %s', (_name, options) => {
     expect(Number(audit[0]!.n)).toBe(1);
   });
 
+  it.each([
+    ['LIKE wildcards', '@m%a_x:x'],
+    ['a lone underscore', '@_:x'],
+    ['SQL quoting', "@o'brien:x"],
+    ['path traversal', '@../../etc:x'],
+    ['a port', '@maria:x.test:8448'],
+  ])('erases a Matrix user with %s, and only them', async (_kind, userId) => {
+    const neighbour = `@n${Math.random().toString(36).slice(2, 8)}:x`;
+    await seedMatrixPerson(db, neighbour);
+    const before = await findEverywhere(db, neighbour);
+    await seedMatrixPerson(db, userId);
+    const counts = await erasure.eraseMatrixUser({ userId, pseudonym: 'erased:abc' });
+    expect(await findEverywhere(db, userId)).toEqual([]);
+    expect(await findEverywhere(db, neighbour)).toEqual(before);
+    expect(counts).toMatchObject({ messages: 1, admin_rooms: 1, 'audit_log (pseudonymised)': 2 });
+  });
+
   it('finds nothing to erase for someone the bridge never saw', async () => {
     expect(await erasure.eraseMatrixUser({ userId: '@nobody:x', pseudonym: 'erased:1' })).toEqual(
       {},
