@@ -60,7 +60,7 @@ function permittedServers(config: BridgeConfig): Set<string> {
 }
 
 /** What erase-user works with (see erasure.ts). */
-function erasureDeps(deps: AdminModuleDeps, settings: AdminConfig) {
+function erasureDeps(deps: AdminModuleDeps, settings: AdminConfig, rooms: AdminRoomStore) {
   return {
     store: new ErasureStore(deps.stores.db),
     ghosts: deps.stores.ghosts,
@@ -68,6 +68,7 @@ function erasureDeps(deps: AdminModuleDeps, settings: AdminConfig) {
     gateway: deps.gateway,
     pseudonyms: new Pseudonyms(deps.stores.db),
     redactMessages: settings.erasure?.redact_messages ?? false,
+    afterErasure: () => rooms.reload(),
     log: deps.log.child({ module: 'erasure' }),
   };
 }
@@ -95,6 +96,7 @@ export class AdminModule {
     const matrix = new GatewayAdminMatrix(deps.gateway);
     this.matrix = matrix;
     const queries = new AdminQueries(stores.db);
+    const adminRoomStore = new AdminRoomStore(stores.db);
     this.links = new LinkAdminStore(stores.db);
     this.audit = new AuditStore(stores.db);
     this.ops = new AdminOperations({
@@ -109,7 +111,7 @@ export class AdminModule {
       matrix,
       permissions: new Permissions(config.permissions),
       privateChannelsAllowed: this.settings.private_channels_allowed,
-      erasure: erasureDeps(deps, this.settings),
+      erasure: erasureDeps(deps, this.settings, adminRoomStore),
       log: log.child({ module: 'admin' }),
     });
 
@@ -161,7 +163,7 @@ export class AdminModule {
     if (this.settings.commands.enabled) {
       this.rooms = new AdminRooms({
         ops: this.ops,
-        store: new AdminRoomStore(stores.db),
+        store: adminRoomStore,
         matrix,
         isPortal: (roomId) => deps.directory.portalByRoom(roomId) !== undefined,
         isGhost: (userId) => deps.codec.isGhost(userId),

@@ -31,6 +31,8 @@ export interface ErasureDeps {
   pseudonyms: Pseudonyms;
   /** `admin.erasure.redact_messages`: redact a platform user's bridged messages on Matrix. */
   redactMessages: boolean;
+  /** Called after rows were erased, for caches that hold them (admin rooms). */
+  afterErasure?: () => void;
   log: Logger;
 }
 
@@ -53,6 +55,7 @@ export class UserErasure {
             : "Check the connector, the workspace and the platform's user id (the id, not the name)."),
       );
     }
+    this.deps.afterErasure?.();
     this.deps.log.info({ pseudonym, kind: subject.kind, counts }, 'user erased');
     return { pseudonym, counts };
   }

@@ -4,6 +4,7 @@ import { runCommand } from '../../../src/admin/commands.js';
 import { Pseudonyms } from '../../../src/admin/pseudonyms.js';
 import { GhostIdCodec } from '../../../src/core/ids.js';
 import type { MatrixGateway } from '../../../src/matrix/matrix-gateway.js';
+import { AdminRoomStore } from '../../../src/store/admin-room-store.js';
 import { ErasureStore } from '../../../src/store/erasure-store.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { adminWorld, openTestDb, type AdminWorld } from './world.js';
@@ -43,6 +44,7 @@ function fakeGateway(calls: string[]): MatrixGateway {
 let db: Knex;
 let w: AdminWorld;
 let calls: string[];
+let roomStore: AdminRoomStore;
 
 async function seedGhost(remoteId: string): Promise<string> {
   const userId = codec.encode({ connector: 'chat-x', workspace: 'main', userId: remoteId });
@@ -59,6 +61,7 @@ const say = (sender: string, body: string) =>
 
 beforeAll(async () => {
   db = await openTestDb();
+  roomStore = new AdminRoomStore(db);
 });
 afterAll(async () => {
   await db?.destroy();
@@ -80,6 +83,7 @@ beforeEach(async () => {
         gateway: fakeGateway(calls),
         pseudonyms: new Pseudonyms(db),
         redactMessages: false,
+        afterErasure: () => roomStore.reload(),
         log: silentLogger(),
       },
     },
@@ -195,6 +199,15 @@ describe('erase-user', () => {
     expect(reply).toContain('matrix: ghost already deactivated: 1');
     expect(reply).toContain('ghosts: 1');
     expect(await ghostCount()).toBe(1);
+  });
+
+  it('erases a Matrix user: their admin room stops answering them at once', async () => {
+    await roomStore.add('!dm-maria:example.org', '@maria:example.org');
+    expect(await roomStore.ownerOf('!dm-maria:example.org')).toBe('@maria:example.org');
+    const reply = await say(ADMIN, '!erase-user @maria:example.org');
+    expect(reply).toContain('admin_rooms: 1');
+    expect(await roomStore.ownerOf('!dm-maria:example.org')).toBeUndefined();
+    expect(calls).toEqual([]);
   });
 
   it('gives one person one pseudonym, and different people different ones', async () => {
