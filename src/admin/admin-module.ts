@@ -19,6 +19,7 @@ import { AdminQueries } from '../store/admin-queries.js';
 import { AdminRoomStore } from '../store/admin-room-store.js';
 import { AuditStore } from '../store/audit-store.js';
 import type { Stores } from '../store/index.js';
+import { ErasureStore } from '../store/erasure-store.js';
 import { LinkAdminStore } from '../store/link-admin-store.js';
 import { errorMessage } from '../util/errors.js';
 import { AdminRooms } from './admin-rooms.js';
@@ -35,6 +36,7 @@ import { GatewayAdminMatrix } from './matrix-rooms.js';
 import { BridgeMetrics } from './metrics.js';
 import { AdminOperations } from './operations.js';
 import { Permissions, serverOf } from './permissions.js';
+import { Pseudonyms } from './pseudonyms.js';
 import type { RefusalLog } from '../util/refusal-log.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -66,6 +68,20 @@ function permittedServers(
   return servers;
 }
 
+/** What erase-user works with (see erasure.ts). */
+function erasureDeps(deps: AdminModuleDeps, settings: AdminConfig, rooms: AdminRoomStore) {
+  return {
+    store: new ErasureStore(deps.stores.db),
+    ghosts: deps.stores.ghosts,
+    codec: deps.codec,
+    gateway: deps.gateway,
+    pseudonyms: new Pseudonyms(deps.stores.db),
+    redactMessages: settings.erasure?.redact_messages ?? false,
+    afterErasure: () => rooms.reload(),
+    log: deps.log.child({ module: 'erasure' }),
+  };
+}
+
 /**
  * Everything IT operations use, wired over the bridge's stores, directory and Matrix
  * gateway: the shared operations, the HTTP surface (provisioning API, console, health,
@@ -93,6 +109,7 @@ export class AdminModule {
     const matrix = new GatewayAdminMatrix(deps.gateway);
     this.matrix = matrix;
     const queries = new AdminQueries(stores.db);
+    const adminRoomStore = new AdminRoomStore(stores.db);
     this.links = new LinkAdminStore(stores.db);
     this.audit = new AuditStore(stores.db);
     this.permissionsConfig = config.permissions ?? {};
@@ -110,6 +127,7 @@ export class AdminModule {
       matrix,
       permissions: this.permissions,
       privateChannelsAllowed: this.settings.private_channels_allowed,
+      erasure: erasureDeps(deps, this.settings, adminRoomStore),
       log: log.child({ module: 'admin' }),
     });
 
@@ -148,7 +166,7 @@ export class AdminModule {
     if (this.settings.commands.enabled) {
       this.rooms = new AdminRooms({
         ops: this.ops,
-        store: new AdminRoomStore(stores.db),
+        store: adminRoomStore,
         matrix,
         isPortal: (roomId) => deps.directory.portalByRoom(roomId) !== undefined,
         isGhost: (userId) => deps.codec.isGhost(userId),

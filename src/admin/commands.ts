@@ -1,6 +1,8 @@
 import type { Actor } from './actor.js';
 import { AdminError, asAdminError } from './errors.js';
 import type { AdminOperations } from './operations.js';
+import { subjectFromWords } from './erase-subject.js';
+import { erasureReportText } from './erasure-report.js';
 import { ACTION_LEVELS, atLeast, type AdminAction } from './permissions.js';
 
 const MAX_LINES = 40;
@@ -155,6 +157,16 @@ const COMMANDS: Record<string, CommandSpec> = {
       return (await ops.unlinkAccount(actor, connector, workspace))
         ? `Your ${connector} account (${workspace}) is no longer linked.`
         : `You had no linked ${connector} account (${workspace}).`;
+    },
+  },
+  'erase-user': {
+    usage: '!erase-user <@user:server> | <connector> <workspace> <platform user id>',
+    help: "erase one person's data from the bridge (cannot be undone)",
+    action: 'erase_user',
+    run: async (ops, actor, args) => {
+      const subject = subjectFromWords(args);
+      if (!subject) throw usageError(COMMANDS['erase-user']!);
+      return erasureReportText(await ops.eraseUser(actor, subject));
     },
   },
   audit: {

@@ -23,6 +23,8 @@ import { LinkValidator } from './link-validator.js';
 import { PrivateChannelGuard } from './private-channel-guard.js';
 import type { ChannelGrant } from './private-channel-policy.js';
 import type { AdminMatrix } from './matrix-rooms.js';
+import type { ErasureSubject } from './erase-subject.js';
+import { UserErasure, type ErasureDeps, type ErasureReport } from './erasure.js';
 import { ACTION_LEVELS, atLeast, type AdminAction, type Permissions } from './permissions.js';
 import type { Grant, PermissionScope } from './permission-scope.js';
 
@@ -57,6 +59,8 @@ export interface OperationsDeps {
   permissions: Permissions;
   /** `admin.private_channels_allowed`: private channels any linker may link. */
   privateChannelsAllowed?: readonly RemoteChannelKey[];
+  /** What erase-user needs; without it erase-user answers UNSUPPORTED. */
+  erasure?: Omit<ErasureDeps, 'catalog'>;
   log: Logger;
 }
 
@@ -89,9 +93,11 @@ export class AdminOperations {
   readonly catalog: ChannelCatalog;
   private readonly validator: LinkValidator;
   private readonly privateChannels: PrivateChannelGuard;
+  private readonly erasure: UserErasure | undefined;
 
   constructor(private readonly deps: OperationsDeps) {
     this.catalog = new ChannelCatalog(deps.connectors, deps.connectorConfig, deps.states);
+    this.erasure = deps.erasure && new UserErasure({ ...deps.erasure, catalog: this.catalog });
     this.privateChannels = new PrivateChannelGuard({
       catalog: this.catalog,
       allowed: deps.privateChannelsAllowed ?? [],
@@ -290,6 +296,53 @@ export class AdminOperations {
       return { ...key, roomId, portalRemoved: change.portalRemoved };
     } catch (err) {
       throw await this.failed(actor, 'unlink', target, err);
+    }
+  }
+
+  /**
+   * Erases one person (erasure.ts). The audit entry never names them: it carries their
+   * pseudonym and the counts, or on failure only the error code.
+   */
+  async eraseUser(actor: Actor, subject: ErasureSubject): Promise<ErasureReport> {
+    const target =
+      subject.kind === 'platform'
+        ? { connector: subject.connector, workspace: subject.workspace }
+        : {};
+    await this.authorize(actor, 'erase_user', target);
+    const { scope } = this.grantOf(actor);
+    if (subject.kind === 'matrix' && scope) {
+      // A Matrix user's data spans every connector, most of it outside any one scope.
+      await this.record(
+        actor,
+        'erase_user',
+        'denied',
+        target,
+        `outside the scope ${scope.toString()}`,
+      );
+      throw new AdminError(
+        'PERMISSION_DENIED',
+        `${actor.userId ?? 'this caller'} may not erase a Matrix user: that reaches every ` +
+          `connector, and their permission covers only ${scope.toString()}`,
+      );
+    }
+    try {
+      if (!this.erasure) throw new AdminError('UNSUPPORTED', 'erasure is not set up here');
+      const report = await this.erasure.erase(subject);
+      const counts = Object.entries(report.counts).map(([k, n]) => `${k} ${n}`);
+      await this.record(
+        actor,
+        'erase_user',
+        'ok',
+        target,
+        `${report.pseudonym}: ${counts.join(', ')}`,
+      );
+      return report;
+    } catch (err) {
+      const known = asAdminError(err);
+      if (!known) this.deps.log.error({ err: errorMessage(err) }, 'erase-user failed');
+      const code = known?.code ?? 'INTERNAL';
+      await this.record(actor, 'erase_user', 'failed', target, `${code} (${subject.kind} user)`);
+      throw known ?? new AdminError('INTERNAL', `erase-user failed: ${errorMessage(err)}`);
     }
   }
 

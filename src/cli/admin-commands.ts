@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { BridgeConfig } from '../config/index.js';
 import { adminSettings } from '../config/index.js';
 import { BridgeError } from '../util/errors.js';
+import { erasureReportLines } from '../admin/erasure-report.js';
 import { AdminApiClient, bridgeUrl, type ApiAnswer } from './admin-client.js';
 import {
   auditLines,
@@ -13,7 +14,15 @@ import {
   unlinkLines,
 } from './admin-views.js';
 
-export const ADMIN_COMMANDS = ['link', 'unlink', 'list', 'status', 'channels', 'audit'] as const;
+export const ADMIN_COMMANDS = [
+  'link',
+  'unlink',
+  'list',
+  'status',
+  'channels',
+  'audit',
+  'erase-user',
+] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 /** What the administration commands read from the config: the listener and the secret. */
@@ -38,8 +47,8 @@ interface CommandResult {
 interface CommandSpec {
   /** After `matrix-platform-bridge `, for the usage error. */
   usage: string;
-  /** How many positional arguments it takes. */
-  arity: number;
+  /** How many positional arguments it takes (one of them, when it takes several forms). */
+  arity: number | number[];
   run(c: CommandRun): Promise<CommandResult>;
 }
 
@@ -103,6 +112,23 @@ const COMMANDS: Record<AdminCommand, CommandSpec> = {
       return answered(a, (body) => unlinkLines(body, args));
     },
   },
+  'erase-user': {
+    usage: 'erase-user <@user:server> | erase-user <connector> <workspace> <platform user id>',
+    arity: [1, 3],
+    run: async ({ api, args }) => {
+      const [first, workspace, userId] = args;
+      const body =
+        args.length === 1
+          ? { matrix_user_id: first }
+          : { connector: first, workspace, platform_user_id: userId };
+      return answered(await api.call('POST', '/erasures', body), (b) =>
+        erasureReportLines({
+          pseudonym: typeof b.pseudonym === 'string' ? b.pseudonym : '',
+          counts: (b.counts ?? {}) as Record<string, number>,
+        }),
+      );
+    },
+  },
   audit: {
     usage: 'audit [--limit N]',
     arity: 0,
@@ -147,7 +173,7 @@ export async function runAdminCommand(
     );
   }
   const spec = COMMANDS[command];
-  if (positionals.length !== spec.arity) {
+  if (![spec.arity].flat().includes(positionals.length)) {
     throw new BridgeError(
       'CLI_USAGE',
       `usage: matrix-platform-bridge ${spec.usage} (matrix-platform-bridge ${command} --help says more)`,

@@ -66,6 +66,11 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'unlink a channel',
     api: true,
   },
+  'erase-user': {
+    synopsis: 'erase-user <@user:server> | <connector> <workspace> <platform user id>',
+    summary: "erase one person's data from the bridge (admin; cannot be undone)",
+    api: true,
+  },
   audit: {
     synopsis: 'audit [--limit N]',
     summary: 'the audit log, newest first',

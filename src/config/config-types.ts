@@ -138,6 +138,8 @@ export interface AdminConfig {
   commands: { enabled: boolean };
   metrics: { enabled: boolean };
   audit_retention_days: number;
+  /** erase-user: also redact a platform user's bridged messages in Matrix rooms. */
+  erasure?: { redact_messages: boolean };
   /** What happens at start to links the config file made and no longer lists. */
   removed_config_links: 'unlink' | 'keep';
   /** Private or direct channels any linker may link (default none; see docs/admin.md). */

@@ -137,6 +137,12 @@ export const adminConfigSchema = {
       properties: { enabled },
     },
     audit_retention_days: positiveInteger(365),
+    erasure: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { redact_messages: { type: 'boolean', default: false } },
+    },
     removed_config_links: { type: 'string', enum: ['unlink', 'keep'], default: 'unlink' },
     private_channels_allowed: {
       type: 'array',

@@ -30,4 +30,9 @@ export class AdminRoomStore {
     await this.db('admin_rooms').where({ room_id: roomId }).delete();
     this.cache?.delete(roomId);
   }
+
+  /** Reads the table again next time: rows went behind the cache's back (erasure). */
+  reload(): void {
+    this.cache = undefined;
+  }
 }

@@ -243,6 +243,12 @@ export const CORE_ERROR_CODES = defineErrorCodes({
     ...refused,
     action: 'List the links (!list, GET /portals) and use one of them.',
   },
+  ERASURE_SUBJECT_UNKNOWN: {
+    httpStatus: 404,
+    errcode: 'M_NOT_FOUND',
+    logLevel: 'info',
+    action: "Check the user id: the Matrix id exactly, or the platform's user id (not the name).",
+  },
   METHOD_NOT_ALLOWED: {
     httpStatus: 405,
     errcode: 'M_UNRECOGNIZED',
@@ -284,6 +290,12 @@ export const CORE_ERROR_CODES = defineErrorCodes({
     errcode: 'M_UNKNOWN',
     logLevel: 'warn',
     action: "Check the platform's or homeserver's connection state (/ready).",
+  },
+  ERASURE_INCOMPLETE: {
+    httpStatus: 502,
+    errcode: 'M_UNKNOWN',
+    logLevel: 'warn',
+    action: 'Check that the homeserver answers (/ready), then run the erasure again.',
   },
   INTERNAL: {
     httpStatus: 500,

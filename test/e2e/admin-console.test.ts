@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Post } from '@mattermost/types/posts';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, registerUser, uniqueLocalpart } from '../harness/index.js';
@@ -245,8 +246,44 @@ describe('web console in headless Chromium', () => {
       expect(await page.textContent('#who-level')).toBe('user');
       expect(await page.isVisible('#link-section')).toBe(false);
       expect(await page.isVisible('#audit-section')).toBe(false);
+      expect(await page.isVisible('#erase-section')).toBe(false);
       await page.screenshot({ path: join(shots, 'console-matrix-user.png'), fullPage: true });
     }
+    await page.close();
+  });
+
+  it('erases a platform user after a confirmation, shows the report, and explains a refusal', async () => {
+    const room = await w.newRoom();
+    const link = { room, connector: 'mattermost', workspace: 'main', channel: w.channels.random };
+    expect((await w.api('POST', '/links', { body: link })).status).toBe(201);
+    await w.alice.createPost({ channel_id: w.channels.random, message: 'before erasure' } as Post);
+    await w.linker.waitForEvent(room, (e) => e.sender === w.ghostOf(w.aliceId));
+
+    const page = await openConsole();
+    await signInWithSecret(page);
+    await page.fill('#erase-subject', 'mattermost main nobody-at-all');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#erase-submit');
+    await expect
+      .poll(() => page.textContent('#message'), POLL)
+      .toContain('Erasure failed: the bridge holds nothing about mattermost/main/nobody-at-all');
+
+    await page.fill('#erase-subject', `mattermost main ${w.aliceId}`);
+    page.once('dialog', (d) => void d.dismiss());
+    await page.click('#erase-submit');
+    expect(await page.isVisible('#erase-report')).toBe(false);
+
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#erase-submit');
+    await page.waitForSelector('#erase-report:not([hidden])', POLL);
+    const report = await page.textContent('#erase-report');
+    expect(report).toMatch(/^Erased; now erased:[0-9a-f]{16} in the audit log\./);
+    expect(report).toContain('matrix: ghost deactivated: 1');
+    expect(report).toContain('ghosts: 1');
+    await page.screenshot({ path: join(shots, 'console-erased.png'), fullPage: true });
+    // The browser itself logs the refused request (404) as a console error; nothing else.
+    const errors = (page as Page & { errors: string[] }).errors;
+    expect(errors.filter((e) => !e.includes('status of 404'))).toEqual([]);
     await page.close();
   });
 });

@@ -337,6 +337,47 @@ async function unlinkChannel(l) {
   }
 }
 
+// ---- erase a person ------------------------------------------------------------------
+
+/** `@user:server`, or `connector workspace platform-user-id`, as the API's body. */
+function erasureBody(text) {
+  const words = text.trim().split(/\s+/);
+  if (words.length === 1 && words[0].startsWith('@')) return { matrix_user_id: words[0] };
+  if (words.length === 3) {
+    return { connector: words[0], workspace: words[1], platform_user_id: words[2] };
+  }
+  return undefined;
+}
+
+async function erasePerson(event) {
+  event.preventDefault();
+  const text = $('erase-subject').value.trim();
+  const body = erasureBody(text);
+  if (!body) {
+    showMessage('Give a Matrix user id (@user:server), or: connector workspace platform-user-id');
+    return;
+  }
+  if (!window.confirm(`Erase everything the bridge holds about ${text}? This cannot be undone.`))
+    return;
+  $('erase-submit').disabled = true;
+  try {
+    const result = await api('POST', '/erasures', body);
+    const lines = Object.entries(result.counts).map(([what, n]) => `${what}: ${n}`);
+    $('erase-report').textContent = [
+      `Erased; now ${result.pseudonym} in the audit log.`,
+      ...lines,
+    ].join('\n');
+    $('erase-report').hidden = false;
+    $('erase-subject').value = '';
+    showMessage('Erased.', 'info');
+    await refresh();
+  } catch (err) {
+    showMessage(`Erasure failed: ${err.message}`);
+  } finally {
+    $('erase-submit').disabled = false;
+  }
+}
+
 // ---- start ---------------------------------------------------------------------------
 
 async function start() {
@@ -361,6 +402,7 @@ async function start() {
   $('sign-in').hidden = true;
   $('console').hidden = false;
   $('link-section').hidden = me.level === 'user' || me.level === 'none';
+  $('erase-section').hidden = me.level !== 'admin';
   try {
     await refresh();
   } catch (err) {
@@ -380,6 +422,7 @@ async function init() {
   $('link-connector').addEventListener('change', () => void connectorChosen());
   $('link-workspace').addEventListener('change', () => void workspaceChosen());
   $('audit-more').addEventListener('click', () => void loadAudit(true));
+  $('erase-form').addEventListener('submit', (e) => void erasePerson(e));
   await start();
 }
 

@@ -3,6 +3,7 @@
  * declares its OpenAPI operation, from which the document at `/openapi.json` is generated.
  */
 import { ok, type ApiRoute, type ApiServices } from './api-route.js';
+import { erasureRoute } from './erasure-routes.js';
 import { linkRoute, unlinkRoute } from './link-routes.js';
 import { channelsRoute, connectorsRoute, portalsRoute } from './listing-routes.js';
 import { auditRoute, failuresRoute } from './log-routes.js';
@@ -75,6 +76,7 @@ export function apiRoutes(s: ApiServices): ApiRoute[] {
     channelsRoute(s),
     failuresRoute(s),
     auditRoute(s),
+    erasureRoute(s),
   ];
   routes.unshift(openApiRoute(routes));
   return routes;

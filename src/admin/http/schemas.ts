@@ -71,6 +71,31 @@ export const sessionRequestSchema = {
   },
 } as const;
 
+/**
+ * Who to erase: a Matrix user (`matrix_user_id`), or a platform user (`connector`,
+ * `workspace`, `platform_user_id`); the route refuses a mix of the two.
+ */
+export const erasureRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    matrix_user_id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      description: 'A Matrix user id (`@user:server`), exactly as written.',
+    },
+    connector,
+    workspace,
+    platform_user_id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      description: "The platform's user id (not the display name or handle).",
+    },
+  },
+} as const;
+
 /** Response and shared schemas, by name (OpenAPI `components.schemas`). */
 export const componentSchemas = {
   Error: {
@@ -151,6 +176,24 @@ export const componentSchemas = {
         description:
           'When the room turned end-to-end encrypted (ms since the epoch): the bridge cannot ' +
           'read it, so messages from Matrix no longer cross. Null while it is not encrypted.',
+      },
+    },
+  },
+  ErasureRequest: erasureRequestSchema,
+  ErasureReport: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['pseudonym', 'counts'],
+    properties: {
+      pseudonym: {
+        type: 'string',
+        description:
+          'How the audit log now names the person (a keyed hash): the same person, the same pseudonym.',
+      },
+      counts: {
+        type: 'object',
+        description: 'What was erased: rows per table (and what was done), and steps on Matrix.',
+        additionalProperties: { type: 'integer', minimum: 1 },
       },
     },
   },

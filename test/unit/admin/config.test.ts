@@ -34,6 +34,7 @@ describe('permissions and admin configuration', () => {
       commands: { enabled: true },
       metrics: { enabled: true },
       audit_retention_days: 365,
+      erasure: { redact_messages: false },
       removed_config_links: 'unlink',
       private_channels_allowed: [],
     });

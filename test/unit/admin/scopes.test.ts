@@ -124,6 +124,7 @@ describe('a scoped permission', () => {
       w.ops.listChannels(actor, target.connector, target.workspace),
       w.ops.beginAccountLink(actor, target.connector, target.workspace),
       w.ops.unlinkAccount(actor, target.connector, target.workspace),
+      w.ops.eraseUser(actor, { kind: 'platform', ...target, userId: 'u1' }),
     ];
     for (const attempt of attempts) {
       const err = await refused(attempt);
@@ -135,6 +136,14 @@ describe('a scoped permission', () => {
     for (const entry of denied) expect(entry.detail).toBe('outside the scope chat-x/agency-a');
     // Nothing changed outside.
     expect(w.directory.linkFor({ ...B, channel: 'c1' })).toBeDefined();
+  });
+
+  it('may not erase a Matrix user, whose data reaches every connector', async () => {
+    const err = await refused(
+      w.ops.eraseUser(as(SCOPED_ADMIN), { kind: 'matrix', userId: '@someone:example.org' }),
+    );
+    expect(err.code).toBe('PERMISSION_DENIED');
+    expect(err.message).toContain('may not erase a Matrix user');
   });
 
   it('reads only the audit entries within its scope', async () => {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AdminOperations } from '../../../src/admin/operations.js';
+import { AdminOperations, type OperationsDeps } from '../../../src/admin/operations.js';
 import { Permissions } from '../../../src/admin/permissions.js';
 import type { PermissionsConfig } from '../../../src/config/index.js';
 import { capabilitiesOf } from '../../../src/connector/capabilities.js';
@@ -40,6 +40,7 @@ export async function adminWorld(
   permissions: PermissionsConfig,
   connector: Connector = fakeConnector({ c1: 'General', c2: 'Random' }),
   workspaces: string[] = ['main'],
+  extra: Partial<OperationsDeps> = {},
 ): Promise<AdminWorld> {
   await db.raw('truncate portals, portal_links, audit_log, admin_rooms, inbox cascade');
   const stores = createStores(db);
@@ -71,6 +72,7 @@ export async function adminWorld(
     matrix,
     permissions: new Permissions(permissions),
     log: silentLogger(),
+    ...extra,
   });
   return {
     db,
