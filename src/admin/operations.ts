@@ -20,6 +20,7 @@ import { AdminError, asAdminError } from './errors.js';
 import { ChannelCatalog, type ChannelView, type ConnectorView } from './channel-catalog.js';
 import type { LinkRequest, LinkResult } from './link-types.js';
 import { LinkValidator } from './link-validator.js';
+import { channelOfKey, keyOfChannel, NameCache } from './display-names.js';
 import { PrivateChannelGuard } from './private-channel-guard.js';
 import type { ChannelGrant } from './private-channel-policy.js';
 import type { AdminMatrix } from './matrix-rooms.js';
@@ -30,7 +31,17 @@ export type { LinkRequest, LinkResult } from './link-types.js';
 export interface PortalView {
   roomId: string;
   name: string | null;
-  links: Array<RemoteChannelKey & { source: string; createdBy: string | null; createdAt: number }>;
+  /** The Matrix room's own name as the bridge bot reads it (cached), null when unknown. */
+  roomName: string | null;
+  links: Array<
+    RemoteChannelKey & {
+      source: string;
+      createdBy: string | null;
+      createdAt: number;
+      /** The channel's name on its platform (cached), null when unknown. */
+      channelName: string | null;
+    }
+  >;
   /** When the room turned end-to-end encrypted (messages from Matrix no longer cross). */
   encryptedAt: number | null;
 }
@@ -70,9 +81,15 @@ export class AdminOperations {
   readonly catalog: ChannelCatalog;
   private readonly validator: LinkValidator;
   private readonly privateChannels: PrivateChannelGuard;
+  private readonly roomNames: NameCache;
+  private readonly channelNames: NameCache;
 
   constructor(private readonly deps: OperationsDeps) {
     this.catalog = new ChannelCatalog(deps.connectors, deps.connectorConfig, deps.states);
+    this.roomNames = new NameCache((roomId) => deps.matrix.roomName(roomId));
+    this.channelNames = new NameCache(
+      async (k) => (await this.catalog.chatInfo(channelOfKey(k))).name,
+    );
     this.privateChannels = new PrivateChannelGuard({
       catalog: this.catalog,
       allowed: deps.privateChannelsAllowed ?? [],
@@ -95,16 +112,24 @@ export class AdminOperations {
     await this.authorize(actor, 'list_portals');
     const { directory } = this.deps;
     const encrypted = await this.deps.encryption.all();
-    return directory.portals().map((p) => ({
+    const portals = directory.portals();
+    const links = new Map(portals.map((p) => [p.id, directory.linksOf(p.id)]));
+    const [roomNames, channelNames] = await Promise.all([
+      this.roomNames.names(portals.map((p) => p.roomId)),
+      this.channelNames.names([...links.values()].flat().map(keyOfChannel)),
+    ]);
+    return portals.map((p) => ({
       roomId: p.roomId,
       name: p.name,
-      links: directory.linksOf(p.id).map((l) => ({
+      roomName: roomNames.get(p.roomId) ?? null,
+      links: (links.get(p.id) ?? []).map((l) => ({
         connector: l.connector,
         workspace: l.workspace,
         channel: l.channel,
         source: l.source,
         createdBy: l.createdBy,
         createdAt: l.createdAt,
+        channelName: channelNames.get(keyOfChannel(l)) ?? null,
       })),
       encryptedAt: encrypted.get(p.id)?.at ?? null,
     }));

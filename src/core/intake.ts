@@ -7,6 +7,7 @@ import { BRIDGED_TYPES } from '../matrix/event-types.js';
 import { MATRIX_SOURCE, remoteSource, storable, type InboxPayload } from './inbox-payload.js';
 import type { PortalDirectory } from './portal-directory.js';
 import { telemetry } from './telemetry.js';
+import { traffic } from './traffic.js';
 
 /**
  * The two ways in: homeserver transactions and connector events. Both only record
@@ -104,5 +105,6 @@ export class Intake {
       ]),
     );
     telemetry().eventsIn(connector, 1);
+    traffic().record(connector, event.workspace, 'in');
   }
 }
