@@ -9,7 +9,7 @@ export const CONSOLE_PREFIX = '/_bridge/console';
 const SCRIPT = 'text/javascript; charset=utf-8';
 
 /** Every file the console is made of; index.html loads console.js, which imports the rest. */
-const FILES: Record<string, string> = {
+export const CONSOLE_FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
   'console.js': SCRIPT,
@@ -51,7 +51,7 @@ export interface ConsoleSettings {
 export function consoleRoute(settings: ConsoleSettings): ExtraRoute {
   const dir = consoleDir();
   const files = new Map(
-    Object.entries(FILES).map(([name, type]) => [
+    Object.entries(CONSOLE_FILES).map(([name, type]) => [
       name,
       { type, body: readFileSync(`${dir}${name}`, 'utf8') },
     ]),
