@@ -62,7 +62,13 @@ export function plainSentence(code, field, detail, status) {
   if (MISMATCH.has(code)) {
     return 'The console and the bridge do not understand each other (an older page?). Reload the page; if this stays, report it.';
   }
-  if (typeof detail === 'string' && detail) return `The bridge refused: ${detail}.`;
+  if (code === 'INVALID_REQUEST') {
+    return 'The bridge did not accept what was sent. Check each field of the form and try again.';
+  }
+  // The bridge's own words are written for people; anything shaped like data is not shown.
+  if (typeof detail === 'string' && detail && !/^\s*[[{]/.test(detail)) {
+    return `The bridge refused: ${detail.replace(/\.$/, '')}.`;
+  }
   return `The bridge answered with an error (HTTP ${status}). Try again; if it stays, read the bridge's log.`;
 }
 
