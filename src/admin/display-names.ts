@@ -25,6 +25,8 @@ export class NameCache {
     private readonly lookup: (key: string) => Promise<string | undefined>,
     private readonly now: () => number = Date.now,
     private readonly waitMs = WAIT_MS,
+    /** A failed lookup: the list shows the id instead, the log says why. */
+    private readonly onFailure: (key: string, err: unknown) => void = () => undefined,
   ) {}
 
   /** The names of `keys` (undefined when unknown), waiting at most a moment for new ones. */
@@ -48,7 +50,10 @@ export class NameCache {
     const work = this.lookup(key)
       .then(
         (name) => this.entries.set(key, { name, until: this.now() + KEEP_MS }),
-        () => this.entries.set(key, { name: undefined, until: this.now() + KEEP_FAILED_MS }),
+        (err: unknown) => {
+          this.onFailure(key, err);
+          this.entries.set(key, { name: undefined, until: this.now() + KEEP_FAILED_MS });
+        },
       )
       .then(() => undefined)
       .finally(() => this.running.delete(key));

@@ -86,9 +86,19 @@ export class AdminOperations {
 
   constructor(private readonly deps: OperationsDeps) {
     this.catalog = new ChannelCatalog(deps.connectors, deps.connectorConfig, deps.states);
-    this.roomNames = new NameCache((roomId) => deps.matrix.roomName(roomId));
+    const nameFailed = (what: string) => (key: string, err: unknown) =>
+      deps.log.debug({ key, err: errorMessage(err) }, `${what} name unknown, showing its id`);
+    this.roomNames = new NameCache(
+      (roomId) => deps.matrix.roomName(roomId),
+      Date.now,
+      undefined,
+      nameFailed('room'),
+    );
     this.channelNames = new NameCache(
       async (k) => (await this.catalog.chatInfo(channelOfKey(k))).name,
+      Date.now,
+      undefined,
+      nameFailed('channel'),
     );
     this.privateChannels = new PrivateChannelGuard({
       catalog: this.catalog,

@@ -99,12 +99,12 @@ export class Intake {
     }
     const payload: InboxPayload = { kind: 'remote', connector, event: safe };
     const eventKey = `${event.workspace}:${event.eventKey}`;
-    this.wake(
-      await this.inbox.record([
-        { source: remoteSource(connector), eventKey, portalId: link.portalId, payload },
-      ]),
-    );
+    const fresh = await this.inbox.record([
+      { source: remoteSource(connector), eventKey, portalId: link.portalId, payload },
+    ]);
+    this.wake(fresh);
     telemetry().eventsIn(connector, 1);
-    traffic().record(connector, event.workspace, 'in');
+    // A replayed event (already in the inbox) does not cross a second time.
+    if (fresh.length > 0) traffic().record(connector, event.workspace, 'in');
   }
 }

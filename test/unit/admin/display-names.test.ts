@@ -26,14 +26,17 @@ describe('names for the console, cached', () => {
   it('answers without a name when a lookup fails or is slow, and fills it in later', async () => {
     let release: (name: string) => void = () => undefined;
     const slow = new Promise<string>((resolve) => (release = resolve));
+    const failed: string[] = [];
     const cache = new NameCache(
       (k) => (k === 'slow' ? slow : Promise.reject(new Error('unreadable'))),
       Date.now,
       20,
+      (k, err) => failed.push(`${k}: ${(err as Error).message}`),
     );
     const first = await cache.names(['slow', 'broken']);
     expect(first.get('slow')).toBeUndefined();
     expect(first.get('broken')).toBeUndefined();
+    expect(failed).toEqual(['broken: unreadable']);
     release('Slow room');
     await expect.poll(async () => (await cache.names(['slow'])).get('slow')).toBe('Slow room');
   });
