@@ -397,13 +397,25 @@ describe.each([1280, 420])('the console an on-call person keeps open, at %i px',
     await expect
       .poll(async () => [...new Set((await auditRows(page)).map((r) => r.actor))], POLL)
       .toEqual([actor]);
-    // Older entries keep the filter.
-    if (await page.isVisible('#audit-more')) {
-      const shown = (await auditRows(page)).length;
-      await page.click('#audit-more');
-      await expect.poll(async () => (await auditRows(page)).length, POLL).toBeGreaterThan(shown);
-      expect(new Set((await auditRows(page)).map((r) => r.actor))).toEqual(new Set([actor]));
+
+    // More refusals of one person than a page holds: "Older entries" pages within the filter.
+    const refused = `${w.plain.userId} (via provisioning secret)`;
+    for (let i = 0; i < 30; i += 1) {
+      const res = await w.api('POST', '/links', {
+        userId: w.plain.userId,
+        body: { room: rooms[1], connector: 'mattermost', workspace: 'main', channel: `c${i}` },
+      });
+      expect(res.status).toBe(403);
     }
+    await page.fill('#audit-actor', refused);
+    await page.selectOption('#audit-outcome', 'denied');
+    await expect.poll(async () => (await auditRows(page)).length, POLL).toBe(25);
+    await page.click('#audit-more');
+    await expect.poll(async () => (await auditRows(page)).length, POLL).toBeGreaterThanOrEqual(30);
+    const paged = await auditRows(page);
+    expect(new Set(paged.map((r) => r.actor))).toEqual(new Set([refused]));
+    expect(new Set(paged.map((r) => r.outcome))).toEqual(new Set(['denied']));
+    await page.selectOption('#audit-outcome', '');
     expect(await noHorizontalOverflow(page)).toBe(true);
     await page.screenshot({ path: join(shots, `console-${width}-audit.png`), fullPage: true });
     await page.fill('#audit-actor', '');

@@ -9,6 +9,7 @@ let oldestShown;
 /** Set once "Older entries" was used: an auto-refresh then leaves the list alone. */
 let paged = false;
 const actorsSeen = new Set();
+let latestAsk = 0;
 
 function filters() {
   const query = new URLSearchParams({ limit: String(PAGE) });
@@ -39,7 +40,10 @@ export async function loadAudit(me, { more = false, auto = false } = {}) {
   if ($('audit-section').hidden || (auto && paged)) return;
   const query = filters();
   if (more && oldestShown) query.set('before', String(oldestShown));
+  const asked = ++latestAsk;
   const { entries } = await api('GET', `/audit?${query}`);
+  // An answer for filters changed since (or a page overtaken by a new list) is dropped.
+  if (asked !== latestAsk) return;
   const table = $('audit');
   if (more) {
     const labels = [...table.tHead.rows[0].cells].map((th) => th.textContent);
