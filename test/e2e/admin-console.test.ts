@@ -378,6 +378,8 @@ describe.each([1280, 420])('the console an on-call person keeps open, at %i px',
     expect(await page.isDisabled('#link-submit')).toBe(true);
     expect(await noHorizontalOverflow(page)).toBe(true);
     await page.screenshot({ path: join(shots, `console-${width}.png`), fullPage: true });
+    // What fits on one screen (at 420 px the full page is long: every table is cards).
+    await page.screenshot({ path: join(shots, `console-${width}-screen.png`) });
   });
 
   it('narrows the audit log by outcome and by actor, and still pages', async () => {
