@@ -13,6 +13,7 @@ import type { ConnectorRegistry } from '../core/delivery/deps.js';
 import type { GhostIdCodec } from '../core/ids.js';
 import type { PortalDirectory } from '../core/portal-directory.js';
 import { setCoreTelemetry, telemetry } from '../core/telemetry.js';
+import { setTrafficCounter, traffic, TrafficCounter } from '../core/traffic.js';
 import type { MatrixEvent } from '../matrix/durable-appservice.js';
 import type { MatrixGateway } from '../matrix/matrix-gateway.js';
 import { AdminQueries } from '../store/admin-queries.js';
@@ -101,6 +102,8 @@ export class AdminModule {
   /** Other homeservers whose users may sign in; the OpenID verifier reads this very set. */
   private readonly openIdServers: Set<string>;
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** Messages per minute per connection, for the console (in memory, since start). */
+  private readonly traffic = new TrafficCounter();
 
   constructor(private readonly deps: AdminModuleDeps) {
     const { config, stores, log } = deps;
@@ -198,6 +201,7 @@ export class AdminModule {
   /** Counts core events into the metrics and starts pruning the audit log. */
   start(): void {
     if (this.metrics) setCoreTelemetry(this.metrics);
+    setTrafficCounter(this.traffic);
     const prune = async (): Promise<void> => {
       const removed = await this.audit.prune(
         Date.now() - this.settings.audit_retention_days * DAY_MS,
@@ -217,6 +221,7 @@ export class AdminModule {
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     if (this.metrics && telemetry() === this.metrics) setCoreTelemetry(undefined);
+    if (traffic() === this.traffic) setTrafficCounter(undefined);
     await this.rooms?.idle();
   }
 

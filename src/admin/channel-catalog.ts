@@ -1,6 +1,7 @@
 import type { ChannelVisibility, ChatInfo } from '../connector/contract.js';
 import { RemoteApiError, UnsupportedError } from '../connector/errors.js';
 import type { ConnectionStates } from '../core/connection-states.js';
+import { traffic, type TrafficView } from '../core/traffic.js';
 import type { ConnectorRegistry, RunningConnector } from '../core/delivery/deps.js';
 import type { RemoteChannelKey } from '../store/index.js';
 import { BridgeError, errorMessage } from '../util/errors.js';
@@ -11,6 +12,8 @@ export interface WorkspaceView {
   status: string;
   error?: string;
   since?: number;
+  /** Messages per minute over the last hour, and when the last one crossed. */
+  traffic: TrafficView;
 }
 
 export interface ConnectorView {
@@ -71,7 +74,11 @@ export class ChannelCatalog {
         const state = this.states
           .all()
           .find((s) => s.connector === c.id && s.workspace === workspace);
-        const view: WorkspaceView = { workspace, status: state?.status ?? 'unknown' };
+        const view: WorkspaceView = {
+          workspace,
+          status: state?.status ?? 'unknown',
+          traffic: traffic().view(c.id, workspace),
+        };
         if (state?.error) view.error = state.error;
         if (state) view.since = state.since;
         return view;

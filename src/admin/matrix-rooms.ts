@@ -17,6 +17,8 @@ export interface AdminMatrix {
   createEvent(roomId: string): Promise<{ sender: string; content: CreateContent } | undefined>;
   /** The room has an m.room.encryption state event; AdminError ROOM_UNREACHABLE when unreadable. */
   isEncrypted(roomId: string): Promise<boolean>;
+  /** The room's m.room.name, or undefined when it has none (errors when unreadable). */
+  roomName(roomId: string): Promise<string | undefined>;
   /** An m.notice from the bot; `key` makes a retried notice the same event. */
   notice(roomId: string, text: string, key: string): Promise<void>;
 }
@@ -130,6 +132,13 @@ export class GatewayAdminMatrix implements AdminMatrix {
         { cause: err },
       );
     }
+  }
+
+  async roomName(roomId: string): Promise<string | undefined> {
+    const content = (await this.gateway
+      .intent()
+      .getStateEvent(roomId, 'm.room.name', '', true)) as { name?: unknown } | null;
+    return typeof content?.name === 'string' && content.name.trim() ? content.name : undefined;
   }
 
   async notice(roomId: string, text: string, key: string): Promise<void> {

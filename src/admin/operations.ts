@@ -14,12 +14,14 @@ import type {
 import type { EncryptionStore } from '../store/encryption-store.js';
 import type { LinkAdminStore } from '../store/link-admin-store.js';
 import type { RemoteChannelKey } from '../store/index.js';
+import type { PortalLink } from '../store/portal-store.js';
 import { errorMessage } from '../util/errors.js';
 import { actorName, type Actor } from './actor.js';
 import { AdminError, asAdminError } from './errors.js';
 import { ChannelCatalog, type ChannelView, type ConnectorView } from './channel-catalog.js';
 import type { LinkRequest, LinkResult } from './link-types.js';
 import { LinkValidator } from './link-validator.js';
+import { channelOfKey, keyOfChannel, NameCache } from './display-names.js';
 import { PrivateChannelGuard } from './private-channel-guard.js';
 import type { ChannelGrant } from './private-channel-policy.js';
 import type { AdminMatrix } from './matrix-rooms.js';
@@ -33,7 +35,17 @@ export type { LinkRequest, LinkResult } from './link-types.js';
 export interface PortalView {
   roomId: string;
   name: string | null;
-  links: Array<RemoteChannelKey & { source: string; createdBy: string | null; createdAt: number }>;
+  /** The Matrix room's own name as the bridge bot reads it (cached), null when unknown. */
+  roomName: string | null;
+  links: Array<
+    RemoteChannelKey & {
+      source: string;
+      createdBy: string | null;
+      createdAt: number;
+      /** The channel's name on its platform (cached), null when unknown. */
+      channelName: string | null;
+    }
+  >;
   /** When the room turned end-to-end encrypted (messages from Matrix no longer cross). */
   encryptedAt: number | null;
 }
@@ -94,10 +106,26 @@ export class AdminOperations {
   private readonly validator: LinkValidator;
   private readonly privateChannels: PrivateChannelGuard;
   private readonly erasure: UserErasure | undefined;
+  private readonly roomNames: NameCache;
+  private readonly channelNames: NameCache;
 
   constructor(private readonly deps: OperationsDeps) {
     this.catalog = new ChannelCatalog(deps.connectors, deps.connectorConfig, deps.states);
     this.erasure = deps.erasure && new UserErasure({ ...deps.erasure, catalog: this.catalog });
+    const nameFailed = (what: string) => (key: string, err: unknown) =>
+      deps.log.debug({ key, err: errorMessage(err) }, `${what} name unknown, showing its id`);
+    this.roomNames = new NameCache(
+      (roomId) => deps.matrix.roomName(roomId),
+      Date.now,
+      undefined,
+      nameFailed('room'),
+    );
+    this.channelNames = new NameCache(
+      async (k) => (await this.catalog.chatInfo(channelOfKey(k))).name,
+      Date.now,
+      undefined,
+      nameFailed('channel'),
+    );
     this.privateChannels = new PrivateChannelGuard({
       catalog: this.catalog,
       allowed: deps.privateChannelsAllowed ?? [],
@@ -129,23 +157,29 @@ export class AdminOperations {
     const { directory } = this.deps;
     const { scope } = this.grantOf(actor);
     const encrypted = await this.deps.encryption.all();
-    const views = directory.portals().map((p) => ({
+    const portals = directory.portals();
+    const inScope = (l: PortalLink): boolean => !scope || scope.includes(l.connector, l.workspace);
+    const links = new Map(portals.map((p) => [p.id, directory.linksOf(p.id).filter(inScope)]));
+    const shown = scope ? portals.filter((p) => (links.get(p.id) ?? []).length > 0) : portals;
+    const [roomNames, channelNames] = await Promise.all([
+      this.roomNames.names(shown.map((p) => p.roomId)),
+      this.channelNames.names([...links.values()].flat().map(keyOfChannel)),
+    ]);
+    return shown.map((p) => ({
       roomId: p.roomId,
       name: p.name,
-      links: directory
-        .linksOf(p.id)
-        .filter((l) => !scope || scope.includes(l.connector, l.workspace))
-        .map((l) => ({
-          connector: l.connector,
-          workspace: l.workspace,
-          channel: l.channel,
-          source: l.source,
-          createdBy: l.createdBy,
-          createdAt: l.createdAt,
-        })),
+      roomName: roomNames.get(p.roomId) ?? null,
+      links: (links.get(p.id) ?? []).map((l) => ({
+        connector: l.connector,
+        workspace: l.workspace,
+        channel: l.channel,
+        source: l.source,
+        createdBy: l.createdBy,
+        createdAt: l.createdAt,
+        channelName: channelNames.get(keyOfChannel(l)) ?? null,
+      })),
       encryptedAt: encrypted.get(p.id)?.at ?? null,
     }));
-    return scope ? views.filter((v) => v.links.length > 0) : views;
   }
 
   async listConnectors(actor: Actor): Promise<ConnectorView[]> {

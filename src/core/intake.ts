@@ -7,6 +7,7 @@ import { BRIDGED_TYPES } from '../matrix/event-types.js';
 import { MATRIX_SOURCE, remoteSource, storable, type InboxPayload } from './inbox-payload.js';
 import type { PortalDirectory } from './portal-directory.js';
 import { telemetry } from './telemetry.js';
+import { traffic } from './traffic.js';
 
 /**
  * The two ways in: homeserver transactions and connector events. Both only record
@@ -98,11 +99,12 @@ export class Intake {
     }
     const payload: InboxPayload = { kind: 'remote', connector, event: safe };
     const eventKey = `${event.workspace}:${event.eventKey}`;
-    this.wake(
-      await this.inbox.record([
-        { source: remoteSource(connector), eventKey, portalId: link.portalId, payload },
-      ]),
-    );
+    const fresh = await this.inbox.record([
+      { source: remoteSource(connector), eventKey, portalId: link.portalId, payload },
+    ]);
+    this.wake(fresh);
     telemetry().eventsIn(connector, 1);
+    // A replayed event (already in the inbox) does not cross a second time.
+    if (fresh.length > 0) traffic().record(connector, event.workspace, 'in');
   }
 }

@@ -41,6 +41,10 @@ afterAll(async () => {
   await w?.close();
 });
 
+interface Traffic {
+  traffic: { in: number[]; out: number[]; last_at: number | null };
+}
+
 describe('provisioning API', () => {
   it('serves its OpenAPI document without authentication', async () => {
     const res = await w.api('GET', '/openapi.json', { token: null });
@@ -79,7 +83,14 @@ describe('provisioning API', () => {
         id: 'mattermost',
         display_name: 'Mattermost',
         lists_channels: true,
-        workspaces: [{ workspace: 'main', status: 'connected', since: expect.any(Number) }],
+        workspaces: [
+          {
+            workspace: 'main',
+            status: 'connected',
+            since: expect.any(Number),
+            traffic: { in: expect.any(Array), out: expect.any(Array), last_at: null },
+          },
+        ],
       },
     ]);
     const path = '/connectors/mattermost/workspaces/main/channels';
@@ -157,11 +168,14 @@ describe('provisioning API', () => {
     expect(portals.body.portals).toContainEqual({
       room_id: room,
       name: null,
+      // Names, for people: the Matrix room's own and the channel's on its platform.
+      room_name: expect.stringMatching(/^admin-e2e-/),
       links: [
         {
           connector: 'mattermost',
           workspace: 'main',
           channel: w.channels.townSquare,
+          channel_name: 'Town Square',
           source: 'api',
           created_by: `${w.linker.userId} (via provisioning secret)`,
           created_at: expect.any(Number),
@@ -169,6 +183,13 @@ describe('provisioning API', () => {
       ],
       encrypted_at: null,
     });
+    // One message crossed each way: the connection's traffic counts them in this minute.
+    const connectors = await call('GET', '/connectors', '/connectors', { userId: w.plain.userId });
+    const [main] = (connectors.body.connectors as Array<{ workspaces: Traffic[] }>)[0]!.workspaces;
+    expect(main!.traffic.in).toHaveLength(60);
+    expect(main!.traffic.in.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect(main!.traffic.out.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect(main!.traffic.last_at).toBeGreaterThan(Date.now() - 10 * 60_000);
     const again = await call('POST', '/links', '/links', {
       userId: w.linker.userId,
       body: { room, connector: 'mattermost', workspace: 'main', channel: w.channels.townSquare },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Post } from '@mattermost/types/posts';
@@ -7,6 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, registerUser, uniqueLocalpart } from '../harness/index.js';
 import { createAdminWorld, type AdminWorld } from './admin-fixture.js';
 import { E2E_WAIT_MS } from '../harness/wait.js';
+import {
+  auditRows,
+  noHorizontalOverflow,
+  timesInBrowserLocale,
+  trafficBars,
+} from './console-page.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const POLL = { timeout: E2E_WAIT_MS };
@@ -24,8 +30,10 @@ const FLAGS = [
 let w: AdminWorld;
 let context: BrowserContext;
 let profileDir: string;
-/** Screenshots stay here after the run, for people to look at. */
-const shots = mkdtempSync(join(tmpdir(), 'bridge-console-shots-'));
+/** Screenshots stay here after the run, for people to look at (CONSOLE_SHOTS_DIR, or a temp dir). */
+const shots = process.env.CONSOLE_SHOTS_DIR
+  ? (mkdirSync(process.env.CONSOLE_SHOTS_DIR, { recursive: true }), process.env.CONSOLE_SHOTS_DIR)
+  : mkdtempSync(join(tmpdir(), 'bridge-console-shots-'));
 
 async function openConsole(): Promise<Page> {
   const page = await context.newPage();
@@ -118,7 +126,11 @@ describe('web console in headless Chromium', () => {
       .toBeGreaterThanOrEqual(2);
     const audit = await page.textContent('#audit tbody');
     expect(audit).toContain('unlink');
-    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    // The refused link's 409 is logged by the browser; nothing else may be.
+    const errors = (page as Page & { errors: string[] }).errors.filter(
+      (e) => !e.includes('status of 409'),
+    );
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -215,7 +227,9 @@ describe('web console in headless Chromium', () => {
     await page.click('#link-submit');
     await expect
       .poll(() => page.textContent('#message'), POLL)
-      .toMatch(/^Link failed: the bridge bot .* cannot join/);
+      .toBe(
+        'Link failed: The bridge bot cannot join this room. Invite the bridge bot to the room in Matrix, then link again.',
+      );
     await page.screenshot({ path: join(shots, 'console-error.png'), fullPage: true });
     await page.close();
   });
@@ -285,5 +299,164 @@ describe('web console in headless Chromium', () => {
     const errors = (page as Page & { errors: string[] }).errors;
     expect(errors.filter((e) => !e.includes('status of 404'))).toEqual([]);
     await page.close();
+  });
+});
+
+describe.each([1280, 420])('the console an on-call person keeps open, at %i px', (width) => {
+  const rooms: string[] = [];
+  let page: Page;
+
+  beforeAll(async () => {
+    // Nothing linked from earlier tests: this one links both channels.
+    for (const channel of [w.channels.townSquare, w.channels.random]) {
+      await w.api('DELETE', `/links/mattermost/main/${channel}`);
+    }
+    rooms.push(await w.newRoom(), await w.newRoom());
+    const linked = await w.api('POST', '/links', {
+      userId: w.linker.userId,
+      body: {
+        room: rooms[0],
+        connector: 'mattermost',
+        workspace: 'main',
+        channel: w.channels.townSquare,
+      },
+    });
+    expect(linked.status).toBe(201);
+    page = await openConsole();
+    await page.setViewportSize({ width, height: 900 });
+    await signInWithSecret(page);
+  });
+
+  afterAll(async () => {
+    if (!page) return;
+    // The refused link's 409 is logged by the browser; nothing else may be.
+    const errors = (page as Page & { errors: string[] }).errors.filter(
+      (e) => !e.includes('status of 409'),
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('names rooms and channels, with their ids as secondary text', async () => {
+    const row = page.locator('#portals tbody tr', { hasText: 'Town Square' });
+    await expect.poll(() => row.count(), POLL).toBe(1);
+    expect(await row.locator('td').first().locator('.name').textContent()).toMatch(
+      /^admin-e2e-[0-9a-f]{6}$/,
+    );
+    expect(await row.locator('td').first().locator('.room-id').textContent()).toBe(rooms[0]);
+    expect(await row.locator('.channel .name').textContent()).toBe('Town Square');
+    expect(await row.locator('.channel .room-id').textContent()).toBe(w.channels.townSquare);
+    expect(await noHorizontalOverflow(page)).toBe(true);
+  });
+
+  it('charts messages per minute and says when the last one crossed', async () => {
+    const before = await trafficBars(page, 'main');
+    expect(before.bars).toBe(60);
+    for (const text of [`first at ${width}`, `second at ${width}`]) {
+      await w.alice.createPost({ channel_id: w.channels.townSquare, message: text } as Post);
+      await w.linker.waitForEvent(rooms[0]!, (e) => e.content.body === text);
+    }
+    await w.linker.sendMessage(rooms[0]!, `back at ${width}`);
+    // The auto-refresh (every 15 s) brings the new counts; the page is not reloaded.
+    await expect
+      .poll(async () => (await trafficBars(page, 'main')).total, POLL)
+      .toBeGreaterThanOrEqual(before.total + 3);
+    const after = await trafficBars(page, 'main');
+    expect(after.bars).toBe(60);
+    expect(after.last).toMatch(/^last message crossed (now|\d+ seconds? ago|\d+ minutes? ago)$/);
+    expect(await page.locator('#connections tbody tr svg.traffic').count()).toBe(1);
+    expect(await page.textContent('#updated')).toMatch(/^updated /);
+    expect(await noHorizontalOverflow(page)).toBe(true);
+  });
+
+  it('shows dates in the browser locale, relative when recent', async () => {
+    const times = await timesInBrowserLocale(page);
+    expect(times.count).toBeGreaterThan(0);
+    expect(times.wrong).toEqual([]);
+    expect(await page.locator('#connections tbody time').first().textContent()).toMatch(/ago|now/);
+  });
+
+  it('refuses a link with a plain sentence, never the raw error', async () => {
+    await page.fill('#link-room', '!doesnotexist:localhost');
+    await page.selectOption('#link-channel', w.channels.random);
+    await page.click('#link-submit');
+    await expect
+      .poll(() => page.textContent('#message'), POLL)
+      .toBe(
+        'Link failed: The bridge bot cannot join this room. Invite the bridge bot to the room in Matrix, then link again.',
+      );
+    await page.screenshot({ path: join(shots, `console-${width}-refused.png`), fullPage: true });
+  });
+
+  it('shows a link made elsewhere without a reload, keeping what was typed', async () => {
+    await page.evaluate(() => ((window as unknown as { __kept?: number }).__kept = 1));
+    await page.fill('#link-room', '#half-typed:localhost');
+    const made = await w.api('POST', '/links', {
+      body: {
+        room: rooms[1],
+        connector: 'mattermost',
+        workspace: 'main',
+        channel: w.channels.random,
+      },
+    });
+    expect(made.status).toBe(201);
+    await expect
+      .poll(() => page.locator('#portals tbody tr', { hasText: 'Random' }).count(), POLL)
+      .toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __kept?: number }).__kept)).toBe(1);
+    expect(await page.inputValue('#link-room')).toBe('#half-typed:localhost');
+    // Now every channel of the workspace is linked: the picker says so, Link is off.
+    await expect
+      .poll(() => page.locator('#link-channel-note').textContent(), POLL)
+      .toBe(
+        'Every channel of this workspace is already linked: unlink one first, or add the bot to another channel.',
+      );
+    expect(await page.isDisabled('#link-submit')).toBe(true);
+    expect(await noHorizontalOverflow(page)).toBe(true);
+    await page.screenshot({ path: join(shots, `console-${width}.png`), fullPage: true });
+    // What fits on one screen (at 420 px the full page is long: every table is cards).
+    await page.screenshot({ path: join(shots, `console-${width}-screen.png`) });
+  });
+
+  it('narrows the audit log by outcome and by actor, and still pages', async () => {
+    await page.selectOption('#audit-outcome', 'failed');
+    await expect
+      .poll(async () => (await auditRows(page)).map((r) => r.outcome), POLL)
+      .toContain('failed');
+    expect(new Set((await auditRows(page)).map((r) => r.outcome))).toEqual(new Set(['failed']));
+
+    await page.selectOption('#audit-outcome', '');
+    const actor = `${w.linker.userId} (via provisioning secret)`;
+    await expect
+      .poll(async () => new Set((await auditRows(page)).map((r) => r.actor)).size, POLL)
+      .toBeGreaterThan(1);
+    await page.fill('#audit-actor', actor);
+    await page.click('#audit-filter button[type=submit]');
+    await expect
+      .poll(async () => [...new Set((await auditRows(page)).map((r) => r.actor))], POLL)
+      .toEqual([actor]);
+
+    // More refusals of one person than a page holds: "Older entries" pages within the filter.
+    const refused = `${w.plain.userId} (via provisioning secret)`;
+    for (let i = 0; i < 30; i += 1) {
+      const res = await w.api('POST', '/links', {
+        userId: w.plain.userId,
+        body: { room: rooms[1], connector: 'mattermost', workspace: 'main', channel: `c${i}` },
+      });
+      expect(res.status).toBe(403);
+    }
+    await page.fill('#audit-actor', refused);
+    await page.selectOption('#audit-outcome', 'denied');
+    await expect.poll(async () => (await auditRows(page)).length, POLL).toBe(25);
+    await page.click('#audit-more');
+    await expect.poll(async () => (await auditRows(page)).length, POLL).toBeGreaterThanOrEqual(30);
+    const paged = await auditRows(page);
+    expect(new Set(paged.map((r) => r.actor))).toEqual(new Set([refused]));
+    expect(new Set(paged.map((r) => r.outcome))).toEqual(new Set(['denied']));
+    await page.selectOption('#audit-outcome', '');
+    expect(await noHorizontalOverflow(page)).toBe(true);
+    await page.screenshot({ path: join(shots, `console-${width}-audit.png`), fullPage: true });
+    await page.fill('#audit-actor', '');
+    await page.click('#audit-filter button[type=submit]');
   });
 });

@@ -128,7 +128,21 @@ describe('every answer on the listener is nosniff and under a Content-Security-P
     expect(res.headers.get('content-security-policy')).toBe(policy);
   });
 
-  it.each(['', 'index.html', 'console.js', 'console.css', 'settings.json'])(
+  it.each([
+    '',
+    'index.html',
+    'console.css',
+    'settings.json',
+    // console.js and the modules it imports
+    'console.js',
+    'api.js',
+    'errors.js',
+    'format.js',
+    'traffic.js',
+    'views.js',
+    'audit.js',
+    'link.js',
+  ])(
     'console file "%s" carries the console policy: its own scripts only, nothing inline',
     async (file) => {
       const res = await fetch(`${w.bridgeUrl}/_bridge/console/${file}`);

@@ -1,86 +1,28 @@
-/* global document, window, fetch, sessionStorage, URLSearchParams */
-// The bridge console: plain DOM, no framework, no build step. Every value from the server is
-// put on the page as text (textContent), never as HTML.
+/* global document, fetch, sessionStorage, setInterval */
+// The bridge console: plain DOM, no framework, no build step (ES modules served as they are).
+// This file signs in and out and keeps the page fresh; the lists are in views.js and audit.js,
+// the link form in link.js, the API and its errors in api.js and errors.js.
+import { api, matrixCall, SESSION_PREFIX, TOKEN_KEY, whenSessionEnds } from './api.js';
+import { loadAudit } from './audit.js';
+import { $, tickTimes, timeNode } from './format.js';
+import {
+  connectorChosen,
+  connectorsLoaded,
+  linkRoom,
+  unlinkChannel,
+  workspaceChosen,
+} from './link.js';
+import { loadConnections, loadFailures, loadPortals } from './views.js';
 
-const API = '/_bridge/admin/v1';
-// Only a session token is ever kept in the browser (never the provisioning secret or a
-// password), and only for this tab: sessionStorage, no localStorage, no cookies.
-const TOKEN_KEY = 'bridge-console-token';
-const SESSION_PREFIX = 'mpbs2.';
-const $ = (id) => document.getElementById(id);
-
+const REFRESH_MS = 15_000;
 let settings = { homeserver_url: '', openid: false, secret: false };
 let me = null;
-let connectors = [];
-let auditBefore = undefined;
 
 function showMessage(text, kind = 'error') {
-  const el = $('message');
-  el.textContent = text;
-  el.className = kind === 'info' ? 'info' : '';
-  el.hidden = !text;
-}
-
-/** `token` defaults to the stored session token; the secret is passed only to exchange it. */
-async function api(method, path, body, token = sessionStorage.getItem(TOKEN_KEY)) {
-  const headers = { 'x-admin-path': 'console' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${API}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    if (res.status === 401 && token) signOut();
-    throw new Error(data.error || `the bridge answered ${res.status}`);
-  }
-  return data;
-}
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
-
-function badge(text) {
-  return el('span', text, `badge ${String(text).replace(/[^a-z_]/g, '')}`);
-}
-
-function when(ms) {
-  return ms ? new Date(ms).toLocaleString() : '';
-}
-
-/** `wrap`: indexes of the columns whose long values may break (ids, messages). */
-function fill(tbody, rows, columns, wrap = []) {
-  tbody.replaceChildren();
-  if (rows.length === 0) {
-    const tr = el('tr');
-    const td = el('td', 'Nothing here.', 'empty');
-    td.colSpan = columns;
-    tr.append(td);
-    tbody.append(tr);
-    return;
-  }
-  for (const cells of rows) {
-    const tr = el('tr');
-    for (const [i, cell] of cells.entries()) {
-      const td = el('td', undefined, wrap.includes(i) ? 'wrap' : undefined);
-      if (cell instanceof window.Node) td.append(cell);
-      else td.textContent = cell === undefined || cell === null ? '' : String(cell);
-      tr.append(td);
-    }
-    tbody.append(tr);
-  }
-}
-
-function option(value, label) {
-  const o = el('option', label);
-  o.value = value;
-  return o;
+  const box = $('message');
+  box.textContent = text;
+  box.className = kind === 'info' ? 'info' : '';
+  box.hidden = !text;
 }
 
 // ---- signing in -----------------------------------------------------------------------
@@ -135,15 +77,6 @@ async function signInWithMatrix(event) {
   }
 }
 
-async function matrixCall(base, method, path, token, body) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body) });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data.error || `the homeserver answered ${res.status}`);
-  return data;
-}
-
 /** Ends the session on the bridge too, so a copied token is worthless afterwards. */
 async function signOutEverywhere() {
   if (sessionStorage.getItem(TOKEN_KEY)) await api('DELETE', '/session').catch(() => undefined);
@@ -158,182 +91,74 @@ function signOut() {
   $('sign-in').hidden = false;
 }
 
-// ---- views ---------------------------------------------------------------------------
+// ---- keeping the page fresh ---------------------------------------------------------------
 
-async function loadPortals() {
-  const { portals } = await api('GET', '/portals');
-  const rows = [];
-  for (const p of portals) {
-    for (const l of p.links) {
-      const room = el('div');
-      room.append(el('div', p.name || p.room_id));
-      if (p.name) room.append(el('div', p.room_id, 'room-id'));
-      if (p.encrypted_at) {
-        // The bridge cannot read an encrypted room: its messages no longer cross.
-        const lock = badge('encrypted');
-        lock.title = `End-to-end encrypted since ${when(p.encrypted_at)}: messages from Matrix do not cross. Link the channel to a new room without encryption.`;
-        room.append(lock);
-      }
-      const unlink = el('button', 'Unlink', 'danger');
-      unlink.type = 'button';
-      unlink.dataset.channel = `${l.connector}/${l.workspace}/${l.channel}`;
-      if (l.source === 'config') {
-        unlink.disabled = true;
-        unlink.title = 'Made by the config file: remove it there';
-      } else if (me.level === 'user' || me.level === 'none') {
-        unlink.disabled = true;
-      } else {
-        unlink.addEventListener('click', () => unlinkChannel(l));
-      }
-      const madeBy = el('div');
-      madeBy.append(el('div', l.created_by || ''), el('div', l.source, 'room-id'));
-      rows.push([room, l.connector, l.workspace, l.channel, madeBy, unlink]);
-    }
-  }
-  fill($('portals').tBodies[0], rows, 6, [0, 3, 4]);
-}
+let refreshing = null;
+let lastRefresh = 0;
+let linksSeen;
 
-async function loadConnections() {
-  ({ connectors } = await api('GET', '/connectors'));
-  const rows = [];
-  for (const c of connectors) {
-    for (const w of c.workspaces) {
-      rows.push([c.display_name, w.workspace, badge(w.status), when(w.since), w.error || '']);
-    }
-  }
-  fill($('connections').tBodies[0], rows, 5, [4]);
-  const select = $('link-connector');
-  const previous = select.value;
-  select.replaceChildren(...connectors.map((c) => option(c.id, c.display_name)));
-  if (connectors.some((c) => c.id === previous)) select.value = previous;
-  await connectorChosen();
-}
-
-async function connectorChosen() {
-  const c = connectors.find((x) => x.id === $('link-connector').value);
-  const select = $('link-workspace');
-  select.replaceChildren(...(c ? c.workspaces.map((w) => option(w.workspace, w.workspace)) : []));
-  await workspaceChosen();
-}
-
-/** Bumped by every choice: an answer for an earlier choice must not fill the picker. */
-let channelListing = 0;
-
-async function workspaceChosen() {
-  const listing = ++channelListing;
-  const c = connectors.find((x) => x.id === $('link-connector').value);
-  const workspace = $('link-workspace').value;
-  const picker = $('link-channel');
-  const typed = $('link-channel-id');
-  picker.replaceChildren();
-  const canPick = c && c.lists_channels && workspace && me.level !== 'user';
-  picker.hidden = !canPick;
-  typed.hidden = !!canPick;
-  if (!canPick) return;
-  try {
-    const path = `/connectors/${encodeURIComponent(c.id)}/workspaces/${encodeURIComponent(workspace)}/channels`;
-    const { channels } = await api('GET', path);
-    if (listing !== channelListing) return;
-    picker.replaceChildren(
-      ...channels.map((ch) => {
-        const kind = ch.visibility && ch.visibility !== 'public' ? ` (${ch.visibility})` : '';
-        const o = option(ch.channel, `${ch.name}${kind}${ch.linked_room_id ? ' (linked)' : ''}`);
-        if (ch.linked_room_id) o.disabled = true;
-        return o;
-      }),
-    );
-  } catch (err) {
-    if (listing !== channelListing) return;
-    picker.hidden = true;
-    typed.hidden = false;
-    showMessage(`Cannot list channels: ${err.message}`);
-  }
-}
-
-async function loadFailures() {
-  $('failures-section').hidden = me.level !== 'linker' && me.level !== 'admin';
-  if ($('failures-section').hidden) return;
-  const { failures } = await api('GET', '/failures?limit=20');
-  fill(
-    $('failures').tBodies[0],
-    failures.map((f) => [when(f.at), f.room_id, f.source, f.error]),
-    4,
-    [1, 3],
+function linkSignature(portals) {
+  return JSON.stringify(
+    portals.flatMap((p) => p.links.map((l) => [l.connector, l.workspace, l.channel])).sort(),
   );
 }
 
-async function loadAudit(more = false) {
-  $('audit-section').hidden = me.level !== 'admin';
-  if ($('audit-section').hidden) return;
-  const query = new URLSearchParams({ limit: '25' });
-  if (more && auditBefore) query.set('before', String(auditBefore));
-  const { entries } = await api('GET', `/audit?${query}`);
-  const rows = entries.map((e) => [
-    when(e.at),
-    e.actor,
-    e.path,
-    e.action,
-    badge(e.outcome),
-    [e.room_id, [e.connector, e.workspace, e.channel].filter(Boolean).join('/')]
-      .filter(Boolean)
-      .join(' ↔ '),
-    e.detail || '',
-  ]);
-  const tbody = $('audit').tBodies[0];
-  if (more) {
-    const extra = el('tbody');
-    fill(extra, rows, 7, [1, 5, 6]);
-    if (entries.length > 0) tbody.append(...extra.children);
-  } else {
-    fill(tbody, rows, 7, [1, 5, 6]);
-  }
-  if (entries.length > 0) auditBefore = entries[entries.length - 1].id;
-  $('audit-more').hidden = entries.length < 25;
+/** One refresh at a time; `auto` ones leave a paged audit list alone. */
+function refresh(auto = false) {
+  if (!me) return Promise.resolve();
+  refreshing ??= (async () => {
+    const onUnlink = (l) => void unlink(l);
+    const [portals, connectors] = await Promise.all([
+      loadPortals(me, onUnlink),
+      loadConnections(),
+      loadFailures(me),
+      loadAudit(me, { auto }),
+    ]);
+    await connectorsLoaded(connectors, me, showMessage);
+    // Links made or removed elsewhere change which channels the picker offers.
+    const links = linkSignature(portals);
+    if (linksSeen !== undefined && links !== linksSeen) await workspaceChosen(me, showMessage);
+    linksSeen = links;
+    lastRefresh = Date.now();
+    $('updated').replaceChildren(timeNode(lastRefresh, 'updated '));
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
 }
 
-async function refresh() {
-  await Promise.all([loadPortals(), loadConnections(), loadFailures(), loadAudit()]);
+/** Every 15 s while the tab is visible; at once when it comes back after that long. */
+function keepFresh() {
+  const due = () => me && !document.hidden && Date.now() - lastRefresh >= REFRESH_MS - 500;
+  const run = () => {
+    if (due()) refresh(true).catch((err) => showMessage(`Could not refresh: ${err.message}`));
+  };
+  setInterval(run, REFRESH_MS);
+  setInterval(() => tickTimes(), 1000);
+  document.addEventListener('visibilitychange', run);
 }
 
 // ---- link and unlink -----------------------------------------------------------------
 
-async function linkRoom(event) {
+async function link(event) {
   event.preventDefault();
-  const picker = $('link-channel');
-  const channel = picker.hidden ? $('link-channel-id').value.trim() : picker.value;
-  const body = {
-    room: $('link-room').value.trim(),
-    connector: $('link-connector').value,
-    workspace: $('link-workspace').value,
-    channel,
-  };
-  $('link-submit').disabled = true;
   try {
-    const result = await api('POST', '/links', body);
-    showMessage(
-      result.existed
-        ? `Already linked: ${result.room_id} ↔ ${result.channel_name}`
-        : `Linked ${result.room_id} ↔ ${result.channel_name}`,
-      'info',
-    );
-    $('link-room').value = '';
+    showMessage(await linkRoom(), 'info');
     await refresh();
   } catch (err) {
     showMessage(`Link failed: ${err.message}`);
-  } finally {
-    $('link-submit').disabled = false;
   }
 }
 
-async function unlinkChannel(l) {
-  if (!window.confirm(`Unlink ${l.connector}/${l.workspace}/${l.channel}?`)) return;
+async function unlink(l) {
   try {
-    const path = `/links/${[l.connector, l.workspace, l.channel].map(encodeURIComponent).join('/')}`;
-    const result = await api('DELETE', path);
-    showMessage(`Unlinked ${result.connector}/${result.workspace}/${result.channel}`, 'info');
+    const done = await unlinkChannel(l);
+    if (!done) return;
+    showMessage(done, 'info');
     await refresh();
   } catch (err) {
     showMessage(`Unlink failed: ${err.message}`);
+    await refresh().catch(() => undefined);
   }
 }
 
@@ -410,7 +235,13 @@ async function start() {
   }
 }
 
+function auditFiltered(event) {
+  event?.preventDefault();
+  loadAudit(me).catch((err) => showMessage(`Cannot show the audit log: ${err.message}`));
+}
+
 async function init() {
+  whenSessionEnds(signOut);
   settings = await fetch('settings.json').then((r) => r.json());
   $('hs-url').textContent = settings.homeserver_url;
   $('matrix-form').closest('section').hidden = !settings.openid;
@@ -418,11 +249,16 @@ async function init() {
   $('secret-form').addEventListener('submit', (e) => void signInWithSecret(e));
   $('matrix-form').addEventListener('submit', (e) => void signInWithMatrix(e));
   $('sign-out').addEventListener('click', () => void signOutEverywhere());
-  $('link-form').addEventListener('submit', (e) => void linkRoom(e));
-  $('link-connector').addEventListener('change', () => void connectorChosen());
-  $('link-workspace').addEventListener('change', () => void workspaceChosen());
-  $('audit-more').addEventListener('click', () => void loadAudit(true));
+  $('link-form').addEventListener('submit', (e) => void link(e));
+  $('link-connector').addEventListener('change', () => void connectorChosen(me, showMessage));
+  $('link-workspace').addEventListener('change', () => void workspaceChosen(me, showMessage));
+  $('audit-filter').addEventListener('submit', auditFiltered);
+  $('audit-outcome').addEventListener('change', () => auditFiltered());
+  $('audit-more').addEventListener('click', () =>
+    loadAudit(me, { more: true }).catch((err) => showMessage(err.message)),
+  );
   $('erase-form').addEventListener('submit', (e) => void erasePerson(e));
+  keepFresh();
   await start();
 }
 

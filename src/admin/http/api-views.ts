@@ -8,6 +8,7 @@ import type { DeliveryFailure } from '../../store/admin-queries.js';
 export const portalJson = (p: PortalView) => ({
   room_id: p.roomId,
   name: p.name,
+  room_name: p.roomName,
   links: p.links.map((l) => ({
     connector: l.connector,
     workspace: l.workspace,
@@ -15,6 +16,7 @@ export const portalJson = (p: PortalView) => ({
     source: l.source,
     created_by: l.createdBy,
     created_at: l.createdAt,
+    channel_name: l.channelName,
   })),
   encrypted_at: p.encryptedAt,
 });
@@ -40,7 +42,10 @@ export const connectorJson = (c: ConnectorView) => ({
   id: c.id,
   display_name: c.displayName,
   lists_channels: c.listsChannels,
-  workspaces: c.workspaces,
+  workspaces: c.workspaces.map(({ traffic, ...w }) => ({
+    ...w,
+    traffic: { in: traffic.in, out: traffic.out, last_at: traffic.lastAt },
+  })),
 });
 
 export const channelJson = (c: ChannelView) => {

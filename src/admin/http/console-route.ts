@@ -6,10 +6,20 @@ import type { ExtraRoute } from './server.js';
 
 export const CONSOLE_PREFIX = '/_bridge/console';
 
-const FILES: Record<string, string> = {
+const SCRIPT = 'text/javascript; charset=utf-8';
+
+/** Every file the console is made of; index.html loads console.js, which imports the rest. */
+export const CONSOLE_FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
-  'console.js': 'text/javascript; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
+  'console.js': SCRIPT,
+  'api.js': SCRIPT,
+  'errors.js': SCRIPT,
+  'format.js': SCRIPT,
+  'traffic.js': SCRIPT,
+  'views.js': SCRIPT,
+  'audit.js': SCRIPT,
+  'link.js': SCRIPT,
 };
 
 /**
@@ -41,7 +51,7 @@ export interface ConsoleSettings {
 export function consoleRoute(settings: ConsoleSettings): ExtraRoute {
   const dir = consoleDir();
   const files = new Map(
-    Object.entries(FILES).map(([name, type]) => [
+    Object.entries(CONSOLE_FILES).map(([name, type]) => [
       name,
       { type, body: readFileSync(`${dir}${name}`, 'utf8') },
     ]),

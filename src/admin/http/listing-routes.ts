@@ -17,7 +17,16 @@ import {
 const examplePortal = {
   room_id: exampleRoomId,
   name: 'Agency A general',
-  links: [{ ...exampleLink, source: 'config', created_by: 'config-file', created_at: exampleTime }],
+  room_name: 'General',
+  links: [
+    {
+      ...exampleLink,
+      channel_name: 'Town Square',
+      source: 'config',
+      created_by: 'config-file',
+      created_at: exampleTime,
+    },
+  ],
   encrypted_at: null,
 };
 
@@ -25,7 +34,18 @@ const exampleConnector = {
   id: 'chat-x',
   display_name: 'Chat-X',
   lists_channels: true,
-  workspaces: [{ workspace: 'agency-a', status: 'connected', since: exampleTime }],
+  workspaces: [
+    {
+      workspace: 'agency-a',
+      status: 'connected',
+      since: exampleTime,
+      traffic: {
+        in: [...new Array<number>(58).fill(0), 3, 1],
+        out: [...new Array<number>(58).fill(0), 2, 0],
+        last_at: exampleTime,
+      },
+    },
+  ],
 };
 
 const exampleChannel = {

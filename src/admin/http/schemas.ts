@@ -149,7 +149,15 @@ export const componentSchemas = {
   Link: {
     type: 'object',
     additionalProperties: false,
-    required: ['connector', 'workspace', 'channel', 'source', 'created_by', 'created_at'],
+    required: [
+      'connector',
+      'workspace',
+      'channel',
+      'channel_name',
+      'source',
+      'created_by',
+      'created_at',
+    ],
     properties: {
       connector,
       workspace,
@@ -161,15 +169,24 @@ export const componentSchemas = {
       },
       created_by: { type: ['string', 'null'] },
       created_at: time,
+      channel_name: {
+        type: ['string', 'null'],
+        description: "The channel's name on its platform (looked up, cached); null when unknown.",
+      },
     },
   },
   Portal: {
     type: 'object',
     additionalProperties: false,
-    required: ['room_id', 'name', 'links', 'encrypted_at'],
+    required: ['room_id', 'name', 'room_name', 'links', 'encrypted_at'],
     properties: {
       room_id: roomId,
       name: { type: ['string', 'null'] },
+      room_name: {
+        type: ['string', 'null'],
+        description:
+          "The Matrix room's name as the bridge bot reads it (cached); null when it has none.",
+      },
       links: { type: 'array', items: { $ref: '#/components/schemas/Link' } },
       encrypted_at: {
         type: ['integer', 'null'],
@@ -238,7 +255,7 @@ export const componentSchemas = {
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['workspace', 'status'],
+          required: ['workspace', 'status', 'traffic'],
           properties: {
             workspace,
             status: {
@@ -254,8 +271,38 @@ export const componentSchemas = {
             },
             error: { type: 'string' },
             since: time,
+            traffic: { $ref: '#/components/schemas/Traffic' },
           },
         },
+      },
+    },
+  },
+  Traffic: {
+    type: 'object',
+    additionalProperties: false,
+    description:
+      'What crossed this connection since the bridge started (kept in memory): events per ' +
+      'minute over the last hour, oldest first, the last entry being the current minute.',
+    required: ['in', 'out', 'last_at'],
+    properties: {
+      in: {
+        type: 'array',
+        items: { type: 'integer', minimum: 0 },
+        minItems: 60,
+        maxItems: 60,
+        description: 'Received from the platform, towards Matrix.',
+      },
+      out: {
+        type: 'array',
+        items: { type: 'integer', minimum: 0 },
+        minItems: 60,
+        maxItems: 60,
+        description: 'Delivered to the platform.',
+      },
+      last_at: {
+        type: ['integer', 'null'],
+        description:
+          'When an event last crossed, either way (ms since the epoch); null: none since start.',
       },
     },
   },

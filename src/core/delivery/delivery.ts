@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { InboxStore } from '../../store/index.js';
 import { classifyFailure, type FailureInfo } from '../retry.js';
 import { sideOfTarget, telemetry } from '../telemetry.js';
+import { connectionOfTarget, traffic } from '../traffic.js';
 
 export interface TargetFailure extends FailureInfo {
   target: string;
@@ -45,6 +46,8 @@ export class Delivery {
       this.pending.push(target);
       this.delivered.add(target);
       telemetry().delivered(sideOfTarget(target), (performance.now() - started) / 1000);
+      const connection = connectionOfTarget(target);
+      if (connection) traffic().record(connection.connector, connection.workspace, 'out');
     } catch (err) {
       const info = classifyFailure(err);
       telemetry().deliveryFailed(sideOfTarget(target), info.retryable);

@@ -40,6 +40,8 @@ export interface FakeRoom {
   /** The bot may join (invited or public). */
   joinable: boolean;
   alias?: string;
+  /** Its m.room.name, when it has one. */
+  name?: string;
   /** Content of its m.room.encryption state event, when it has one. */
   encryption?: Record<string, unknown>;
 }
@@ -90,6 +92,10 @@ export class FakeMatrix implements AdminMatrix {
 
   async isEncrypted(roomId: string): Promise<boolean> {
     return this.rooms.get(roomId)?.encryption !== undefined;
+  }
+
+  async roomName(roomId: string): Promise<string | undefined> {
+    return this.rooms.get(roomId)?.name;
   }
 
   async notice(roomId: string, text: string): Promise<void> {

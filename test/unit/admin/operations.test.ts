@@ -224,12 +224,22 @@ describe('unlink', () => {
 describe('reading', () => {
   it('lists portals, connectors with states and channels marked with their room', async () => {
     await w.ops.link(as(LINKER), { room: ROOM, ...key });
+    w.matrix.rooms.get(ROOM)!.name = 'Agency A general';
     const portals = await w.ops.listPortals(as(USER));
     expect(portals).toEqual([
       {
         roomId: ROOM,
         name: null,
-        links: [{ ...key, source: 'api', createdBy: LINKER, createdAt: expect.any(Number) }],
+        roomName: 'Agency A general',
+        links: [
+          {
+            ...key,
+            source: 'api',
+            createdBy: LINKER,
+            createdAt: expect.any(Number),
+            channelName: 'General',
+          },
+        ],
         encryptedAt: null,
       },
     ]);
@@ -245,6 +255,7 @@ describe('reading', () => {
             status: 'retrying',
             error: 'socket closed',
             since: expect.any(Number),
+            traffic: { in: expect.any(Array), out: expect.any(Array), lastAt: null },
           },
         ],
       },
