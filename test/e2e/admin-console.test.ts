@@ -280,7 +280,7 @@ describe('web console in headless Chromium', () => {
     await page.click('#erase-submit');
     await expect
       .poll(() => page.textContent('#message'), POLL)
-      .toContain('Erasure failed: the bridge holds nothing about mattermost/main/nobody-at-all');
+      .toContain('Erasure failed: The bridge holds nothing about this person');
 
     await page.fill('#erase-subject', `mattermost main ${w.aliceId}`);
     page.once('dialog', (d) => void d.dismiss());

@@ -39,6 +39,10 @@ const SENTENCES = {
   RATE_LIMITED: 'Too many requests in a short time. Wait a minute, then try again.',
   REMOTE_UNAVAILABLE:
     'The platform or the homeserver did not answer. Check the connection states below, then try again in a moment.',
+  ERASURE_SUBJECT_UNKNOWN:
+    'The bridge holds nothing about this person, so nothing was erased. Check the id (the platform user id, not the name).',
+  ERASURE_INCOMPLETE:
+    'The homeserver refused a step of the erasure; nothing was deleted from the bridge yet. Try again in a moment.',
   INTERNAL:
     "The bridge failed unexpectedly. Try again; if it fails again, the bridge's log has the details.",
 };

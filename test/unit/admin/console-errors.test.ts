@@ -10,7 +10,13 @@ const { plainSentence } = (await import('../../../src/admin/console/errors.js' a
 
 describe('console errors in plain language', () => {
   it('gives every code the API answers with a sentence, never the code or raw JSON', () => {
-    for (const [code, { status }] of Object.entries(ADMIN_ERRORS)) {
+    // The admin errors, and the erasure's own (from the core registry).
+    const answered: Array<[string, { status: number }]> = [
+      ...Object.entries(ADMIN_ERRORS),
+      ['ERASURE_SUBJECT_UNKNOWN', { status: 404 }],
+      ['ERASURE_INCOMPLETE', { status: 502 }],
+    ];
+    for (const [code, { status }] of answered) {
       const text = plainSentence(code, undefined, '{"errcode":"M_X","error":"raw"}', status);
       expect(text, code).not.toContain('{');
       expect(text, code).not.toContain(code);
