@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/admin/actor.js';
-import { AdminError } from '../../../src/admin/errors.js';
 import { fakeConnector, powerLevels } from './fakes.js';
-import { adminWorld, openTestDb, type AdminWorld } from './world.js';
+import { adminWorld, openTestDb, refused, type AdminWorld } from './world.js';
 
 const ROOM = '!room:example.org';
 const OTHER = '!other:example.org';
@@ -18,15 +17,6 @@ const as = (userId: string, path: Actor['path'] = 'api'): Actor => ({
 });
 const secret: Actor = { viaSecret: true, path: 'api' };
 const key = { connector: 'chat-x', workspace: 'main', channel: 'c1' };
-
-async function refused(work: Promise<unknown>): Promise<AdminError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AdminError);
-  return err as AdminError;
-}
 
 let w: AdminWorld;
 let db: Knex;

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/admin/actor.js';
 import { runCommand } from '../../../src/admin/commands.js';
-import { AdminError } from '../../../src/admin/errors.js';
 import { AdminOperations } from '../../../src/admin/operations.js';
 import { Permissions } from '../../../src/admin/permissions.js';
 import {
@@ -14,7 +13,7 @@ import type { ChannelVisibility, Connector } from '../../../src/connector/contra
 import { AdminQueries } from '../../../src/store/admin-queries.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { fakeConnector, powerLevels } from './fakes.js';
-import { adminWorld, openTestDb, type AdminWorld } from './world.js';
+import { adminWorld, openTestDb, refused, type AdminWorld } from './world.js';
 
 const ROOM = '!room:example.org';
 const ADMIN = '@ada:example.org';
@@ -91,15 +90,6 @@ async function world(connector: Connector): Promise<void> {
     powerLevels: powerLevels(Object.fromEntries(everyone.map((u) => [u, 100]))),
     joinable: true,
   });
-}
-
-async function refused(work: Promise<unknown>): Promise<AdminError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AdminError);
-  return err as AdminError;
 }
 
 beforeAll(async () => {

@@ -6,9 +6,8 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/admin/actor.js';
-import { AdminError } from '../../../src/admin/errors.js';
 import { fakeConnector, powerLevels } from './fakes.js';
-import { adminWorld, openTestDb, type AdminWorld } from './world.js';
+import { adminWorld, openTestDb, refused, type AdminWorld } from './world.js';
 
 const A_ROOM = '!a:agency-a.example';
 const B_ROOM = '!b:agency-b.example';
@@ -21,15 +20,6 @@ const GLOBAL = '@root:example.org';
 const as = (userId: string): Actor => ({ userId, viaSecret: false, path: 'api' });
 const A = { connector: 'chat-x', workspace: 'agency-a' };
 const B = { connector: 'chat-x', workspace: 'agency-b' };
-
-async function refused(work: Promise<unknown>): Promise<AdminError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AdminError);
-  return err as AdminError;
-}
 
 let w: AdminWorld;
 let db: Knex;

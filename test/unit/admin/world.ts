@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { expect } from 'vitest';
+import { AdminError } from '../../../src/admin/errors.js';
 import { AdminOperations, type OperationsDeps } from '../../../src/admin/operations.js';
 import { Permissions } from '../../../src/admin/permissions.js';
 import type { PermissionsConfig } from '../../../src/config/index.js';
@@ -24,6 +26,16 @@ export interface AdminWorld {
   audit: AuditStore;
   links: LinkAdminStore;
   ops: AdminOperations;
+}
+
+/** The AdminError an operation was refused with (fails the test when it was not refused). */
+export async function refused(work: Promise<unknown>): Promise<AdminError> {
+  const err = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AdminError);
+  return err as AdminError;
 }
 
 /** One in-memory PGlite database per test file (opening one takes seconds). */
