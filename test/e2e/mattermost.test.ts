@@ -81,10 +81,10 @@ describe('Mattermost → Matrix', () => {
       (e) => e.type === 'm.room.redaction' && e.redacts === reactEv.event_id,
     );
 
-    await world.alice.client.deletePost(
-      replyEv ? (await postAsAlice('to be deleted')).id : root.id,
-    );
+    // Seen in Matrix before it is deleted: once redacted, its body is gone from the timeline.
+    const toDelete = await postAsAlice('to be deleted');
     const doomed = await fromGhost((e) => e.content.body === 'to be deleted');
+    await world.alice.client.deletePost(toDelete.id);
     await world.matrix.waitForEvent(
       world.roomId,
       (e) => e.type === 'm.room.redaction' && e.redacts === doomed.event_id,
