@@ -8,5 +8,7 @@ export const definition: ConnectorDefinition<TeamsConfig> = {
   displayName: 'Microsoft Teams',
   configSchema,
   errorCodes: TEAMS_ERROR_CODES,
+  // Conversation references are how the bot reaches a channel at all: learnt once, kept.
+  storageRetention: { keep: ['ref:'], accountLinks: ['puppet:'] },
   create: (ctx, config) => new TeamsConnector(ctx, config),
 };

@@ -40,8 +40,6 @@ import { Permissions, serverOf } from './permissions.js';
 import { Pseudonyms } from './pseudonyms.js';
 import type { RefusalLog } from '../util/refusal-log.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export interface AdminModuleDeps {
   config: BridgeConfig;
   stores: Stores;
@@ -86,7 +84,7 @@ function erasureDeps(deps: AdminModuleDeps, settings: AdminConfig, rooms: AdminR
 /**
  * Everything IT operations use, wired over the bridge's stores, directory and Matrix
  * gateway: the shared operations, the HTTP surface (provisioning API, console, health,
- * metrics), admin-room commands, declared portals and the audit log's retention.
+ * metrics), admin-room commands and declared portals.
  */
 export class AdminModule {
   readonly settings: AdminConfig;
@@ -101,7 +99,6 @@ export class AdminModule {
   private permissionsConfig: PermissionsConfig;
   /** Other homeservers whose users may sign in; the OpenID verifier reads this very set. */
   private readonly openIdServers: Set<string>;
-  private pruneTimer: NodeJS.Timeout | undefined;
   /** Messages per minute per connection, for the console (in memory, since start). */
   private readonly traffic = new TrafficCounter();
 
@@ -198,28 +195,13 @@ export class AdminModule {
     }
   }
 
-  /** Counts core events into the metrics and starts pruning the audit log. */
+  /** Counts core events into the metrics (the audit log's retention is src/core/retention.ts). */
   start(): void {
     if (this.metrics) setCoreTelemetry(this.metrics);
     setTrafficCounter(this.traffic);
-    const prune = async (): Promise<void> => {
-      const removed = await this.audit.prune(
-        Date.now() - this.settings.audit_retention_days * DAY_MS,
-      );
-      if (removed > 0) this.deps.log.info({ removed }, 'pruned old audit entries');
-    };
-    this.pruneTimer = setInterval(
-      () =>
-        void prune().catch((err: unknown) =>
-          this.deps.log.warn({ err: errorMessage(err) }, 'could not prune the audit log'),
-        ),
-      60 * 60 * 1000,
-    );
-    this.pruneTimer.unref();
   }
 
   async stop(): Promise<void> {
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
     if (this.metrics && telemetry() === this.metrics) setCoreTelemetry(undefined);
     if (traffic() === this.traffic) setTrafficCounter(undefined);
     await this.rooms?.idle();

@@ -3,6 +3,7 @@ import { Bridge } from 'matrix-appservice-bridge';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../config/index.js';
 import { readRegistration, verifyRegistration, type RegistrationInfo } from '../config/index.js';
+import { retentionSettings } from '../config/index.js';
 import { CatchUpKit } from '../connector/catch-up-kit.js';
 import { capabilitiesOf } from '../connector/capabilities.js';
 import type { ConnectorContext, ConnectorDefinition } from '../connector/contract.js';
@@ -14,6 +15,8 @@ import { Intake } from '../core/intake.js';
 import { MATRIX_SOURCE } from '../core/inbox-payload.js';
 import { PortalDirectory } from '../core/portal-directory.js';
 import { PortalWorkers } from '../core/workers.js';
+import { RetentionPruner, retentionJobs, storageRules } from '../core/retention.js';
+import { AuditStore } from '../store/audit-store.js';
 import { MatrixCatchUp } from '../matrix/catch-up.js';
 import { DurableAppService, type MatrixEvent } from '../matrix/durable-appservice.js';
 import { MatrixGateway } from '../matrix/matrix-gateway.js';
@@ -35,7 +38,6 @@ import { listenError } from './listen-error.js';
 import { bridgeVersion } from '../util/package-version.js';
 import { restartOnlyChanges, type ReloadSummary } from './config-reload.js';
 
-const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** How long start-up waits for the bot to join portal rooms before going on without it. */
 const JOIN_WAIT_MS = 5_000;
 
@@ -51,7 +53,7 @@ export class BridgeApp {
   private db!: Knex;
   private appservice!: DurableAppService;
   private webhooks!: WebhookRouter;
-  private pruneTimer: NodeJS.Timeout | undefined;
+  private pruner: RetentionPruner | undefined;
   private scannerWatch: ScannerWatch | undefined;
   private joiner: PortalJoiner | undefined;
   private catchUp: MatrixCatchUp | undefined;
@@ -273,7 +275,7 @@ export class BridgeApp {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.reloading;
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruner?.stop();
     this.scannerWatch?.stop();
     await this.joiner?.stop();
     await this.catchUp?.stop();
@@ -358,18 +360,15 @@ export class BridgeApp {
       );
   }
 
+  /** Every retention (src/core/retention.ts), hourly. */
   private schedulePruning(): void {
-    const retentionMs = this.config.bridge.message_retention_days * 24 * 60 * 60 * 1000;
-    const prune = async (): Promise<void> => {
-      const before = Date.now() - retentionMs;
-      const messages = await this.stores.messages.prune(before);
-      const inbox = await this.stores.inbox.prune(before);
-      const reactions = await this.stores.reactionSnapshots.prune(before);
-      await this.stores.kv.pruneExpired();
-      if (messages + inbox + reactions > 0)
-        this.log.info({ messages, inbox, reactions }, 'pruned old mappings');
-    };
-    this.pruneTimer = setInterval(() => void prune().catch(() => undefined), PRUNE_INTERVAL_MS);
-    this.pruneTimer.unref();
+    const jobs = retentionJobs(
+      retentionSettings(this.config),
+      this.stores,
+      new AuditStore(this.stores.db),
+      storageRules(this.definitions.filter((d) => this.config.connectors[d.id])),
+    );
+    this.pruner = new RetentionPruner(jobs, this.log.child({ component: 'retention' }));
+    this.pruner.start();
   }
 }

@@ -3,6 +3,7 @@
  * JSON schema that checks a file against it is in schema.ts.
  */
 import type { LayeredRules, ScannerFailureMode } from '../media/media-rules.js';
+import type { RetentionConfig } from './retention.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -162,6 +163,8 @@ export interface BridgeConfig {
   admin?: AdminConfig;
   /** The media policy as written; read it through `mediaSettings()` (defaults filled in). */
   media?: MediaConfig;
+  /** How long stored data is kept; read it through `retentionSettings()` (defaults filled in). */
+  retention?: RetentionConfig;
 }
 
 /** The `media:` block as written (see src/config/media-schema.ts and docs/configuration.md). */

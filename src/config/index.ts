@@ -1,5 +1,6 @@
 export { adminSettings } from './admin.js';
 export { mediaSettings } from './media.js';
+export { retentionSettings, type RetentionSettings } from './retention.js';
 export {
   adminConfigSchema,
   bridgeConfigSchema,

@@ -31,6 +31,7 @@ export const LOCALPART_PATTERN = '^[a-z0-9._=/-]+$';
 export * from './config-types.js';
 import { LOG_FORMATS, LOG_LEVELS, PERMISSION_LEVELS } from './config-types.js';
 import { mediaConfigSchema } from './media-schema.js';
+import { retentionConfigSchema } from './retention.js';
 
 const HTTP_URL = {
   type: 'string',
@@ -336,5 +337,6 @@ export const bridgeConfigSchema = {
     permissions: permissionsSchema,
     admin: adminConfigSchema,
     media: mediaConfigSchema,
+    retention: retentionConfigSchema,
   },
 } as const;

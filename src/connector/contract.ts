@@ -260,4 +260,11 @@ export interface ConnectorDefinition<C = unknown> {
   create(ctx: ConnectorContext, config: C): Connector;
   /** The connector's own error codes (made with defineErrorCodes); the loader registers them. */
   errorCodes?: ErrorCodeTable;
+  /**
+   * Storage key prefixes the retention treats apart (docs/connectors.md, "Storage"): `keep`
+   * entries must outlive `retention.connector_storage_days` and are never pruned;
+   * `accountLinks` entries are linked platform accounts, pruned after
+   * `retention.account_links_days` without use.
+   */
+  storageRetention?: { keep?: readonly string[]; accountLinks?: readonly string[] };
 }

@@ -57,4 +57,17 @@ export class GhostStore {
       .onConflict('user_id')
       .merge();
   }
+
+  /**
+   * Forgets the names and avatars of ghosts whose profile was last copied before `before`
+   * (ms): a ghost in use is re-copied daily, so these were not seen since. The row (the id)
+   * stays; the next time the ghost is used its profile is copied again. Resolves to how many.
+   */
+  async clearStaleProfiles(before: number): Promise<number> {
+    const cleared = await this.db('ghosts')
+      .where('profile_synced_at', '<', before)
+      .update({ display_name: null, avatar_id: null, avatar_mxc: null, profile_synced_at: null })
+      .returning('user_id');
+    return cleared.length;
+  }
 }

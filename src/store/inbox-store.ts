@@ -214,11 +214,20 @@ export class InboxStore {
     }));
   }
 
-  /** Drops finished entries older than `before` (their keys stop de-duplicating then). */
-  async prune(before: number): Promise<number> {
+  /**
+   * Drops entries delivered before `before` and entries failed for good before `failedBefore`
+   * (ms; their keys stop de-duplicating then). Resolves to how many.
+   */
+  async prune(before: number, failedBefore = before): Promise<number> {
     const removed = await this.db('inbox')
-      .whereIn('status', ['done', 'failed'])
-      .where('finished_at', '<', before)
+      .where((q) =>
+        q
+          .where({ status: 'done' })
+          .andWhere('finished_at', '<', before)
+          .orWhere((failed) =>
+            failed.where({ status: 'failed' }).andWhere('finished_at', '<', failedBefore),
+          ),
+      )
       .delete()
       .returning('id');
     return removed.length;

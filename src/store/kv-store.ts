@@ -2,23 +2,44 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ConnectorStorage } from '../connector/contract.js';
 
+/**
+ * A read marks an entry as used at most this often: retention counts days, and writing on
+ * every read would turn each lookup into a write.
+ */
+const TOUCH_EVERY_MS = 24 * 60 * 60 * 1000;
+
+/** Entries of one connector whose key starts with `prefix` (a rule of the retention). */
+export interface KeyPrefix {
+  connector: string;
+  prefix: string;
+}
+
 /** Small per-connector key/value storage (settings learnt at runtime, ledgers). */
 export class KvStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   forConnector(connector: string): ConnectorStorage {
     return {
       get: async (key) => {
-        const row = await this.db('connector_kv')
+        const now = this.now();
+        const row = (await this.db('connector_kv')
           .where({ connector, key })
-          .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', Date.now()))
-          .first('value');
-        return row ? (row.value as string) : undefined;
+          .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', now))
+          .first('value', 'touched_at')) as { value: string; touched_at: unknown } | undefined;
+        if (!row) return undefined;
+        if (row.touched_at !== null && Number(row.touched_at) < now - TOUCH_EVERY_MS) {
+          await this.db('connector_kv').where({ connector, key }).update({ touched_at: now });
+        }
+        return row.value;
       },
       set: async (key, value, options) => {
-        const expires_at = options?.ttlMs === undefined ? null : Date.now() + options.ttlMs;
+        const now = this.now();
+        const expires_at = options?.ttlMs === undefined ? null : now + options.ttlMs;
         await this.db('connector_kv')
-          .insert({ connector, key, value, expires_at })
+          .insert({ connector, key, value, expires_at, touched_at: now })
           .onConflict(['connector', 'key'])
           .merge();
       },
@@ -29,10 +50,40 @@ export class KvStore {
   }
 
   /** Deletes expired values of every connector; resolves to how many. */
-  async pruneExpired(now = Date.now()): Promise<number> {
+  async pruneExpired(now = this.now()): Promise<number> {
     const removed = await this.db('connector_kv')
       .whereNotNull('expires_at')
       .andWhere('expires_at', '<=', now)
+      .delete()
+      .returning('key');
+    return removed.length;
+  }
+
+  /**
+   * Deletes entries without an expiry that were neither written nor read since `before` (ms),
+   * except those under an `exempt` prefix (state that must live; account links have their
+   * own retention); resolves to how many.
+   */
+  async pruneUntouched(before: number, exempt: readonly KeyPrefix[]): Promise<number> {
+    const query = this.db('connector_kv')
+      .whereNull('expires_at')
+      .andWhere('touched_at', '<', before);
+    for (const e of exempt) {
+      query.andWhereRaw('NOT (connector = ? AND starts_with(key, ?))', [e.connector, e.prefix]);
+    }
+    return (await query.delete().returning('key')).length;
+  }
+
+  /** Deletes the entries under `only` prefixes not written or read since `before` (ms). */
+  async pruneUntouchedUnder(before: number, only: readonly KeyPrefix[]): Promise<number> {
+    if (only.length === 0) return 0;
+    const removed = await this.db('connector_kv')
+      .andWhere('touched_at', '<', before)
+      .andWhere((q) => {
+        for (const o of only) {
+          q.orWhereRaw('(connector = ? AND starts_with(key, ?))', [o.connector, o.prefix]);
+        }
+      })
       .delete()
       .returning('key');
     return removed.length;
@@ -44,7 +95,12 @@ export class KvStore {
     const existing = await core.get('database_id');
     if (existing) return existing;
     await this.db('connector_kv')
-      .insert({ connector: '_core', key: 'database_id', value: randomBytes(8).toString('hex') })
+      .insert({
+        connector: '_core',
+        key: 'database_id',
+        value: randomBytes(8).toString('hex'),
+        touched_at: this.now(),
+      })
       .onConflict(['connector', 'key'])
       .ignore();
     return (await core.get('database_id')) as string;

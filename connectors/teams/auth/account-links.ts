@@ -152,7 +152,7 @@ export class AccountLinks {
     if (!account || account.expiresAt - RENEW_BEFORE_MS > Date.now()) return account;
     let p = this.renewing.get(matrixUserId);
     if (!p) {
-      p = this.renew(matrixUserId, account).finally(() => this.renewing.delete(matrixUserId));
+      p = this.renewStored(matrixUserId).finally(() => this.renewing.delete(matrixUserId));
       this.renewing.set(matrixUserId, p);
     }
     return p;
@@ -170,6 +170,17 @@ export class AccountLinks {
     await this.o.storage.set(this.storageKey(matrixUserId), '');
     this.cache.set(matrixUserId, null);
     return had;
+  }
+
+  /**
+   * Renews from what is stored, not from the cache: a link removed meanwhile (unused for
+   * `retention.account_links_days`, or by another process) ends here instead of being saved
+   * again with the new token.
+   */
+  private async renewStored(matrixUserId: string): Promise<LinkedAccount | undefined> {
+    this.cache.delete(matrixUserId);
+    const stored = await this.linked(matrixUserId);
+    return stored ? this.renew(matrixUserId, stored) : undefined;
   }
 
   private async renew(

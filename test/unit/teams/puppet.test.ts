@@ -168,6 +168,28 @@ describe('account linking', () => {
     w.sim.setTokenLifetime(3600);
   });
 
+  it('a link removed from storage (retention.account_links_days) ends at the next renewal, not saved again', async () => {
+    // Tokens that need renewing at once: every post goes through a renewal.
+    w.sim.setTokenLifetime(60);
+    await w.connector.unlinkAccount('contoso', MARIA);
+    await signIn(await w.connector.beginAccountLink('contoso', MARIA), w.alice.id);
+    const key = `puppet:contoso:${MARIA}`;
+    expect(w.ctx.store.get(key)).toMatch(/^v1\./);
+    const mine = await w.connector.sendMessage(contoso(w.channelId), outbound('renewed as me'));
+    expect(view(w.channelId).find((m) => m.id === mine.messageIds[0])!.from.user?.id).toBe(
+      w.alice.id,
+    );
+    w.ctx.store.delete(key);
+    const sent = await w.connector.sendMessage(contoso(w.channelId), outbound('link pruned'));
+    expect(view(w.channelId).find((m) => m.id === sent.messageIds[0])!.from.application?.id).toBe(
+      w.app.appId,
+    );
+    expect(w.ctx.store.get(key) ?? '').toBe('');
+    w.sim.setTokenLifetime(3600);
+    // Linked again for the tests after this one.
+    await signIn(await w.connector.beginAccountLink('contoso', MARIA), w.alice.id);
+  });
+
   it('does not post twice as the linked user when the bridge dies before recording the post', async () => {
     const message = outbound('as myself, exactly once');
     const ids = await crashThenRetry(w, w.channelId, message);
