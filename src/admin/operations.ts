@@ -14,41 +14,26 @@ import type {
 import type { EncryptionStore } from '../store/encryption-store.js';
 import type { LinkAdminStore } from '../store/link-admin-store.js';
 import type { RemoteChannelKey } from '../store/index.js';
-import type { PortalLink } from '../store/portal-store.js';
 import { errorMessage } from '../util/errors.js';
 import { actorName, type Actor } from './actor.js';
 import { AdminError, asAdminError } from './errors.js';
 import { ChannelCatalog, type ChannelView, type ConnectorView } from './channel-catalog.js';
 import type { LinkRequest, LinkResult } from './link-types.js';
 import { LinkValidator } from './link-validator.js';
-import { channelOfKey, keyOfChannel, NameCache } from './display-names.js';
 import { PrivateChannelGuard } from './private-channel-guard.js';
-import type { ChannelGrant } from './private-channel-policy.js';
+import { GRANT_DETAIL } from './private-channel-policy.js';
 import type { AdminMatrix } from './matrix-rooms.js';
 import type { ErasureSubject } from './erase-subject.js';
 import { UserErasure, type ErasureDeps, type ErasureReport } from './erasure.js';
 import { ACTION_LEVELS, atLeast, type AdminAction, type Permissions } from './permissions.js';
-import type { Grant, PermissionScope } from './permission-scope.js';
+import type { Grant, WhoAmI } from './permission-scope.js';
+import { PortalListing } from './portal-listing.js';
+import { connectorsWithin, failuresWithin } from './scoped-views.js';
 
 export type { LinkRequest, LinkResult } from './link-types.js';
-
-export interface PortalView {
-  roomId: string;
-  name: string | null;
-  /** The Matrix room's own name as the bridge bot reads it (cached), null when unknown. */
-  roomName: string | null;
-  links: Array<
-    RemoteChannelKey & {
-      source: string;
-      createdBy: string | null;
-      createdAt: number;
-      /** The channel's name on its platform (cached), null when unknown. */
-      channelName: string | null;
-    }
-  >;
-  /** When the room turned end-to-end encrypted (messages from Matrix no longer cross). */
-  encryptedAt: number | null;
-}
+export type { PortalView } from './portal-listing.js';
+export type { WhoAmI } from './permission-scope.js';
+import type { PortalView } from './portal-listing.js';
 
 export interface UnlinkResult extends RemoteChannelKey {
   roomId: string;
@@ -78,24 +63,6 @@ export interface OperationsDeps {
 
 const MAX_LIST = 500;
 
-export interface WhoAmI {
-  userId: string | null;
-  level: PermissionLevel;
-  path: string;
-  /** Present for a scoped permission: the connectors and workspaces it covers. */
-  scope?: string[];
-}
-
-/** The connectors with a workspace in scope, each with those workspaces only. */
-function connectorsWithin(all: ConnectorView[], scope: PermissionScope): ConnectorView[] {
-  return all.flatMap((c) => {
-    const names = scope.workspacesOf(c.id);
-    if (names === 'all') return [c];
-    const workspaces = c.workspaces.filter((w) => names.includes(w.workspace));
-    return workspaces.length > 0 ? [{ ...c, workspaces }] : [];
-  });
-}
-
 /**
  * The administration operations. Every way in (provisioning API, console, admin-room
  * commands, CLI) calls these, so permissions, validation and the audit log are the same
@@ -106,26 +73,12 @@ export class AdminOperations {
   private readonly validator: LinkValidator;
   private readonly privateChannels: PrivateChannelGuard;
   private readonly erasure: UserErasure | undefined;
-  private readonly roomNames: NameCache;
-  private readonly channelNames: NameCache;
+  private readonly portals: PortalListing;
 
   constructor(private readonly deps: OperationsDeps) {
     this.catalog = new ChannelCatalog(deps.connectors, deps.connectorConfig, deps.states);
     this.erasure = deps.erasure && new UserErasure({ ...deps.erasure, catalog: this.catalog });
-    const nameFailed = (what: string) => (key: string, err: unknown) =>
-      deps.log.debug({ key, err: errorMessage(err) }, `${what} name unknown, showing its id`);
-    this.roomNames = new NameCache(
-      (roomId) => deps.matrix.roomName(roomId),
-      Date.now,
-      undefined,
-      nameFailed('room'),
-    );
-    this.channelNames = new NameCache(
-      async (k) => (await this.catalog.chatInfo(channelOfKey(k))).name,
-      Date.now,
-      undefined,
-      nameFailed('channel'),
-    );
+    this.portals = new PortalListing({ ...deps, catalog: this.catalog });
     this.privateChannels = new PrivateChannelGuard({
       catalog: this.catalog,
       allowed: deps.privateChannelsAllowed ?? [],
@@ -154,32 +107,7 @@ export class AdminOperations {
   /** Every portal with a link the actor may see, with those links only. */
   async listPortals(actor: Actor): Promise<PortalView[]> {
     await this.authorize(actor, 'list_portals');
-    const { directory } = this.deps;
-    const { scope } = this.grantOf(actor);
-    const encrypted = await this.deps.encryption.all();
-    const portals = directory.portals();
-    const inScope = (l: PortalLink): boolean => !scope || scope.includes(l.connector, l.workspace);
-    const links = new Map(portals.map((p) => [p.id, directory.linksOf(p.id).filter(inScope)]));
-    const shown = scope ? portals.filter((p) => (links.get(p.id) ?? []).length > 0) : portals;
-    const [roomNames, channelNames] = await Promise.all([
-      this.roomNames.names(shown.map((p) => p.roomId)),
-      this.channelNames.names([...links.values()].flat().map(keyOfChannel)),
-    ]);
-    return shown.map((p) => ({
-      roomId: p.roomId,
-      name: p.name,
-      roomName: roomNames.get(p.roomId) ?? null,
-      links: (links.get(p.id) ?? []).map((l) => ({
-        connector: l.connector,
-        workspace: l.workspace,
-        channel: l.channel,
-        source: l.source,
-        createdBy: l.createdBy,
-        createdAt: l.createdAt,
-        channelName: channelNames.get(keyOfChannel(l)) ?? null,
-      })),
-      encryptedAt: encrypted.get(p.id)?.at ?? null,
-    }));
+    return this.portals.list(this.grantOf(actor).scope);
   }
 
   async listConnectors(actor: Actor): Promise<ConnectorView[]> {
@@ -234,14 +162,7 @@ export class AdminOperations {
     await this.authorize(actor, 'recent_failures');
     const { scope } = this.grantOf(actor);
     const failures = await this.deps.queries.recentFailures(Math.min(limit, MAX_LIST));
-    if (!scope) return failures;
-    const { directory } = this.deps;
-    const visible = (roomId: string | null): boolean => {
-      const portal = roomId === null ? undefined : directory.portalByRoom(roomId);
-      const links = portal ? directory.linksOf(portal.id) : [];
-      return links.some((l) => scope.includes(l.connector, l.workspace));
-    };
-    return failures.filter((f) => visible(f.roomId));
+    return scope ? failuresWithin(failures, scope, this.deps.directory) : failures;
   }
 
   async auditList(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
@@ -466,12 +387,6 @@ export class AdminOperations {
 
 /** Refusals of who is asking (audited `denied`), not failures of the request. */
 const DENIALS: ReadonlySet<string> = new Set(['ROOM_POWER_TOO_LOW', 'PRIVATE_CHANNEL_DENIED']);
-
-const GRANT_DETAIL: Record<Exclude<ChannelGrant, 'public'>, string> = {
-  admin: 'linked by a bridge admin',
-  config: 'allowed by admin.private_channels_allowed',
-  member: 'the actor is a member through their linked account',
-};
 
 function noAccountLinking(connector: string): AdminError {
   return new AdminError(

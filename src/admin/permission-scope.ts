@@ -53,3 +53,11 @@ export interface Grant {
   level: PermissionLevel;
   scope?: PermissionScope;
 }
+
+export interface WhoAmI {
+  userId: string | null;
+  level: PermissionLevel;
+  path: string;
+  /** Present for a scoped permission: the connectors and workspaces it covers. */
+  scope?: string[];
+}

@@ -73,3 +73,10 @@ export function refusalMessage(s: RefusalSubject, membership: Membership): strin
     `bridged. ${NEXT_STEP[membership](s)}`
   );
 }
+
+/** How a private channel's link was allowed, in the audit log's words. */
+export const GRANT_DETAIL: Record<Exclude<ChannelGrant, 'public'>, string> = {
+  admin: 'linked by a bridge admin',
+  config: 'allowed by admin.private_channels_allowed',
+  member: 'the actor is a member through their linked account',
+};

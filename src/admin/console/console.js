@@ -1,4 +1,4 @@
-/* global document, fetch, sessionStorage, setInterval */
+/* global document, fetch, sessionStorage, setInterval, window */
 // The bridge console: plain DOM, no framework, no build step (ES modules served as they are).
 // This file signs in and out and keeps the page fresh; the lists are in views.js and audit.js,
 // the link form in link.js, the API and its errors in api.js and errors.js.
