@@ -46,6 +46,7 @@ describe('portals in the config file (mapping as code) through Synapse', () => {
         {
           room_id: room,
           name: 'Declared',
+          room_name: expect.stringMatching(/^admin-e2e-/) as unknown,
           links: [
             expect.objectContaining({
               channel: w.channels.townSquare,
@@ -157,6 +158,42 @@ describe('reloading the config (SIGHUP) through Synapse', () => {
     expect(again.permissions).toEqual([]);
     expect(again.portals).toMatchObject({ created: 0, moved: 0, removed: 0 });
     expect(((await w.api('GET', '/audit?limit=50')).body.entries as unknown[]).length).toBe(before);
+  });
+});
+
+describe('a scoped permission through the API and Synapse', () => {
+  it('shows and acts only within its scope, and says so', async () => {
+    const plain = w.plain.userId;
+    const room = await w.newRoom(w.plain);
+    // The world's one workspace is `main`; this person may act only in another one.
+    await w.bridge.reload({
+      ...w.config,
+      permissions: {
+        ...w.config.permissions,
+        [plain]: { level: 'linker', scope: ['mattermost/other'] },
+      },
+    });
+    const me = await w.api('GET', '/whoami', { userId: plain });
+    expect(me.body).toMatchObject({ level: 'linker', scope: ['mattermost/other'] });
+    // Portals exist (the tests above made some), but none in scope.
+    expect(((await w.api('GET', '/portals')).body.portals as unknown[]).length).toBeGreaterThan(0);
+    expect((await w.api('GET', '/portals', { userId: plain })).body.portals).toEqual([]);
+    expect((await w.api('GET', '/connectors', { userId: plain })).body.connectors).toEqual([]);
+    const link = { room, connector: 'mattermost', workspace: 'main', channel: w.channels.hidden };
+    const refused = await w.api('POST', '/links', { body: link, userId: plain });
+    expect(refused.status).toBe(403);
+    expect(String(refused.body.error)).toContain('their permission covers only mattermost/other');
+    const audit = (await w.api('GET', '/audit?limit=5')).body.entries as Array<
+      Record<string, unknown>
+    >;
+    expect(audit[0]).toMatchObject({
+      actor: `${plain} (via provisioning secret)`,
+      action: 'link',
+      outcome: 'denied',
+      detail: 'outside the scope mattermost/other',
+    });
+    // Nothing was linked, and the bot did not join the room.
+    expect(w.bridge.directory.portalByRoom(room)).toBeUndefined();
   });
 });
 
