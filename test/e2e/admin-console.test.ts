@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Post } from '@mattermost/types/posts';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { Client4 } from '@mattermost/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, registerUser, uniqueLocalpart } from '../harness/index.js';
 import { createAdminWorld, type AdminWorld } from './admin-fixture.js';
@@ -267,11 +268,22 @@ describe('web console in headless Chromium', () => {
   });
 
   it('erases a platform user after a confirmation, shows the report, and explains a refusal', async () => {
+    // A person of their own: alice goes on posting in the tests after this one.
+    const teamId = (await w.alice.getChannel(w.channels.random)).team_id;
+    const erin = w.sim.createUser({ username: 'erin', firstName: 'Erin' });
+    w.sim.addToTeam(teamId, erin.id);
+    w.sim.addToChannel(w.channels.random, erin.id);
+    const erinClient = new Client4();
+    erinClient.setUrl(w.sim.url);
+    erinClient.setToken(erin.token);
     const room = await w.newRoom();
     const link = { room, connector: 'mattermost', workspace: 'main', channel: w.channels.random };
     expect((await w.api('POST', '/links', { body: link })).status).toBe(201);
-    await w.alice.createPost({ channel_id: w.channels.random, message: 'before erasure' } as Post);
-    await w.linker.waitForEvent(room, (e) => e.sender === w.ghostOf(w.aliceId));
+    await erinClient.createPost({
+      channel_id: w.channels.random,
+      message: 'before erasure',
+    } as Post);
+    await w.linker.waitForEvent(room, (e) => e.sender === w.ghostOf(erin.id));
 
     const page = await openConsole();
     await signInWithSecret(page);
@@ -282,7 +294,7 @@ describe('web console in headless Chromium', () => {
       .poll(() => page.textContent('#message'), POLL)
       .toContain('Erasure failed: The bridge holds nothing about this person');
 
-    await page.fill('#erase-subject', `mattermost main ${w.aliceId}`);
+    await page.fill('#erase-subject', `mattermost main ${erin.id}`);
     page.once('dialog', (d) => void d.dismiss());
     await page.click('#erase-submit');
     expect(await page.isVisible('#erase-report')).toBe(false);
