@@ -1,7 +1,7 @@
 import type { PermissionEntry, PermissionsConfig } from '../config/index.js';
 import { isDeepStrictEqual } from 'node:util';
 
-/** `linker`, or `linker in teams/agency-a, slack` for a scoped entry. */
+/** `linker`, or `linker in acme/agency-a, other` for a scoped entry. */
 const describe = (e: PermissionEntry): string =>
   typeof e === 'string' ? e : e.scope ? `${e.level} in ${e.scope.join(', ')}` : e.level;
 

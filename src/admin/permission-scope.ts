@@ -2,8 +2,8 @@ import type { PermissionLevel } from '../config/index.js';
 import type { AuditScope } from '../store/audit-store.js';
 
 /**
- * Where a scoped permission applies: whole connectors (`teams`) or single workspaces
- * (`teams/agency-a`). Connector ids and workspace names are lowercase by the config schema,
+ * Where a scoped permission applies: whole connectors (`acme`) or single workspaces
+ * (`acme/agency-a`). Connector ids and workspace names are lowercase by the config schema,
  * so they compare exactly.
  */
 export class PermissionScope {

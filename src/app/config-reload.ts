@@ -17,7 +17,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Dotted keys (two levels deep: `appservice.port`, `connectors.slack`) whose values differ
+ * Dotted keys (two levels deep: `appservice.port`, `connectors.acme`) whose values differ
  * between the running config and the reloaded one, outside the reloadable parts. Only names
  * are returned: values may be secrets.
  */

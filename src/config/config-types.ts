@@ -108,7 +108,7 @@ export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 
 /**
  * A level everywhere, or only within a scope: connector ids (`teams`) or connector/workspace
- * pairs (`teams/agency-a`).
+ * pairs (`acme/agency-a`).
  */
 export type PermissionEntry = PermissionLevel | { level: PermissionLevel; scope?: string[] };
 

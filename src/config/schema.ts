@@ -91,7 +91,7 @@ export const permissionsSchema = {
             type: 'string',
             pattern: '^[a-z0-9_-]+(/[a-z0-9-]+)?$',
             [HINT_KEYWORD]:
-              'must be a connector id ("teams") or a connector id and a workspace name ("teams/agency-a")',
+              'must be a connector id ("acme") or a connector id and a workspace name ("acme/agency-a"), lowercase',
           },
         },
       },
