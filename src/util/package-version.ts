@@ -8,6 +8,19 @@ const PACKAGE_NAME = 'matrix-platform-bridge';
  * folder in turn; the first package.json with the bridge's name wins.
  */
 export function bridgeVersion(from: string | URL = import.meta.url): string {
+  // Read once per location: /health and every logger ask, and the file does not change.
+  const key = String(from);
+  let version = versions.get(key);
+  if (version === undefined) {
+    version = readVersion(from);
+    versions.set(key, version);
+  }
+  return version;
+}
+
+const versions = new Map<string, string>();
+
+function readVersion(from: string | URL): string {
   for (let up = '../'; up.length <= 5 * 3; up += '../') {
     const version = versionAt(new URL(`${up}package.json`, from));
     if (version) return version;
