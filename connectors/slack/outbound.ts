@@ -74,10 +74,7 @@ export class SlackSender {
 
   /** A post to `channel`, after the ones queued before it and a pacing token. */
   private paced<T>(channel: string, post: () => Promise<T>): Promise<T> {
-    return this.serializer.run(channel, async () => {
-      await this.posts.take(channel);
-      return post();
-    });
+    return this.serializer.run(channel, () => this.posts.run(channel, post));
   }
 
   async send(ref: ChannelRef, message: OutboundMessage): Promise<string[]> {

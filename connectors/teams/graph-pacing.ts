@@ -27,7 +27,11 @@ export class ReadPacingHandler implements Middleware {
     const method = (context.options?.method ?? 'GET').toUpperCase();
     const read = method === 'GET' || method === 'HEAD';
     if (read) await this.pacing.pacer.take(this.pacing.key);
-    await this.next!.execute(context);
+    try {
+      await this.next!.execute(context);
+    } finally {
+      if (read) this.pacing.pacer.answered(this.pacing.key);
+    }
     const res = context.response;
     if (read && res?.status === 429) {
       this.pacing.pacer.pause(this.pacing.key, parseRetryAfter(res.headers.get('retry-after')));

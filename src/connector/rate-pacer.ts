@@ -4,6 +4,11 @@
  * instead of refused. A 429's Retry-After pauses the whole key: every caller sharing that
  * limit waits it out, not just the one that was refused. A wait too long to hold a delivery
  * is handed back as a retryable error, so the core retries later (and in order).
+ *
+ * The platform counts a request when it arrives, which a stalled process or network can
+ * delay past the moment the pacer let it go. So the time a request of a key is in flight
+ * earns that key no tokens: the next one leaves at the earliest one refill interval after
+ * the previous answer, hence after the previous arrival, whatever the delays.
  */
 import { RemoteApiError } from './errors.js';
 
@@ -58,7 +63,10 @@ export class RatePacer {
     this.maxWaitMs = o.maxWaitMs ?? 60_000;
   }
 
-  /** Waits for a token of `key` (and any pause on it), then runs `op`; a 429 pauses the key. */
+  /**
+   * Waits for a token of `key` (and any pause on it), then runs `op`; a 429 pauses the key.
+   * The time `op` takes is not credited to the key's buckets (see above).
+   */
   async run<T>(key: string, op: () => Promise<T>): Promise<T> {
     await this.take(key);
     try {
@@ -66,7 +74,20 @@ export class RatePacer {
     } catch (err) {
       if (err instanceof RemoteApiError && err.status === 429) this.pause(key, err.retryAfterMs);
       throw err;
+    } finally {
+      this.answered(key);
     }
+  }
+
+  /**
+   * For callers that `take` a token and send themselves: the request has been answered, so
+   * refill restarts now instead of at its departure.
+   */
+  answered(key: string): void {
+    const lane = this.lanes.get(key);
+    if (!lane) return;
+    const now = this.now();
+    for (const bucket of lane.buckets) bucket.at = Math.max(bucket.at, now);
   }
 
   /** Holds every caller of `key` for `ms` (a server's Retry-After); 1 s when it gave none. */

@@ -84,6 +84,31 @@ describe('RatePacer', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('credits no refill while a request is in flight: the next leaves a full interval after the answer', async () => {
+    const { pacer, sleeps, advance, now } = fakePacer({ limits: [{ burst: 1, perSecond: 1 }] });
+    const arrivals: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await pacer.run('chan', async () => {
+        advance(300); // reaches the platform 300 ms after it left ...
+        arrivals.push(now());
+        advance(400); // ... and is answered 400 ms later
+      });
+    }
+    // Crediting the flight would let the next leave 300 ms after an answer (1000 - 700).
+    expect(sleeps).toEqual([1000, 1000]);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(1000);
+    expect(arrivals[2]! - arrivals[1]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('a caller that takes tokens itself reports the answer with answered()', async () => {
+    const { pacer, sleeps, advance } = fakePacer({ limits: [{ burst: 1, perSecond: 2 }] });
+    await pacer.take('k');
+    advance(800);
+    pacer.answered('k');
+    await pacer.take('k');
+    expect(sleeps).toEqual([500]);
+  });
+
   it('without limits only holds pauses', async () => {
     const { pacer, sleeps } = fakePacer({ limits: [] });
     for (let i = 0; i < 100; i++) await pacer.take('k');
