@@ -23,10 +23,14 @@ export interface PhaseContext {
   profiles: Record<string, ProfileSummary>;
 }
 
-const profArgs = (ctx: PhaseContext, name: string): string[] =>
+export const profArgs = (ctx: Pick<PhaseContext, 'profileDir'>, name: string): string[] =>
   ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.profileDir, name)}`] : [];
 
-function keepProfile(ctx: PhaseContext, dir: string, name: string): void {
+export function keepProfile(
+  ctx: Pick<PhaseContext, 'profileDir' | 'profiles'>,
+  dir: string,
+  name: string,
+): void {
   const file = ctx.profileDir ? newestProfile(join(ctx.profileDir, dir)) : undefined;
   if (file) ctx.profiles[name] = summariseProfile(file);
 }

@@ -1,10 +1,12 @@
 /**
- * `npm run bench`: P1-P4 against a real Synapse (started here) and the platform simulator,
- * printed as a table and written to bench/results/latest.json. Not part of `npm test`.
+ * `npm run bench`: P0 against a homeserver stub, P1-P4 against a real Synapse (started here),
+ * each with the platform simulator, printed as a table and written to
+ * bench/results/latest.json. Not part of `npm test`.
  *
  *   npm run bench                         # every figure, 3 runs each
  *   npm run bench -- --quick              # fewer messages and runs (a smoke test)
  *   npm run bench -- --only P1,P2 --runs 5
+ *   npm run bench -- --only P0 --p0-db postgres   # capacity on PostgreSQL only
  *   npm run bench -- --db postgres        # P1-P3 with the bridge on PostgreSQL
  *   npm run bench -- --p4-db pglite       # P4 on one backend only (default: both)
  *   npm run bench -- --profile            # also CPU-profile the bridge (P1-P3 and P4)
@@ -19,6 +21,7 @@ import { startHomeserver } from './env.js';
 import { describeMachine } from './lib/machine.js';
 import type { ProfileSummary } from './lib/profile.js';
 import { renderTable } from './lib/table.js';
+import { capacityPhase, type CapacityContext } from './p0-phase.js';
 import { scalePhase, throughputPhase, type PhaseContext } from './phases.js';
 import { renderFigures, renderMachine, writeResults, type Figure } from './report.js';
 import { parseSettings } from './settings.js';
@@ -62,10 +65,7 @@ async function main(): Promise<number> {
       say(`FAILED ${text}`);
     }
   };
-  const hs = await startHomeserver();
-  say(`synapse ${hs.synapse.url} up in ${hs.synapse.startupMs} ms`);
-  const ctx: PhaseContext = {
-    hs,
+  const base: CapacityContext = {
     adapter: adapterFor(settings.connector),
     settings,
     say,
@@ -74,27 +74,34 @@ async function main(): Promise<number> {
     runs: {},
     profiles: {},
   };
+  if (settings.only.has('P0'))
+    for (const backend of settings.p0Backends)
+      await attempt(`P0 ${backend}`, () => capacityPhase(base, backend));
+  const synapsePhases = ['P1', 'P2', 'P3', 'P4'].some((p) => settings.only.has(p));
+  const hs = synapsePhases ? await startHomeserver() : undefined;
+  if (hs) say(`synapse ${hs.synapse.url} up in ${hs.synapse.startupMs} ms`);
+  const ctx: PhaseContext | undefined = hs ? { ...base, hs } : undefined;
   try {
-    if (['P1', 'P2', 'P3'].some((p) => settings.only.has(p)))
+    if (ctx && ['P1', 'P2', 'P3'].some((p) => settings.only.has(p)))
       await attempt('P1-P3', () => throughputPhase(ctx));
-    if (settings.only.has('P4'))
+    if (ctx && settings.only.has('P4'))
       for (const backend of settings.p4Backends)
         await attempt(`P4 ${backend}`, () => scalePhase(ctx, backend));
   } finally {
-    await hs.stop();
+    await hs?.stop();
   }
 
   say(`\n${renderMachine(machine)}\n${renderFigures(figures)}`);
   for (const e of errors) say(`FAILED ${e}`);
-  for (const [name, p] of Object.entries(ctx.profiles)) printProfile(name, p);
+  for (const [name, p] of Object.entries(base.profiles)) printProfile(name, p);
   await writeResults(outPath, {
     generatedAt: new Date().toISOString(),
     durationS: Math.round((Date.now() - started) / 1000),
     machine,
     settings: { ...settings, only: [...settings.only] },
     figures,
-    runs: ctx.runs,
-    profiles: ctx.profiles,
+    runs: base.runs,
+    profiles: base.profiles,
     errors,
   });
   say(`\nwrote ${outPath}`);

@@ -10,6 +10,10 @@ export interface BenchSettings {
   rooms: number;
   /** The bridge's database for P1-P3: the embedded PGlite (default) or PostgreSQL. */
   db: 'pglite' | 'postgres';
+  /** P0: messages per direction per run, and transactions of 100 events per intake run. */
+  p0Messages: number;
+  p0Transactions: number;
+  p0Backends: Array<'pglite' | 'postgres'>;
   p1Messages: number;
   p2Samples: number;
   p3Messages: number;
@@ -25,12 +29,13 @@ export function parseSettings(argv: string[]): BenchSettings {
     options: {
       quick: { type: 'boolean', default: false },
       runs: { type: 'string' },
-      only: { type: 'string', default: 'P1,P2,P3,P4' },
+      only: { type: 'string', default: 'P0,P1,P2,P3,P4' },
       profile: { type: 'boolean', default: false },
       connector: { type: 'string', default: 'mattermost' },
       out: { type: 'string' },
       db: { type: 'string', default: 'pglite' },
       'p4-db': { type: 'string' },
+      'p0-db': { type: 'string' },
     },
   });
   const quick = values.quick;
@@ -46,6 +51,9 @@ export function parseSettings(argv: string[]): BenchSettings {
     out: values.out,
     rooms: quick ? 4 : 10,
     db: backend(values.db),
+    p0Messages: quick ? 300 : 2000,
+    p0Transactions: quick ? 3 : 10,
+    p0Backends: (values['p0-db'] ?? (quick ? 'pglite' : 'pglite,postgres')).split(',').map(backend),
     p1Messages: quick ? 80 : 300,
     p2Samples: quick ? 30 : 200,
     p3Messages: quick ? 50 : 150,
