@@ -46,6 +46,8 @@ describe.skipIf(!BASE)('the container image of deploy/Containerfile', () => {
     const help = await inImage(['/usr/local/bin/matrix-platform-bridge', '--help']);
     expect(help.stderr).toBe('');
     expect(help.stdout).toMatch(/^usage: matrix-platform-bridge <command>/);
+    const version = await inImage(['/usr/local/bin/matrix-platform-bridge', '--version']);
+    expect(version.stdout).toMatch(/^matrix-platform-bridge \d+\.\d+\.\d+\n$/);
     const id = await inImage(['id', '-u']);
     expect(Number(id.stdout.trim())).toBeGreaterThan(0);
   });
