@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Post } from '@mattermost/types/posts';
@@ -10,7 +10,11 @@ import { createAdminWorld, type AdminWorld } from './admin-fixture.js';
 import { E2E_WAIT_MS } from '../harness/wait.js';
 import {
   auditRows,
+  recordApiCalls,
+  refreshesMade,
   noHorizontalOverflow,
+  setTabHidden,
+  shoot,
   timesInBrowserLocale,
   trafficBars,
 } from './console-page.js';
@@ -31,13 +35,16 @@ const FLAGS = [
 let w: AdminWorld;
 let context: BrowserContext;
 let profileDir: string;
-/** Screenshots stay here after the run, for people to look at (CONSOLE_SHOTS_DIR, or a temp dir). */
-const shots = process.env.CONSOLE_SHOTS_DIR
-  ? (mkdirSync(process.env.CONSOLE_SHOTS_DIR, { recursive: true }), process.env.CONSOLE_SHOTS_DIR)
-  : mkdtempSync(join(tmpdir(), 'bridge-console-shots-'));
-
-async function openConsole(): Promise<Page> {
-  const page = await context.newPage();
+/**
+ * `prepare` runs before the page loads (scripts that watch the page); `inContext` is for a
+ * page whose clock is faked, which fakes it for every page of its browser context.
+ */
+async function openConsole({
+  prepare,
+  inContext = context,
+}: { prepare?: (p: Page) => Promise<void>; inContext?: BrowserContext } = {}) {
+  const page = await inContext.newPage();
+  await prepare?.(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -52,10 +59,54 @@ async function openConsole(): Promise<Page> {
   return page;
 }
 
+/** Where the console names a platform: each must say "Mattermost", never the id alone. */
+function platformsShown(page: Page) {
+  return page.evaluate(() => {
+    const platforms = (table: string) =>
+      Array.from(document.querySelectorAll(`#${table} tbody .platform`)).map((n) => ({
+        name: n.textContent,
+        id: (n as HTMLElement).title,
+      }));
+    const targets = Array.from(document.querySelectorAll('#audit tbody td:nth-child(6)'));
+    return {
+      picker: Array.from(document.querySelectorAll('#link-connector option')).map(
+        (o) => o.textContent,
+      ),
+      portals: platforms('portals'),
+      connections: platforms('connections'),
+      audit:
+        targets.some((td) => td.textContent?.includes('↔ Mattermost main/')) &&
+        !targets.some((td) => td.textContent?.includes('mattermost/')),
+    };
+  });
+}
+
 async function signInWithSecret(page: Page): Promise<void> {
   await page.fill('#secret', w.secret);
   await page.click('#secret-form button[type=submit]');
   await page.waitForSelector('#console:not([hidden])');
+}
+
+/** The page's clock moves only when this moves it; refreshes are counted inside the page. */
+async function expectRefreshOnlyWhileVisible(page: Page): Promise<void> {
+  await expect.poll(() => refreshesMade(page), POLL).toEqual({ visible: 1, hidden: 0 });
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
+  const updated = () => page.getAttribute('#updated time', 'datetime');
+  // Visible: two periods bring a refresh (so this test does see one when there is one).
+  let before = await updated();
+  await page.clock.runFor(30_000);
+  expect((await refreshesMade(page)).visible).toBeGreaterThanOrEqual(2);
+  await expect.poll(updated, POLL).not.toBe(before);
+
+  await setTabHidden(page, true);
+  await page.clock.runFor(5 * 60_000);
+  expect((await refreshesMade(page)).hidden).toBe(0);
+  // Back: a refresh starts at once (within the event), not at the next period.
+  const made = (await refreshesMade(page)).visible;
+  before = await updated();
+  await setTabHidden(page, false);
+  expect((await refreshesMade(page)).visible).toBe(made + 1);
+  await expect.poll(updated, POLL).not.toBe(before);
 }
 
 beforeAll(async () => {
@@ -67,7 +118,6 @@ beforeAll(async () => {
     args: FLAGS,
     viewport: { width: 1280, height: 900 },
   });
-  console.log(`console screenshots: ${shots}`);
 });
 
 afterAll(async () => {
@@ -114,13 +164,21 @@ describe('web console in headless Chromium', () => {
     await expect
       .poll(() => page.locator('#connections tbody tr', { hasText: 'connected' }).count(), POLL)
       .toBe(1);
-    await page.screenshot({ path: join(shots, 'console-linked.png'), fullPage: true });
+    await expect
+      .poll(() => platformsShown(page), POLL)
+      .toEqual({
+        picker: ['Mattermost'],
+        portals: [{ name: 'Mattermost', id: 'mattermost' }],
+        connections: [{ name: 'Mattermost', id: 'mattermost' }],
+        audit: true,
+      });
+    await shoot(page, 'console-linked');
 
     page.once('dialog', (d) => void d.accept());
     await row.locator('button', { hasText: 'Unlink' }).click();
     await expect
       .poll(() => page.textContent('#message'), POLL)
-      .toBe(`Unlinked mattermost/main/${w.channels.townSquare}`);
+      .toBe(`Unlinked Mattermost channel Town Square (${w.channels.townSquare}) in workspace main`);
     expect(w.bridge.directory.portalByRoom(room)).toBeUndefined();
     await expect
       .poll(() => page.locator('#audit tbody tr', { hasText: 'console' }).count(), POLL)
@@ -172,6 +230,21 @@ describe('web console in headless Chromium', () => {
       .poll(async () => (await w.api('GET', '/whoami', { token })).status, POLL)
       .toBe(401);
     await page.close();
+  });
+
+  it('stops refreshing while the tab is hidden, and refreshes at once when it is back', async () => {
+    // A browser of its own: a faked clock is faked for every page of a browser context.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    try {
+      const page = await openConsole({
+        prepare: recordApiCalls,
+        inContext: await browser.newContext(),
+      });
+      await signInWithSecret(page);
+      await expectRefreshOnlyWhileVisible(page);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('sends forged and signed-out sessions, and a stored raw secret, back to sign-in', async () => {
@@ -231,7 +304,7 @@ describe('web console in headless Chromium', () => {
       .toBe(
         'Link failed: The bridge bot cannot join this room. Invite the bridge bot to the room in Matrix, then link again.',
       );
-    await page.screenshot({ path: join(shots, 'console-error.png'), fullPage: true });
+    await shoot(page, 'console-error');
     await page.close();
   });
 
@@ -251,10 +324,7 @@ describe('web console in headless Chromium', () => {
         .poll(() => page.textContent('#message'), POLL)
         .toContain('does not serve the OpenID userinfo API');
       expect(await page.isVisible('#console')).toBe(false);
-      await page.screenshot({
-        path: join(shots, 'console-openid-unavailable.png'),
-        fullPage: true,
-      });
+      await shoot(page, 'console-openid-unavailable');
     } else {
       await page.waitForSelector('#console:not([hidden])');
       expect(await page.textContent('#who-name')).toBe(user.userId);
@@ -262,7 +332,7 @@ describe('web console in headless Chromium', () => {
       expect(await page.isVisible('#link-section')).toBe(false);
       expect(await page.isVisible('#audit-section')).toBe(false);
       expect(await page.isVisible('#erase-section')).toBe(false);
-      await page.screenshot({ path: join(shots, 'console-matrix-user.png'), fullPage: true });
+      await shoot(page, 'console-matrix-user');
     }
     await page.close();
   });
@@ -306,7 +376,7 @@ describe('web console in headless Chromium', () => {
     expect(report).toMatch(/^Erased; now erased:[0-9a-f]{16} in the audit log\./);
     expect(report).toContain('matrix: ghost deactivated: 1');
     expect(report).toContain('ghosts: 1');
-    await page.screenshot({ path: join(shots, 'console-erased.png'), fullPage: true });
+    await shoot(page, 'console-erased');
     // The browser itself logs the refused request (404) as a console error; nothing else.
     const errors = (page as Page & { errors: string[] }).errors;
     expect(errors.filter((e) => !e.includes('status of 404'))).toEqual([]);
@@ -397,7 +467,7 @@ describe.each([1280, 420])('the console an on-call person keeps open, at %i px',
       .toBe(
         'Link failed: The bridge bot cannot join this room. Invite the bridge bot to the room in Matrix, then link again.',
       );
-    await page.screenshot({ path: join(shots, `console-${width}-refused.png`), fullPage: true });
+    await shoot(page, `console-${width}-refused`);
   });
 
   it('shows a link made elsewhere without a reload, keeping what was typed', async () => {
@@ -425,9 +495,9 @@ describe.each([1280, 420])('the console an on-call person keeps open, at %i px',
       );
     expect(await page.isDisabled('#link-submit')).toBe(true);
     expect(await noHorizontalOverflow(page)).toBe(true);
-    await page.screenshot({ path: join(shots, `console-${width}.png`), fullPage: true });
+    await shoot(page, `console-${width}`);
     // What fits on one screen (at 420 px the full page is long: every table is cards).
-    await page.screenshot({ path: join(shots, `console-${width}-screen.png`) });
+    await shoot(page, `console-${width}-screen`, { screen: true });
   });
 
   it('narrows the audit log by outcome and by actor, and still pages', async () => {
@@ -467,8 +537,28 @@ describe.each([1280, 420])('the console an on-call person keeps open, at %i px',
     expect(new Set(paged.map((r) => r.outcome))).toEqual(new Set(['denied']));
     await page.selectOption('#audit-outcome', '');
     expect(await noHorizontalOverflow(page)).toBe(true);
-    await page.screenshot({ path: join(shots, `console-${width}-audit.png`), fullPage: true });
+    await shoot(page, `console-${width}-audit`);
     await page.fill('#audit-actor', '');
     await page.click('#audit-filter button[type=submit]');
+  });
+
+  it('fits each view in the width, the picker offering a free channel', async () => {
+    const freed = await w.api('DELETE', `/links/mattermost/main/${w.channels.random}`);
+    expect(freed.status).toBe(200);
+    // The next auto-refresh sees the link gone and offers the channel again.
+    await expect.poll(() => page.inputValue('#link-channel'), POLL).toBe(w.channels.random);
+    expect(await page.isDisabled('#link-submit')).toBe(false);
+    const views = {
+      'link-picker': page.locator('#link-section'),
+      portals: page.locator('section', { has: page.locator('#portals') }),
+      connections: page.locator('section', { has: page.locator('#connections') }),
+      audit: page.locator('#audit-section'),
+    };
+    for (const [name, view] of Object.entries(views)) {
+      const box = await view.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= width, name).toBe(true);
+      await shoot(view, `view-${name}-${width}`);
+    }
+    expect(await noHorizontalOverflow(page)).toBe(true);
   });
 });

@@ -1,4 +1,68 @@
-import type { Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * Screenshots for people to look at, written only when CONSOLE_SHOTS_DIR names a folder
+ * (a CI run writes none): `CONSOLE_SHOTS_DIR=/tmp/shots npx vitest run … admin-console`.
+ * A page is taken whole unless `screen` asks for what fits on one screen.
+ */
+export async function shoot(
+  target: Page | Locator,
+  name: string,
+  { screen = false } = {},
+): Promise<void> {
+  const dir = process.env.CONSOLE_SHOTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  if ('goto' in target) await target.screenshot({ path, fullPage: !screen });
+  else await target.screenshot({ path });
+}
+
+/** Makes the tab hidden or visible as a browser does: the state, then the event. */
+export function setTabHidden(page: Page, hidden: boolean): Promise<void> {
+  return page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (h ? 'hidden' : 'visible'),
+    });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+/**
+ * Fakes the page's clock and records, inside the page, each provisioning API call with
+ * whether the tab was hidden when it was made (fetch is called in the timer's own turn, so
+ * the record is there as soon as the clock move that caused it returns).
+ */
+export async function recordApiCalls(page: Page): Promise<void> {
+  await page.clock.install();
+  await page.addInitScript(() => {
+    const calls: Array<{ path: string; hidden: boolean }> = [];
+    (window as unknown as { __apiCalls: typeof calls }).__apiCalls = calls;
+    const original = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+      calls.push({ path: url.pathname, hidden: document.hidden });
+      return original(input, init);
+    };
+  });
+}
+
+/** The refreshes a page started (each begins with /connectors), visible and hidden. */
+export function refreshesMade(page: Page): Promise<{ visible: number; hidden: number }> {
+  return page.evaluate(() => {
+    const calls = (window as unknown as { __apiCalls: Array<{ path: string; hidden: boolean }> })
+      .__apiCalls;
+    const refreshes = calls.filter((c) => c.path === '/_bridge/admin/v1/connectors');
+    return {
+      visible: refreshes.filter((c) => !c.hidden).length,
+      hidden: refreshes.filter((c) => c.hidden).length,
+    };
+  });
+}
 
 /** The page does not scroll sideways (what makes a console unusable on a phone). */
 export function noHorizontalOverflow(page: Page): Promise<boolean> {

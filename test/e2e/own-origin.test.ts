@@ -142,6 +142,7 @@ describe('every answer on the listener is nosniff and under a Content-Security-P
     'views.js',
     'audit.js',
     'link.js',
+    'platforms.js',
   ])(
     'console file "%s" carries the console policy: its own scripts only, nothing inline',
     async (file) => {

@@ -2,6 +2,7 @@
 // The audit log (admins): newest first, filtered by outcome and actor, older entries on demand.
 import { api } from './api.js';
 import { $, badge, fill, option, row, setOptions, timeNode } from './format.js';
+import { platformName } from './platforms.js';
 
 const PAGE = 25;
 const WRAP = [1, 5, 6];
@@ -27,11 +28,16 @@ function cells(e) {
     e.path,
     e.action,
     badge(e.outcome),
-    [e.room_id, [e.connector, e.workspace, e.channel].filter(Boolean).join('/')]
-      .filter(Boolean)
-      .join(' ↔ '),
+    [e.room_id, channelText(e)].filter(Boolean).join(' ↔ '),
     e.detail || '',
   ];
+}
+
+/** "Microsoft Teams main/19:abc": the platform by name, the rest as recorded. */
+function channelText(e) {
+  const place = [e.workspace, e.channel].filter(Boolean).join('/');
+  if (!e.connector) return place;
+  return place ? `${platformName(e.connector)} ${place}` : platformName(e.connector);
 }
 
 /** `more`: append the next older page. `auto`: a periodic refresh (skipped while paging). */

@@ -108,9 +108,10 @@ function refresh(auto = false) {
   if (!me) return Promise.resolve();
   refreshing ??= (async () => {
     const onUnlink = (l) => void unlink(l);
-    const [portals, connectors] = await Promise.all([
+    // First: the other lists name platforms by the names this brings.
+    const connectors = await loadConnections();
+    const [portals] = await Promise.all([
       loadPortals(me, onUnlink),
-      loadConnections(),
       loadFailures(me),
       loadAudit(me, { auto }),
     ]);

@@ -2,6 +2,7 @@
 // The link form: platform, workspace and channel pickers, linking and unlinking.
 import { api } from './api.js';
 import { $, option, setOptions } from './format.js';
+import { platformName } from './platforms.js';
 
 let connectors = [];
 /** Bumped by every choice: an answer for an earlier choice must not fill the picker. */
@@ -106,8 +107,9 @@ export async function linkRoom() {
 /** Undefined when the person changed their mind. */
 export async function unlinkChannel(l) {
   const name = l.channel_name ? `${l.channel_name} (${l.channel})` : l.channel;
-  if (!window.confirm(`Unlink ${l.connector}/${l.workspace} channel ${name}?`)) return undefined;
+  const where = `${platformName(l.connector)} channel ${name} in workspace ${l.workspace}`;
+  if (!window.confirm(`Unlink ${where}?`)) return undefined;
   const path = `/links/${[l.connector, l.workspace, l.channel].map(encodeURIComponent).join('/')}`;
-  const result = await api('DELETE', path);
-  return `Unlinked ${result.connector}/${result.workspace}/${result.channel}`;
+  await api('DELETE', path);
+  return `Unlinked ${where}`;
 }

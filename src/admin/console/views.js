@@ -2,6 +2,7 @@
 // recent delivery failures.
 import { api } from './api.js';
 import { $, badge, el, fill, named, timeNode, absoluteTime } from './format.js';
+import { platformNode, platformsLoaded, sourceName } from './platforms.js';
 import { trafficCell } from './traffic.js';
 
 const mayLink = (me) => me.level === 'linker' || me.level === 'admin';
@@ -40,17 +41,18 @@ function portalRow(me, p, l, onUnlink) {
   madeBy.append(el('div', l.created_by || ''), el('div', l.source, 'room-id'));
   const channel = named(l.channel_name, l.channel);
   channel.classList.add('channel');
-  return [room, l.connector, l.workspace, channel, madeBy, unlink];
+  return [room, platformNode(l.connector), l.workspace, channel, madeBy, unlink];
 }
 
-/** Returns the connectors (the link form's pickers are fed from them). */
+/** Returns the connectors (the link form's pickers and the platforms' names come from them). */
 export async function loadConnections() {
   const { connectors } = await api('GET', '/connectors');
+  platformsLoaded(connectors);
   const rows = [];
   for (const c of connectors) {
     for (const w of c.workspaces) {
       rows.push([
-        c.display_name,
+        platformNode(c.id),
         w.workspace,
         badge(w.status),
         timeNode(w.since),
@@ -69,7 +71,7 @@ export async function loadFailures(me) {
   const { failures } = await api('GET', '/failures?limit=20');
   fill(
     $('failures'),
-    failures.map((f) => [timeNode(f.at), f.room_id, f.source, f.error]),
+    failures.map((f) => [timeNode(f.at), f.room_id, sourceName(f.source), f.error]),
     [1, 3],
   );
 }

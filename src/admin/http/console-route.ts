@@ -20,6 +20,7 @@ export const CONSOLE_FILES: Record<string, string> = {
   'views.js': SCRIPT,
   'audit.js': SCRIPT,
   'link.js': SCRIPT,
+  'platforms.js': SCRIPT,
 };
 
 /**
