@@ -41,6 +41,14 @@ import { restartOnlyChanges, type ReloadSummary } from './config-reload.js';
 /** How long start-up waits for the bot to join portal rooms before going on without it. */
 const JOIN_WAIT_MS = 5_000;
 
+/** What a test (or an embedding program) may set apart from the config. */
+export interface BridgeAppOptions {
+  /** The clock retention prunes by (ms since the epoch): a test moves it past the limits. */
+  now?: () => number;
+  /** How often the retention pass runs (default hourly). */
+  retentionIntervalMs?: number;
+}
+
 /** The whole bridge: storage, the Matrix side, the connectors and the delivery workers. */
 export class BridgeApp {
   readonly states = new ConnectionStates();
@@ -69,6 +77,7 @@ export class BridgeApp {
     private config: BridgeConfig,
     private readonly definitions: ConnectorDefinition[],
     private readonly log: Logger,
+    private readonly options: BridgeAppOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -360,7 +369,7 @@ export class BridgeApp {
       );
   }
 
-  /** Every retention (src/core/retention.ts), hourly. */
+  /** Every retention (src/core/retention.ts), hourly unless the options say otherwise. */
   private schedulePruning(): void {
     const jobs = retentionJobs(
       retentionSettings(this.config),
@@ -368,7 +377,11 @@ export class BridgeApp {
       new AuditStore(this.stores.db),
       storageRules(this.definitions.filter((d) => this.config.connectors[d.id])),
     );
-    this.pruner = new RetentionPruner(jobs, this.log.child({ component: 'retention' }));
-    this.pruner.start();
+    this.pruner = new RetentionPruner(
+      jobs,
+      this.log.child({ component: 'retention' }),
+      this.options.now,
+    );
+    this.pruner.start(this.options.retentionIntervalMs);
   }
 }

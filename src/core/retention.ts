@@ -91,6 +91,8 @@ export class RetentionPruner {
       }
     }
     if (Object.keys(counts).length > 0) this.log.info(counts, 'pruned data past its retention');
+    // Every pass, pruning or not, with the time it pruned by: shows the scheduler is alive.
+    this.log.debug({ at: new Date(now).toISOString(), pruned: counts }, 'retention pass finished');
     return counts;
   }
 
