@@ -18,6 +18,7 @@ import {
 } from './matrix-content.js';
 import { refuseFilesTo } from './media-checks.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
+import { RefusalMarks } from './refusal-marks.js';
 import { firstIdOn, remoteSides } from './sides.js';
 import { refuseUnknownTarget } from './unknown-target.js';
 
@@ -93,7 +94,7 @@ async function newMessage(
         event.sender,
         deps,
       );
-      await refuseFilesTo(content, s, event.sender, portal.roomId, deps);
+      await refuseFilesTo(content, s, event.sender, portal.roomId, deps, new RefusalMarks(d));
       sender ??= await senderIdentity(event, deps);
       const message: OutboundMessage = {
         sender: shownOn(s.conn.id, sender, deps),
