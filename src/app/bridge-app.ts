@@ -27,6 +27,7 @@ import { createStores, openDatabase, type Stores } from '../store/index.js';
 import { BridgeError, errorMessage } from '../util/errors.js';
 import { botMembership, PortalJoiner } from './portal-joins.js';
 import { AdminModule } from '../admin/admin-module.js';
+import { PrunedLinkNotices } from '../admin/pruned-link-notices.js';
 import { RawRouteChain } from './raw-routes.js';
 import { ingressSettings, refusalLogIntervalMs } from '../http/ingress-settings.js';
 import { RefusalLog } from '../util/refusal-log.js';
@@ -371,11 +372,20 @@ export class BridgeApp {
 
   /** Every retention (src/core/retention.ts), hourly unless the options say otherwise. */
   private schedulePruning(): void {
+    const settings = retentionSettings(this.config);
+    const notices = new PrunedLinkNotices({
+      rooms: this.admin.adminRoomStore,
+      matrix: this.admin.matrix,
+      connectorName: (id) => (this.connectors.has(id) ? this.connectors.get(id).displayName : id),
+      days: settings.account_links_days,
+      log: this.log.child({ component: 'retention' }),
+    });
     const jobs = retentionJobs(
-      retentionSettings(this.config),
+      settings,
       this.stores,
       new AuditStore(this.stores.db),
       storageRules(this.definitions.filter((d) => this.config.connectors[d.id])),
+      (links) => notices.tell(links),
     );
     this.pruner = new RetentionPruner(
       jobs,

@@ -42,7 +42,13 @@ function recordingStores() {
     kv: {
       pruneExpired: rec('expired', 0),
       pruneUntouched: rec('storage'),
-      pruneUntouchedUnder: rec('links'),
+      pruneUntouchedKeys: async (...args: unknown[]) => {
+        calls.links = args;
+        return [
+          { connector: 'chat', key: 'puppet:agency-a:@maria:example.org' },
+          { connector: 'chat', key: 'puppet:odd' },
+        ];
+      },
     },
     ghosts: { clearStaleProfiles: rec('ghosts') },
   };
@@ -55,8 +61,17 @@ function logLines() {
   return { lines, log };
 }
 
+/** Like a connector's own: `puppet:<workspace>:<Matrix user id>`. */
+const linkOwner = (key: string) => {
+  const m = /^puppet:([^:]+):(@.+)$/.exec(key);
+  return m ? { workspace: m[1] as string, matrixUserId: m[2] as string } : undefined;
+};
+
 const RULES = storageRules([
-  { id: 'chat', storageRetention: { keep: ['ref:'], accountLinks: ['puppet:'] } },
+  {
+    id: 'chat',
+    storageRetention: { keep: ['ref:'], accountLinks: ['puppet:'], accountLinkOwner: linkOwner },
+  },
 ]);
 
 afterEach(() => {
@@ -91,6 +106,20 @@ describe('retention scheduler', () => {
     const info = lines.find((l) => l.msg === 'pruned data past its retention');
     expect(info).toMatchObject({ level: 30, messages: 1, inbox: 1, ghost_profiles: 1 });
     expect(info).not.toHaveProperty('connector_storage_expired');
+  });
+
+  it('tells the owners of removed account links, as their connector names them', async () => {
+    const { stores, audit } = recordingStores();
+    const told: unknown[] = [];
+    const jobs = retentionJobs(SETTINGS, stores as never, audit, RULES, async (links) => {
+      told.push(...links);
+    });
+    const counts = await new RetentionPruner(jobs, logLines().log, () => NOW).runOnce();
+    expect(counts.account_links).toBe(2);
+    expect(told).toEqual([
+      { connector: 'chat', owner: { workspace: 'agency-a', matrixUserId: '@maria:example.org' } },
+      { connector: 'chat', owner: undefined },
+    ]);
   });
 
   it('0 days means never: that job is not run', async () => {
