@@ -94,6 +94,7 @@ export function retentionJobs(
 /** Runs the retention jobs now and every hour. */
 export class RetentionPruner {
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
 
   constructor(
     private readonly jobs: RetentionJob[],
@@ -120,8 +121,19 @@ export class RetentionPruner {
   }
 
   start(intervalMs = PRUNE_INTERVAL_MS): void {
-    this.timer = setInterval(() => void this.runOnce(), intervalMs);
+    this.timer = setInterval(() => void this.runUnlessRunning(), intervalMs);
     this.timer.unref();
+  }
+
+  /** A pass still running when the next is due is left to finish: passes never overlap. */
+  private async runUnlessRunning(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.runOnce();
+    } finally {
+      this.running = false;
+    }
   }
 
   stop(): void {

@@ -158,6 +158,29 @@ describe('retention scheduler', () => {
     expect(calls.ghosts).toEqual([NOW - 14 * DAY]);
   });
 
+  it('lets a pass that outlasts the interval finish before the next starts', async () => {
+    vi.useFakeTimers();
+    let running = 0;
+    let most = 0;
+    let runs = 0;
+    const slow = {
+      name: 'slow',
+      run: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 2.5 * PRUNE_INTERVAL_MS));
+        running -= 1;
+        return ++runs;
+      },
+    };
+    const pruner = new RetentionPruner([slow], logLines().log, () => NOW);
+    pruner.start();
+    await vi.advanceTimersByTimeAsync(10 * PRUNE_INTERVAL_MS);
+    pruner.stop();
+    expect(most).toBe(1);
+    expect(runs).toBeGreaterThanOrEqual(2);
+  });
+
   it('runs every hour once started, and no more after stop', async () => {
     vi.useFakeTimers();
     let runs = 0;
