@@ -91,7 +91,7 @@ export function retentionJobs(
   ];
 }
 
-/** Runs the retention jobs now and every hour. */
+/** Runs the retention jobs every hour once started (`runOnce`: one pass now). */
 export class RetentionPruner {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
