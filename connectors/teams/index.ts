@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../../src/connector/index.js';
+import { linkOwnerOf } from './auth/account-links.js';
 import { configSchema, type TeamsConfig } from './config.js';
 import { TeamsConnector } from './connector.js';
 import { TEAMS_ERROR_CODES } from './error-codes.js';
@@ -9,6 +10,6 @@ export const definition: ConnectorDefinition<TeamsConfig> = {
   configSchema,
   errorCodes: TEAMS_ERROR_CODES,
   // Conversation references are how the bot reaches a channel at all: learnt once, kept.
-  storageRetention: { keep: ['ref:'], accountLinks: ['puppet:'] },
+  storageRetention: { keep: ['ref:'], accountLinks: ['puppet:'], accountLinkOwner: linkOwnerOf },
   create: (ctx, config) => new TeamsConnector(ctx, config),
 };

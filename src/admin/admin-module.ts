@@ -93,7 +93,10 @@ export class AdminModule {
   readonly rooms: AdminRooms | undefined;
   readonly metrics: BridgeMetrics | undefined;
   private readonly links: LinkAdminStore;
-  private readonly matrix: GatewayAdminMatrix;
+  /** The bot as administration uses it (admin rooms, notices). */
+  readonly matrix: GatewayAdminMatrix;
+  /** Admin rooms (DMs with the bot) and who opened each. */
+  readonly adminRoomStore: AdminRoomStore;
   private readonly audit: AuditStore;
   private readonly permissions: Permissions;
   private permissionsConfig: PermissionsConfig;
@@ -110,6 +113,7 @@ export class AdminModule {
     this.matrix = matrix;
     const queries = new AdminQueries(stores.db);
     const adminRoomStore = new AdminRoomStore(stores.db);
+    this.adminRoomStore = adminRoomStore;
     this.links = new LinkAdminStore(stores.db);
     this.audit = new AuditStore(stores.db);
     this.permissionsConfig = config.permissions ?? {};

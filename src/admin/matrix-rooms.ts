@@ -141,6 +141,15 @@ export class GatewayAdminMatrix implements AdminMatrix {
     return typeof content?.name === 'string' && content.name.trim() ? content.name : undefined;
   }
 
+  /** A new direct-message room of the bot with `userId`, who is invited; its id. */
+  async createDirectRoom(userId: string): Promise<string> {
+    const created = await this.gateway.intent().createRoom({
+      createAsClient: true,
+      options: { is_direct: true, invite: [userId], preset: 'trusted_private_chat' },
+    });
+    return created.room_id;
+  }
+
   async notice(roomId: string, text: string, key: string): Promise<void> {
     await this.gateway.sendEvent(
       this.botUserId,

@@ -27,6 +27,7 @@ import { createStores, openDatabase, type Stores } from '../store/index.js';
 import { BridgeError, errorMessage } from '../util/errors.js';
 import { botMembership, PortalJoiner } from './portal-joins.js';
 import { AdminModule } from '../admin/admin-module.js';
+import { PrunedLinkNotices } from '../admin/pruned-link-notices.js';
 import { RawRouteChain } from './raw-routes.js';
 import { ingressSettings, refusalLogIntervalMs } from '../http/ingress-settings.js';
 import { RefusalLog } from '../util/refusal-log.js';
@@ -40,6 +41,14 @@ import { restartOnlyChanges, type ReloadSummary } from './config-reload.js';
 
 /** How long start-up waits for the bot to join portal rooms before going on without it. */
 const JOIN_WAIT_MS = 5_000;
+
+/** What a test (or an embedding program) may set apart from the config. */
+export interface BridgeAppOptions {
+  /** The clock retention prunes by (ms since the epoch): a test moves it past the limits. */
+  now?: () => number;
+  /** How often the retention pass runs (default hourly). */
+  retentionIntervalMs?: number;
+}
 
 /** The whole bridge: storage, the Matrix side, the connectors and the delivery workers. */
 export class BridgeApp {
@@ -69,6 +78,7 @@ export class BridgeApp {
     private config: BridgeConfig,
     private readonly definitions: ConnectorDefinition[],
     private readonly log: Logger,
+    private readonly options: BridgeAppOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -360,15 +370,28 @@ export class BridgeApp {
       );
   }
 
-  /** Every retention (src/core/retention.ts), hourly. */
+  /** Every retention (src/core/retention.ts), hourly unless the options say otherwise. */
   private schedulePruning(): void {
+    const settings = retentionSettings(this.config);
+    const notices = new PrunedLinkNotices({
+      rooms: this.admin.adminRoomStore,
+      matrix: this.admin.matrix,
+      connectorName: (id) => (this.connectors.has(id) ? this.connectors.get(id).displayName : id),
+      days: settings.account_links_days,
+      log: this.log.child({ component: 'retention' }),
+    });
     const jobs = retentionJobs(
-      retentionSettings(this.config),
+      settings,
       this.stores,
       new AuditStore(this.stores.db),
       storageRules(this.definitions.filter((d) => this.config.connectors[d.id])),
+      (links) => notices.tell(links),
     );
-    this.pruner = new RetentionPruner(jobs, this.log.child({ component: 'retention' }));
-    this.pruner.start();
+    this.pruner = new RetentionPruner(
+      jobs,
+      this.log.child({ component: 'retention' }),
+      this.options.now,
+    );
+    this.pruner.start(this.options.retentionIntervalMs);
   }
 }

@@ -264,7 +264,18 @@ export interface ConnectorDefinition<C = unknown> {
    * Storage key prefixes the retention treats apart (docs/connectors.md, "Storage"): `keep`
    * entries must outlive `retention.connector_storage_days` and are never pruned;
    * `accountLinks` entries are linked platform accounts, pruned after
-   * `retention.account_links_days` without use.
+   * `retention.account_links_days` without use; `accountLinkOwner` names whose link an
+   * `accountLinks` key is, so the owner is told when it is pruned.
    */
-  storageRetention?: { keep?: readonly string[]; accountLinks?: readonly string[] };
+  storageRetention?: {
+    keep?: readonly string[];
+    accountLinks?: readonly string[];
+    accountLinkOwner?: (key: string) => AccountLinkOwner | undefined;
+  };
+}
+
+/** Whose linked platform account a storage key holds, and in which workspace. */
+export interface AccountLinkOwner {
+  matrixUserId: string;
+  workspace: string;
 }

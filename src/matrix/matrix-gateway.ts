@@ -111,6 +111,25 @@ export class MatrixGateway {
     }
   }
 
+  /** Who sent an event and its type; undefined when the homeserver does not give it (gone). */
+  async eventOrigin(
+    roomId: string,
+    eventId: string,
+  ): Promise<{ sender: string; type: string } | undefined> {
+    try {
+      const event = (await this.intent().matrixClient.getEvent(roomId, eventId)) as {
+        sender?: unknown;
+        type?: unknown;
+      };
+      const { sender, type } = event;
+      return typeof sender === 'string' && typeof type === 'string' ? { sender, type } : undefined;
+    } catch (err) {
+      const e = err as { errcode?: string; body?: { errcode?: string } };
+      if ((e.errcode ?? e.body?.errcode) === 'M_NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
   /** A user's name and avatar as shown in a room (falls back to the global profile). */
   async memberProfile(roomId: string, userId: string): Promise<MemberProfile> {
     const key = `${roomId}|${userId}`;

@@ -8,6 +8,11 @@ export class AdminRoomStore {
 
   /** The user who opened `roomId` as an admin room, if it is one. */
   async ownerOf(roomId: string): Promise<string | undefined> {
+    return (await this.owners()).get(roomId);
+  }
+
+  /** Every admin room and its owner, read once and then kept in step. */
+  private async owners(): Promise<Map<string, string>> {
     if (!this.cache) {
       const rows = (await this.db('admin_rooms').select('room_id', 'user_id')) as Array<{
         room_id: string;
@@ -15,7 +20,13 @@ export class AdminRoomStore {
       }>;
       this.cache = new Map(rows.map((r) => [r.room_id, r.user_id]));
     }
-    return this.cache.get(roomId);
+    return this.cache;
+  }
+
+  /** An admin room `userId` opened, if they have one. */
+  async roomOf(userId: string): Promise<string | undefined> {
+    for (const [roomId, owner] of await this.owners()) if (owner === userId) return roomId;
+    return undefined;
   }
 
   async add(roomId: string, userId: string): Promise<void> {

@@ -14,6 +14,12 @@ export interface KeyPrefix {
   prefix: string;
 }
 
+/** One connector storage entry, by name. */
+export interface StoredKey {
+  connector: string;
+  key: string;
+}
+
 /** Small per-connector key/value storage (settings learnt at runtime, ledgers). */
 export class KvStore {
   constructor(
@@ -76,7 +82,12 @@ export class KvStore {
 
   /** Deletes the entries under `only` prefixes not written or read since `before` (ms). */
   async pruneUntouchedUnder(before: number, only: readonly KeyPrefix[]): Promise<number> {
-    if (only.length === 0) return 0;
+    return (await this.pruneUntouchedKeys(before, only)).length;
+  }
+
+  /** As pruneUntouchedUnder, resolving to the entries deleted (to tell their owners). */
+  async pruneUntouchedKeys(before: number, only: readonly KeyPrefix[]): Promise<StoredKey[]> {
+    if (only.length === 0) return [];
     const removed = await this.db('connector_kv')
       .andWhere('touched_at', '<', before)
       .andWhere((q) => {
@@ -85,8 +96,8 @@ export class KvStore {
         }
       })
       .delete()
-      .returning('key');
-    return removed.length;
+      .returning(['connector', 'key']);
+    return removed as StoredKey[];
   }
 
   /** A random id made the first time this database is used, then kept (`_core` is no connector id). */

@@ -108,6 +108,11 @@ export const CORE_ERROR_CODES = defineErrorCodes({
     ...refused,
     action: 'The user reacts with a standard emoji; or add the emoji to the platform.',
   },
+  MESSAGE_NOT_KNOWN: {
+    httpStatus: 404,
+    ...refused,
+    action: 'The user sends the change as a new message; or raise retention.messages_days.',
+  },
   REACTION_NEEDS_OWN_ACCOUNT: {
     httpStatus: 403,
     ...refused,

@@ -77,8 +77,12 @@ describe.each(STORE_BACKENDS)('retention exemptions on %s', (_name, options) => 
     expect(await left()).toEqual(EXEMPT.map(([c, k]) => `${c}/${k}`).sort());
   });
 
-  it('account-link retention removes only entries under the link prefix', async () => {
-    expect(await kv.pruneUntouchedUnder(T - 7 * DAY, LINKS)).toBe(2);
+  it('account-link retention removes only entries under the link prefix, naming them', async () => {
+    const removed = await kv.pruneUntouchedKeys(T - 7 * DAY, LINKS);
+    expect(removed.map((r) => `${r.connector}/${r.key}`).sort()).toEqual([
+      'chat/puppet:%_',
+      'chat/puppet:w:@a:x',
+    ]);
     expect(await left()).toEqual(['chat/ref:', 'chat/ref:%', 'chat/ref:w:19:abc@thread.tacv2']);
   });
 });

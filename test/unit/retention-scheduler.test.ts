@@ -42,7 +42,13 @@ function recordingStores() {
     kv: {
       pruneExpired: rec('expired', 0),
       pruneUntouched: rec('storage'),
-      pruneUntouchedUnder: rec('links'),
+      pruneUntouchedKeys: async (...args: unknown[]) => {
+        calls.links = args;
+        return [
+          { connector: 'chat', key: 'puppet:agency-a:@maria:example.org' },
+          { connector: 'chat', key: 'puppet:odd' },
+        ];
+      },
     },
     ghosts: { clearStaleProfiles: rec('ghosts') },
   };
@@ -55,8 +61,17 @@ function logLines() {
   return { lines, log };
 }
 
+/** Like a connector's own: `puppet:<workspace>:<Matrix user id>`. */
+const linkOwner = (key: string) => {
+  const m = /^puppet:([^:]+):(@.+)$/.exec(key);
+  return m ? { workspace: m[1] as string, matrixUserId: m[2] as string } : undefined;
+};
+
 const RULES = storageRules([
-  { id: 'chat', storageRetention: { keep: ['ref:'], accountLinks: ['puppet:'] } },
+  {
+    id: 'chat',
+    storageRetention: { keep: ['ref:'], accountLinks: ['puppet:'], accountLinkOwner: linkOwner },
+  },
 ]);
 
 afterEach(() => {
@@ -93,6 +108,20 @@ describe('retention scheduler', () => {
     expect(info).not.toHaveProperty('connector_storage_expired');
   });
 
+  it('tells the owners of removed account links, as their connector names them', async () => {
+    const { stores, audit } = recordingStores();
+    const told: unknown[] = [];
+    const jobs = retentionJobs(SETTINGS, stores as never, audit, RULES, async (links) => {
+      told.push(...links);
+    });
+    const counts = await new RetentionPruner(jobs, logLines().log, () => NOW).runOnce();
+    expect(counts.account_links).toBe(2);
+    expect(told).toEqual([
+      { connector: 'chat', owner: { workspace: 'agency-a', matrixUserId: '@maria:example.org' } },
+      { connector: 'chat', owner: undefined },
+    ]);
+  });
+
   it('0 days means never: that job is not run', async () => {
     const { calls, stores, audit } = recordingStores();
     const never = {
@@ -127,6 +156,29 @@ describe('retention scheduler', () => {
     );
     expect(calls.audit).toEqual([NOW - 30 * DAY]);
     expect(calls.ghosts).toEqual([NOW - 14 * DAY]);
+  });
+
+  it('lets a pass that outlasts the interval finish before the next starts', async () => {
+    vi.useFakeTimers();
+    let running = 0;
+    let most = 0;
+    let runs = 0;
+    const slow = {
+      name: 'slow',
+      run: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 2.5 * PRUNE_INTERVAL_MS));
+        running -= 1;
+        return ++runs;
+      },
+    };
+    const pruner = new RetentionPruner([slow], logLines().log, () => NOW);
+    pruner.start();
+    await vi.advanceTimersByTimeAsync(10 * PRUNE_INTERVAL_MS);
+    pruner.stop();
+    expect(most).toBe(1);
+    expect(runs).toBeGreaterThanOrEqual(2);
   });
 
   it('runs every hour once started, and no more after stop', async () => {

@@ -6,7 +6,11 @@
  * with the refresh token shortly before they expire.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { BridgeError, type ConnectorStorage } from '../../../src/connector/index.js';
+import {
+  BridgeError,
+  type AccountLinkOwner,
+  type ConnectorStorage,
+} from '../../../src/connector/index.js';
 import { GraphApi } from '../graph.js';
 import { readJson, unreachable, type Fetch } from '../http.js';
 import { describeOAuthError, type OAuthErrorBody } from './app-tokens.js';
@@ -56,6 +60,17 @@ export interface AccountLinksOptions {
   doFetch: Fetch;
 }
 
+const LINK_PREFIX = 'puppet:';
+
+/**
+ * Whose link a storage key holds (`puppet:<workspace>:<Matrix user id>`; a workspace name
+ * has no colon, a Matrix user id does), for the notice when retention prunes it.
+ */
+export function linkOwnerOf(key: string): AccountLinkOwner | undefined {
+  const m = /^puppet:([^:]+):(@.+)$/.exec(key);
+  return m ? { workspace: m[1] as string, matrixUserId: m[2] as string } : undefined;
+}
+
 export class AccountLinks {
   private readonly pending = new Map<
     string,
@@ -67,7 +82,7 @@ export class AccountLinks {
   constructor(private readonly o: AccountLinksOptions) {}
 
   private storageKey(matrixUserId: string): string {
-    return `puppet:${this.o.workspace}:${matrixUserId}`;
+    return `${LINK_PREFIX}${this.o.workspace}:${matrixUserId}`;
   }
 
   /** The URL the Matrix user opens to sign in with Microsoft and consent. */

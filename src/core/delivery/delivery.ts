@@ -33,6 +33,21 @@ export class Delivery {
     return new Delivery(item.id, new Set(item.delivered), inbox, log);
   }
 
+  /**
+   * Records a step that is no delivery (e.g. "this side's refusal is audited") with the
+   * item's outcome, whatever it is, so a retry does not do it again.
+   */
+  mark(target: string): void {
+    if (this.delivered.has(target)) return;
+    this.delivered.add(target);
+    this.pending.push(target);
+  }
+
+  /** Every target done so far, on this attempt or earlier ones. */
+  targets(): string[] {
+    return [...this.delivered];
+  }
+
   failed(target: string): boolean {
     return this.failures.some((f) => f.target === target);
   }

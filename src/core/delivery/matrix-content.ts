@@ -3,6 +3,7 @@ import type {
   MentionTarget,
   OutboundContent,
   AttachmentKind,
+  RemoteAttachment,
 } from '../../model/message.js';
 import { emptyText } from '../../model/message.js';
 import { parseMatrix, renderMatrix } from '../../format/index.js';
@@ -12,7 +13,14 @@ import { BridgeError } from '../../util/errors.js';
 import { mapMentions, platformMentionsOnly } from '../mentions.js';
 import type { DeliveryDeps } from './deps.js';
 import { fetchAttachment } from './remote-files.js';
-import { checkToMatrix, fileNote, type PlatformOrigin, type RefusedFile } from './media-checks.js';
+import type { MediaRefusal } from '../../media/media-refusal.js';
+import {
+  checkToMatrix,
+  fileNote,
+  oversizeToMatrix,
+  type PlatformOrigin,
+  type RefusedFile,
+} from './media-checks.js';
 
 const MEDIA_TYPES: Record<string, AttachmentKind> = {
   'm.image': 'image',
@@ -128,56 +136,58 @@ export async function inboundToMatrix(
   const parts: MatrixMessagePart[] = [];
   const text = textContent(content, deps);
   if (text) parts.push({ type: 'm.room.message', content: text });
-  for (const att of content.attachments) {
-    if (!connector.downloadFile) break;
-    if (att.size !== undefined && att.size > deps.limits.maxFileSize) {
-      parts.push({
-        type: 'm.room.message',
-        content: {
-          msgtype: 'm.notice',
-          body: `(file ${att.name} is ${att.size} bytes, over the bridge limit; not bridged)`,
-        },
-      });
-      continue;
-    }
-    const download = connector.downloadFile.bind(connector);
-    const fetched = await fetchAttachment(att, ref, download, deps);
-    if ('refused' in fetched) {
-      parts.push({
-        type: 'm.room.message',
-        content: { msgtype: 'm.notice', body: fetched.refused },
-      });
-      continue;
-    }
-    const file = fetched.file;
-    if (file.data.byteLength > deps.limits.maxFileSize) {
-      parts.push({
-        type: 'm.room.message',
-        content: {
-          msgtype: 'm.notice',
-          body: `(file ${att.name} is over the bridge limit; not bridged)`,
-        },
-      });
-      continue;
-    }
-    const refusal = media && (await checkToMatrix(file.data, media.platform, deps));
-    if (media && refusal) {
-      media.refused.push({ name: att.name, where: 'Matrix', refusal });
-      const body = fileNote(att.name, refusal);
-      parts.push({ type: 'm.room.message', content: { msgtype: 'm.notice', body } });
-      continue;
-    }
-    const mimetype = att.mimetype ?? file.mimetype;
-    const mxc = await deps.gateway.upload(file.data, mimetype, att.name);
-    const info: Record<string, unknown> = { mimetype, size: file.data.byteLength };
-    if (att.width) info.w = att.width;
-    if (att.height) info.h = att.height;
-    parts.push({
-      type: 'm.room.message',
-      content: { msgtype: `m.${att.kind}`, body: att.name, filename: att.name, url: mxc, info },
-    });
+  if (!connector.downloadFile) return parts;
+  const download = connector.downloadFile.bind(connector);
+  for (const [i, att] of content.attachments.entries()) {
+    parts.push(await fileToMatrix(att, i, { ref, download, deps, media }));
   }
   return parts;
+}
+
+const notice = (body: string): MatrixMessagePart => ({
+  type: 'm.room.message',
+  content: { msgtype: 'm.notice', body },
+});
+
+interface FileRoute {
+  ref: ChannelRef;
+  download: NonNullable<Connector['downloadFile']>;
+  deps: DeliveryDeps;
+  media?: MediaOrigin;
+}
+
+/** One platform file as a Matrix event: the file, or a notice saying why it is not there. */
+async function fileToMatrix(
+  att: RemoteAttachment,
+  file: number,
+  { ref, download, deps, media }: FileRoute,
+): Promise<MatrixMessagePart> {
+  const { maxFileSize } = deps.limits;
+  const refused = (refusal: MediaRefusal): MatrixMessagePart => {
+    media?.refused.push({ name: att.name, where: 'Matrix', refusal });
+    return notice(fileNote(att.name, refusal));
+  };
+  // Larger than any limit: never read, but refused (and audited) like any other file.
+  const oversize = async (size: number): Promise<MatrixMessagePart> =>
+    media
+      ? refused(await oversizeToMatrix(size, file, media.platform, deps))
+      : notice(`(file ${att.name} is ${size} bytes, over the bridge limit; not bridged)`);
+  if (att.size !== undefined && att.size > maxFileSize) return oversize(att.size);
+  const fetched = await fetchAttachment(att, ref, download, deps);
+  if ('refused' in fetched) return notice(fetched.refused);
+  const { data } = fetched.file;
+  if (data.byteLength > maxFileSize) return oversize(data.byteLength);
+  const refusal = media && (await checkToMatrix(data, file, media.platform, deps));
+  if (refusal) return refused(refusal);
+  const mimetype = att.mimetype ?? fetched.file.mimetype;
+  const mxc = await deps.gateway.upload(data, mimetype, att.name);
+  const info: Record<string, unknown> = { mimetype, size: data.byteLength };
+  if (att.width) info.w = att.width;
+  if (att.height) info.h = att.height;
+  return {
+    type: 'm.room.message',
+    content: { msgtype: `m.${att.kind}`, body: att.name, filename: att.name, url: mxc, info },
+  };
 }
 
 /**

@@ -18,7 +18,9 @@ import {
 } from './matrix-content.js';
 import { refuseFilesTo } from './media-checks.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
+import { RefusalMarks } from './refusal-marks.js';
 import { firstIdOn, remoteSides } from './sides.js';
+import { refuseUnknownTarget } from './unknown-target.js';
 
 /** Delivers one Matrix event to every remote side of its portal. */
 export async function deliverMatrixEvent(
@@ -92,7 +94,7 @@ async function newMessage(
         event.sender,
         deps,
       );
-      await refuseFilesTo(content, s, event.sender, portal.roomId, deps);
+      await refuseFilesTo(content, s, event.sender, portal.roomId, deps, new RefusalMarks(d));
       sender ??= await senderIdentity(event, deps);
       const message: OutboundMessage = {
         sender: shownOn(s.conn.id, sender, deps),
@@ -120,7 +122,8 @@ async function edit(
 ): Promise<void> {
   const mapped = target ? await deps.stores.messages.find(MATRIX_SIDE, target) : undefined;
   const newContent = obj(event.content['m.new_content']);
-  if (!mapped || !newContent) return;
+  if (!target || !newContent) return;
+  if (!mapped) return refuseUnknownTarget(event, target, 'edit', deps);
   // Only the author may edit; the homeserver does not enforce it.
   if (mapped.matrixSender !== event.sender) {
     deps.log.debug(
@@ -173,7 +176,7 @@ async function reaction(
 ): Promise<void> {
   if (!target || !key || key.length > 64) return;
   const mapped = await deps.stores.messages.find(MATRIX_SIDE, target);
-  if (!mapped) return;
+  if (!mapped) return refuseUnknownTarget(event, target, 'reaction', deps);
   await deps.stores.reactions.add({
     messageId: mapped.messageId,
     key,
@@ -213,7 +216,7 @@ async function redaction(
   }
 
   const mapped = await messages.find(MATRIX_SIDE, redacts);
-  if (!mapped) return;
+  if (!mapped) return refuseUnknownTarget(event, redacts, 'deletion', deps);
   for (const s of remoteSides(deps, portal.id)) {
     await d.to(s.side, async () => {
       const deleteMessage = s.conn.connector.deleteMessage?.bind(s.conn.connector);

@@ -10,7 +10,9 @@ import { MediaRefusedError, refusalWords, type MediaRefusal } from '../../media/
 import type { Crossing } from '../../media/media-rules.js';
 import type { OutgoingAttachment, OutboundContent } from '../../model/message.js';
 import type { DeliveryDeps } from './deps.js';
-import type { RefusalContext } from './media-gate.js';
+import type { RefusalContext, RefusalOnce } from './media-gate.js';
+import type { RefusalMarks } from './refusal-marks.js';
+import type { RelayedContent } from './remote-files.js';
 import type { RemoteSide } from './sides.js';
 
 /** A file sniffed (and scanned) once however many sides it goes to. */
@@ -36,6 +38,10 @@ function contextFor(sender: string, roomId: string, s: RemoteSide): RefusalConte
   return { sender, roomId, connector: s.conn.id, ...s.ref };
 }
 
+function onceFor(marks: RefusalMarks | undefined, side: string, file: number) {
+  return marks && ({ marks, side, file } satisfies RefusalOnce);
+}
+
 /** Matrix to a platform: throws MediaRefusedError (a failure notice) for a refused file. */
 export async function refuseFilesTo(
   content: OutboundContent,
@@ -43,11 +49,13 @@ export async function refuseFilesTo(
   sender: string,
   roomId: string,
   deps: DeliveryDeps,
+  marks?: RefusalMarks,
 ): Promise<void> {
   const crossing: Crossing = { direction: 'to_platform', connectors: [s.conn.id] };
-  for (const att of content.attachments) {
+  for (const [i, att] of content.attachments.entries()) {
     const file = inspectOnce(deps, att.data);
-    const refusal = await deps.media.check(file, crossing, contextFor(sender, roomId, s));
+    const context = contextFor(sender, roomId, s);
+    const refusal = await deps.media.check(file, crossing, context, onceFor(marks, s.side, i));
     if (refusal) throw new MediaRefusedError(refusal);
   }
 }
@@ -58,18 +66,48 @@ export interface PlatformOrigin {
   /** `connector/workspace/user` of the platform sender. */
   sender: string;
   roomId: string;
+  /** The item's refusals so far: each file's refusal per side is judged and audited once. */
+  marks?: RefusalMarks;
 }
 
-/** A platform to Matrix: the refusal, or undefined when the file may cross. */
+const TO_MATRIX = 'matrix';
+
+function originContext(origin: PlatformOrigin): RefusalContext {
+  return {
+    sender: origin.sender,
+    roomId: origin.roomId,
+    connector: origin.connectorId,
+    ...origin.ref,
+  };
+}
+
+/** A platform to Matrix: the refusal of the message's `file`-th file, or undefined. */
 export function checkToMatrix(
   data: Buffer,
+  file: number,
   origin: PlatformOrigin,
   deps: DeliveryDeps,
 ): Promise<MediaRefusal | undefined> {
   return deps.media.check(
     inspectOnce(deps, data),
     { direction: 'to_matrix', connectors: [origin.connectorId] },
-    { sender: origin.sender, roomId: origin.roomId, connector: origin.connectorId, ...origin.ref },
+    originContext(origin),
+    onceFor(origin.marks, TO_MATRIX, file),
+  );
+}
+
+/** A platform to Matrix: the refusal of a file over every limit, never read. */
+export function oversizeToMatrix(
+  size: number,
+  file: number,
+  origin: PlatformOrigin,
+  deps: DeliveryDeps,
+): Promise<MediaRefusal> {
+  return deps.media.oversize(
+    size,
+    { direction: 'to_matrix', connectors: [origin.connectorId] },
+    originContext(origin),
+    onceFor(origin.marks, TO_MATRIX, file),
   );
 }
 
@@ -78,7 +116,7 @@ export function checkToMatrix(
  * refuses (a note says which, for the channel's readers); refusals are added to `refused`.
  */
 export async function relayedFor(
-  relayed: OutboundContent,
+  relayed: OutboundContent | RelayedContent,
   s: RemoteSide,
   origin: PlatformOrigin,
   refused: RefusedFile[],
@@ -88,21 +126,26 @@ export async function relayedFor(
     direction: 'between_platforms',
     connectors: [origin.connectorId, s.conn.id],
   };
+  const context = contextFor(origin.sender, origin.roomId, s);
+  const positions = 'positions' in relayed ? relayed.positions : undefined;
   const kept: OutgoingAttachment[] = [];
   const notes: string[] = [];
-  for (const att of relayed.attachments) {
-    const file = inspectOnce(deps, att.data);
-    const refusal = await deps.media.check(file, crossing, {
-      ...contextFor(origin.sender, origin.roomId, s),
-    });
-    if (!refusal) {
-      kept.push(att);
-      continue;
-    }
-    notes.push(fileNote(att.name, refusal));
-    refused.push({ name: att.name, where: s.conn.displayName, refusal });
+  const refuse = (name: string, refusal: MediaRefusal) => {
+    notes.push(fileNote(name, refusal));
+    refused.push({ name, where: s.conn.displayName, refusal });
+  };
+  for (const [j, att] of relayed.attachments.entries()) {
+    const once = onceFor(origin.marks, s.side, positions?.[j] ?? j);
+    const refusal = await deps.media.check(inspectOnce(deps, att.data), crossing, context, once);
+    if (refusal) refuse(att.name, refusal);
+    else kept.push(att);
   }
-  return { content: { ...relayed, attachments: kept }, notes };
+  for (const big of 'oversize' in relayed ? relayed.oversize : []) {
+    const once = onceFor(origin.marks, s.side, big.file);
+    refuse(big.name, await deps.media.oversize(big.size, crossing, context, once));
+  }
+  const { oversize: _o, positions: _p, ...content } = relayed as RelayedContent;
+  return { content: { ...content, attachments: kept }, notes };
 }
 
 /** The note put where a refused file would have been. */

@@ -40,9 +40,22 @@ export async function fetchAttachment(
   return { refused: refusalNote(reason, name) };
 }
 
-/** In place of a file larger than any limit of the media policy: it was never read. */
-function overLimitNote(name: string): string {
-  return `(file ${name.slice(0, 255)} is over the bridge limit; not bridged)`;
+/** A file left out unread: larger than any limit of the media policy. */
+export interface OversizeFile {
+  /** Its position among the message's attachments. */
+  file: number;
+  name: string;
+  size: number;
+}
+
+/**
+ * A platform message's content as fetched once for every other platform: the files that
+ * were read, each one's position in the message (`positions`, for the refusal marks), and
+ * the oversize ones, which each side's media policy refuses and records.
+ */
+export interface RelayedContent extends OutboundContent {
+  positions: number[];
+  oversize: OversizeFile[];
 }
 
 /** The text with one paragraph per note after it (for platforms, where notices are text). */
@@ -56,21 +69,23 @@ export function withNotes(text: FormattedText, notes: readonly string[]): Format
 }
 
 /**
- * Fetches a remote message's files once, for relaying to other platforms; refused files
- * become notes at the end of the text.
+ * Fetches a remote message's files once, for relaying to other platforms; files the
+ * connector refuses become notes at the end of the text, files over every size limit are
+ * listed as `oversize` for each side's media policy.
  */
 export async function relayContent(
   connector: Connector,
   ref: ChannelRef,
   content: InboundContent,
   deps: DeliveryDeps,
-): Promise<OutboundContent> {
-  const attachments = [];
+): Promise<RelayedContent> {
+  const relayed: RelayedContent = { ...content, attachments: [], positions: [], oversize: [] };
   const notes: string[] = [];
-  for (const att of content.attachments) {
+  for (const [i, att] of content.attachments.entries()) {
     if (!connector.downloadFile) continue;
-    if ((att.size ?? 0) > deps.limits.maxFileSize) {
-      notes.push(overLimitNote(att.name));
+    const over = (size: number) => size > deps.limits.maxFileSize;
+    if (over(att.size ?? 0)) {
+      relayed.oversize.push({ file: i, name: att.name, size: att.size ?? 0 });
       continue;
     }
     const fetched = await fetchAttachment(att, ref, connector.downloadFile.bind(connector), deps);
@@ -79,12 +94,13 @@ export async function relayContent(
       continue;
     }
     const { refused: _, ...info } = att;
-    const file = fetched.file;
-    if (file.data.byteLength > deps.limits.maxFileSize) {
-      notes.push(overLimitNote(att.name));
+    const { data, mimetype } = fetched.file;
+    if (over(data.byteLength)) {
+      relayed.oversize.push({ file: i, name: att.name, size: data.byteLength });
       continue;
     }
-    attachments.push({ ...info, mimetype: att.mimetype ?? file.mimetype, data: file.data });
+    relayed.attachments.push({ ...info, mimetype: att.mimetype ?? mimetype, data });
+    relayed.positions.push(i);
   }
-  return { ...content, text: withNotes(content.text, notes), attachments };
+  return { ...relayed, text: withNotes(content.text, notes) };
 }

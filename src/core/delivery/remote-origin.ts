@@ -13,8 +13,9 @@ import { sideKey } from '../ids.js';
 import type { Delivery } from './delivery.js';
 import type { DeliveryDeps, RunningConnector } from './deps.js';
 import { inboundToMatrix, textContent, type MediaOrigin } from './matrix-content.js';
-import { relayedFor } from './media-checks.js';
+import { relayedFor, type PlatformOrigin } from './media-checks.js';
 import { tellPlatformSender } from './media-notice.js';
+import { RefusalMarks } from './refusal-marks.js';
 import { relayContent, withNotes } from './remote-files.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
 import { firstIdOn, remoteSides } from './sides.js';
@@ -69,6 +70,17 @@ async function ghostIdentity(deps: DeliveryDeps, ghostId: string): Promise<Matri
   };
 }
 
+/** The sender and channel of a platform message, for the media policy's refusals. */
+function platformOrigin(o: Origin, event: MessageEvent, d: Delivery): PlatformOrigin {
+  return {
+    connectorId: o.connectorId,
+    ref: o.ref,
+    sender: `${o.connectorId}/${event.workspace}/${event.sender.userId}`,
+    roomId: o.portal.roomId,
+    marks: new RefusalMarks(d),
+  };
+}
+
 async function message(
   o: Origin,
   event: MessageEvent,
@@ -92,15 +104,7 @@ async function message(
     ]));
   const root = event.threadRoot ? await messages.find(o.side, event.threadRoot) : undefined;
   const reply = event.replyTo ? await messages.find(o.side, event.replyTo) : undefined;
-  const media: MediaOrigin = {
-    platform: {
-      connectorId: o.connectorId,
-      ref: o.ref,
-      sender: `${o.connectorId}/${event.workspace}/${event.sender.userId}`,
-      roomId: o.portal.roomId,
-    },
-    refused: [],
-  };
+  const media: MediaOrigin = { platform: platformOrigin(o, event, d), refused: [] };
 
   await d.to(MATRIX_SIDE, async () => {
     const parts = await inboundToMatrix(event.content, o.ref, o.conn.connector, deps, media);
@@ -151,7 +155,7 @@ async function message(
       );
     });
   }
-  await tellPlatformSender(o, event, media.refused, d, deps);
+  await tellPlatformSender(o, event, d, deps);
 }
 
 async function edit(o: Origin, event: EditEvent, d: Delivery, deps: DeliveryDeps): Promise<void> {
