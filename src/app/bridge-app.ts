@@ -36,7 +36,6 @@ import { ScannerWatch } from './media-setup.js';
 import { logConnectionState } from './connection-log.js';
 import { checkHomeserver, DEFAULT_STARTUP_WAIT_S } from './homeserver-check.js';
 import { listenError } from './listen-error.js';
-import { bridgeVersion } from '../util/package-version.js';
 import { restartOnlyChanges, type ReloadSummary } from './config-reload.js';
 
 /** How long start-up waits for the bot to join portal rooms before going on without it. */
@@ -84,7 +83,7 @@ export class BridgeApp {
   async start(): Promise<void> {
     const { config, log } = this;
     routeSdkLogs(log);
-    log.info({ version: bridgeVersion() }, 'bridge starting');
+    log.info('bridge starting'); // the logger's base fields carry the version
     const registration = readRegistration(config.appservice.registration);
     verifyRegistration(config, registration);
     await this.awaitHomeserver(registration);
@@ -226,10 +225,7 @@ export class BridgeApp {
     await this.workers.resume();
     await this.joiner.startWithin(JOIN_WAIT_MS);
     this.schedulePruning();
-    log.info(
-      { version: bridgeVersion(), portals: this.directory.portals().length },
-      'bridge started',
-    );
+    log.info({ portals: this.directory.portals().length }, 'bridge started');
     this.startMatrixCatchUp(intake);
   }
 
