@@ -80,12 +80,15 @@ export class GraphCatchUp {
     const cover = Math.max(this.acceptedAt, this.owed.get(link.channel) ?? 0);
     const window = { since, upper: Math.max(settled, cover) };
     const page = { nextCursor: String(Math.max(since, settled)), hasMore: false };
+    const unread = { nextCursor: String(since), hasMore: false, events: [] };
     if (window.upper <= since) return { ...page, events: [] };
     try {
       const messages = await changedMessages(this.d, link.channel, since);
+      // Not readable through Graph yet (no chat id): the cursor waits until it is.
+      if (!messages) return this.covered(link.channel, unread);
       // A message a linked user is posting right now is an echo once Graph has answered.
       await this.d.echoes.settled(link.channel);
-      return { ...page, ...(await this.changes(link.channel, messages ?? [], window)) };
+      return { ...page, ...(await this.changes(link.channel, messages, window)) };
     } catch (err) {
       // A cover is awaited by live activities: a failure that may pass is retried by the core.
       if (cover > settled && isTransient(err)) {
@@ -93,8 +96,14 @@ export class GraphCatchUp {
         throw err;
       }
       this.failed(link.channel, err, cover > settled);
-      return { nextCursor: String(since), hasMore: false, events: [] };
+      return this.covered(link.channel, unread);
     }
+  }
+
+  /** A read that ends without Graph's messages: the live activities waiting on it go on. */
+  private covered(channel: string, page: MessagesPage): MessagesPage {
+    this.owed.delete(channel);
+    return page;
   }
 
   /** The events of `messages` in the window not emitted yet, and what to keep once recorded. */
@@ -144,7 +153,6 @@ export class GraphCatchUp {
   /** A read that failed: the cursor stays, and the round reports it (the state says retrying). */
   private failed(channel: string, err: unknown, covering: boolean): void {
     this.failure ??= err;
-    if (covering) this.owed.delete(channel);
     this.d.log.warn(
       { channel, err: errorMessage(err) },
       covering
