@@ -10,7 +10,7 @@ import {
   type LinkedChannel,
   type RemoteEvent,
 } from '../../src/connector/index.js';
-import { activityTime, type TeamsActivity } from './activity.js';
+import { activityTime, MESSAGE_TYPES, type TeamsActivity } from './activity.js';
 import { trustedServiceUrl } from './config.js';
 import { activityContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
@@ -56,7 +56,7 @@ export class Inbound {
     const { channel, root } = splitConversationId(a.conversation.id);
     await this.rememberConversation(a, channel);
     const log = this.d.log.child({ channel });
-    if (!['message', 'messageUpdate', 'messageDelete', 'messageReaction'].includes(a.type)) {
+    if (!MESSAGE_TYPES.has(a.type)) {
       log.debug({ type: a.type }, 'ignoring activity type');
       return;
     }

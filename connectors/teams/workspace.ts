@@ -153,7 +153,7 @@ export class TeamsWorkspace {
         return 'bad_credentials';
       }
       this.report('retrying', errorMessage(err));
-      this.schedule(this.backoff());
+      this.schedule(this.retries.next());
       return 'retrying';
     }
     return 'ready';
@@ -186,10 +186,6 @@ export class TeamsWorkspace {
 
   private readonly retries = new Backoff({ initialMs: 1000, maxMs: RETRY_MAX_MS, minMs: 500 });
 
-  private backoff(): number {
-    return this.retries.next();
-  }
-
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
@@ -221,7 +217,7 @@ export class TeamsWorkspace {
         return;
       }
       this.report('retrying', errorMessage(err));
-      this.schedule(Math.min(this.backoff(), this.d.config.catchup.interval_seconds * 1000));
+      this.schedule(Math.min(this.retries.next(), this.d.config.catchup.interval_seconds * 1000));
     }
   }
 }
