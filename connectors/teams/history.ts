@@ -68,7 +68,10 @@ export class GraphCatchUp {
     this.d.ctx
       .catchUp(this.d.workspace, [channel])
       .catch((err: unknown) =>
-        this.d.log.warn({ channel, err: errorMessage(err) }, 'could not plan a catch-up'),
+        this.d.log.warn(
+          { channel, err: errorMessage(err) },
+          'could not read the linked channels to catch up on a refused activity (is the database reachable?); the next pass recovers it',
+        ),
       );
   }
 
