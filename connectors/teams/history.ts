@@ -23,6 +23,7 @@ import {
 import type { TeamsDeps } from './deps.js';
 import { changedMessages, messageChanges, reactionChanges, type Window } from './graph-changes.js';
 import type { GraphMessage } from './graph.js';
+import { LiveHolds } from './live-holds.js';
 
 /** A conversation's cursor is a time (ms); without one, its link time. */
 function sinceOf(link: LinkedChannel, cursor: string | undefined): number {
@@ -35,6 +36,10 @@ export class GraphCatchUp {
   acceptedAt = 0;
   /** Per conversation: up to when a refused live activity still has to come from Graph. */
   private readonly owed = new Map<string, number>();
+  /** Per conversation: up to when this process recorded what Graph showed (a cover is done). */
+  private readonly covered = new Map<string, number>();
+  /** Live activities being handled: a read stops short of them. */
+  readonly live = new LiveHolds();
   /** Per conversation: the event keys of a page the core is recording (claimed in `emitted`). */
   private readonly claims = new Map<string, string[]>();
   /** The first failure of a read since the current round began. */
@@ -81,32 +86,39 @@ export class GraphCatchUp {
     const since = sinceOf(link, cursor);
     const settled = Date.now() - this.d.config.catchup.settle_seconds * 1000;
     const cover = Math.max(this.acceptedAt, this.owed.get(link.channel) ?? 0);
-    const window = { since, upper: Math.max(settled, cover) };
-    const page = { nextCursor: String(Math.max(since, settled)), hasMore: false };
+    const covering = cover > Math.max(since, this.covered.get(link.channel) ?? 0);
+    const upper = Math.min(Math.max(settled, cover), this.live.limit(link.channel));
+    const window = { since, upper };
+    const page = { nextCursor: String(Math.max(since, Math.min(settled, upper))), hasMore: false };
     const unread = { nextCursor: String(since), hasMore: false, events: [] };
-    if (window.upper <= since) return { ...page, events: [] };
+    if (upper <= since) return { ...page, events: [] };
     try {
       const messages = await changedMessages(this.d, link.channel, since);
       // Not readable through Graph yet (no chat id): the cursor waits until it is.
-      if (!messages) return this.covered(link.channel, unread);
+      if (!messages) return this.coverEnded(link.channel, cover, unread);
       // A message a linked user is posting right now is an echo once Graph has answered.
       await this.d.echoes.settled(link.channel);
       return { ...page, ...(await this.changes(link.channel, messages, window)) };
     } catch (err) {
       // A cover is awaited by live activities: a failure that may pass is retried by the core.
-      if (cover > settled && isTransient(err)) {
+      if (covering && isTransient(err)) {
         this.retrying(err);
         throw err;
       }
-      this.failed(link.channel, err, cover > settled);
-      return this.covered(link.channel, unread);
+      this.failed(link.channel, err, covering);
+      return covering ? this.coverEnded(link.channel, cover, unread) : unread;
     }
   }
 
   /** A read that ends without Graph's messages: the live activities waiting on it go on. */
-  private covered(channel: string, page: MessagesPage): MessagesPage {
-    this.owed.delete(channel);
+  private coverEnded(channel: string, cover: number, page: MessagesPage): MessagesPage {
+    this.noteCovered(channel, cover);
     return page;
+  }
+
+  private noteCovered(channel: string, upTo: number): void {
+    this.covered.set(channel, Math.max(this.covered.get(channel) ?? 0, upTo));
+    if ((this.owed.get(channel) ?? Infinity) <= upTo) this.owed.delete(channel);
   }
 
   /** The events of `messages` in the window not emitted yet, and what to keep once recorded. */
@@ -128,7 +140,7 @@ export class GraphCatchUp {
       for (const commit of commits) await commit();
       for (const m of messages) if (m.replyToId) await this.d.threads.remember(m.id, m.replyToId);
       this.claims.delete(channel);
-      if ((this.owed.get(channel) ?? Infinity) <= window.upper) this.owed.delete(channel);
+      this.noteCovered(channel, window.upper);
     };
     return { events: fresh, recorded };
   }

@@ -69,14 +69,18 @@ export class Inbound {
     const link = await this.linkOf(channel);
     if (!link) return;
     if (a.type === 'message' && (await this.isOwnMessage(channel, a.id!))) return;
+    // Until it is recorded, catch-up reads leave out what happened after it.
+    const release = this.catchup.live.hold(channel, activityTime(a));
     try {
       const events = await this.events(a, channel, root, userId);
       await this.serial.run(channel, () => this.emitAll(link, events));
     } catch (err) {
+      release();
       // Refused (the caller answers 500): the catch-up emits it from Graph before anything newer.
       this.catchup.owe(channel, activityTime(a));
       throw err;
     }
+    release();
     if (a.type === 'message' && root && root !== a.id) await this.d.threads.remember(a.id!, root);
   }
 
