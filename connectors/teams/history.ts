@@ -11,7 +11,9 @@
  * start (up to when the bridge began accepting activities, so what Teams could not deliver
  * meanwhile comes before newer live activities, which wait for their conversation's
  * catch-up), and the one after a live activity the bridge refused (`owe`: up to that
- * activity, so it comes complete and before anything newer).
+ * activity, so it comes complete and before anything newer). A read also stops short of the
+ * live activities still being handled (`live`): a change after one of them is not recorded
+ * before it.
  */
 import {
   errorMessage,
