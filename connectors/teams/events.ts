@@ -35,8 +35,11 @@ export function editEvent(at: ChangeOf, userId: string, content: InboundContent)
   return { ...at, kind: 'edit', eventKey: key, sender: { userId }, content };
 }
 
+/** The key of a message's deletion: once it is passed on, nothing more of the message is. */
+export const deleteKey = (messageId: string): string => `del:${messageId}`;
+
 export function deleteEvent(at: ChangeOf): DeleteEvent {
-  return { ...at, kind: 'delete', eventKey: `del:${at.messageId}` };
+  return { ...at, kind: 'delete', eventKey: deleteKey(at.messageId) };
 }
 
 /** `type` is Teams' reaction type (`like`, or an emoji). */

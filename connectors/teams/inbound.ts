@@ -14,7 +14,14 @@ import { activityTime, MESSAGE_TYPES, type TeamsActivity } from './activity.js';
 import { trustedServiceUrl } from './config.js';
 import { activityContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
-import { deleteEvent, editEvent, messageEvent, reactionEvent, type ChangeOf } from './events.js';
+import {
+  deleteEvent,
+  deleteKey,
+  editEvent,
+  messageEvent,
+  reactionEvent,
+  type ChangeOf,
+} from './events.js';
 import type { GraphCatchUp } from './history.js';
 import { kindOf, splitConversationId, type ConversationKind } from './ids.js';
 
@@ -116,6 +123,8 @@ export class Inbound {
       ts: activityTime(a),
     };
     const eventType = a.channelData?.eventType;
+    // Delivered late (redelivered after an outage), after the catch-up passed on its deletion.
+    if (a.type !== 'messageReaction' && this.d.echoes.emitted.has(deleteKey(id))) return [];
     switch (a.type) {
       case 'message': {
         const threadRoot = kindOf(channel) === 'channel' && root && root !== id ? root : undefined;
