@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import type {
-  ConnectorContext,
-  KnownReaction,
-  LinkedChannel,
-  MessagesPage,
-  ReactionTracker,
-  RemoteEvent,
+import {
+  BoundedSet,
+  type ConnectorContext,
+  type KnownReaction,
+  type LinkedChannel,
+  type MessagesPage,
+  type ReactionTracker,
+  type RemoteEvent,
 } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import type { ActiveThreads } from './active-threads.js';
@@ -20,7 +21,6 @@ import {
   toReactionEvent,
 } from './inbound.js';
 import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
-import { Lru } from './lru.js';
 import { scanChannel } from './history.js';
 import { slackReactionToKey } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
@@ -55,11 +55,11 @@ export interface IntakeDeps {
  */
 export class SlackIntake {
   private queue: Promise<void> = Promise.resolve();
-  private readonly doneEvents = new Lru<string, true>(5000);
+  private readonly doneEvents = new BoundedSet<string>(5000);
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly emitted = new Lru<string, true>(20_000);
+  private readonly emitted = new BoundedSet<string>(20_000);
   /** `channel:ts` of messages the bridge deleted itself. */
-  private readonly ownDeletes = new Lru<string, true>(5000);
+  private readonly ownDeletes = new BoundedSet<string>(5000);
 
   constructor(private readonly d: IntakeDeps) {}
 
@@ -78,7 +78,7 @@ export class SlackIntake {
   }
 
   noteOwnDelete(channel: string, ts: string): void {
-    this.ownDeletes.set(`${channel}:${ts}`, true);
+    this.ownDeletes.add(`${channel}:${ts}`);
   }
 
   /** An Events API payload; resolves once recorded. The same event_id is handled once. */
@@ -88,7 +88,7 @@ export class SlackIntake {
     const running = this.inFlight.get(id);
     if (running) return running;
     const task = this.serial(() => this.dispatch(payload.event)).then(() => {
-      this.doneEvents.set(id, true);
+      this.doneEvents.add(id);
     });
     this.inFlight.set(id, task);
     const forget = () => this.inFlight.delete(id);
@@ -136,7 +136,7 @@ export class SlackIntake {
       hasMore: false,
       recorded: async () => {
         // Slack redelivers events it could not deliver while away: drop those here too.
-        for (const e of events) this.emitted.set(e.eventKey, true);
+        for (const e of events) this.emitted.add(e.eventKey);
         for (const commit of commits) await commit();
       },
     };
@@ -213,7 +213,7 @@ export class SlackIntake {
   private async emit(event: RemoteEvent | undefined): Promise<void> {
     if (!event || this.emitted.has(event.eventKey)) return;
     await this.d.ctx.emit(event);
-    this.emitted.set(event.eventKey, true);
+    this.emitted.add(event.eventKey);
   }
 
   private async message(e: SlackEvent & SlackMessage): Promise<void> {

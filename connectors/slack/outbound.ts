@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import {
+  BoundedMap,
   type ChannelRef,
   ChannelSerializer,
   type ConnectorStorage,
@@ -19,7 +20,6 @@ import {
   renderParts,
   type RenderedText,
 } from './outbound-render.js';
-import { Lru } from './lru.js';
 import type { ThreadIndex } from './threads.js';
 import type { SlackFile, SlackMessage } from './types.js';
 
@@ -64,7 +64,7 @@ export class SlackSender {
     label: 'Slack chat.postMessage',
   });
   /** idempotency key → ts of the parts posted so far. */
-  private readonly posted = new Lru<string, string[]>(2000);
+  private readonly posted = new BoundedMap<string, string[]>(2000);
 
   private readonly ledger: SendLedger;
 
