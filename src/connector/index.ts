@@ -48,3 +48,7 @@ export {
   type ErrorCodeInfo,
   type ErrorCodeTable,
 } from '../util/error-codes.js';
+export * from './bounded.js';
+export * from './workspace-registry.js';
+export * from './workspaces-schema.js';
+export * from './outbound-text.js';
