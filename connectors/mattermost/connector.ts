@@ -15,7 +15,7 @@ import {
 } from '../../src/connector/index.js';
 import type { MattermostConfig } from './config.js';
 import { findMattermostReaction, matrixKeyToMattermostReaction } from './format/index.js';
-import { downloadFile } from './files.js';
+import { downloadFile, downloadProfileImage } from './files.js';
 import { CONNECTOR_ID, displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
 import { channelVisibility, directChannelName } from './visibility.js';
@@ -102,10 +102,7 @@ export class MattermostConnector implements Connector {
 
   async downloadAvatar(workspace: string, userId: string, avatarId: string): Promise<Download> {
     const api = this.ws(workspace).api;
-    return api.fetchBinary(
-      api.getProfilePictureUrl(userId, Number(avatarId) || 0),
-      5 * 1024 * 1024,
-    );
+    return downloadProfileImage(api.getUrl(), api.getToken(), userId, avatarId);
   }
 
   async sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage> {
