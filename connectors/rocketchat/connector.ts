@@ -116,7 +116,7 @@ export class RocketChatConnector implements Connector {
     const ws = this.ws(workspace);
     const user = await ws.users.byUserId(userId);
     if (!user) throw new BridgeError('USER_UNKNOWN', `Rocket.Chat has no user ${userId}`);
-    return ws.api.download(`/avatar/${encodeURIComponent(user.username)}`, MAX_AVATAR_BYTES);
+    return ws.api.downloadAvatar(user.username, MAX_AVATAR_BYTES);
   }
 
   async getUserHandle(workspace: string, userId: string): Promise<string | undefined> {
