@@ -14,7 +14,7 @@ import {
   WorkspaceRegistry,
 } from '../../src/connector/index.js';
 import type { MattermostConfig } from './config.js';
-import { findMattermostReaction, matrixKeyToMattermostReaction } from './format/index.js';
+import { mattermostReactions } from './format/index.js';
 import { downloadFile, downloadProfileImage } from './files.js';
 import { CONNECTOR_ID, displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
@@ -134,12 +134,12 @@ export class MattermostConnector implements Connector {
 
   async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
     const ws = this.ws(ref.workspace);
-    await ws.api.addReaction(ws.botUserId, messageId, matrixKeyToMattermostReaction(key));
+    await ws.api.addReaction(ws.botUserId, messageId, mattermostReactions.toName(key));
   }
 
   async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
     const ws = this.ws(ref.workspace);
-    const name = findMattermostReaction(key);
+    const name = mattermostReactions.find(key);
     // A key Mattermost has no name for was never added there: nothing to remove.
     if (name !== undefined) await ws.api.removeReaction(ws.botUserId, messageId, name);
   }

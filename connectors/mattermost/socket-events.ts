@@ -2,7 +2,7 @@
 import type { Post } from '@mattermost/types/posts';
 import type { Reaction } from '@mattermost/types/reactions';
 import type { ReactionChange, ReactionEvent } from '../../src/connector/index.js';
-import { mattermostReactionToMatrixKey } from './format/index.js';
+import { mattermostReactions } from './format/index.js';
 
 /** Posts and reactions arrive as JSON text inside the event's data; undefined when not JSON. */
 export function parseJson<T>(value: unknown): T | undefined {
@@ -28,7 +28,7 @@ export function reactionEvent(
     ts: r.create_at,
     messageId: r.post_id,
     sender: { userId: r.user_id },
-    key: mattermostReactionToMatrixKey(r.emoji_name),
+    key: mattermostReactions.toKey(r.emoji_name),
   };
 }
 

@@ -9,7 +9,7 @@ import {
   ReactionTracker,
   type RemoteEvent,
 } from '../../src/connector/index.js';
-import { reactionToMatrixKey } from './format/index.js';
+import { rocketReactions } from './format/index.js';
 import { eventKeys, isRocketId } from './ids.js';
 import { editEvent, isConversation, messageEvent } from './inbound.js';
 import { normalizeReactions } from './reactions.js';
@@ -163,7 +163,7 @@ export class MessageIntake {
       ts: version,
       messageId,
       sender: { userId: user.id },
-      key: reactionToMatrixKey(reaction),
+      key: rocketReactions.toKey(reaction),
     };
   }
 

@@ -22,7 +22,7 @@ import {
 } from './inbound.js';
 import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
 import { scanChannel } from './history.js';
-import { slackReactionToKey } from './format/index.js';
+import { slackReactions } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
 import { isObject, type EventCallback, type SlackEvent, type SlackMessage } from './types.js';
 
@@ -178,7 +178,7 @@ export class SlackIntake {
       ts: Date.now(),
       messageId: m.ts,
       sender: { userId: toRemoteUser(c.user) },
-      key: slackReactionToKey(c.reaction),
+      key: slackReactions.toKey(c.reaction),
     }));
     return { events, commit };
   }
