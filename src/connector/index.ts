@@ -52,3 +52,4 @@ export * from './bounded.js';
 export * from './workspace-registry.js';
 export * from './workspaces-schema.js';
 export * from './outbound-text.js';
+export * from './markup.js';
