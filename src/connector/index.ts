@@ -53,3 +53,4 @@ export * from './workspace-registry.js';
 export * from './workspaces-schema.js';
 export * from './outbound-text.js';
 export * from './markup.js';
+export * from './reconnector.js';
