@@ -1,6 +1,11 @@
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { errorMessage, OrderedTasks, Reconnector } from '../../src/connector/index.js';
+import {
+  errorMessage,
+  OrderedTasks,
+  parseJsonObject,
+  Reconnector,
+} from '../../src/connector/index.js';
 
 export interface SocketEvent {
   event: string;
@@ -66,13 +71,8 @@ export class MattermostSocket {
       );
     });
     ws.on('message', (raw) => {
-      let msg: Record<string, unknown>;
-      try {
-        msg = JSON.parse(raw.toString()) as Record<string, unknown>;
-      } catch {
-        this.log.warn('ignoring a WebSocket frame that is not JSON');
-        return;
-      }
+      const msg = parseJsonObject(raw.toString());
+      if (!msg) return this.log.warn('ignoring a WebSocket frame that is not a JSON object');
       if (msg.seq_reply === 1) {
         if (msg.status === 'OK') {
           authenticated = true;

@@ -7,6 +7,7 @@ import {
   type ConnectionState,
   type ConnectorContext,
   errorMessage,
+  findLink,
   type LinkedChannel,
   type MessagesPage,
   ReactionTracker,
@@ -268,8 +269,6 @@ export class MattermostWorkspace {
   }
 
   private async isLinked(channel: string): Promise<boolean> {
-    return (await this.ctx.linkedChannels()).some(
-      (c) => c.workspace === this.name && c.channel === channel,
-    );
+    return findLink(await this.ctx.linkedChannels(), this.name, channel) !== undefined;
   }
 }

@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { errorMessage, OrderedTasks, Reconnector } from '../../src/connector/index.js';
+import {
+  errorMessage,
+  OrderedTasks,
+  parseJsonObject,
+  Reconnector,
+} from '../../src/connector/index.js';
 
 export interface DdpHandlers {
   /** Logged in after a (re)connect; subscribe and catch up here. Events wait until it resolves. */
@@ -36,20 +41,6 @@ interface Connection {
   ws: WebSocket;
   loginId: string;
   authFailed: boolean;
-}
-
-/** A frame as a JSON object, or why it is ignored. */
-function parseFrame(text: string): Frame | string {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return 'ignoring a DDP frame that is not JSON';
-  }
-  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
-    return 'ignoring a DDP frame that is not an object';
-  }
-  return frame as Frame;
 }
 
 /**
@@ -164,9 +155,13 @@ export class DdpClient {
       if (this.ws !== ws) return;
       this.lastFrameAt = Date.now();
       this.pingSentAt = 0;
-      const frame = parseFrame(String(raw));
-      if (typeof frame === 'string') this.log.warn({ bytes: String(raw).length }, frame);
-      else this.onFrame(conn, frame);
+      const frame = parseJsonObject(String(raw));
+      if (frame) this.onFrame(conn, frame);
+      else
+        this.log.warn(
+          { bytes: String(raw).length },
+          'ignoring a DDP frame that is not a JSON object',
+        );
     });
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'DDP socket error'));
     ws.on('close', (code) => this.onClose(conn, code));

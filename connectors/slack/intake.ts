@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import {
   BoundedSet,
+  findLink,
+  PageBuilder,
   type ConnectorContext,
   type KnownReaction,
   type LinkedChannel,
@@ -115,31 +117,23 @@ export class SlackIntake {
       { workspace: this.d.workspace, channel },
       scanned.map((m) => m.ts),
     );
-    const events: RemoteEvent[] = [];
-    const commits: Array<() => Promise<void>> = [];
+    const page = new PageBuilder();
     let next = since;
     for (const m of scanned) {
       if (compareTs(m.ts, since) > 0) {
         const event = await this.newMessageEvent(m, channel);
-        if (event) events.push(event);
+        if (event) page.add([event]);
         next = m.ts;
       }
       const reactions = await this.reactionChanges(m, channel, known.get(m.ts));
-      events.push(...reactions.events);
-      commits.push(reactions.commit);
+      page.add(reactions.events, reactions.commit);
     }
     const missed = scanned.filter((m) => compareTs(m.ts, since) > 0).length;
     if (missed > 0) this.d.log.info({ channel, count: missed }, 'replaying missed Slack messages');
-    return {
-      events,
-      nextCursor: next,
-      hasMore: false,
-      recorded: async () => {
-        // Slack redelivers events it could not deliver while away: drop those here too.
-        for (const e of events) this.emitted.add(e.eventKey);
-        for (const commit of commits) await commit();
-      },
-    };
+    // Slack redelivers events it could not deliver while away: those are dropped here too.
+    return page.page(next, false, () => {
+      for (const e of page.events) this.emitted.add(e.eventKey);
+    });
   }
 
   /** Reads a channel; a public channel the bot is not in yet is joined first (channels:join). */
@@ -205,9 +199,7 @@ export class SlackIntake {
   }
 
   private async isLinked(channel: string): Promise<boolean> {
-    return (await this.d.ctx.linkedChannels()).some(
-      (c) => c.workspace === this.d.workspace && c.channel === channel,
-    );
+    return findLink(await this.d.ctx.linkedChannels(), this.d.workspace, channel) !== undefined;
   }
 
   private async emit(event: RemoteEvent | undefined): Promise<void> {

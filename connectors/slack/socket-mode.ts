@@ -5,12 +5,13 @@ import {
   type ConnectionState,
   errorMessage,
   OrderedTasks,
+  parseJsonObject,
   Reconnector,
   retryAfterFromSeconds,
 } from '../../src/connector/index.js';
 import { slackLogger } from './api.js';
 import { AUTH_ERRORS, slackErrorCode } from './errors.js';
-import { isEventCallback, isObject, type EventCallback } from './types.js';
+import { isEventCallback, type EventCallback } from './types.js';
 
 export interface SocketHandlers {
   /** The connection is up (`hello`): time to catch up; later envelopes wait for this. */
@@ -136,14 +137,8 @@ export class SocketModeLink {
   }
 
   private onFrame(ws: WebSocket, text: string): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      this.log.warn('ignoring a Socket Mode frame that is not JSON');
-      return;
-    }
-    if (!isObject(msg)) return;
+    const msg = parseJsonObject(text);
+    if (!msg) return this.log.warn('ignoring a Socket Mode frame that is not a JSON object');
     switch (msg.type) {
       case 'hello':
         this.reconnect.connected();

@@ -54,3 +54,5 @@ export * from './workspaces-schema.js';
 export * from './outbound-text.js';
 export * from './markup.js';
 export * from './reconnector.js';
+export * from './page-builder.js';
+export * from './json-frame.js';
