@@ -56,3 +56,4 @@ export * from './markup.js';
 export * from './reconnector.js';
 export * from './page-builder.js';
 export * from './json-frame.js';
+export * from './ttl-cache.js';
