@@ -8,6 +8,7 @@ import {
   type OutgoingAttachment,
   RatePacer,
   RemoteApiError,
+  SEND_LEDGER_TTL_MS,
   SendLedger,
 } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
@@ -213,7 +214,8 @@ export class SlackSender {
     const ts = await this.ledger.postOnce(key, {
       post: async () => {
         const ids = await this.uploadFiles(part.files);
-        await this.d.storage.set(idsSlot, JSON.stringify(ids));
+        // Kept as long as the ledger's own record of the part (after that no retry comes).
+        await this.d.storage.set(idsSlot, JSON.stringify(ids), { ttlMs: SEND_LEDGER_TTL_MS });
         return (await this.completeUpload(channel, part, ids, threadTs)) ?? '';
       },
       recover: async () => {
