@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type MentionTarget, TtlCache } from '../../src/connector/index.js';
+import { type MentionTarget, remoteMention, TtlCache } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import { slackErrorCode } from './errors.js';
 import type { MentionResolver } from './format/index.js';
@@ -90,12 +90,7 @@ export class Directory {
   }
 
   mentionTarget(slackId: string): MentionTarget {
-    return {
-      kind: 'remote',
-      connector: CONNECTOR_ID,
-      workspace: this.workspace,
-      userId: toRemoteUser(slackId),
-    };
+    return remoteMention(CONNECTOR_ID, this.workspace, toRemoteUser(slackId));
   }
 
   /** Looks up every id first, so the (synchronous) parsers can name them. */

@@ -57,3 +57,4 @@ export * from './reconnector.js';
 export * from './page-builder.js';
 export * from './json-frame.js';
 export * from './ttl-cache.js';
+export * from './inbound-mentions.js';
