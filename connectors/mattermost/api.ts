@@ -1,6 +1,5 @@
 import mattermostClient from '@mattermost/client';
 import {
-  type Download,
   type HeaderSource,
   RatePacer,
   RemoteApiError,
@@ -60,35 +59,5 @@ export class MattermostApi extends Client4 {
     // server's Retry-After (nothing is retried here; the caller's retry decides).
     const limits = new RatePacer({ limits: [], label: 'Mattermost' });
     self.doFetchWithResponse = (url, options) => limits.run('token', () => wrapped(url, options));
-  }
-
-  /** Raw bytes of a file or image route, refusing bodies over `maxBytes`. */
-  async fetchBinary(url: string, maxBytes: number): Promise<Download> {
-    let res: Response;
-    try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${this.bearer}` } });
-    } catch (err) {
-      throw new RemoteApiError({
-        message: `Mattermost is unreachable: ${(err as Error).message}`,
-        retryable: true,
-        cause: err,
-      });
-    }
-    if (!res.ok) {
-      throw RemoteApiError.fromStatus(
-        res.status,
-        `Mattermost answered ${res.status} for a file`,
-        retryAfterMs(res.headers),
-      );
-    }
-    const buf = Buffer.from(await res.arrayBuffer());
-    if (buf.byteLength > maxBytes) {
-      throw new RemoteApiError({
-        message: `file is over ${maxBytes} bytes`,
-        retryable: false,
-        code: 'FILE_TOO_LARGE',
-      });
-    }
-    return { data: buf, mimetype: res.headers.get('content-type') ?? 'application/octet-stream' };
   }
 }

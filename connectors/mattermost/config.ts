@@ -1,4 +1,4 @@
-import { WORKSPACE_NAMES } from '../../src/connector/index.js';
+import { workspacesConfigSchema } from '../../src/connector/index.js';
 
 /** How Matrix users appear on Mattermost. */
 export type IdentityMode = 'auto' | 'override' | 'attribution';
@@ -15,25 +15,11 @@ export interface MattermostConfig {
   workspaces: Record<string, WorkspaceConfig>;
 }
 
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['workspaces'],
+export const configSchema = workspacesConfigSchema({
+  required: ['url', 'token'],
   properties: {
-    workspaces: {
-      type: 'object',
-      minProperties: 1,
-      propertyNames: WORKSPACE_NAMES,
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['url', 'token'],
-        properties: {
-          url: { type: 'string', pattern: '^https?://[^\\s]+$' },
-          token: { type: 'string', minLength: 1 },
-          identity: { type: 'string', enum: ['auto', 'override', 'attribution'], default: 'auto' },
-        },
-      },
-    },
+    url: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    token: { type: 'string', minLength: 1 },
+    identity: { type: 'string', enum: ['auto', 'override', 'attribution'], default: 'auto' },
   },
-} as const;
+});

@@ -1,5 +1,4 @@
 import {
-  BridgeError,
   type ChannelRef,
   type ChatInfo,
   type Connector,
@@ -12,37 +11,41 @@ import {
   type RemoteChannelSummary,
   type RemoteUserInfo,
   type SentMessage,
+  WorkspaceRegistry,
 } from '../../src/connector/index.js';
 import type { MattermostConfig } from './config.js';
-import { findMattermostReaction, matrixKeyToMattermostReaction } from './format/index.js';
-import { downloadFile } from './files.js';
-import { displayNameOf } from './inbound.js';
+import { mattermostReactions } from './format/index.js';
+import { downloadFile, downloadProfileImage } from './files.js';
+import { CONNECTOR_ID, displayNameOf } from './inbound.js';
 import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
 import { channelVisibility, directChannelName } from './visibility.js';
 import { MattermostWorkspace } from './workspace.js';
 
 export class MattermostConnector implements Connector {
-  private readonly workspaces = new Map<string, MattermostWorkspace>();
+  private readonly workspaces: WorkspaceRegistry<MattermostWorkspace>;
 
   constructor(ctx: ConnectorContext, config: MattermostConfig) {
-    for (const [name, ws] of Object.entries(config.workspaces)) {
-      this.workspaces.set(
-        name,
-        new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx),
-      );
-    }
+    this.workspaces = new WorkspaceRegistry(
+      'Mattermost',
+      CONNECTOR_ID,
+      config.workspaces,
+      (name) => {
+        const ws = config.workspaces[name]!;
+        return new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx);
+      },
+    );
   }
 
   /**
    * Resolves once every workspace is connected and has caught up on the channels with new
    * posts; the other linked channels are looked at in the background.
    */
-  async start(): Promise<void> {
-    await Promise.all([...this.workspaces.values()].map((w) => w.start()));
+  start(): Promise<void> {
+    return this.workspaces.startAll();
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
+  stop(): Promise<void> {
+    return this.workspaces.stopAll();
   }
 
   capabilities(): DeclaredCapabilities {
@@ -62,14 +65,7 @@ export class MattermostConnector implements Connector {
   }
 
   private ws(name: string): MattermostWorkspace {
-    const ws = this.workspaces.get(name);
-    if (!ws) {
-      throw new BridgeError(
-        'WORKSPACE_UNKNOWN',
-        `Mattermost workspace "${name}" is not configured under connectors.mattermost.workspaces`,
-      );
-    }
-    return ws;
+    return this.workspaces.get(name);
   }
 
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
@@ -106,10 +102,7 @@ export class MattermostConnector implements Connector {
 
   async downloadAvatar(workspace: string, userId: string, avatarId: string): Promise<Download> {
     const api = this.ws(workspace).api;
-    return api.fetchBinary(
-      api.getProfilePictureUrl(userId, Number(avatarId) || 0),
-      5 * 1024 * 1024,
-    );
+    return downloadProfileImage(api.getUrl(), api.getToken(), userId, avatarId);
   }
 
   async sendMessage(ref: ChannelRef, message: OutboundMessage): Promise<SentMessage> {
@@ -141,12 +134,12 @@ export class MattermostConnector implements Connector {
 
   async addReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
     const ws = this.ws(ref.workspace);
-    await ws.api.addReaction(ws.botUserId, messageId, matrixKeyToMattermostReaction(key));
+    await ws.api.addReaction(ws.botUserId, messageId, mattermostReactions.toName(key));
   }
 
   async removeReaction(ref: ChannelRef, messageId: string, key: string): Promise<void> {
     const ws = this.ws(ref.workspace);
-    const name = findMattermostReaction(key);
+    const name = mattermostReactions.find(key);
     // A key Mattermost has no name for was never added there: nothing to remove.
     if (name !== undefined) await ws.api.removeReaction(ws.botUserId, messageId, name);
   }

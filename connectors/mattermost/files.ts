@@ -13,10 +13,11 @@ import {
   type FileUrlRule,
 } from '../../src/connector/index.js';
 
-/** Mattermost ids: 26 lower-case base32 characters. */
+/** Mattermost ids (of files and users): 26 lower-case base32 characters. */
 const FILE_ID = /^[a-z0-9]{26}$/;
 
 export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
 
 /** Why a FileInfo of `post` will not be fetched, or undefined when it is the post's own file. */
 export function refusalOf(
@@ -29,33 +30,69 @@ export function refusalOf(
   return undefined;
 }
 
-/** The file endpoint under the configured server URL (which may have a path prefix). */
-export function fileRules(serverUrl: string): FileUrlRule[] {
+/** A route under the configured server URL (which may have a path prefix). */
+function serverRule(serverUrl: string, route: string, query = false): FileUrlRule {
   const base = new URL(serverUrl);
   const prefix = escapeRegExp(base.pathname.replace(/\/+$/, ''));
-  return [
-    {
-      origin: base.origin,
-      path: new RegExp(`^${prefix}/api/v4/files/[a-z0-9]{26}$`),
-      credentials: true,
-    },
-  ];
+  return { origin: base.origin, path: new RegExp(`^${prefix}${route}$`), query, credentials: true };
 }
 
-/** Bytes of a file by its id, with the bot's token sent only to the file endpoint. */
-export async function downloadFile(
+/** The file endpoint under the configured server URL. */
+export function fileRules(serverUrl: string): FileUrlRule[] {
+  return [serverRule(serverUrl, '/api/v4/files/[a-z0-9]{26}')];
+}
+
+/** `path` on the server, the bot's token sent only where `rule` allows (every hop checked). */
+async function fetchFromServer(
   serverUrl: string,
   token: string,
-  fileId: string,
-  maxBytes = MAX_DOWNLOAD_BYTES,
+  path: string,
+  rule: FileUrlRule,
+  maxBytes: number,
 ): Promise<Download> {
-  if (!FILE_ID.test(fileId)) throw new FileRefusedError('the file id is not a Mattermost file id');
-  const url = `${serverUrl.replace(/\/+$/, '')}/api/v4/files/${fileId}`;
-  const got = await fetchPlatformFile(url, {
-    rules: fileRules(serverUrl),
+  const got = await fetchPlatformFile(`${serverUrl.replace(/\/+$/, '')}${path}`, {
+    rules: [rule],
     credentials: { authorization: `Bearer ${token}` },
     maxBytes,
     platform: 'Mattermost',
   });
   return { data: got.data, mimetype: got.mimetype };
+}
+
+/** Bytes of a file by its id, with the bot's token sent only to the file endpoint. */
+export function downloadFile(
+  serverUrl: string,
+  token: string,
+  fileId: string,
+  maxBytes = MAX_DOWNLOAD_BYTES,
+): Promise<Download> {
+  if (!FILE_ID.test(fileId))
+    return Promise.reject(new FileRefusedError('the file id is not a Mattermost file id'));
+  return fetchFromServer(
+    serverUrl,
+    token,
+    `/api/v4/files/${fileId}`,
+    fileRules(serverUrl)[0]!,
+    maxBytes,
+  );
+}
+
+/** A user's profile picture (`version`: its last_picture_update), the token sent only there. */
+export function downloadProfileImage(
+  serverUrl: string,
+  token: string,
+  userId: string,
+  version: string,
+): Promise<Download> {
+  if (!FILE_ID.test(userId))
+    return Promise.reject(new FileRefusedError('the user id is not a Mattermost user id'));
+  const query = Number(version) > 0 ? `?_=${Number(version)}` : '';
+  const rule = serverRule(serverUrl, '/api/v4/users/[a-z0-9]{26}/image', true);
+  return fetchFromServer(
+    serverUrl,
+    token,
+    `/api/v4/users/${userId}/image${query}`,
+    rule,
+    MAX_AVATAR_BYTES,
+  );
 }

@@ -1,10 +1,11 @@
 import type { Post } from '@mattermost/types/posts';
-import type {
-  KnownReaction,
-  LinkedChannel,
-  MessagesPage,
-  ReactionTracker,
-  RemoteEvent,
+import {
+  type KnownReaction,
+  type LinkedChannel,
+  type MessagesPage,
+  PageBuilder,
+  type ReactionTracker,
+  type RemoteEvent,
 } from '../../src/connector/index.js';
 import type { MattermostApi } from './api.js';
 import { deleteEvent, editEvent, isSystemPost, messageEvent } from './inbound.js';
@@ -53,19 +54,12 @@ export async function postsSince(
     ref,
     posts.map((p) => p.id),
   );
-  const events: RemoteEvent[] = [];
-  const commits: Array<() => Promise<void>> = [];
-  for (const post of posts) {
-    events.push(...(await changesOf(d, post, since, known.get(post.id) ?? [], commits)));
-  }
-  return {
-    events,
-    nextCursor: String(posts.reduce((newest, p) => Math.max(newest, p.update_at), since)),
-    hasMore: Object.keys(list.posts).length >= limit,
-    recorded: async () => {
-      for (const commit of commits) await commit();
-    },
-  };
+  const page = new PageBuilder();
+  for (const post of posts) await changesOf(d, post, since, known.get(post.id) ?? [], page);
+  return page.page(
+    String(posts.reduce((newest, p) => Math.max(newest, p.update_at), since)),
+    Object.keys(list.posts).length >= limit,
+  );
 }
 
 /**
@@ -79,10 +73,13 @@ async function changesOf(
   post: Post,
   since: number,
   known: readonly KnownReaction[],
-  commits: Array<() => Promise<void>>,
-): Promise<RemoteEvent[]> {
-  if (post.delete_at > 0) return d.deletedByBridge(post.id) ? [] : [deleteEvent(post, d.workspace)];
-  if (isSystemPost(post)) return [];
+  page: PageBuilder,
+): Promise<void> {
+  if (post.delete_at > 0) {
+    if (!d.deletedByBridge(post.id)) page.add([deleteEvent(post, d.workspace)]);
+    return;
+  }
+  if (isSystemPost(post)) return;
   const events: RemoteEvent[] = [];
   // The bridge's own posts are not news; reactions on them are.
   if (post.user_id !== d.botUserId()) {
@@ -96,9 +93,8 @@ async function changesOf(
     current.map((r) => ({ user: r.user_id, reaction: r.emoji_name })),
     { known },
   );
-  if (changes.length > 0) commits.push(commit);
   events.push(...changes.map((c) => resyncedReaction(post, c, current, d.workspace)));
-  return events;
+  page.add(events, changes.length > 0 ? commit : undefined);
 }
 
 /** Which linked channels a (re)connection catches up first, and which later. */

@@ -1,14 +1,14 @@
 import type { Post } from '@mattermost/types/posts';
 import type { FileInfo } from '@mattermost/types/files';
 import type { UserProfile } from '@mattermost/types/users';
-import type {
-  AttachmentKind,
-  DeleteEvent,
-  EditEvent,
-  InboundContent,
-  MentionTarget,
-  MessageEvent,
-  RemoteAttachment,
+import {
+  type AttachmentKind,
+  type DeleteEvent,
+  type EditEvent,
+  type InboundContent,
+  type MessageEvent,
+  type RemoteAttachment,
+  usernameMentions,
 } from '../../src/connector/index.js';
 import { extractMentionCandidates, parseMattermostMarkdown } from './format/index.js';
 import type { MattermostApi } from './api.js';
@@ -54,16 +54,10 @@ export async function postContent(
     const found = await api.getProfilesByUsernames(candidates).catch(() => [] as UserProfile[]);
     for (const u of found) users.set(u.username.toLowerCase(), u);
   }
-  const text = parseMattermostMarkdown(post.message ?? '', {
-    resolveUser: (username): MentionTarget | undefined => {
-      const u = users.get(username.toLowerCase());
-      return u ? { kind: 'remote', connector: CONNECTOR_ID, workspace, userId: u.id } : undefined;
-    },
-    userDisplayName: (username) => {
-      const u = users.get(username.toLowerCase());
-      return u ? displayNameOf(u) : undefined;
-    },
-  });
+  const text = parseMattermostMarkdown(
+    post.message ?? '',
+    usernameMentions(CONNECTOR_ID, workspace, users, displayNameOf),
+  );
   let files = post.metadata?.files ?? [];
   if (files.length === 0 && (post.file_ids?.length ?? 0) > 0) {
     files = await api.getFileInfosForPost(post.id);

@@ -4,16 +4,19 @@
  * usernames of Mattermost users, for mentions.
  */
 import type { Logger } from 'pino';
+import { TtlCache } from '../../src/connector/index.js';
 import type { MattermostApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
 
 /** How often `identity: auto` asks the server again whether overrides are allowed. */
 const CONFIG_REFRESH_MS = 10 * 60 * 1000;
+/** Usernames for mentions, asked again after a while (people can be renamed). */
+const USERNAMES = { ttlMs: 10 * 60 * 1000, max: 5000 };
 
 export class SenderIdentity {
   private overridesAllowed = false;
   private configCheckedAt = 0;
-  private readonly usernames = new Map<string, string>();
+  private readonly usernames = new TtlCache<string, string>(USERNAMES);
 
   constructor(
     private readonly api: MattermostApi,

@@ -1,18 +1,16 @@
 /** Mattermost WebSocket event payloads: their JSON-in-a-string fields, and reactions as common events. */
 import type { Post } from '@mattermost/types/posts';
 import type { Reaction } from '@mattermost/types/reactions';
-import type { ReactionChange, ReactionEvent } from '../../src/connector/index.js';
-import { mattermostReactionToMatrixKey } from './format/index.js';
+import {
+  parseJsonObject,
+  type ReactionChange,
+  type ReactionEvent,
+} from '../../src/connector/index.js';
+import { mattermostReactions } from './format/index.js';
 
-/** Posts and reactions arrive as JSON text inside the event's data; undefined when not JSON. */
-export function parseJson<T>(value: unknown): T | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return undefined;
-  }
-}
+/** Posts and reactions arrive as JSON text inside the event's data; undefined when no object. */
+export const parseJson = <T>(value: unknown): T | undefined =>
+  parseJsonObject(value) as T | undefined;
 
 export function reactionEvent(
   r: Pick<Reaction, 'post_id' | 'user_id' | 'emoji_name' | 'create_at'>,
@@ -28,7 +26,7 @@ export function reactionEvent(
     ts: r.create_at,
     messageId: r.post_id,
     sender: { userId: r.user_id },
-    key: mattermostReactionToMatrixKey(r.emoji_name),
+    key: mattermostReactions.toKey(r.emoji_name),
   };
 }
 

@@ -1,6 +1,11 @@
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { Backoff } from '../../src/connector/index.js';
+import {
+  errorMessage,
+  OrderedTasks,
+  parseJsonObject,
+  Reconnector,
+} from '../../src/connector/index.js';
 
 export interface SocketEvent {
   event: string;
@@ -27,11 +32,13 @@ const RECONNECT_BACKOFF = { initialMs: 500, maxMs: MAX_BACKOFF_MS, minMs: 250 };
  */
 export class MattermostSocket {
   private ws: WebSocket | undefined;
-  private stopped = false;
-  private readonly backoff = new Backoff(RECONNECT_BACKOFF);
+  private readonly reconnect = new Reconnector(RECONNECT_BACKOFF, () => this.connect());
   private expectedSeq = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  /** A failure to record an event must not be skipped over: resync from the cursor. */
+  private readonly tasks = new OrderedTasks((err) => {
+    this.log.warn({ err: errorMessage(err) }, 'could not process an event; reconnecting to resync');
+    this.ws?.terminate();
+  });
 
   constructor(
     private readonly baseUrl: string,
@@ -41,15 +48,13 @@ export class MattermostSocket {
   ) {}
 
   start(): void {
-    this.stopped = false;
-    this.connect();
+    this.reconnect.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnect.stop();
     this.ws?.terminate();
-    await this.queue.catch(() => undefined);
+    await this.tasks.idle();
   }
 
   private connect(): void {
@@ -66,18 +71,13 @@ export class MattermostSocket {
       );
     });
     ws.on('message', (raw) => {
-      let msg: Record<string, unknown>;
-      try {
-        msg = JSON.parse(raw.toString()) as Record<string, unknown>;
-      } catch {
-        this.log.warn('ignoring a WebSocket frame that is not JSON');
-        return;
-      }
+      const msg = parseJsonObject(raw.toString());
+      if (!msg) return this.log.warn('ignoring a WebSocket frame that is not a JSON object');
       if (msg.seq_reply === 1) {
         if (msg.status === 'OK') {
           authenticated = true;
-          this.backoff.reset();
-          this.enqueue(() => this.handlers.onConnected());
+          this.reconnect.connected();
+          this.tasks.run(() => this.handlers.onConnected());
         } else {
           authFailed = true;
           ws.close(4001, 'authentication failed');
@@ -96,36 +96,20 @@ export class MattermostSocket {
       this.expectedSeq++;
       const event = msg as unknown as SocketEvent;
       if (!authenticated && event.event !== 'hello') return;
-      this.enqueue(() => this.handlers.onEvent(event));
+      this.tasks.run(() => this.handlers.onEvent(event));
     });
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'WebSocket error'));
     ws.on('close', (code, reason) => {
       if (this.ws !== ws) return;
       this.ws = undefined;
       // The bridge closed it (stop): not a lost connection to report or retry.
-      if (this.stopped) return;
+      if (this.reconnect.stopped) return;
       const why = authFailed
         ? 'authentication failed: check the bot token'
         : `closed (${code} ${reason.toString()})`;
       this.handlers.onDisconnected(why, authFailed);
-      this.scheduleReconnect(authFailed);
+      // A refused token is not retried quickly: it will not change by itself.
+      this.reconnect.retry(authFailed ? MAX_BACKOFF_MS : 0);
     });
-  }
-
-  private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(task).catch((err: unknown) => {
-      // A failure to record an event must not be skipped over: resync from the cursor.
-      this.log.warn(
-        { err: (err as Error).message },
-        'could not process an event; reconnecting to resync',
-      );
-      this.ws?.terminate();
-    });
-  }
-
-  private scheduleReconnect(slow: boolean): void {
-    if (this.stopped) return;
-    const delay = this.backoff.next(slow ? MAX_BACKOFF_MS : 0);
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 }

@@ -2,10 +2,12 @@ import type { Post } from '@mattermost/types/posts';
 import type { Logger } from 'pino';
 import type { Reaction } from '@mattermost/types/reactions';
 import {
+  BoundedSet,
   connectionProblem,
   type ConnectionState,
   type ConnectorContext,
   errorMessage,
+  findLink,
   type LinkedChannel,
   type MessagesPage,
   ReactionTracker,
@@ -22,7 +24,7 @@ import { parseJson, reactionEvent } from './socket-events.js';
 
 /** Longest start() waits for the changed channels before letting the bridge go on. */
 const START_WAIT_MS = 30_000;
-/** Posts the bridge deleted itself that are remembered (then forgotten all at once). */
+/** Posts the bridge deleted itself that are remembered (then the oldest are forgotten). */
 const MAX_OWN_DELETES = 10_000;
 
 /**
@@ -42,7 +44,7 @@ export class MattermostWorkspace {
   private readonly identity: SenderIdentity;
   private readonly log: Logger;
   /** Posts the bridge itself deleted: their deletion is not news to any other side. */
-  private readonly ownDeletes = new Set<string>();
+  private readonly ownDeletes = new BoundedSet<string>(MAX_OWN_DELETES);
   private readonly reactions: ReactionTracker;
   private readonly history: HistoryDeps;
   private stopping = false;
@@ -189,7 +191,6 @@ export class MattermostWorkspace {
 
   /** Called before the bridge deletes a post, so the deletion is not bridged back. */
   noteOwnDelete(postId: string): void {
-    if (this.ownDeletes.size >= MAX_OWN_DELETES) this.ownDeletes.clear();
     this.ownDeletes.add(postId);
   }
 
@@ -268,8 +269,6 @@ export class MattermostWorkspace {
   }
 
   private async isLinked(channel: string): Promise<boolean> {
-    return (await this.ctx.linkedChannels()).some(
-      (c) => c.workspace === this.name && c.channel === channel,
-    );
+    return findLink(await this.ctx.linkedChannels(), this.name, channel) !== undefined;
   }
 }

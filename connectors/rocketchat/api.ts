@@ -4,7 +4,7 @@ import {
   RemoteApiError,
   retryAfterFromHeaders,
 } from '../../src/connector/index.js';
-import { downloadUpload } from './files.js';
+import { downloadAvatar, downloadUpload } from './files.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRY_MS = 1000;
@@ -156,46 +156,8 @@ export class RocketChatApi {
     return downloadUpload(this.baseUrl, this.headers({ Accept: '*/*' }), fileId, maxBytes);
   }
 
-  /**
-   * Bytes of a server path (`/file-upload/...`, `/avatar/...`), sent with the bot's credentials.
-   * Only paths on this server are fetched, so a message can never make the bridge send its
-   * token elsewhere.
-   */
-  async download(path: string, maxBytes: number): Promise<Download> {
-    if (!/^\/(file-upload|avatar)\//.test(path) || path.includes('..')) {
-      throw new RemoteApiError({
-        message: `refusing to download ${path.slice(0, 100)}`,
-        retryable: false,
-        code: 'ROCKETCHAT_BAD_PATH',
-      });
-    }
-    const res = await this.fetch(
-      `${this.baseUrl}${path}`,
-      { headers: this.headers({ Accept: '*/*' }) },
-      'download',
-    );
-    if (!res.ok) {
-      throw RemoteApiError.fromStatus(
-        res.status,
-        `Rocket.Chat answered ${res.status} for a file`,
-        res.status === 429 ? retryAfterMs(res.headers) : undefined,
-      );
-    }
-    const declared = Number(res.headers.get('content-length') ?? '0');
-    if (declared > maxBytes) throw tooLarge(maxBytes);
-    const data = Buffer.from(await res.arrayBuffer());
-    if (data.byteLength > maxBytes) throw tooLarge(maxBytes);
-    return {
-      data,
-      mimetype:
-        res.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream',
-    };
+  /** A user's avatar image, through the checked fetch. */
+  downloadAvatar(username: string, maxBytes: number): Promise<Download> {
+    return downloadAvatar(this.baseUrl, this.headers({ Accept: '*/*' }), username, maxBytes);
   }
 }
-
-const tooLarge = (maxBytes: number) =>
-  new RemoteApiError({
-    message: `file is over ${maxBytes} bytes`,
-    retryable: false,
-    code: 'FILE_TOO_LARGE',
-  });

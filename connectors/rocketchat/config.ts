@@ -1,4 +1,4 @@
-import { WORKSPACE_NAMES } from '../../src/connector/index.js';
+import { workspacesConfigSchema } from '../../src/connector/index.js';
 
 /** How Matrix users appear on Rocket.Chat. */
 export type IdentityMode = 'auto' | 'impersonate' | 'attribution';
@@ -22,45 +22,27 @@ export interface RocketChatConfig {
   workspaces: Record<string, WorkspaceConfig>;
 }
 
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['workspaces'],
-  properties: {
-    workspaces: {
-      type: 'object',
-      minProperties: 1,
-      propertyNames: WORKSPACE_NAMES,
-      'x-hint':
-        'one entry per Rocket.Chat server, e.g. workspaces: { main: { url, user_id, token } }',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['url', 'user_id', 'token'],
-        properties: {
-          url: {
-            type: 'string',
-            pattern: '^https?://[^\\s/]+(/[^\\s]*)?$',
-            'x-hint': 'the server base URL (Site URL), e.g. https://chat.example.org',
-          },
-          user_id: {
-            type: 'string',
-            pattern: '^[A-Za-z0-9._-]{1,64}$',
-            'x-hint': "the bot user's id, shown when the personal access token is created",
-          },
-          token: {
-            type: 'string',
-            minLength: 1,
-            'x-hint':
-              'a personal access token of the bot user (My Account → Personal Access Tokens)',
-          },
-          identity: {
-            type: 'string',
-            enum: ['auto', 'impersonate', 'attribution'],
-            default: 'auto',
-          },
-        },
+export const configSchema = workspacesConfigSchema(
+  {
+    required: ['url', 'user_id', 'token'],
+    properties: {
+      url: {
+        type: 'string',
+        pattern: '^https?://[^\\s/]+(/[^\\s]*)?$',
+        'x-hint': 'the server base URL (Site URL), e.g. https://chat.example.org',
       },
+      user_id: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9._-]{1,64}$',
+        'x-hint': "the bot user's id, shown when the personal access token is created",
+      },
+      token: {
+        type: 'string',
+        minLength: 1,
+        'x-hint': 'a personal access token of the bot user (My Account → Personal Access Tokens)',
+      },
+      identity: { type: 'string', enum: ['auto', 'impersonate', 'attribution'], default: 'auto' },
     },
   },
-} as const;
+  'one entry per Rocket.Chat server, e.g. workspaces: { main: { url, user_id, token } }',
+);

@@ -12,6 +12,7 @@ import {
   type RemoteChannelSummary,
   type RemoteUserInfo,
   type SentMessage,
+  WorkspaceRegistry,
 } from '../../src/connector/index.js';
 import { RocketChatApiError } from './api.js';
 import type { RocketChatConfig } from './config.js';
@@ -23,7 +24,7 @@ import {
   sendOutbound,
   type OutboundOptions,
 } from './outbound.js';
-import { isRocketId } from './ids.js';
+import { CONNECTOR_ID, isRocketId } from './ids.js';
 import type { WireRoom } from './types.js';
 import { roomName, roomVisibility } from './visibility.js';
 import { RocketChatWorkspace } from './workspace.js';
@@ -34,23 +35,26 @@ const LIST_PAGE = 100;
 const MAX_LISTED_ROOMS = 2000;
 
 export class RocketChatConnector implements Connector {
-  private readonly workspaces = new Map<string, RocketChatWorkspace>();
+  private readonly workspaces: WorkspaceRegistry<RocketChatWorkspace>;
 
   constructor(ctx: ConnectorContext, config: RocketChatConfig) {
-    for (const [name, ws] of Object.entries(config.workspaces)) {
-      this.workspaces.set(
-        name,
-        new RocketChatWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx),
-      );
-    }
+    this.workspaces = new WorkspaceRegistry(
+      'Rocket.Chat',
+      CONNECTOR_ID,
+      config.workspaces,
+      (name) => {
+        const ws = config.workspaces[name]!;
+        return new RocketChatWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx);
+      },
+    );
   }
 
-  async start(): Promise<void> {
-    await Promise.all([...this.workspaces.values()].map((w) => w.start()));
+  start(): Promise<void> {
+    return this.workspaces.startAll();
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
+  stop(): Promise<void> {
+    return this.workspaces.stopAll();
   }
 
   capabilities(): DeclaredCapabilities {
@@ -66,14 +70,7 @@ export class RocketChatConnector implements Connector {
   }
 
   private ws(name: string): RocketChatWorkspace {
-    const ws = this.workspaces.get(name);
-    if (!ws) {
-      throw new BridgeError(
-        'WORKSPACE_UNKNOWN',
-        `Rocket.Chat workspace "${name}" is not configured under connectors.rocketchat.workspaces`,
-      );
-    }
-    return ws;
+    return this.workspaces.get(name);
   }
 
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {
@@ -119,7 +116,7 @@ export class RocketChatConnector implements Connector {
     const ws = this.ws(workspace);
     const user = await ws.users.byUserId(userId);
     if (!user) throw new BridgeError('USER_UNKNOWN', `Rocket.Chat has no user ${userId}`);
-    return ws.api.download(`/avatar/${encodeURIComponent(user.username)}`, MAX_AVATAR_BYTES);
+    return ws.api.downloadAvatar(user.username, MAX_AVATAR_BYTES);
   }
 
   async getUserHandle(workspace: string, userId: string): Promise<string | undefined> {

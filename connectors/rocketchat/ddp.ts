@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { Backoff } from '../../src/connector/index.js';
+import {
+  errorMessage,
+  OrderedTasks,
+  parseJsonObject,
+  Reconnector,
+} from '../../src/connector/index.js';
 
 export interface DdpHandlers {
   /** Logged in after a (re)connect; subscribe and catch up here. Events wait until it resolves. */
@@ -38,20 +43,6 @@ interface Connection {
   authFailed: boolean;
 }
 
-/** A frame as a JSON object, or why it is ignored. */
-function parseFrame(text: string): Frame | string {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return 'ignoring a DDP frame that is not JSON';
-  }
-  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
-    return 'ignoring a DDP frame that is not an object';
-  }
-  return frame as Frame;
-}
-
 /**
  * Rocket.Chat realtime over DDP (Meteor's protocol) on `/websocket`: connect, resume login with
  * the bot's token, keepalive pings, stream subscriptions, reconnect with backoff. Frames that
@@ -63,11 +54,16 @@ function parseFrame(text: string): Frame | string {
  */
 export class DdpClient {
   private ws: WebSocket | undefined;
-  private stopped = true;
-  private readonly backoff = new Backoff(RECONNECT_BACKOFF);
+  private readonly reconnect = new Reconnector(RECONNECT_BACKOFF, () => this.connect());
   private counter = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  /** An event that could not be recorded must not be skipped: reconnect and catch up. */
+  private readonly tasks = new OrderedTasks((err) => {
+    this.log.warn(
+      { err: errorMessage(err) },
+      'could not process a realtime event; reconnecting to catch up',
+    );
+    this.ws?.terminate();
+  });
   private keepalive: NodeJS.Timeout | undefined;
   private lastFrameAt = 0;
   private pingSentAt = 0;
@@ -89,25 +85,23 @@ export class DdpClient {
   }
 
   start(): void {
-    this.stopped = false;
-    this.connect();
+    this.reconnect.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnectTimer);
+    this.reconnect.stop();
     clearInterval(this.keepalive);
     const ws = this.ws;
     this.ws = undefined;
     for (const finish of [...this.pendingSubs.values()]) finish({ ok: false, reason: 'stopped' });
     this.subs.clear();
     ws?.terminate();
-    await this.queue.catch(() => undefined);
+    await this.tasks.idle();
   }
 
   /** Runs `task` in line with stream events (after those already queued, before later ones). */
   run(task: () => Promise<void>): void {
-    this.enqueue(task);
+    this.tasks.run(task);
   }
 
   /** Subscribes on the current connection; resolves once the server says ready or nosub. */
@@ -146,7 +140,7 @@ export class DdpClient {
       ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 15_000 });
     } catch (err) {
       this.handlers.onDisconnected(`cannot open ${url}: ${(err as Error).message}`, false);
-      this.scheduleReconnect(false);
+      this.reconnect.retry();
       return;
     }
     this.ws = ws;
@@ -161,9 +155,13 @@ export class DdpClient {
       if (this.ws !== ws) return;
       this.lastFrameAt = Date.now();
       this.pingSentAt = 0;
-      const frame = parseFrame(String(raw));
-      if (typeof frame === 'string') this.log.warn({ bytes: String(raw).length }, frame);
-      else this.onFrame(conn, frame);
+      const frame = parseJsonObject(String(raw));
+      if (frame) this.onFrame(conn, frame);
+      else
+        this.log.warn(
+          { bytes: String(raw).length },
+          'ignoring a DDP frame that is not a JSON object',
+        );
     });
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'DDP socket error'));
     ws.on('close', (code) => this.onClose(conn, code));
@@ -219,8 +217,8 @@ export class DdpClient {
       conn.ws.close(4001, 'login refused');
       return;
     }
-    this.backoff.reset();
-    this.enqueue(() => this.handlers.onReady());
+    this.reconnect.connected();
+    this.tasks.run(() => this.handlers.onReady());
   }
 
   private onClose(conn: Connection, code: number): void {
@@ -234,7 +232,8 @@ export class DdpClient {
       ? 'login refused: check the bot token (connectors.rocketchat token)'
       : `connection closed (${code})`;
     this.handlers.onDisconnected(why, conn.authFailed);
-    this.scheduleReconnect(conn.authFailed);
+    // A refused login is not retried quickly: the token will not change by itself.
+    this.reconnect.retry(conn.authFailed ? AUTH_RETRY_MS : 0);
   }
 
   private onNosub(f: Frame): void {
@@ -259,7 +258,7 @@ export class DdpClient {
     }
     const eventName = fields.eventName;
     const args = fields.args as unknown[];
-    this.enqueue(() => this.handlers.onStreamEvent(collection, eventName, args));
+    this.tasks.run(() => this.handlers.onStreamEvent(collection, eventName, args));
   }
 
   private startKeepalive(ws: WebSocket): void {
@@ -277,23 +276,5 @@ export class DdpClient {
       }
     }, tick);
     this.keepalive.unref();
-  }
-
-  private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(task).catch((err: unknown) => {
-      // An event that could not be recorded must not be skipped: reconnect and catch up.
-      this.log.warn(
-        { err: (err as Error).message },
-        'could not process a realtime event; reconnecting to catch up',
-      );
-      this.ws?.terminate();
-    });
-  }
-
-  private scheduleReconnect(authFailed: boolean): void {
-    if (this.stopped) return;
-    const wait = this.backoff.next();
-    const delay = authFailed ? AUTH_RETRY_MS : wait;
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 }

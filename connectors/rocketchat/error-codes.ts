@@ -7,11 +7,6 @@ export const ROCKETCHAT_ERROR_CODES = defineErrorCodes({
     logLevel: 'error',
     action: "Check user_id and token in the connector config; the bot's token may be revoked.",
   },
-  ROCKETCHAT_BAD_PATH: {
-    httpStatus: 403,
-    logLevel: 'warn',
-    action: 'Nothing: a message named a file outside Rocket.Chat’s file and avatar paths.',
-  },
   USER_UNKNOWN: {
     httpStatus: 404,
     logLevel: 'warn',

@@ -45,16 +45,33 @@ function safeName(name: unknown): string {
   return /^\.*$/.test(plain) ? 'file' : plain;
 }
 
-export function fileRules(serverUrl: string): FileUrlRule[] {
+/** A route under the configured server URL (which may have a path prefix). */
+function serverRule(serverUrl: string, route: string): FileUrlRule {
   const base = new URL(serverUrl);
   const prefix = escapeRegExp(base.pathname.replace(/\/+$/, ''));
-  return [
-    {
-      origin: base.origin,
-      path: new RegExp(`^${prefix}/file-upload/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9._-]+$`),
-      credentials: true,
-    },
-  ];
+  return { origin: base.origin, path: new RegExp(`^${prefix}${route}$`), credentials: true };
+}
+
+export function fileRules(serverUrl: string): FileUrlRule[] {
+  return [serverRule(serverUrl, '/file-upload/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9._-]+')];
+}
+
+/** `path` on the server, the bot's credentials sent only where `rule` allows. */
+async function fetchFromServer(
+  serverUrl: string,
+  path: string,
+  rule: FileUrlRule,
+  credentials: Record<string, string>,
+  maxBytes: number,
+): Promise<Download> {
+  const url = `${serverUrl.replace(/\/+$/, '')}${path}`;
+  const got = await fetchPlatformFile(url, {
+    rules: [rule],
+    credentials,
+    maxBytes,
+    platform: 'Rocket.Chat',
+  });
+  return { data: got.data, mimetype: got.mimetype };
 }
 
 /** Bytes of an upload named by its file id, with the bot's credentials sent only there. */
@@ -67,9 +84,21 @@ export async function downloadUpload(
   const id = uploadIdOf(fileId);
   if (!id) throw new FileRefusedError('the file reference is not a Rocket.Chat upload');
   const name = safeName(FILE_PATH.exec(fileId)?.[2]);
-  const got = await fetchPlatformFile(
-    `${serverUrl.replace(/\/+$/, '')}/file-upload/${id}/${name}`,
-    { rules: fileRules(serverUrl), credentials, maxBytes, platform: 'Rocket.Chat' },
-  );
-  return { data: got.data, mimetype: got.mimetype };
+  const path = `/file-upload/${id}/${name}`;
+  return fetchFromServer(serverUrl, path, fileRules(serverUrl)[0]!, credentials, maxBytes);
+}
+
+/** A user's avatar (`/avatar/<username>`), with the bot's credentials sent only there. */
+export async function downloadAvatar(
+  serverUrl: string,
+  credentials: Record<string, string>,
+  username: string,
+  maxBytes: number,
+): Promise<Download> {
+  // Any username the server has (UTF-8 ones too), but never a path of its own.
+  if (username === '' || username.length > 100 || /^\.+$/.test(username))
+    throw new FileRefusedError('the avatar is not of a Rocket.Chat username');
+  const rule = serverRule(serverUrl, '/avatar/[A-Za-z0-9._~%-]{1,600}');
+  const path = `/avatar/${encodeURIComponent(username)}`;
+  return fetchFromServer(serverUrl, path, rule, credentials, maxBytes);
 }

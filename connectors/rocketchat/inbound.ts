@@ -1,11 +1,11 @@
-import type {
-  AttachmentKind,
-  EditEvent,
-  InboundContent,
-  MentionTarget,
-  MessageEvent,
-  RemoteAttachment,
-  RemoteSender,
+import {
+  type AttachmentKind,
+  type EditEvent,
+  type InboundContent,
+  type MessageEvent,
+  type RemoteAttachment,
+  type RemoteSender,
+  usernameMentions,
 } from '../../src/connector/index.js';
 import { extractMentionNames, parseRocketMarkdown } from './format/index.js';
 import { CONNECTOR_ID, eventKeys, isRocketId } from './ids.js';
@@ -134,13 +134,10 @@ export async function messageContent(
     const user = await users.byUsername(name);
     if (user) found.set(name.toLowerCase(), user);
   }
-  const parsed = parseRocketMarkdown(caption, {
-    resolveUser: (name): MentionTarget | undefined => {
-      const u = found.get(name.toLowerCase());
-      return u ? { kind: 'remote', connector: CONNECTOR_ID, workspace, userId: u.id } : undefined;
-    },
-    userDisplayName: (name) => found.get(name.toLowerCase())?.name,
-  });
+  const parsed = parseRocketMarkdown(
+    caption,
+    usernameMentions(CONNECTOR_ID, workspace, found, (u) => u.name),
+  );
   return { content: { text: parsed, attachments: fileAttachments(m) }, replyTo };
 }
 

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import {
+  BoundedMap,
+  BoundedSet,
   type ConnectorContext,
   type LinkedChannel,
   type ReactionEntry,
@@ -7,15 +9,16 @@ import {
   ReactionTracker,
   type RemoteEvent,
 } from '../../src/connector/index.js';
-import { reactionToMatrixKey } from './format/index.js';
+import { rocketReactions } from './format/index.js';
 import { eventKeys, isRocketId } from './ids.js';
 import { editEvent, isConversation, messageEvent } from './inbound.js';
-import { MessageStates } from './message-state.js';
 import { normalizeReactions } from './reactions.js';
 import { toMs, type WireMessage } from './types.js';
 import type { UserDirectory } from './users.js';
 
 const MAX_OWN_DELETES = 10_000;
+/** Messages whose last-seen edit time is remembered (in memory: seen since this process started). */
+const MAX_KNOWN_MESSAGES = 10_000;
 
 /** The events a message brings, how to note them as seen, and its last change (ms). */
 export interface MessageChanges {
@@ -32,9 +35,14 @@ export interface MessageChanges {
  * not sent back.
  */
 export class MessageIntake {
-  private readonly states = new MessageStates();
+  /**
+   * When each recent message was last edited, as seen: enough to tell a new message from an
+   * edit when Rocket.Chat sends the whole message again. Reactions are compared with the core's
+   * memory instead (`ReactionTracker`), which survives a restart.
+   */
+  private readonly states = new BoundedMap<string, { editedAt?: number }>(MAX_KNOWN_MESSAGES);
   private readonly reactions: ReactionTracker;
-  private readonly ownDeletes = new Set<string>();
+  private readonly ownDeletes = new BoundedSet<string>(MAX_OWN_DELETES);
 
   constructor(
     private readonly workspace: string,
@@ -47,7 +55,6 @@ export class MessageIntake {
   }
 
   noteOwnDelete(id: string): void {
-    if (this.ownDeletes.size >= MAX_OWN_DELETES) this.ownDeletes.clear();
     this.ownDeletes.add(id);
   }
 
@@ -91,7 +98,7 @@ export class MessageIntake {
       return { events: [], commit: async () => undefined, time: updatedAt };
     }
     const id = m._id;
-    const recent = this.states.recent(id);
+    const recent = this.states.get(id);
     const own = m.u!._id === this.bot().id;
     const editedAt = toMs(m.editedAt);
     const isNew = recent === undefined && ts >= link.linkedAt;
@@ -122,7 +129,7 @@ export class MessageIntake {
     }
     const commit = async (): Promise<void> => {
       await reactions.commit();
-      this.states.remember(id, { editedAt });
+      this.states.set(id, { editedAt });
     };
     return { events, commit, time: updatedAt };
   }
@@ -156,7 +163,7 @@ export class MessageIntake {
       ts: version,
       messageId,
       sender: { userId: user.id },
-      key: reactionToMatrixKey(reaction),
+      key: rocketReactions.toKey(reaction),
     };
   }
 
@@ -167,7 +174,7 @@ export class MessageIntake {
 
   /** A deletion at `time`, unless the bridge made it itself. */
   deletion(channel: string, id: string, time: number): MessageChanges {
-    this.states.forget(id);
+    this.states.delete(id);
     // Kept (bounded), not consumed: catch-up may list the same deletion again.
     const events: RemoteEvent[] = this.ownDeletes.has(id)
       ? []

@@ -1,12 +1,11 @@
 import {
   type ChannelRef,
-  forEachInline,
-  type FormattedText,
-  type Inline,
-  type MentionTarget,
+  isOwnMention,
   type OutboundMessage,
   type OutgoingAttachment,
+  ownMentionNames,
   splitText,
+  withEmoteActor,
 } from '../../src/connector/index.js';
 import { RocketChatApiError, type RocketChatApi } from './api.js';
 import { escapeRocketText, renderRocketMarkdown } from './format/index.js';
@@ -38,41 +37,15 @@ export function isImpersonationDenied(err: unknown): boolean {
 
 /** Rocket.Chat markdown for a message, with native @mentions for users of this server. */
 export async function renderText(message: OutboundMessage, opts: OutboundOptions): Promise<string> {
-  const own = (t: MentionTarget): t is Extract<MentionTarget, { kind: 'remote' }> =>
-    t.kind === 'remote' && t.connector === CONNECTOR_ID && t.workspace === opts.workspace;
-  const wanted = new Set<string>();
-  forEachInline(message.content.text.blocks, (n) => {
-    if (n.type === 'mention' && own(n.target)) wanted.add(n.target.userId);
-  });
-  const usernames = new Map<string, string>();
-  for (const id of wanted) {
-    const name = await opts.usernameOf(id);
-    if (name) usernames.set(id, name);
-  }
+  const own = isOwnMention(CONNECTOR_ID, opts.workspace);
+  const usernameFor = await ownMentionNames(message.content.text, own, opts.usernameOf);
   const body = message.content.emote
-    ? withActor(message.content.text, message.sender.displayName)
+    ? withEmoteActor(message.content.text, message.sender.displayName)
     : message.content.text;
-  const text = renderRocketMarkdown(body, {
-    usernameFor: (t) => (own(t) ? usernames.get(t.userId) : undefined),
-  });
+  const text = renderRocketMarkdown(body, { usernameFor });
   if (message.content.emote || opts.impersonate) return text;
   const name = escapeRocketText(message.sender.displayName);
   return text === '' ? `*${name}*:` : `*${name}*: ${text}`;
-}
-
-/** An emote as Matrix clients show it: the actor's name in italics, then the action. */
-function withActor(text: FormattedText, name: string): FormattedText {
-  const actor: Inline = { type: 'italic', children: [{ type: 'text', text: name }] };
-  const [first, ...rest] = text.blocks;
-  if (first?.type === 'paragraph') {
-    return {
-      blocks: [
-        { ...first, children: [actor, { type: 'text', text: ' ' }, ...first.children] },
-        ...rest,
-      ],
-    };
-  }
-  return { blocks: [{ type: 'paragraph', children: [actor] }, ...text.blocks] };
 }
 
 function identity(

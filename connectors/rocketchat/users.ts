@@ -1,3 +1,4 @@
+import { BoundedMap, TtlCache } from '../../src/connector/index.js';
 import type { RocketChatApi } from './api.js';
 import type { WireUserInfo } from './types.js';
 
@@ -13,8 +14,8 @@ export interface KnownUser {
 
 /** users.info with a bounded, short-lived cache by id and by username. */
 export class UserDirectory {
-  private readonly byId = new Map<string, { user: KnownUser; at: number }>();
-  private readonly idByName = new Map<string, string>();
+  private readonly byId = new TtlCache<string, KnownUser>({ ttlMs: TTL_MS, max: MAX_ENTRIES });
+  private readonly idByName = new BoundedMap<string, string>(MAX_ENTRIES);
 
   constructor(private readonly api: RocketChatApi) {}
 
@@ -28,18 +29,13 @@ export class UserDirectory {
         typeof info.name === 'string' && info.name.trim() !== '' ? info.name.trim() : info.username,
       ...(typeof info.avatarETag === 'string' && { avatarETag: info.avatarETag }),
     };
-    if (this.byId.size >= MAX_ENTRIES) {
-      this.byId.clear();
-      this.idByName.clear();
-    }
-    this.byId.set(user.id, { user, at: Date.now() });
+    this.byId.set(user.id, user);
     this.idByName.set(user.username.toLowerCase(), user.id);
     return user;
   }
 
   private fresh(id: string | undefined): KnownUser | undefined {
-    const hit = id === undefined ? undefined : this.byId.get(id);
-    return hit && Date.now() - hit.at < TTL_MS ? hit.user : undefined;
+    return id === undefined ? undefined : this.byId.get(id);
   }
 
   /** Throws the API error (the caller decides whether a missing profile matters). */

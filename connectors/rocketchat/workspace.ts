@@ -5,8 +5,10 @@ import {
   type ConnectorContext,
   type LinkedChannel,
   type MessagesPage,
+  PageBuilder,
   RemoteApiError,
-  type RemoteEvent,
+  findLink,
+  BoundedMap,
 } from '../../src/connector/index.js';
 import { RocketChatApi } from './api.js';
 import type { WorkspaceConfig } from './config.js';
@@ -38,7 +40,7 @@ export class RocketChatWorkspace {
   private readonly ddp: DdpClient;
   private readonly intake: MessageIntake;
   private readonly log: Logger;
-  private readonly rooms = new Map<string, WireRoom>();
+  private readonly rooms = new BoundedMap<string, WireRoom>(1000);
   private linkTimer: NodeJS.Timeout | undefined;
   /** Rooms subscribed and caught up on the current connection. */
   private readonly followed = new Set<string>();
@@ -178,24 +180,17 @@ export class RocketChatWorkspace {
       ? Math.max(link.linkedAt - 1, after - RESYNC_OVERLAP_MS)
       : link.linkedAt - 1;
     const changes = await changesSince(this.api, link.channel, since);
-    const events: RemoteEvent[] = [];
-    const commits: Array<() => Promise<void>> = [];
+    const page = new PageBuilder();
     let newest = Number.isFinite(after) ? after : since;
     for (const change of changes) {
       const found =
         change.kind === 'updated'
           ? await this.intake.changesOf(change.message, link)
           : this.intake.deletion(link.channel, change.id, change.time);
-      if (found) {
-        events.push(...found.events);
-        commits.push(found.commit);
-      }
+      if (found) page.add(found.events, found.commit);
       newest = Math.max(newest, change.time);
     }
-    const recorded = async (): Promise<void> => {
-      for (const commit of commits) await commit();
-    };
-    return { events, nextCursor: String(newest), hasMore: false, recorded };
+    return page.page(String(newest), false);
   }
 
   private async onStreamEvent(
@@ -223,9 +218,7 @@ export class RocketChatWorkspace {
   }
 
   private async link(channel: string): Promise<LinkedChannel | undefined> {
-    return (await this.ctx.linkedChannels()).find(
-      (c) => c.workspace === this.name && c.channel === channel,
-    );
+    return findLink(await this.ctx.linkedChannels(), this.name, channel);
   }
 
   noteOwnDelete(messageId: string): void {
@@ -238,7 +231,6 @@ export class RocketChatWorkspace {
     if (cached) return cached;
     const res = await this.api.get<{ room?: WireRoom }>('rooms.info', { roomId: rid });
     const room = res.room ?? {};
-    if (this.rooms.size > 1000) this.rooms.clear();
     this.rooms.set(rid, room);
     return room;
   }

@@ -6,6 +6,7 @@ import {
   fetchPlatformFile,
   type FileUrlRule,
   RatePacer,
+  readCapped,
   RemoteApiError,
   retryAfterFromHeaders,
 } from '../../src/connector/index.js';
@@ -86,8 +87,8 @@ export class SlackApi {
     return this.once(method, args, pauseKey);
   }
 
-  /** Downloads a file; the bot token is sent only to Slack's own hosts. */
-  async download(url: string, maxBytes: number, expectHtml = false): Promise<Download> {
+  /** Downloads an image (a profile picture); the bot token is sent only to Slack's own hosts. */
+  async download(url: string, maxBytes: number): Promise<Download> {
     const headers: Record<string, string> = {};
     if (this.isSlackHost(url)) headers.authorization = `Bearer ${this.token}`;
     let res: Response;
@@ -105,7 +106,7 @@ export class SlackApi {
       );
     }
     const mimetype = res.headers.get('content-type') ?? 'application/octet-stream';
-    if (!expectHtml && mimetype.startsWith('text/html')) {
+    if (mimetype.startsWith('text/html')) {
       // Slack answers a download it will not authorise with its sign-in page.
       await res.body?.cancel();
       throw new RemoteApiError({
@@ -157,27 +158,4 @@ export class SlackApi {
       return false;
     }
   }
-}
-
-async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  const tooLarge = () =>
-    new RemoteApiError({
-      message: `file is over ${maxBytes} bytes`,
-      retryable: false,
-      code: 'FILE_TOO_LARGE',
-    });
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  if (!res.body) return Buffer.alloc(0);
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
 }

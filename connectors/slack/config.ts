@@ -1,4 +1,4 @@
-import { WORKSPACE_NAMES } from '../../src/connector/index.js';
+import { workspacesConfigSchema } from '../../src/connector/index.js';
 
 /** How Matrix users appear on Slack. */
 export type IdentityMode = 'auto' | 'override' | 'attribution';
@@ -29,54 +29,34 @@ export interface SlackConfig {
 
 export const DEFAULT_API_URL = 'https://slack.com/api/';
 
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['workspaces'],
+export const configSchema = workspacesConfigSchema({
+  required: ['bot_token', 'mode'],
   properties: {
-    workspaces: {
-      type: 'object',
-      minProperties: 1,
-      propertyNames: WORKSPACE_NAMES,
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['bot_token', 'mode'],
-        properties: {
-          bot_token: {
-            type: 'string',
-            pattern: '^xoxb-[A-Za-z0-9-]+$',
-            'x-hint': 'the bot token from OAuth & Permissions, starting with xoxb-',
-          },
-          mode: { type: 'string', enum: ['socket', 'events'] },
-          app_token: {
-            type: 'string',
-            pattern: '^xapp-[A-Za-z0-9-]+$',
-            'x-hint': 'an app-level token with connections:write, starting with xapp-',
-          },
-          signing_secret: {
-            type: 'string',
-            pattern: '^[A-Za-z0-9]{16,128}$',
-            'x-hint': 'the Signing Secret from Basic Information (letters and digits)',
-          },
-          api_url: {
-            type: 'string',
-            pattern: '^https?://[^\\s]+/$',
-            'x-hint': 'an http(s) URL ending in /, e.g. https://slack.com/api/',
-          },
-          identity: { type: 'string', enum: ['auto', 'override', 'attribution'], default: 'auto' },
-        },
-        allOf: [
-          {
-            if: { properties: { mode: { const: 'socket' } } },
-            then: { required: ['app_token'] },
-          },
-          {
-            if: { properties: { mode: { const: 'events' } } },
-            then: { required: ['signing_secret'] },
-          },
-        ],
-      },
+    bot_token: {
+      type: 'string',
+      pattern: '^xoxb-[A-Za-z0-9-]+$',
+      'x-hint': 'the bot token from OAuth & Permissions, starting with xoxb-',
     },
+    mode: { type: 'string', enum: ['socket', 'events'] },
+    app_token: {
+      type: 'string',
+      pattern: '^xapp-[A-Za-z0-9-]+$',
+      'x-hint': 'an app-level token with connections:write, starting with xapp-',
+    },
+    signing_secret: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9]{16,128}$',
+      'x-hint': 'the Signing Secret from Basic Information (letters and digits)',
+    },
+    api_url: {
+      type: 'string',
+      pattern: '^https?://[^\\s]+/$',
+      'x-hint': 'an http(s) URL ending in /, e.g. https://slack.com/api/',
+    },
+    identity: { type: 'string', enum: ['auto', 'override', 'attribution'], default: 'auto' },
   },
-} as const;
+  allOf: [
+    { if: { properties: { mode: { const: 'socket' } } }, then: { required: ['app_token'] } },
+    { if: { properties: { mode: { const: 'events' } } }, then: { required: ['signing_secret'] } },
+  ],
+});

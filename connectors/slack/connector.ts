@@ -1,5 +1,4 @@
 import {
-  BridgeError,
   type ChannelRef,
   type ChatInfo,
   type Connector,
@@ -12,13 +11,14 @@ import {
   RemoteApiError,
   type RemoteUserInfo,
   type SentMessage,
+  WorkspaceRegistry,
 } from '../../src/connector/index.js';
 import type { SlackConfig } from './config.js';
 import { avatarIdOf } from './directory.js';
 import { slackErrorCode } from './errors.js';
 import { downloadSlackFile } from './files.js';
 import { slackReactions } from './format/index.js';
-import { toSlackUser } from './ids.js';
+import { CONNECTOR_ID, toSlackUser } from './ids.js';
 import { renderEdit, decorate } from './outbound-render.js';
 import { joinWebhook } from './webhook-hub.js';
 import { SlackWorkspace } from './workspace.js';
@@ -28,20 +28,23 @@ const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
 
 export class SlackConnector implements Connector {
-  private readonly workspaces = new Map<string, SlackWorkspace>();
+  private readonly workspaces: WorkspaceRegistry<SlackWorkspace>;
   private leaveWebhook: (() => void) | undefined;
 
   constructor(
     private readonly ctx: ConnectorContext,
     config: SlackConfig,
   ) {
-    for (const [name, ws] of Object.entries(config.workspaces)) {
-      this.workspaces.set(name, new SlackWorkspace(name, ws, ctx));
-    }
+    this.workspaces = new WorkspaceRegistry(
+      'Slack',
+      CONNECTOR_ID,
+      config.workspaces,
+      (name) => new SlackWorkspace(name, config.workspaces[name]!, ctx),
+    );
   }
 
   async start(): Promise<void> {
-    const events = [...this.workspaces.values()].filter((w) => w.config.mode === 'events');
+    const events = this.workspaces.all().filter((w) => w.config.mode === 'events');
     if (events.length > 0) {
       const { baseUrl, leave } = joinWebhook(this.ctx, {
         endpoint: (name) => events.find((w) => w.name === name),
@@ -54,13 +57,13 @@ export class SlackConnector implements Connector {
         );
       }
     }
-    await Promise.all([...this.workspaces.values()].map((w) => w.start()));
+    await this.workspaces.startAll();
   }
 
   async stop(): Promise<void> {
     this.leaveWebhook?.();
     this.leaveWebhook = undefined;
-    await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
+    await this.workspaces.stopAll();
   }
 
   capabilities(): DeclaredCapabilities {
@@ -71,14 +74,7 @@ export class SlackConnector implements Connector {
   }
 
   private ws(name: string): SlackWorkspace {
-    const ws = this.workspaces.get(name);
-    if (!ws) {
-      throw new BridgeError(
-        'WORKSPACE_UNKNOWN',
-        `Slack workspace "${name}" is not configured under connectors.slack.workspaces`,
-      );
-    }
-    return ws;
+    return this.workspaces.get(name);
   }
 
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {

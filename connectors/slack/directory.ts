@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { MentionTarget } from '../../src/connector/index.js';
+import { type MentionTarget, remoteMention, TtlCache } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import { slackErrorCode } from './errors.js';
 import type { MentionResolver } from './format/index.js';
 import { CONNECTOR_ID, toRemoteUser } from './ids.js';
 import { isObject } from './types.js';
 
-const TTL_MS = 10 * 60 * 1000;
-const MAX_ENTRIES = 5000;
+const CACHE = { ttlMs: 10 * 60 * 1000, max: 5000 };
 
 export interface Profile {
   displayName: string;
@@ -24,24 +23,11 @@ export function avatarIdOf(url: string): string {
   return createHash('sha256').update(url).digest('hex').slice(0, 20);
 }
 
-class TtlCache<T> {
-  private readonly entries = new Map<string, { value: T; at: number }>();
-
-  get(key: string): T | undefined {
-    const e = this.entries.get(key);
-    return e && Date.now() - e.at < TTL_MS ? e.value : undefined;
-  }
-
-  set(key: string, value: T): void {
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, at: Date.now() });
-  }
-}
-
 /** Names and avatars of a workspace's people, bots and channels, cached for a while. */
 export class Directory {
-  private readonly users = new TtlCache<Profile | null>();
-  private readonly channels = new TtlCache<string | null>();
+  /** null: Slack does not know the id (remembered too, so it is not asked again at once). */
+  private readonly users = new TtlCache<string, Profile | null>(CACHE);
+  private readonly channels = new TtlCache<string, string | null>(CACHE);
 
   constructor(
     private readonly api: SlackApi,
@@ -104,12 +90,7 @@ export class Directory {
   }
 
   mentionTarget(slackId: string): MentionTarget {
-    return {
-      kind: 'remote',
-      connector: CONNECTOR_ID,
-      workspace: this.workspace,
-      userId: toRemoteUser(slackId),
-    };
+    return remoteMention(CONNECTOR_ID, this.workspace, toRemoteUser(slackId));
   }
 
   /** Looks up every id first, so the (synchronous) parsers can name them. */

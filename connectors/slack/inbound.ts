@@ -15,7 +15,7 @@ import {
   parseMrkdwn,
   parseRichText,
   richTextBlocks,
-  slackReactionToKey,
+  slackReactions,
 } from './format/index.js';
 import { eventKeys, isTs, toRemoteUser, tsToMs } from './ids.js';
 import { isSlackFileId } from './files.js';
@@ -208,6 +208,6 @@ export function toReactionEvent(event: SlackEvent, workspace: string): ReactionE
     ts: tsToMs(eventTs),
     messageId: ts,
     sender: { userId: toRemoteUser(user) },
-    key: slackReactionToKey(name),
+    key: slackReactions.toKey(name),
   };
 }

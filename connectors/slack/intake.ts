@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
-import type {
-  ConnectorContext,
-  KnownReaction,
-  LinkedChannel,
-  MessagesPage,
-  ReactionTracker,
-  RemoteEvent,
+import {
+  BoundedSet,
+  findLink,
+  PageBuilder,
+  type ConnectorContext,
+  type KnownReaction,
+  type LinkedChannel,
+  type MessagesPage,
+  type ReactionTracker,
+  type RemoteEvent,
 } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
 import type { ActiveThreads } from './active-threads.js';
@@ -20,9 +23,8 @@ import {
   toReactionEvent,
 } from './inbound.js';
 import { compareTs, eventKeys, isTs, msToTs, toRemoteUser } from './ids.js';
-import { Lru } from './lru.js';
 import { scanChannel } from './history.js';
-import { slackReactionToKey } from './format/index.js';
+import { slackReactions } from './format/index.js';
 import type { ThreadIndex } from './threads.js';
 import { isObject, type EventCallback, type SlackEvent, type SlackMessage } from './types.js';
 
@@ -55,11 +57,11 @@ export interface IntakeDeps {
  */
 export class SlackIntake {
   private queue: Promise<void> = Promise.resolve();
-  private readonly doneEvents = new Lru<string, true>(5000);
+  private readonly doneEvents = new BoundedSet<string>(5000);
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly emitted = new Lru<string, true>(20_000);
+  private readonly emitted = new BoundedSet<string>(20_000);
   /** `channel:ts` of messages the bridge deleted itself. */
-  private readonly ownDeletes = new Lru<string, true>(5000);
+  private readonly ownDeletes = new BoundedSet<string>(5000);
 
   constructor(private readonly d: IntakeDeps) {}
 
@@ -78,7 +80,7 @@ export class SlackIntake {
   }
 
   noteOwnDelete(channel: string, ts: string): void {
-    this.ownDeletes.set(`${channel}:${ts}`, true);
+    this.ownDeletes.add(`${channel}:${ts}`);
   }
 
   /** An Events API payload; resolves once recorded. The same event_id is handled once. */
@@ -88,7 +90,7 @@ export class SlackIntake {
     const running = this.inFlight.get(id);
     if (running) return running;
     const task = this.serial(() => this.dispatch(payload.event)).then(() => {
-      this.doneEvents.set(id, true);
+      this.doneEvents.add(id);
     });
     this.inFlight.set(id, task);
     const forget = () => this.inFlight.delete(id);
@@ -115,31 +117,23 @@ export class SlackIntake {
       { workspace: this.d.workspace, channel },
       scanned.map((m) => m.ts),
     );
-    const events: RemoteEvent[] = [];
-    const commits: Array<() => Promise<void>> = [];
+    const page = new PageBuilder();
     let next = since;
     for (const m of scanned) {
       if (compareTs(m.ts, since) > 0) {
         const event = await this.newMessageEvent(m, channel);
-        if (event) events.push(event);
+        if (event) page.add([event]);
         next = m.ts;
       }
       const reactions = await this.reactionChanges(m, channel, known.get(m.ts));
-      events.push(...reactions.events);
-      commits.push(reactions.commit);
+      page.add(reactions.events, reactions.commit);
     }
     const missed = scanned.filter((m) => compareTs(m.ts, since) > 0).length;
     if (missed > 0) this.d.log.info({ channel, count: missed }, 'replaying missed Slack messages');
-    return {
-      events,
-      nextCursor: next,
-      hasMore: false,
-      recorded: async () => {
-        // Slack redelivers events it could not deliver while away: drop those here too.
-        for (const e of events) this.emitted.set(e.eventKey, true);
-        for (const commit of commits) await commit();
-      },
-    };
+    // Slack redelivers events it could not deliver while away: those are dropped here too.
+    return page.page(next, false, () => {
+      for (const e of page.events) this.emitted.add(e.eventKey);
+    });
   }
 
   /** Reads a channel; a public channel the bot is not in yet is joined first (channels:join). */
@@ -178,7 +172,7 @@ export class SlackIntake {
       ts: Date.now(),
       messageId: m.ts,
       sender: { userId: toRemoteUser(c.user) },
-      key: slackReactionToKey(c.reaction),
+      key: slackReactions.toKey(c.reaction),
     }));
     return { events, commit };
   }
@@ -205,15 +199,13 @@ export class SlackIntake {
   }
 
   private async isLinked(channel: string): Promise<boolean> {
-    return (await this.d.ctx.linkedChannels()).some(
-      (c) => c.workspace === this.d.workspace && c.channel === channel,
-    );
+    return findLink(await this.d.ctx.linkedChannels(), this.d.workspace, channel) !== undefined;
   }
 
   private async emit(event: RemoteEvent | undefined): Promise<void> {
     if (!event || this.emitted.has(event.eventKey)) return;
     await this.d.ctx.emit(event);
-    this.emitted.set(event.eventKey, true);
+    this.emitted.add(event.eventKey);
   }
 
   private async message(e: SlackEvent & SlackMessage): Promise<void> {

@@ -2,6 +2,7 @@ import {
   type Block,
   type FormattedText,
   type Inline,
+  isOwnMention,
   type MentionTarget,
   type OutboundMessage,
   splitText,
@@ -28,10 +29,8 @@ export interface RenderedText {
 
 /** Mentions of people in this Slack workspace become `<@U…>`; everyone else is named. */
 export function slackUserFor(workspace: string): SlackUserFor {
-  return (t: MentionTarget) =>
-    t.kind === 'remote' && t.connector === CONNECTOR_ID && t.workspace === workspace
-      ? toSlackUser(t.userId)
-      : undefined;
+  const own = isOwnMention(CONNECTOR_ID, workspace);
+  return (t: MentionTarget) => (own(t) ? toSlackUser(t.userId) : undefined);
 }
 
 /**

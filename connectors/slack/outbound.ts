@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import {
+  BoundedMap,
   type ChannelRef,
   ChannelSerializer,
   type ConnectorStorage,
@@ -7,6 +8,7 @@ import {
   type OutgoingAttachment,
   RatePacer,
   RemoteApiError,
+  SEND_LEDGER_TTL_MS,
   SendLedger,
 } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
@@ -19,7 +21,6 @@ import {
   renderParts,
   type RenderedText,
 } from './outbound-render.js';
-import { Lru } from './lru.js';
 import type { ThreadIndex } from './threads.js';
 import type { SlackFile, SlackMessage } from './types.js';
 
@@ -64,7 +65,7 @@ export class SlackSender {
     label: 'Slack chat.postMessage',
   });
   /** idempotency key → ts of the parts posted so far. */
-  private readonly posted = new Lru<string, string[]>(2000);
+  private readonly posted = new BoundedMap<string, string[]>(2000);
 
   private readonly ledger: SendLedger;
 
@@ -210,7 +211,8 @@ export class SlackSender {
     const ts = await this.ledger.postOnce(key, {
       post: async () => {
         const ids = await this.uploadFiles(part.files);
-        await this.d.storage.set(idsSlot, JSON.stringify(ids));
+        // Kept as long as the ledger's own record of the part (after that no retry comes).
+        await this.d.storage.set(idsSlot, JSON.stringify(ids), { ttlMs: SEND_LEDGER_TTL_MS });
         return (await this.completeUpload(channel, part, ids, threadTs)) ?? '';
       },
       recover: async () => {

@@ -2,14 +2,16 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import {
-  Backoff,
   type ConnectionState,
   errorMessage,
+  OrderedTasks,
+  parseJsonObject,
+  Reconnector,
   retryAfterFromSeconds,
 } from '../../src/connector/index.js';
 import { slackLogger } from './api.js';
 import { AUTH_ERRORS, slackErrorCode } from './errors.js';
-import { isEventCallback, isObject, type EventCallback } from './types.js';
+import { isEventCallback, type EventCallback } from './types.js';
 
 export interface SocketHandlers {
   /** The connection is up (`hello`): time to catch up; later envelopes wait for this. */
@@ -32,11 +34,18 @@ const SILENCE_LIMIT_MS = 45_000;
  */
 export class SocketModeLink {
   private ws: WebSocket | undefined;
-  private stopped = true;
-  private readonly backoff = new Backoff(RECONNECT_BACKOFF);
-  private reconnectedAtOnce = false;
-  private queue: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
+  /** The first reconnect is immediate: Slack's own `disconnect` asks for exactly that. */
+  private readonly reconnect = new Reconnector(RECONNECT_BACKOFF, () => void this.connect(), {
+    firstRetryAtOnce: true,
+  });
+  /** A failure to record an event drops the connection (unacknowledged; resync follows). */
+  private readonly tasks = new OrderedTasks((err) => {
+    this.log.warn(
+      { err: errorMessage(err) },
+      'could not record a Slack event; reconnecting to resync',
+    );
+    this.ws?.terminate();
+  });
   private watchdog: NodeJS.Timeout | undefined;
   private lastFrame = 0;
   private readonly opener: WebClient;
@@ -57,22 +66,19 @@ export class SocketModeLink {
   }
 
   start(): void {
-    this.stopped = false;
-    void this.connect();
+    this.reconnect.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.reconnect.stop();
     clearInterval(this.watchdog);
     const ws = this.ws;
     this.ws = undefined;
     ws?.terminate();
-    await this.queue.catch(() => undefined);
+    await this.tasks.idle();
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
     let url: string;
     try {
       const res = await this.opener.apps.connections.open();
@@ -92,10 +98,10 @@ export class SocketModeLink {
         status: 'retrying',
         error: `could not open a Socket Mode connection: ${code ?? errorMessage(err)}`,
       });
-      this.schedule(retryAfter);
+      this.reconnect.retry(retryAfter);
       return;
     }
-    if (this.stopped) return;
+    if (this.reconnect.stopped) return;
     this.open(url);
   }
 
@@ -121,28 +127,21 @@ export class SocketModeLink {
     ws.on('close', (code) => {
       if (this.ws !== ws) return;
       this.ws = undefined;
-      if (this.stopped) return;
+      if (this.reconnect.stopped) return;
       this.handlers.onState({
         status: 'retrying',
         error: `Socket Mode connection closed (${code})`,
       });
-      this.schedule();
+      this.reconnect.retry();
     });
   }
 
   private onFrame(ws: WebSocket, text: string): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      this.log.warn('ignoring a Socket Mode frame that is not JSON');
-      return;
-    }
-    if (!isObject(msg)) return;
+    const msg = parseJsonObject(text);
+    if (!msg) return this.log.warn('ignoring a Socket Mode frame that is not a JSON object');
     switch (msg.type) {
       case 'hello':
-        this.backoff.reset();
-        this.reconnectedAtOnce = false;
+        this.reconnect.connected();
         this.enqueue(ws, () => this.handlers.onHello());
         return;
       case 'disconnect': {
@@ -184,28 +183,10 @@ export class SocketModeLink {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ envelope_id: envelopeId }));
   }
 
-  /** Runs tasks of this connection in order; a failure drops the connection (resync follows). */
+  /** Runs tasks of this connection in order; those of a connection since replaced are dropped. */
   private enqueue(ws: WebSocket, task: () => Promise<void>): void {
-    this.queue = this.queue.then(async () => {
-      if (this.ws !== ws || this.stopped) return;
-      try {
-        await task();
-      } catch (err) {
-        this.log.warn(
-          { err: errorMessage(err) },
-          'could not record a Slack event; reconnecting to resync',
-        );
-        ws.terminate();
-      }
+    this.tasks.run(async () => {
+      if (this.ws === ws && !this.reconnect.stopped) await task();
     });
-  }
-
-  private schedule(minDelay?: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    // The first reconnect is immediate: Slack's own `disconnect` asks for exactly that.
-    const delay = this.reconnectedAtOnce ? this.backoff.next(minDelay) : (minDelay ?? 0);
-    this.reconnectedAtOnce = true;
-    this.timer = setTimeout(() => void this.connect(), delay);
   }
 }

@@ -1,6 +1,6 @@
 import type { SlackApi } from './api.js';
 import { isTs } from './ids.js';
-import { Lru } from './lru.js';
+import { BoundedMap } from '../../src/connector/index.js';
 import type { SlackMessage } from './types.js';
 
 /**
@@ -9,7 +9,7 @@ import type { SlackMessage } from './types.js';
  * are looked up with conversations.replies (which accepts any message of a thread).
  */
 export class ThreadIndex {
-  private readonly roots = new Lru<string, string>(20_000);
+  private readonly roots = new BoundedMap<string, string>(20_000);
 
   constructor(private readonly api: SlackApi) {}
 

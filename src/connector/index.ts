@@ -49,3 +49,13 @@ export {
   type ErrorCodeInfo,
   type ErrorCodeTable,
 } from '../util/error-codes.js';
+export * from './bounded.js';
+export * from './workspace-registry.js';
+export * from './workspaces-schema.js';
+export * from './outbound-text.js';
+export * from './markup.js';
+export * from './reconnector.js';
+export * from './page-builder.js';
+export * from './json-frame.js';
+export * from './ttl-cache.js';
+export * from './inbound-mentions.js';

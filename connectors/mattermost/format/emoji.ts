@@ -18,23 +18,3 @@ export const mattermostReactions = new ReactionNames({
   emoji: mattermostEmoji,
   customName: CUSTOM_NAME,
 });
-
-/** `thumbsup` / `+1` / `:+1:` / `+1_dark_skin_tone` → 👍 (👍🏿). Unknown (e.g. custom emoji) → undefined. */
-export const emojiNameToUnicode = (name: string): string | undefined =>
-  mattermostEmoji.toUnicode(name);
-
-/** 👍 / 👍️ → `+1`; 👍🏽 → `+1_medium_skin_tone`. No name → undefined. */
-export const unicodeToEmojiName = (emoji: string): string | undefined =>
-  mattermostEmoji.toName(emoji);
-
-/** A Mattermost reaction name as a Matrix reaction key: the emoji, or `:name:` when unknown. */
-export const mattermostReactionToMatrixKey = (name: string): string =>
-  mattermostReactions.toKey(name);
-
-/** A Matrix reaction key as a Mattermost reaction name; throws ReactionUnavailableError. */
-export const matrixKeyToMattermostReaction = (key: string): string =>
-  mattermostReactions.toName(key);
-
-/** Like matrixKeyToMattermostReaction; undefined (nothing to remove) when it has no name. */
-export const findMattermostReaction = (key: string): string | undefined =>
-  mattermostReactions.find(key);

@@ -2,10 +2,4 @@ export { parseMattermostMarkdown, extractMentionCandidates } from './parse.js';
 export type { ParseMattermostOptions } from './parse.js';
 export { renderMattermostMarkdown, escapeText as escapeMattermostText } from './render.js';
 export type { RenderMattermostOptions } from './render.js';
-export {
-  emojiNameToUnicode,
-  unicodeToEmojiName,
-  mattermostReactionToMatrixKey,
-  matrixKeyToMattermostReaction,
-  findMattermostReaction,
-} from './emoji.js';
+export { mattermostEmoji, mattermostReactions } from './emoji.js';

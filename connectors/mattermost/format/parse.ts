@@ -15,7 +15,7 @@ import {
   truncateUtf16,
 } from '../../../src/connector/index.js';
 import { BlockBuilder } from './block-builder.js';
-import { emojiNameToUnicode } from './emoji.js';
+import { mattermostEmoji } from './emoji.js';
 
 export interface ParseMattermostOptions {
   /** Maps a (lowercased) username to a mention target; undefined → the text stays plain. */
@@ -317,7 +317,7 @@ function textInlines(text: string, opts: ParseMattermostOptions, inLink: boolean
       type: 'text',
       text: text.replace(
         EMOJI_SHORTCODE,
-        (whole, name: string) => emojiNameToUnicode(name) ?? whole,
+        (whole, name: string) => mattermostEmoji.toUnicode(name) ?? whole,
       ),
     },
   ];

@@ -9,6 +9,7 @@ import {
   type Inline,
   type MentionTarget,
   normalizeInlines,
+  wrapDelimited as wrap,
 } from '../../../src/connector/index.js';
 
 export interface RenderMattermostOptions {
@@ -175,15 +176,6 @@ function renderInlines(
     out += wrap(piece.inner, delim);
   }
   return out;
-}
-
-/** Wraps in emphasis delimiters, keeping edge whitespace outside (where Markdown needs it). */
-function wrap(inner: string, delim: string): string {
-  const core = inner.trim();
-  if (core === '') return inner;
-  const lead = inner.slice(0, inner.length - inner.trimStart().length);
-  const trail = inner.slice(inner.trimEnd().length);
-  return `${lead}${delim}${core}${delim}${trail}`;
 }
 
 function renderInline(node: Inline, opts: RenderMattermostOptions, inLink: boolean): Piece {

@@ -30,13 +30,6 @@ export function rocketEmojiToUnicode(name: string): string | undefined {
   return m ? rocketEmoji.toUnicode(m[1]!) : undefined;
 }
 
-/** 👍 → `thumbsup`; no name → undefined. */
-export const unicodeToRocketEmoji = (emoji: string): string | undefined =>
-  rocketEmoji.toName(emoji);
-
-/** A Rocket.Chat reaction (`:name:`) as a Matrix reaction key: the emoji, or `:name:` when unknown. */
-export const reactionToMatrixKey = (reaction: string): string => rocketReactions.toKey(reaction);
-
 /** A Matrix reaction key as a Rocket.Chat reaction (`:name:`); throws ReactionUnavailableError. */
 export const matrixKeyToReaction = (key: string): string => `:${rocketReactions.toName(key)}:`;
 

@@ -4,9 +4,8 @@ export { renderRocketMarkdown, escapeText as escapeRocketText } from './render.j
 export type { RenderRocketOptions } from './render.js';
 export {
   rocketEmojiToUnicode,
-  unicodeToRocketEmoji,
-  reactionToMatrixKey,
   matrixKeyToReaction,
   findReaction,
+  rocketEmoji,
   rocketReactions,
 } from './emoji.js';

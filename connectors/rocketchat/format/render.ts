@@ -11,6 +11,8 @@ import {
   type Inline,
   type MentionTarget,
   normalizeInlines,
+  // Emphasis cannot span lines in Rocket.Chat: each line is wrapped.
+  wrapEachLine as wrap,
 } from '../../../src/connector/index.js';
 
 export interface RenderRocketOptions {
@@ -98,19 +100,6 @@ function renderInlines(
   return normalizeInlines(inlines)
     .map((n) => renderInline(n, opts, inLink))
     .join('');
-}
-
-/** Emphasis cannot span lines in Rocket.Chat: wrap each line, whitespace kept outside. */
-function wrap(inner: string, delim: string): string {
-  return lines(inner)
-    .map((line) => {
-      const core = line.trim();
-      if (core === '') return line;
-      const lead = line.slice(0, line.length - line.trimStart().length);
-      const trail = line.slice(line.trimEnd().length);
-      return `${lead}${delim}${core}${delim}${trail}`;
-    })
-    .join('\n');
 }
 
 function renderInline(node: Inline, opts: RenderRocketOptions, inLink: boolean): string {

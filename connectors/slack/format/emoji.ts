@@ -22,15 +22,6 @@ export const slackReactions = new ReactionNames({
   customName: CUSTOM_NAME,
 });
 
-/** `+1` / `:+1:` / `wave::skin-tone-3` → 👍 / 👋🏼; custom or unknown names → undefined. */
-export const slackEmojiToUnicode = (name: string): string | undefined => slackEmoji.toUnicode(name);
-
-/** A Slack reaction name as a Matrix reaction key: the emoji, or `:name:` (custom emoji). */
-export const slackReactionToKey = (name: string): string => slackReactions.toKey(name);
-
-/** A Matrix reaction key as a Slack reaction name; throws ReactionUnavailableError. */
-export const keyToSlackReaction = (key: string): string => slackReactions.toName(key);
-
 /** Slack's `unicode` field of emoji elements (`1f44d-1f3fb`) as text. */
 export function codepointsToText(hex: string | undefined): string | undefined {
   if (!hex || !/^[0-9a-f]{2,6}(-[0-9a-f]{2,6})*$/i.test(hex)) return undefined;

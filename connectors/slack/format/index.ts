@@ -5,12 +5,6 @@ export { renderRichText } from './rich-text-render.js';
 export { richTextBlocks } from './rich-text-types.js';
 export type { RichTextBlock } from './rich-text-types.js';
 export { escapeMrkdwn, unescapeMrkdwn } from './entities.js';
-export {
-  slackEmojiToUnicode,
-  slackReactionToKey,
-  keyToSlackReaction,
-  codepointsToText,
-  slackReactions,
-} from './emoji.js';
+export { codepointsToText, slackEmoji, slackReactions } from './emoji.js';
 export { idsInMrkdwn } from './mentions.js';
 export type { MentionResolver, SlackUserFor } from './mentions.js';

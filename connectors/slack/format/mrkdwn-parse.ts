@@ -9,7 +9,7 @@ import {
   type Inline,
   normalizeInlines,
 } from '../../../src/connector/index.js';
-import { slackEmojiToUnicode } from './emoji.js';
+import { slackEmoji } from './emoji.js';
 import { SAFE_LINK, unescapeMrkdwn } from './entities.js';
 import type { MentionResolver } from './mentions.js';
 
@@ -159,7 +159,7 @@ function inlineLines(lines: string[], r: MentionResolver): Inline[] {
 function textNodes(raw: string): Inline[] {
   const text = unescapeMrkdwn(raw).replace(
     EMOJI_CODE,
-    (m, name: string) => slackEmojiToUnicode(name) ?? m,
+    (m, name: string) => slackEmoji.toUnicode(name) ?? m,
   );
   return text === '' ? [] : [{ type: 'text', text }];
 }

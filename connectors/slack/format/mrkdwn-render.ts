@@ -8,6 +8,7 @@ import {
   type FormattedText,
   type Inline,
   normalizeInlines,
+  wrapDelimited as wrap,
 } from '../../../src/connector/index.js';
 import { SAFE_LINK, escapeMrkdwn } from './entities.js';
 import type { SlackUserFor } from './mentions.js';
@@ -82,15 +83,6 @@ function renderList(
       return opened ? lines.join('\n') : `${pad}${marker}`;
     })
     .join('\n');
-}
-
-/** Wraps in a delimiter, keeping edge whitespace outside (Slack needs it there). */
-function wrap(inner: string, delim: string): string {
-  const core = inner.trim();
-  if (core === '') return inner;
-  const lead = inner.slice(0, inner.length - inner.trimStart().length);
-  const trail = inner.slice(inner.trimEnd().length);
-  return `${lead}${delim}${core}${delim}${trail}`;
 }
 
 function renderInlines(inlines: readonly Inline[], userFor: SlackUserFor, inLink: boolean): string {

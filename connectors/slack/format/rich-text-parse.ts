@@ -8,7 +8,7 @@ import {
   type Inline,
   normalizeInlines,
 } from '../../../src/connector/index.js';
-import { codepointsToText, slackEmojiToUnicode } from './emoji.js';
+import { codepointsToText, slackEmoji } from './emoji.js';
 import { SAFE_LINK } from './entities.js';
 import type { MentionResolver } from './mentions.js';
 import { isObject, type RichTextBlock } from './rich-text-types.js';
@@ -191,7 +191,7 @@ function emojiText(el: Json): string {
   const name = str(el.name) ?? '';
   const tone = Number(el.skin_tone);
   const withTone = tone >= 2 && tone <= 6 ? `${name}::skin-tone-${tone}` : name;
-  return codepointsToText(str(el.unicode)) ?? slackEmojiToUnicode(withTone) ?? `:${withTone}:`;
+  return codepointsToText(str(el.unicode)) ?? slackEmoji.toUnicode(withTone) ?? `:${withTone}:`;
 }
 
 /** Preformatted content as plain text: links show their text, mentions their name. */

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  emojiNameToUnicode,
-  findMattermostReaction,
-  matrixKeyToMattermostReaction,
-  mattermostReactionToMatrixKey,
-  unicodeToEmojiName,
+  mattermostEmoji,
+  mattermostReactions,
 } from '../../../connectors/mattermost/format/index.js';
 import { ReactionUnavailableError } from '../../../src/connector/index.js';
 
@@ -27,35 +24,35 @@ describe('Mattermost emoji names', () => {
       [':thinking:', '🤔'],
       ['melting_face', '🫠'],
     ];
-    for (const [name, emoji] of cases) expect(emojiNameToUnicode(name), name).toBe(emoji);
+    for (const [name, emoji] of cases) expect(mattermostEmoji.toUnicode(name), name).toBe(emoji);
   });
 
   it('maps Unicode to the name Mattermost stores, with or without U+FE0F', () => {
-    expect(unicodeToEmojiName('👍')).toBe('+1');
-    expect(unicodeToEmojiName('👍\uFE0F')).toBe('+1');
-    expect(unicodeToEmojiName('\u2764')).toBe('heart');
-    expect(unicodeToEmojiName('\u2764\uFE0F')).toBe('heart');
-    expect(unicodeToEmojiName('1\u20E3')).toBe('one');
-    expect(unicodeToEmojiName('🥹')).toBe('face_holding_back_tears');
+    expect(mattermostEmoji.toName('👍')).toBe('+1');
+    expect(mattermostEmoji.toName('👍\uFE0F')).toBe('+1');
+    expect(mattermostEmoji.toName('\u2764')).toBe('heart');
+    expect(mattermostEmoji.toName('\u2764\uFE0F')).toBe('heart');
+    expect(mattermostEmoji.toName('1\u20E3')).toBe('one');
+    expect(mattermostEmoji.toName('🥹')).toBe('face_holding_back_tears');
   });
 
   it('carries skin tones as name suffixes', () => {
-    expect(unicodeToEmojiName('👍🏽')).toBe('+1_medium_skin_tone');
-    expect(emojiNameToUnicode('+1_dark_skin_tone')).toBe('👍🏿');
-    expect(emojiNameToUnicode('thumbsup_dark_skin_tone')).toBe('👍🏿');
-    expect(emojiNameToUnicode('v_light_skin_tone')).toBe('✌🏻');
-    expect(emojiNameToUnicode('wave_medium_light_skin_tone')).toBe('👋🏼');
-    expect(emojiNameToUnicode('custom_light_skin_tone')).toBeUndefined();
+    expect(mattermostEmoji.toName('👍🏽')).toBe('+1_medium_skin_tone');
+    expect(mattermostEmoji.toUnicode('+1_dark_skin_tone')).toBe('👍🏿');
+    expect(mattermostEmoji.toUnicode('thumbsup_dark_skin_tone')).toBe('👍🏿');
+    expect(mattermostEmoji.toUnicode('v_light_skin_tone')).toBe('✌🏻');
+    expect(mattermostEmoji.toUnicode('wave_medium_light_skin_tone')).toBe('👋🏼');
+    expect(mattermostEmoji.toUnicode('custom_light_skin_tone')).toBeUndefined();
   });
 
   it('carries custom emoji as :name:, and refuses keys Mattermost cannot show', () => {
-    expect(mattermostReactionToMatrixKey('party_parrot')).toBe(':party_parrot:');
-    expect(mattermostReactionToMatrixKey('tada')).toBe('🎉');
-    expect(matrixKeyToMattermostReaction(':party_parrot:')).toBe('party_parrot');
-    expect(matrixKeyToMattermostReaction('🎉')).toBe('tada');
-    expect(matrixKeyToMattermostReaction(':thumbsup:')).toBe('+1');
-    expect(() => matrixKeyToMattermostReaction('totally custom')).toThrow(ReactionUnavailableError);
-    expect(findMattermostReaction('totally custom')).toBeUndefined();
-    expect(findMattermostReaction('🫡')).toBe('saluting_face');
+    expect(mattermostReactions.toKey('party_parrot')).toBe(':party_parrot:');
+    expect(mattermostReactions.toKey('tada')).toBe('🎉');
+    expect(mattermostReactions.toName(':party_parrot:')).toBe('party_parrot');
+    expect(mattermostReactions.toName('🎉')).toBe('tada');
+    expect(mattermostReactions.toName(':thumbsup:')).toBe('+1');
+    expect(() => mattermostReactions.toName('totally custom')).toThrow(ReactionUnavailableError);
+    expect(mattermostReactions.find('totally custom')).toBeUndefined();
+    expect(mattermostReactions.find('🫡')).toBe('saluting_face');
   });
 });

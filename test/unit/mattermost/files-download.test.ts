@@ -143,3 +143,43 @@ describe('Mattermost files named by a post', () => {
     });
   });
 });
+
+describe('Mattermost profile pictures', () => {
+  const png = Buffer.from('89504e470d0a1a0a', 'hex');
+  let userId: string;
+  let version: string;
+  beforeAll(async () => {
+    const carol = sim.createUser({ username: 'carol', avatarPng: png });
+    userId = carol.id;
+    version = (await connector.getUserInfo!('main', userId)).avatarId ?? '0';
+  });
+  const imageRequests = () => sim.requestLog().filter((e) => /\/image$/.test(e.path));
+
+  it('downloads the picture from /api/v4/users/<id>/image', async () => {
+    const got = await connector.downloadAvatar!('main', userId, version);
+    expect(got.data.equals(png)).toBe(true);
+  });
+
+  it.each(HOSTILE_FILE_IDS)(
+    'refuses a user id that is not one (%s) without a request',
+    async (_n, id) => {
+      const before = imageRequests().length;
+      await expect(connector.downloadAvatar!('main', id, version)).rejects.toBeInstanceOf(
+        FileRefusedError,
+      );
+      expect(imageRequests().length).toBe(before);
+      expect(elsewhere.hits).toEqual([]);
+    },
+  );
+
+  it('follows no redirect away from the image endpoint, for every hostile location', async () => {
+    const list = hostileUrls(`${sim.url}/api/v4/users/${userId}/image`, elsewhere.url);
+    for (const [name, location] of list) {
+      const spy = redirectDownloads(/^\/api\/v4\/users\/[^/]+\/image$/, location);
+      const err = await connector.downloadAvatar!('main', userId, version).catch((e: unknown) => e);
+      spy.mockRestore();
+      expect(err, name).toBeInstanceOf(FileRefusedError);
+    }
+    expect(elsewhere.hits).toEqual([]);
+  });
+});

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   findReaction,
   matrixKeyToReaction,
-  reactionToMatrixKey,
   rocketEmojiToUnicode,
-  unicodeToRocketEmoji,
+  rocketEmoji,
+  rocketReactions,
 } from '../../../connectors/rocketchat/format/index.js';
 import { ReactionUnavailableError } from '../../../src/connector/index.js';
 
@@ -23,19 +23,19 @@ describe('Rocket.Chat emoji names', () => {
   });
 
   it('prefers the Rocket.Chat name when sending', () => {
-    expect(unicodeToRocketEmoji('👍')).toBe('thumbsup');
-    expect(unicodeToRocketEmoji('🙂')).toBe('slight_smile');
-    expect(unicodeToRocketEmoji('🤔')).toBe('thinking');
-    expect(unicodeToRocketEmoji('🎉')).toBe('tada');
-    expect(unicodeToRocketEmoji('🥹')).toBe('face_holding_back_tears');
+    expect(rocketEmoji.toName('👍')).toBe('thumbsup');
+    expect(rocketEmoji.toName('🙂')).toBe('slight_smile');
+    expect(rocketEmoji.toName('🤔')).toBe('thinking');
+    expect(rocketEmoji.toName('🎉')).toBe('tada');
+    expect(rocketEmoji.toName('🥹')).toBe('face_holding_back_tears');
     // With or without the emoji presentation selector.
-    expect(unicodeToRocketEmoji('❤')).toBe('heart');
-    expect(unicodeToRocketEmoji('❤️')).toBe('heart');
+    expect(rocketEmoji.toName('❤')).toBe('heart');
+    expect(rocketEmoji.toName('❤️')).toBe('heart');
   });
 
   it('turns reactions into Matrix keys and back', () => {
-    expect(reactionToMatrixKey(':thumbsup:')).toBe('👍');
-    expect(reactionToMatrixKey(':company_logo:')).toBe(':company_logo:');
+    expect(rocketReactions.toKey(':thumbsup:')).toBe('👍');
+    expect(rocketReactions.toKey(':company_logo:')).toBe(':company_logo:');
     expect(matrixKeyToReaction('👍')).toBe(':thumbsup:');
     expect(matrixKeyToReaction('👍🏿')).toBe(':thumbsup_tone5:');
     expect(matrixKeyToReaction(':company_logo:')).toBe(':company_logo:');

@@ -95,3 +95,34 @@ describe('Rocket.Chat files named by a message', () => {
     expect(elsewhere.hits).toEqual([]);
   });
 });
+
+describe('Rocket.Chat avatars', () => {
+  const png = Buffer.from('89504e470d0a1a0a', 'hex');
+  const avatarRequests = () =>
+    t.w.sim.requestLog().filter((e) => e.path.startsWith('/avatar/')).length;
+
+  it('downloads a user’s avatar from /avatar/<username>', async () => {
+    const dana = t.w.sim.createUser({ username: 'dana.k', avatarPng: png });
+    const got = await r.connector.downloadAvatar!('main', dana._id, 'etag');
+    expect(got.data.equals(png)).toBe(true);
+  });
+
+  it('follows no redirect away from the avatar, for every hostile location', async () => {
+    const erik = t.w.sim.createUser({ username: 'erik', avatarPng: png });
+    const list = hostileUrls(`${t.w.sim.url}/avatar/erik`, elsewhere.url);
+    for (const [name, location] of list) {
+      const spy = redirectDownloads(/^\/avatar\//, location);
+      const err = await r.connector.downloadAvatar!('main', erik._id, 'etag').catch((e) => e);
+      spy.mockRestore();
+      expect(err, name).toBeInstanceOf(FileRefusedError);
+    }
+    expect(elsewhere.hits).toEqual([]);
+  });
+
+  it.each(['..', '.', '...'])('never asks for a path of the server (username %j)', async (u) => {
+    const { downloadAvatar } = await import('../../../connectors/rocketchat/files.js');
+    const before = avatarRequests();
+    await expect(downloadAvatar(t.w.sim.url, {}, u, 1000)).rejects.toBeInstanceOf(FileRefusedError);
+    expect(avatarRequests()).toBe(before);
+  });
+});
