@@ -3,23 +3,13 @@ import { startPostgres, type PostgresHandle } from '../test/harness/postgres.js'
 import { idleRssMb, intakeRun, toMatrixRun, toPlatformRun } from './p0-capacity.js';
 import { startStubWorld, type StubWorld } from './lib/stub-world.js';
 import { figure } from './report.js';
-import { keepProfile, profArgs, type PhaseContext } from './phases.js';
+import { keepProfile, profArgs, repeat, type PhaseContext } from './phases.js';
 
 export type CapacityContext = Omit<PhaseContext, 'hs'>;
 
 /** Portals in the world: the most any intake figure puts in one transaction. */
 const PORTALS = 100;
 const INTAKE_PORTALS = [1, 10, 100] as const;
-
-async function repeat<T>(ctx: CapacityContext, label: string, fn: (r: number) => Promise<T>) {
-  const out: T[] = [];
-  for (let r = 0; r < ctx.settings.runs; r++) {
-    out.push(await fn(r));
-    ctx.say(`${label} run ${r + 1}: ${JSON.stringify(out[r])}`);
-  }
-  ctx.runs[label] = out;
-  return out;
-}
 
 /** One message each way per portal, so ghosts exist and every portal's worker has run. */
 async function warm(w: StubWorld): Promise<void> {

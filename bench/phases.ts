@@ -35,8 +35,9 @@ export function keepProfile(
   if (file) ctx.profiles[name] = summariseProfile(file);
 }
 
-async function repeat<T>(
-  ctx: PhaseContext,
+/** Runs `fn` `settings.runs` times, printing and keeping each run's figures under `label`. */
+export async function repeat<T>(
+  ctx: Pick<PhaseContext, 'settings' | 'say' | 'runs'>,
   label: string,
   fn: (run: number) => Promise<T>,
 ): Promise<T[]> {
