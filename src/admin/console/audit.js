@@ -33,7 +33,7 @@ function cells(e) {
   ];
 }
 
-/** "Microsoft Teams main/19:abc": the platform by name, the rest as recorded. */
+/** "Acme Chat main/c42": the platform by name, the rest as recorded. */
 function channelText(e) {
   const place = [e.workspace, e.channel].filter(Boolean).join('/');
   if (!e.connector) return place;

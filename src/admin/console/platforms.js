@@ -1,5 +1,5 @@
 // Platforms by their names: the API, the audit log and the failure list name a platform by
-// its connector id (`teams`), but people know it as "Microsoft Teams". The names come from
+// its connector id (`acme`), but people know it by its name ("Acme Chat"). The names come from
 // /connectors at every refresh; an id no longer configured (an old audit entry) stays an id.
 import { el } from './format.js';
 
