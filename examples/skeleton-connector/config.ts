@@ -1,4 +1,5 @@
 /** The connector's block under `connectors.memo` in the bridge config, and its JSON schema. */
+import { workspacesConfigSchema } from '../../src/connector/index.js';
 
 export interface WorkspaceConfig {
   /** Which Memo Chat to talk to; a real platform would have its server URL here. */
@@ -11,25 +12,15 @@ export interface MemoConfig {
   workspaces: Record<string, WorkspaceConfig>;
 }
 
-/** Checked by the core (ajv) before `create` is called; errors name the key that is wrong. */
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['workspaces'],
+/**
+ * Checked by the core (ajv) before `create` is called; errors name the key that is wrong. The
+ * toolkit writes the `workspaces:` block (names by the core's rule, at least one, no stray
+ * keys); a connector describes one workspace's entry.
+ */
+export const configSchema = workspacesConfigSchema({
+  required: ['platform', 'token'],
   properties: {
-    workspaces: {
-      type: 'object',
-      minProperties: 1,
-      propertyNames: { pattern: '^[a-z0-9][a-z0-9-]*$' },
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['platform', 'token'],
-        properties: {
-          platform: { type: 'string', minLength: 1 },
-          token: { type: 'string', minLength: 1 },
-        },
-      },
-    },
+    platform: { type: 'string', minLength: 1 },
+    token: { type: 'string', minLength: 1 },
   },
-} as const;
+});
