@@ -188,7 +188,10 @@ export class BridgeApp {
       codec,
       () => this.gateway.botUserId,
       (ids) => this.workers.wake(ids),
-      (event) => this.onMembership(event),
+      (event) => {
+        deps.members.forget(event.room_id);
+        this.onMembership(event);
+      },
       log,
     );
   }

@@ -7,6 +7,7 @@ import { DisplayNames } from '../core/display-names.js';
 import { GhostManager } from '../core/ghosts.js';
 import type { GhostIdCodec } from '../core/ids.js';
 import type { PortalDirectory } from '../core/portal-directory.js';
+import { PortalMembers } from '../core/portal-members.js';
 import type { MatrixGateway } from '../matrix/matrix-gateway.js';
 import { MediaProxy } from '../matrix/media-proxy.js';
 import type { Stores } from '../store/index.js';
@@ -52,6 +53,7 @@ export async function deliveryDeps(
     gateway,
     connectors,
     ghosts,
+    members: new PortalMembers((roomId) => gateway.joinedMembers(roomId), log),
     names,
     codec,
     mediaProxy,

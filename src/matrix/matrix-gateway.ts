@@ -130,6 +130,15 @@ export class MatrixGateway {
     }
   }
 
+  /** The room's joined members with their room display names (as the bot sees them). */
+  async joinedMembers(roomId: string): Promise<Array<{ userId: string; displayName?: string }>> {
+    const joined = await this.intent().matrixClient.getJoinedRoomMembersWithProfiles(roomId);
+    return Object.entries(joined).map(([userId, p]) => ({
+      userId,
+      displayName: typeof p.display_name === 'string' ? p.display_name : undefined,
+    }));
+  }
+
   /** A user's name and avatar as shown in a room (falls back to the global profile). */
   async memberProfile(roomId: string, userId: string): Promise<MemberProfile> {
     const key = `${roomId}|${userId}`;

@@ -97,6 +97,7 @@ class Bridge {
       gateway: gateway as unknown as MatrixGateway,
       connectors,
       ghosts: undefined as never,
+      members: undefined as never,
       codec,
       mediaProxy: undefined as never,
       media: undefined as never,

@@ -8,6 +8,7 @@ import type { GhostIdCodec } from '../ids.js';
 import type { PortalDirectory } from '../portal-directory.js';
 import type { ConnectorRegistry } from '../connector-registry.js';
 import type { MediaGate } from './media-gate.js';
+import type { PortalMembers } from '../portal-members.js';
 
 // Kept importable from here: most of delivery reaches the registry through its deps.
 export { ConnectorRegistry, type RunningConnector } from '../connector-registry.js';
@@ -24,6 +25,8 @@ export interface DeliveryDeps {
   gateway: MatrixGateway;
   connectors: ConnectorRegistry;
   ghosts: GhostManager;
+  /** Portal rooms' members, for `@names` in platform messages. */
+  members: PortalMembers;
   /** Name templates: how Matrix users are named on each platform. */
   names: DisplayNames;
   codec: GhostIdCodec;

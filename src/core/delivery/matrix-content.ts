@@ -1,6 +1,5 @@
 import type {
   InboundContent,
-  MentionTarget,
   OutboundContent,
   AttachmentKind,
   RemoteAttachment,
@@ -10,7 +9,7 @@ import { parseMatrix, renderMatrix } from '../../format/index.js';
 import type { ChannelRef, Connector } from '../../connector/contract.js';
 import type { MatrixEvent } from '../../matrix/durable-appservice.js';
 import { BridgeError } from '../../util/errors.js';
-import { mapMentions, platformMentionsOnly } from '../mentions.js';
+import { ghostMentionsAsRemote } from './platform-text.js';
 import type { DeliveryDeps } from './deps.js';
 import { fetchAttachment } from './remote-files.js';
 import type { MediaRefusal } from '../../media/media-refusal.js';
@@ -101,14 +100,7 @@ export function resolveGhostMentions(
   content: OutboundContent,
   deps: DeliveryDeps,
 ): OutboundContent {
-  return {
-    ...content,
-    text: mapMentions(content.text, (t): MentionTarget => {
-      if (t.kind !== 'matrix') return t;
-      const ghost = deps.codec.decode(t.userId);
-      return ghost ? { kind: 'remote', ...ghost } : t;
-    }),
-  };
+  return { ...content, text: ghostMentionsAsRemote(content.text, deps) };
 }
 
 export interface MatrixMessagePart {
@@ -192,14 +184,15 @@ async function fileToMatrix(
 
 /**
  * The m.room.message content for the text of a platform message, or undefined when there is
- * none. Only the connector's mentions of platform users become pills and `m.mentions`.
+ * none. The text has been through `platformText` (remote-origin.ts), which decides what
+ * may be a mention.
  */
 export function textContent(
   content: InboundContent | OutboundContent,
   deps: DeliveryDeps,
 ): Record<string, unknown> | undefined {
   if (content.text.blocks.length === 0) return undefined;
-  const rendered = renderMatrix(platformMentionsOnly(content.text), {
+  const rendered = renderMatrix(content.text, {
     userIdFor: (t) => (t.kind === 'matrix' ? t.userId : deps.codec.encode(t)),
   });
   const out: Record<string, unknown> = {

@@ -19,6 +19,7 @@ import { RefusalMarks } from './refusal-marks.js';
 import { relayContent, withNotes } from './remote-files.js';
 import { addReactionOnRemotes, removeReactionOnRemotes } from './reactions.js';
 import { firstIdOn, remoteSides } from './sides.js';
+import { platformText } from './platform-text.js';
 
 interface Origin {
   inboxId: number;
@@ -49,9 +50,15 @@ export async function deliverRemoteEvent(
   };
   switch (event.kind) {
     case 'message':
-      return message(origin, event, d, deps);
-    case 'edit':
-      return edit(origin, event, d, deps);
+    case 'edit': {
+      const text = await platformText(
+        event.content.text,
+        { connector: connectorId, workspace: event.workspace, roomId: portal.roomId },
+        deps,
+      );
+      const safe = { ...event, content: { ...event.content, text } };
+      return safe.kind === 'message' ? message(origin, safe, d, deps) : edit(origin, safe, d, deps);
+    }
     case 'delete':
       return remove(origin, event, d, deps);
     case 'reaction':
