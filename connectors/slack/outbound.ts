@@ -12,7 +12,7 @@ import {
   SendLedger,
 } from '../../src/connector/index.js';
 import type { SlackApi } from './api.js';
-import { mayHaveSucceeded } from './errors.js';
+import { mayHaveSucceeded, slackErrorCode } from './errors.js';
 import { tsToMs } from './ids.js';
 import {
   decorate,
@@ -267,7 +267,12 @@ export class SlackSender {
   ): Promise<string | undefined> {
     for (let i = 0; i < polls; i++) {
       if (i > 0) await sleep(300);
-      const info = await this.d.api.read('files.info', { file: fileId });
+      const info = await this.d.api.read('files.info', { file: fileId }).catch((err: unknown) => {
+        // An upload whose completion Slack never took is unknown to it: it was not shared.
+        if (slackErrorCode((err as Error).cause) === 'file_not_found') return undefined;
+        throw err;
+      });
+      if (!info) return undefined;
       const ts = sharedIn(info.file as SlackFile | undefined, channel);
       if (ts) return ts;
     }

@@ -218,6 +218,29 @@ describe('sending to Slack', () => {
     }
   });
 
+  it.each([500, 503])(
+    'shares files on the retry when Slack answered %s before completing the upload',
+    async (status) => {
+      const r = await ready();
+      r.sim.injectFailures({ method: 'files.completeUploadExternal', status, count: 1 });
+      const m = msg('the minutes');
+      m.content.attachments.push({
+        kind: 'file',
+        name: 'minutes.txt',
+        mimetype: 'text/plain',
+        data: Buffer.from('minutes'),
+      });
+      await expect(r.connector.sendMessage(ref(), m)).rejects.toBeInstanceOf(RemoteApiError);
+      // The upload Slack never completed is unknown to files.info: not a reason to give up.
+      const retried = await r.connector.sendMessage(ref(), m);
+      const shares = r.sim
+        .messages(r.channel)
+        .filter((x) => (x.files ?? []).some((f) => f.name === 'minutes.txt'));
+      expect(shares).toHaveLength(1);
+      expect(retried.messageIds).toEqual([shares[0]!.ts]);
+    },
+  );
+
   it('splits long text and resumes after the part that failed', async () => {
     const r = await ready();
     const long = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
