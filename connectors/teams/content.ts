@@ -5,8 +5,8 @@
  * fetched through Graph when an activity only names them) and inline hosted-content images.
  */
 import {
+  attachmentKindOf,
   isTransient,
-  type AttachmentKind,
   type InboundContent,
   type MentionTarget,
   type RemoteAttachment,
@@ -35,13 +35,6 @@ const MIME_BY_EXT: Record<string, string> = {
   zip: 'application/zip',
 };
 
-function kindFor(mime: string | undefined): AttachmentKind {
-  if (mime?.startsWith('image/')) return 'image';
-  if (mime?.startsWith('video/')) return 'video';
-  if (mime?.startsWith('audio/')) return 'audio';
-  return 'file';
-}
-
 /** A file card's SharePoint file; a card whose URL points elsewhere is refused, never fetched. */
 function fileAttachment(name: string, url: unknown, graphUrl: string): RemoteAttachment {
   const mimetype = MIME_BY_EXT[name.split('.').pop()?.toLowerCase() ?? ''];
@@ -50,7 +43,7 @@ function fileAttachment(name: string, url: unknown, graphUrl: string): RemoteAtt
     fileId: refused ? '' : shareFileId(url as string),
     ...(refused && { refused }),
     name: name.slice(0, 255) || 'file',
-    kind: kindFor(mimetype),
+    kind: attachmentKindOf(mimetype),
     mimetype,
   };
 }
@@ -64,13 +57,13 @@ function botAttachment(
   x: NonNullable<TeamsActivity['attachments']>[number],
 ): RemoteAttachment {
   const mimetype = x.contentType!.endsWith('/*') ? undefined : x.contentType;
-  const name = (x.name ?? `${kindFor(x.contentType)}`).slice(0, 255) || 'file';
+  const name = (x.name ?? `${attachmentKindOf(x.contentType)}`).slice(0, 255) || 'file';
   const refused = botAttachmentRefusal(x.contentUrl, a.serviceUrl, d.config);
   return {
     fileId: refused ? '' : botAttachmentFileId(x.contentUrl as string),
     ...(refused && { refused }),
     name,
-    kind: kindFor(x.contentType),
+    kind: attachmentKindOf(x.contentType),
     ...(mimetype && { mimetype }),
   };
 }

@@ -5,11 +5,15 @@
  * only — posting, editing, deleting and reacting.
  */
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
-import { type Download, RemoteApiError } from '../../src/connector/index.js';
+import {
+  type Download,
+  parseRetryAfter,
+  readCapped,
+  RemoteApiError,
+} from '../../src/connector/index.js';
 import { createGraphClient, graphFailure } from './graph-client.js';
 import type { GraphReadPacing } from './graph-pacing.js';
-import { parseRetryAfter } from '../../src/connector/index.js';
-import { readBytes, type Fetch } from './http.js';
+import type { Fetch } from './http.js';
 
 export interface GraphIdentity {
   id: string;
@@ -160,14 +164,11 @@ export class GraphApi {
       const res = (await c.api(path).responseType(ResponseType.RAW).get()) as Response;
       if (!res.ok) {
         await res.body?.cancel();
-        throw new RemoteApiError({
-          message: `Microsoft Graph answered ${res.status} for ${what}`,
-          status: res.status,
-          retryable: res.status === 429 || res.status >= 500,
-          retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
-        });
+        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        const message = `Microsoft Graph answered ${res.status} for ${what}`;
+        throw RemoteApiError.fromStatus(res.status, message, retryAfterMs);
       }
-      const data = await readBytes(res as never, maxBytes);
+      const data = await readCapped(res, maxBytes);
       return {
         data,
         mimetype: res.headers.get('content-type')?.split(';')[0] ?? 'application/octet-stream',
