@@ -84,6 +84,16 @@ export function messageChanges(
   return out;
 }
 
+/** A message's reaction events, and the snapshot to keep once they are recorded. */
+export interface ReactionChanges {
+  events: RemoteEvent[];
+  commit?: () => Promise<void>;
+}
+
+/** When a message last changed (its reactions included), in ms. */
+export const changedAt = (m: GraphMessage): number | undefined =>
+  ms(m.lastModifiedDateTime) ?? ms(m.createdDateTime);
+
 /**
  * Reactions added (made in the window) and removed (passed on before, gone now) on a user's
  * message last changed inside the window: a message changed later waits for a later read, as
@@ -94,8 +104,8 @@ export async function reactionChanges(
   channel: string,
   m: GraphMessage,
   w: Window,
-): Promise<{ events: RemoteEvent[]; commit?: () => Promise<void> }> {
-  const modified = ms(m.lastModifiedDateTime) ?? ms(m.createdDateTime);
+): Promise<ReactionChanges> {
+  const modified = changedAt(m);
   if (!inside(w, modified) || !m.from?.user?.id || m.deletedDateTime != null) return { events: [] };
   const madeAt = new Map<string, number | undefined>();
   const current = (m.reactions ?? []).flatMap((r) => {

@@ -12,8 +12,8 @@
  * meanwhile comes before newer live activities, which wait for their conversation's
  * catch-up), and the one after a live activity the bridge refused (`owe`: up to that
  * activity, so it comes complete and before anything newer). A read also stops short of the
- * live activities still being handled (`live`): a change after one of them is not recorded
- * before it.
+ * live activities being handled when its page is claimed (`live`): a change after one of
+ * them is not recorded before it.
  */
 import {
   errorMessage,
@@ -23,7 +23,14 @@ import {
   type RemoteEvent,
 } from '../../src/connector/index.js';
 import type { TeamsDeps } from './deps.js';
-import { changedMessages, messageChanges, reactionChanges, type Window } from './graph-changes.js';
+import {
+  changedAt,
+  changedMessages,
+  messageChanges,
+  reactionChanges,
+  type ReactionChanges,
+  type Window,
+} from './graph-changes.js';
 import type { GraphMessage } from './graph.js';
 import { LiveHolds } from './live-holds.js';
 
@@ -90,17 +97,15 @@ export class GraphCatchUp {
     const cover = Math.max(this.acceptedAt, this.owed.get(link.channel) ?? 0);
     const covering = cover > Math.max(since, this.covered.get(link.channel) ?? 0);
     const upper = Math.min(Math.max(settled, cover), this.live.limit(link.channel));
-    const window = { since, upper };
-    const page = { nextCursor: String(Math.max(since, Math.min(settled, upper))), hasMore: false };
     const unread = { nextCursor: String(since), hasMore: false, events: [] };
-    if (upper <= since) return { ...page, events: [] };
+    if (upper <= since) return unread;
     try {
       const messages = await changedMessages(this.d, link.channel, since);
       // Not readable through Graph yet (no chat id): the cursor waits until it is.
       if (!messages) return this.coverEnded(link.channel, cover, unread);
       // A message a linked user is posting right now is an echo once Graph has answered.
       await this.d.echoes.settled(link.channel);
-      return { ...page, ...(await this.changes(link.channel, messages, window)) };
+      return await this.changes(link.channel, messages, { since, upper }, settled);
     } catch (err) {
       // A cover is awaited by live activities: a failure that may pass is retried by the core.
       if (covering && isTransient(err)) {
@@ -123,20 +128,33 @@ export class GraphCatchUp {
     if ((this.owed.get(channel) ?? Infinity) <= upTo) this.owed.delete(channel);
   }
 
-  /** The events of `messages` in the window not emitted yet, and what to keep once recorded. */
+  /**
+   * The page of `messages`: their changes in the window not emitted yet, and what to keep
+   * once they are recorded. The window ends where it must when the page is claimed, not when
+   * the read began: a live activity that began during the reads narrows it to before itself
+   * (else a later change, or its message's edit or deletion, would be recorded first while it
+   * waits for this catch-up). Nothing awaits between that narrowing and the claim, so a live
+   * activity that begins after it finds the claimed keys and leaves them to this page.
+   */
   private async changes(
     channel: string,
     messages: GraphMessage[],
-    window: Window,
-  ): Promise<Pick<MessagesPage, 'events' | 'recorded'>> {
+    read: Window,
+    settled: number,
+  ): Promise<MessagesPage> {
+    const reactions: ReactionChanges[] = [];
+    for (const m of messages) reactions.push(await reactionChanges(this.d, channel, m, read));
+    const window = { since: read.since, upper: Math.min(read.upper, this.live.limit(channel)) };
     const events: RemoteEvent[] = [];
     const commits: Array<() => Promise<void>> = [];
-    for (const m of messages) {
+    messages.forEach((m, i) => {
       events.push(...messageChanges(this.d, channel, m, window));
-      const reactions = await reactionChanges(this.d, channel, m, window);
-      events.push(...reactions.events);
-      if (reactions.commit) commits.push(reactions.commit);
-    }
+      const found = reactions[i]!;
+      // A message changed after the window keeps its reactions (and snapshot) for a later read.
+      if ((changedAt(m) ?? Infinity) > window.upper) return;
+      events.push(...found.events);
+      if (found.commit) commits.push(found.commit);
+    });
     const fresh = this.claim(channel, events);
     const recorded = async (): Promise<void> => {
       for (const commit of commits) await commit();
@@ -144,7 +162,8 @@ export class GraphCatchUp {
       this.claims.delete(channel);
       this.noteCovered(channel, window.upper);
     };
-    return { events: fresh, recorded };
+    const nextCursor = String(Math.max(read.since, Math.min(settled, window.upper)));
+    return { events: fresh, recorded, nextCursor, hasMore: false };
   }
 
   /**
