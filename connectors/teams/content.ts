@@ -16,7 +16,8 @@ import type { TeamsDeps } from './deps.js';
 import { parseTeamsHtml, type MentionResolution } from './format/index.js';
 import type { GraphMessage } from './graph.js';
 import { botAttachmentRefusal, shareUrlRefusal } from './files.js';
-import { botAttachmentFileId, hostedFileId, kindOf, shareFileId } from './ids.js';
+import { messagePath } from './directory.js';
+import { botAttachmentFileId, hostedFileId, shareFileId } from './ids.js';
 
 const MIME_BY_EXT: Record<string, string> = {
   pdf: 'application/pdf',
@@ -196,21 +197,12 @@ async function referencedFiles(
   root: string | undefined,
 ): Promise<RemoteAttachment[]> {
   try {
-    let path: string | undefined;
-    if (kindOf(channel) === 'channel') {
-      const teamId = await d.directory.teamOf(channel);
-      const base = `/teams/${teamId}/channels/${encodeURIComponent(channel)}/messages`;
-      if (teamId)
-        path =
-          root && root !== messageId
-            ? `${base}/${root}/replies/${messageId}`
-            : `${base}/${messageId}`;
-    } else {
-      const chatId = await d.directory.graphChatId(channel);
-      if (chatId) path = `/chats/${encodeURIComponent(chatId)}/messages/${messageId}`;
-    }
-    if (!path) return [];
-    const message = await d.graph.get<GraphMessage>(path, 'a message');
+    const place = await d.directory.place(channel);
+    if (!place) return [];
+    const message = await d.graph.get<GraphMessage>(
+      messagePath(place, messageId, root),
+      'a message',
+    );
     return referenceAttachments(message.attachments, d.config.graph_url);
   } catch (err) {
     // A passing failure must not cost the files: the activity is then refused and the

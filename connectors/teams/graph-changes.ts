@@ -33,20 +33,18 @@ export async function changedMessages(
   channel: string,
   since: number,
 ): Promise<GraphMessage[] | undefined> {
-  if (kindOf(channel) !== 'channel') {
-    const chatId = await d.directory.graphChatId(channel);
-    if (!chatId) d.log.debug({ channel }, 'catch-up skipped: no Graph id for this chat yet');
-    return chatId ? d.graph.chatChanges(chatId, since) : undefined;
-  }
-  const teamId = await d.directory.teamOf(channel);
-  if (!teamId) {
-    d.log.warn({ channel }, 'catch-up skipped: the channel’s team is unknown to Graph');
+  const place = await d.directory.place(channel);
+  if (!place) {
+    if (kindOf(channel) === 'channel')
+      d.log.warn({ channel }, 'catch-up skipped: the channel’s team is unknown to Graph');
+    else d.log.debug({ channel }, 'catch-up skipped: no Graph id for this chat yet');
     return undefined;
   }
-  const roots = await d.graph.channelChanges(teamId, channel, since);
+  const roots = await d.graph.changes(place, since);
+  if ('chatId' in place) return roots;
   const out = [...roots];
   for (const root of roots) {
-    const replies = await d.graph.replies(teamId, channel, root.id);
+    const replies = await d.graph.replies(place.teamId, channel, root.id);
     out.push(
       ...replies
         .filter((r) => (ms(r.lastModifiedDateTime) ?? 0) > since)

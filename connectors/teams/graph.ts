@@ -11,6 +11,7 @@ import {
   readCapped,
   RemoteApiError,
 } from '../../src/connector/index.js';
+import type { GraphPlace } from './directory.js';
 import { createGraphClient, graphFailure } from './graph-client.js';
 import type { GraphReadPacing } from './graph-pacing.js';
 import type { Fetch } from './http.js';
@@ -234,6 +235,13 @@ export class GraphApi {
           .top(50),
       Number.POSITIVE_INFINITY,
     );
+  }
+
+  /** Messages of a conversation changed after `since` (in a channel, its thread roots). */
+  changes(place: GraphPlace, since: number): Promise<GraphMessage[]> {
+    return 'chatId' in place
+      ? this.chatChanges(place.chatId, since)
+      : this.channelChanges(place.teamId, place.channel, since);
   }
 
   filesFolder(teamId: string, channelId: string): Promise<DriveItem> {
