@@ -6,7 +6,9 @@ import {
   type DeclaredCapabilities,
   type ConnectorContext,
   type Download,
+  type LinkedChannel,
   type MatrixSenderIdentity,
+  type MessagesPage,
   type OutboundMessage,
   RemoteApiError,
   type RemoteChannelSummary,
@@ -111,6 +113,11 @@ export class TeamsConnector implements Connector {
       threads: true,
       maxTextLength: 28_000,
     };
+  }
+
+  /** The core's catch-up reads what a conversation missed through this (Graph, by change time). */
+  fetchMessagesSince(channel: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    return this.ws(channel.workspace).fetchSince(channel, cursor);
   }
 
   private ws(name: string): TeamsWorkspace {

@@ -5,8 +5,8 @@
  * fetched through Graph when an activity only names them) and inline hosted-content images.
  */
 import {
+  attachmentKindOf,
   isTransient,
-  type AttachmentKind,
   type InboundContent,
   type MentionTarget,
   type RemoteAttachment,
@@ -16,7 +16,8 @@ import type { TeamsDeps } from './deps.js';
 import { parseTeamsHtml, type MentionResolution } from './format/index.js';
 import type { GraphMessage } from './graph.js';
 import { botAttachmentRefusal, shareUrlRefusal } from './files.js';
-import { botAttachmentFileId, hostedFileId, kindOf, shareFileId } from './ids.js';
+import { messagePath } from './directory.js';
+import { botAttachmentFileId, hostedFileId, shareFileId } from './ids.js';
 
 const MIME_BY_EXT: Record<string, string> = {
   pdf: 'application/pdf',
@@ -35,13 +36,6 @@ const MIME_BY_EXT: Record<string, string> = {
   zip: 'application/zip',
 };
 
-function kindFor(mime: string | undefined): AttachmentKind {
-  if (mime?.startsWith('image/')) return 'image';
-  if (mime?.startsWith('video/')) return 'video';
-  if (mime?.startsWith('audio/')) return 'audio';
-  return 'file';
-}
-
 /** A file card's SharePoint file; a card whose URL points elsewhere is refused, never fetched. */
 function fileAttachment(name: string, url: unknown, graphUrl: string): RemoteAttachment {
   const mimetype = MIME_BY_EXT[name.split('.').pop()?.toLowerCase() ?? ''];
@@ -50,7 +44,7 @@ function fileAttachment(name: string, url: unknown, graphUrl: string): RemoteAtt
     fileId: refused ? '' : shareFileId(url as string),
     ...(refused && { refused }),
     name: name.slice(0, 255) || 'file',
-    kind: kindFor(mimetype),
+    kind: attachmentKindOf(mimetype),
     mimetype,
   };
 }
@@ -64,13 +58,13 @@ function botAttachment(
   x: NonNullable<TeamsActivity['attachments']>[number],
 ): RemoteAttachment {
   const mimetype = x.contentType!.endsWith('/*') ? undefined : x.contentType;
-  const name = (x.name ?? `${kindFor(x.contentType)}`).slice(0, 255) || 'file';
+  const name = (x.name ?? `${attachmentKindOf(x.contentType)}`).slice(0, 255) || 'file';
   const refused = botAttachmentRefusal(x.contentUrl, a.serviceUrl, d.config);
   return {
     fileId: refused ? '' : botAttachmentFileId(x.contentUrl as string),
     ...(refused && { refused }),
     name,
-    kind: kindFor(x.contentType),
+    kind: attachmentKindOf(x.contentType),
     ...(mimetype && { mimetype }),
   };
 }
@@ -203,21 +197,12 @@ async function referencedFiles(
   root: string | undefined,
 ): Promise<RemoteAttachment[]> {
   try {
-    let path: string | undefined;
-    if (kindOf(channel) === 'channel') {
-      const teamId = await d.directory.teamOf(channel);
-      const base = `/teams/${teamId}/channels/${encodeURIComponent(channel)}/messages`;
-      if (teamId)
-        path =
-          root && root !== messageId
-            ? `${base}/${root}/replies/${messageId}`
-            : `${base}/${messageId}`;
-    } else {
-      const chatId = await d.directory.graphChatId(channel);
-      if (chatId) path = `/chats/${encodeURIComponent(chatId)}/messages/${messageId}`;
-    }
-    if (!path) return [];
-    const message = await d.graph.get<GraphMessage>(path, 'a message');
+    const place = await d.directory.place(channel);
+    if (!place) return [];
+    const message = await d.graph.get<GraphMessage>(
+      messagePath(place, messageId, root),
+      'a message',
+    );
     return referenceAttachments(message.attachments, d.config.graph_url);
   } catch (err) {
     // A passing failure must not cost the files: the activity is then refused and the

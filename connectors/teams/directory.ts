@@ -10,7 +10,7 @@ import {
   isTransient,
   RemoteApiError,
 } from '../../src/connector/index.js';
-import type { GraphApi, GraphMember } from './graph.js';
+import type { GraphApi } from './graph.js';
 import { kindOf, personalChatGraphId, type ConversationKind } from './ids.js';
 import type { ConversationRefs } from './refs.js';
 import { conversationVisibility } from './visibility.js';
@@ -22,6 +22,25 @@ export interface TeamsChannelInfo {
   kind: ConversationKind;
   visibility: ChannelVisibility;
   team?: { id: string; name: string };
+}
+
+/** Where Graph finds a conversation: a channel of a team, or a chat. */
+export type GraphPlace = { channel: string; teamId: string } | { channel: string; chatId: string };
+
+/** A message of a conversation in Graph (in a channel, a reply under its thread's root). */
+export function messagePath(place: GraphPlace, messageId: string, root?: string): string {
+  if ('chatId' in place) return `/chats/${encodeURIComponent(place.chatId)}/messages/${messageId}`;
+  const base = `/teams/${place.teamId}/channels/${encodeURIComponent(place.channel)}/messages`;
+  return root && root !== messageId
+    ? `${base}/${root}/replies/${messageId}`
+    : `${base}/${messageId}`;
+}
+
+/** Where a new message of a conversation (or a reply in a channel thread) is posted. */
+export function postPath(place: GraphPlace, root?: string): string {
+  if ('chatId' in place) return `/chats/${encodeURIComponent(place.chatId)}/messages`;
+  const base = `/teams/${place.teamId}/channels/${encodeURIComponent(place.channel)}/messages`;
+  return root ? `${base}/${root}/replies` : base;
 }
 
 const SCAN_COOLDOWN_MS = 60_000;
@@ -56,6 +75,25 @@ export class Directory {
     if (kindOf(channel) === 'groupChat') return channel;
     const ref = await this.refs.get(channel);
     return ref?.userId ? personalChatGraphId(ref.userId, this.appId) : undefined;
+  }
+
+  /** Where Graph reads and writes `channel`; undefined while its team or chat id is unknown. */
+  async place(channel: string): Promise<GraphPlace | undefined> {
+    if (kindOf(channel) !== 'channel') {
+      const chatId = await this.graphChatId(channel);
+      return chatId ? { channel, chatId } : undefined;
+    }
+    const teamId = await this.teamOf(channel);
+    return teamId ? { channel, teamId } : undefined;
+  }
+
+  /** `place`, or a refusal that names what Graph does not know. */
+  async requirePlace(channel: string): Promise<GraphPlace> {
+    const place = await this.place(channel);
+    if (place) return place;
+    throw kindOf(channel) === 'channel'
+      ? unknown('TEAMS_TEAM_UNKNOWN', `the team of channel ${channel} is unknown`)
+      : unknown('TEAMS_CHAT_UNKNOWN', `no Graph chat id for ${channel}`);
   }
 
   /** Every channel of every team the app can see, plus chats the bot has heard from. */
@@ -99,24 +137,12 @@ export class Directory {
    * member lists (a standard channel's members are its team's).
    */
   async hasMember(channel: string, aadUserId: string): Promise<boolean> {
-    const kind = (await this.refs.get(channel))?.kind ?? kindOf(channel);
+    const place = await this.requirePlace(channel);
     const members =
-      kind === 'channel'
-        ? await this.channelMembers(channel)
-        : await this.graph.chatMembers(await this.requireChatId(channel));
+      'chatId' in place
+        ? await this.graph.chatMembers(place.chatId)
+        : await this.graph.channelMembers(place.teamId, channel);
     return members.some((m) => m.userId === aadUserId);
-  }
-
-  private async channelMembers(channel: string): Promise<GraphMember[]> {
-    const teamId = await this.teamOf(channel);
-    if (!teamId) throw unknown('TEAMS_TEAM_UNKNOWN', `the team of channel ${channel} is unknown`);
-    return this.graph.channelMembers(teamId, channel);
-  }
-
-  private async requireChatId(channel: string): Promise<string> {
-    const chatId = await this.graphChatId(channel);
-    if (!chatId) throw unknown('TEAMS_CHAT_UNKNOWN', `no Graph chat id for ${channel}`);
-    return chatId;
   }
 
   private scan(): Promise<TeamsChannelInfo[]> {

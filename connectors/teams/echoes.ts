@@ -5,35 +5,23 @@
  * sends still in flight (their activity can arrive before Graph answers the POST).
  */
 
-/** A set that forgets its oldest entries beyond `max`. */
-export class BoundedSet<T> {
-  private readonly items = new Set<T>();
-  constructor(private readonly max: number) {}
-  add(v: T): void {
-    this.items.delete(v);
-    this.items.add(v);
-    if (this.items.size > this.max) this.items.delete(this.items.values().next().value as T);
-  }
-  has(v: T): boolean {
-    return this.items.has(v);
-  }
-  delete(v: T): boolean {
-    return this.items.delete(v);
-  }
-}
+import { BoundedMap, BoundedSet, TtlCache } from '../../src/connector/index.js';
 
 const OWN_CHANGE_WINDOW_MS = 60_000;
 
 export class Echoes {
   readonly messages = new BoundedSet<string>(20_000);
   readonly emitted = new BoundedSet<string>(50_000);
-  private readonly edits = new Map<string, number>();
+  /** When the bridge edited a message (ms): Graph shows the edit at about that time. */
+  private readonly edits = new BoundedMap<string, number>(5_000);
   private readonly deletes = new BoundedSet<string>(5_000);
-  private readonly reactions = new Map<string, number>();
+  private readonly reactions = new TtlCache<string, true>({
+    ttlMs: OWN_CHANGE_WINDOW_MS,
+    max: 5_000,
+  });
   private readonly inflight = new Map<string, Set<Promise<unknown>>>();
 
   noteEdit(messageId: string): void {
-    this.prune(this.edits);
     this.edits.set(messageId, Date.now());
   }
 
@@ -52,13 +40,12 @@ export class Echoes {
   }
 
   noteReaction(messageId: string, userId: string, type: string): void {
-    this.prune(this.reactions);
-    this.reactions.set(`${messageId}|${userId}|${type}`, Date.now());
+    this.reactions.set(`${messageId}|${userId}|${type}`, true);
   }
 
+  /** A reaction the bridge made within the last minute. */
   isOwnReaction(messageId: string, userId: string, type: string): boolean {
-    const at = this.reactions.get(`${messageId}|${userId}|${type}`);
-    return at !== undefined && Date.now() - at < OWN_CHANGE_WINDOW_MS;
+    return this.reactions.get(`${messageId}|${userId}|${type}`) === true;
   }
 
   /** Tracks a puppet send into `channel` until it settles. */
@@ -78,11 +65,5 @@ export class Echoes {
   async settled(channel: string): Promise<void> {
     const set = this.inflight.get(channel);
     if (set) await Promise.allSettled([...set]);
-  }
-
-  private prune(map: Map<string, number>): void {
-    if (map.size < 5_000) return;
-    const cutoff = Date.now() - OWN_CHANGE_WINDOW_MS;
-    for (const [k, t] of map) if (t < cutoff) map.delete(k);
   }
 }

@@ -5,11 +5,16 @@
  * only — posting, editing, deleting and reacting.
  */
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
-import { type Download, RemoteApiError } from '../../src/connector/index.js';
+import {
+  type Download,
+  parseRetryAfter,
+  readCapped,
+  RemoteApiError,
+} from '../../src/connector/index.js';
+import type { GraphPlace } from './directory.js';
 import { createGraphClient, graphFailure } from './graph-client.js';
 import type { GraphReadPacing } from './graph-pacing.js';
-import { parseRetryAfter } from '../../src/connector/index.js';
-import { readBytes, type Fetch } from './http.js';
+import type { Fetch } from './http.js';
 
 export interface GraphIdentity {
   id: string;
@@ -160,14 +165,11 @@ export class GraphApi {
       const res = (await c.api(path).responseType(ResponseType.RAW).get()) as Response;
       if (!res.ok) {
         await res.body?.cancel();
-        throw new RemoteApiError({
-          message: `Microsoft Graph answered ${res.status} for ${what}`,
-          status: res.status,
-          retryable: res.status === 429 || res.status >= 500,
-          retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
-        });
+        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        const message = `Microsoft Graph answered ${res.status} for ${what}`;
+        throw RemoteApiError.fromStatus(res.status, message, retryAfterMs);
       }
-      const data = await readBytes(res as never, maxBytes);
+      const data = await readCapped(res, maxBytes);
       return {
         data,
         mimetype: res.headers.get('content-type')?.split(';')[0] ?? 'application/octet-stream',
@@ -233,6 +235,13 @@ export class GraphApi {
           .top(50),
       Number.POSITIVE_INFINITY,
     );
+  }
+
+  /** Messages of a conversation changed after `since` (in a channel, its thread roots). */
+  changes(place: GraphPlace, since: number): Promise<GraphMessage[]> {
+    return 'chatId' in place
+      ? this.chatChanges(place.chatId, since)
+      : this.channelChanges(place.teamId, place.channel, since);
   }
 
   filesFolder(teamId: string, channelId: string): Promise<DriveItem> {

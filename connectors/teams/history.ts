@@ -1,117 +1,126 @@
 /**
- * Catch-up through Graph: what happened in each linked conversation after its cursor (or
- * the link time) and more than `settle_seconds` ago — messages, replies, edits, deletions
- * and reactions — emitted in time order with the same keys live delivery uses, so
- * activities lost while the bridge was down or unreachable are recovered exactly once.
- * The cursor moves only after a conversation's whole window has been emitted.
+ * Catch-up through Graph, driven by the core (`fetchMessagesSince`): what happened in a linked
+ * conversation after its cursor (or its link time) — messages, replies, edits, deletions and
+ * reactions — with the keys live delivery uses, so activities lost while the bridge was down
+ * or unreachable are recovered exactly once. Teams drops activities now and then, so every
+ * linked conversation is read again each `catchup.interval_seconds` (`round`).
  *
- * After a start, a conversation is also caught up once up to the moment the bridge began
- * accepting activities before its first live activity is emitted (`cover`): a message Teams
- * could not deliver while the bridge was away is then emitted before newer live ones, not
- * after them at the next pass. The same holds after a live activity the bridge had to
- * refuse (`owe`).
+ * Changes younger than `settle_seconds` are left to live delivery (Graph may not show them
+ * yet, and their activities may be on the way): the cursor never passes that point. Two reads
+ * go further without moving the cursor there, up to a "cover" time: the first ones after a
+ * start (up to when the bridge began accepting activities, so what Teams could not deliver
+ * meanwhile comes before newer live activities, which wait for their conversation's
+ * catch-up), and the one after a live activity the bridge refused (`owe`: up to that
+ * activity, so it comes complete and before anything newer). A read also stops short of the
+ * live activities being handled when its page is claimed (`live`): a change after one of
+ * them is not recorded before it.
  */
 import {
+  errorMessage,
   isTransient,
   type LinkedChannel,
-  type ReactionChange,
+  type MessagesPage,
   type RemoteEvent,
 } from '../../src/connector/index.js';
-import { graphContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
-import { emitOnce } from './emit-once.js';
-import { teamsReactionToKey } from './format/index.js';
+import {
+  changedAt,
+  changedMessages,
+  messageChanges,
+  reactionChanges,
+  type ReactionChanges,
+  type Window,
+} from './graph-changes.js';
 import type { GraphMessage } from './graph.js';
-import { kindOf } from './ids.js';
-import type { KeyedLock } from './locks.js';
+import { LiveHolds } from './live-holds.js';
 
-const ms = (iso: string | null | undefined): number | undefined => {
-  const t = iso ? Date.parse(iso) : NaN;
-  return Number.isNaN(t) ? undefined : t;
-};
+/** A conversation's cursor is a time (ms); without one, its link time. */
+function sinceOf(link: LinkedChannel, cursor: string | undefined): number {
+  const stored = Number(cursor);
+  return Number.isFinite(stored) && stored > 0 ? stored : link.linkedAt;
+}
 
-export class CatchUp {
-  /** Per conversation: up to when this process has emitted everything Graph showed. */
-  private readonly covered = new Map<string, number>();
-  private readonly covering = new Map<string, Promise<void>>();
-  /** Per conversation: up to when a refused live activity still has to be emitted from Graph. */
+export class GraphCatchUp {
+  /** When the bridge began accepting activities: the first reads cover up to it. */
+  acceptedAt = 0;
+  /** Per conversation: up to when a refused live activity still has to come from Graph. */
   private readonly owed = new Map<string, number>();
+  /** Per conversation: up to when this process recorded what Graph showed (a cover is done). */
+  private readonly covered = new Map<string, number>();
+  /** Live activities being handled: a read stops short of them. */
+  readonly live = new LiveHolds();
+  /** Per conversation: the event keys of a page the core is recording (claimed in `emitted`). */
+  private readonly claims = new Map<string, string[]>();
+  /** The first failure of a read since the current round began. */
+  private failure: unknown;
 
   constructor(
     private readonly d: TeamsDeps,
-    private readonly locks: KeyedLock,
+    /** Told when a read that live activities wait for fails and is retried. */
+    private readonly retrying: (err: unknown) => void,
   ) {}
 
-  /** The conversation's cursor in the core's table (ms), or its link time. */
-  private async cursor(link: LinkedChannel): Promise<number> {
-    const stored = Number(await this.d.ctx.cursors.get(link));
-    return Number.isFinite(stored) && stored > 0 ? stored : link.linkedAt;
-  }
-
-  /** One pass over every linked conversation of the workspace; throws the first failure after trying all. */
-  async run(): Promise<void> {
-    const links = (await this.d.ctx.linkedChannels()).filter(
-      (c) => c.workspace === this.d.workspace,
-    );
-    let failure: unknown;
-    for (const link of links) {
-      try {
-        await this.conversation(link);
-      } catch (err) {
-        failure ??= err;
-        this.d.log.warn(
-          { workspace: this.d.workspace, channel: link.channel, err: (err as Error).message },
-          'catch-up failed',
-        );
-      }
-    }
-    if (failure) throw failure;
+  /**
+   * Has the core catch up every linked conversation (planned before this returns, so live
+   * activities wait for it); rejects with the first read that failed.
+   */
+  async round(): Promise<void> {
+    this.failure = undefined;
+    await this.d.ctx.catchUp(this.d.workspace);
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure;
   }
 
   /**
-   * A live activity of `channel` at `at` could not be emitted (Graph failed while reading
-   * its files, say): the next live activity there first has everything up to `at` emitted
-   * from Graph, so what was refused arrives complete and before anything newer.
+   * A live activity of `channel` at `at` could not be recorded (Graph failed while reading
+   * its files, say): the conversation is caught up to `at` from Graph, and its next live
+   * activity waits for that, so what was refused comes complete and before anything newer.
    */
   owe(channel: string, at: number): void {
     this.owed.set(channel, Math.max(this.owed.get(channel) ?? 0, at));
-  }
-
-  /** Up to when a conversation must be covered before its next live activity (0: nothing owed). */
-  owedUntil(channel: string): number {
-    return this.owed.get(channel) ?? 0;
-  }
-
-  /**
-   * Makes sure everything in `link`'s conversation up to `until` has been emitted (once per
-   * conversation and process; concurrent callers share a pass). The window is not settled
-   * and the cursor stays where it is, so the regular passes still go over that time once it
-   * has settled (what they find again is not emitted twice). A failure that may pass is
-   * thrown: the live activity waiting on it is refused too and recovered in order later. A
-   * refusal (Graph will not show the conversation) lets live delivery go on.
-   */
-  async cover(link: LinkedChannel, until: number): Promise<void> {
-    while ((this.covered.get(link.channel) ?? 0) < until) {
-      let pass = this.covering.get(link.channel);
-      if (!pass) {
-        pass = this.coverPass(link, until).finally(() => this.covering.delete(link.channel));
-        this.covering.set(link.channel, pass);
-      }
-      await pass;
-    }
-  }
-
-  private async coverPass(link: LinkedChannel, until: number): Promise<void> {
-    try {
-      await this.conversation(link, { upper: until, persist: false });
-    } catch (err) {
-      if (isTransient(err)) throw err;
-      this.d.log.warn(
-        { workspace: this.d.workspace, channel: link.channel, err: (err as Error).message },
-        'could not catch up before a live activity; order may differ this once',
+    this.d.ctx
+      .catchUp(this.d.workspace, [channel])
+      .catch((err: unknown) =>
+        this.d.log.warn(
+          { channel, err: errorMessage(err) },
+          'could not read the linked channels to catch up on a refused activity (is the database reachable?); the next pass recovers it',
+        ),
       );
+  }
+
+  /** One read of the core's catch-up of `link`: every change Graph shows in the window. */
+  async fetchSince(link: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    this.releaseClaims(link.channel);
+    const since = sinceOf(link, cursor);
+    const settled = Date.now() - this.d.config.catchup.settle_seconds * 1000;
+    const cover = Math.max(this.acceptedAt, this.owed.get(link.channel) ?? 0);
+    const covering = cover > Math.max(since, this.covered.get(link.channel) ?? 0);
+    const upper = Math.min(Math.max(settled, cover), this.live.limit(link.channel));
+    const unread = { nextCursor: String(since), hasMore: false, events: [] };
+    if (upper <= since) return unread;
+    try {
+      const messages = await changedMessages(this.d, link.channel, since);
+      // Not readable through Graph yet (no chat id): the cursor waits until it is.
+      if (!messages) return this.coverEnded(link.channel, cover, unread);
+      // A message a linked user is posting right now is an echo once Graph has answered.
+      await this.d.echoes.settled(link.channel);
+      return await this.changes(link.channel, messages, { since, upper }, settled);
+    } catch (err) {
+      // A cover is awaited by live activities: a failure that may pass is retried by the core.
+      if (covering && isTransient(err)) {
+        this.retrying(err);
+        throw err;
+      }
+      this.failed(link.channel, err, covering);
+      return covering ? this.coverEnded(link.channel, cover, unread) : unread;
     }
-    this.noteCovered(link.channel, until);
+  }
+
+  /** A read that ends without Graph's messages: the live activities waiting on it go on. */
+  private coverEnded(channel: string, cover: number, page: MessagesPage): MessagesPage {
+    this.noteCovered(channel, cover);
+    return page;
   }
 
   private noteCovered(channel: string, upTo: number): void {
@@ -119,177 +128,72 @@ export class CatchUp {
     if ((this.owed.get(channel) ?? Infinity) <= upTo) this.owed.delete(channel);
   }
 
-  private async conversation(
-    link: LinkedChannel,
-    o: { upper?: number; persist?: boolean } = {},
-  ): Promise<void> {
-    const since = await this.cursor(link);
-    const upper = o.upper ?? Date.now() - this.d.config.catchup.settle_seconds * 1000;
-    // The cursor says everything up to it was emitted (by this process or an earlier one).
-    this.noteCovered(link.channel, since);
-    if (upper <= since) return;
-    const messages = await this.fetch(link.channel, since);
-    if (messages === undefined) return;
-    await this.locks.run(link.channel, async () => {
-      const events: RemoteEvent[] = [];
-      const commits: Array<() => Promise<void>> = [];
-      for (const m of messages) {
-        events.push(...this.events(link.channel, m, since, upper));
-        events.push(...(await this.reactions(link.channel, m, since, upper, commits)));
-      }
-      events.sort((a, b) => a.ts - b.ts);
-      for (const e of events) await emitOnce(this.d, e);
-      for (const commit of commits) await commit();
+  /**
+   * The page of `messages`: their changes in the window not emitted yet, and what to keep
+   * once they are recorded. The window ends where it must when the page is claimed, not when
+   * the read began: a live activity that began during the reads narrows it to before itself
+   * (else a later change, or its message's edit or deletion, would be recorded first while it
+   * waits for this catch-up). Nothing awaits between that narrowing and the claim, so a live
+   * activity that begins after it finds the claimed keys and leaves them to this page.
+   */
+  private async changes(
+    channel: string,
+    messages: GraphMessage[],
+    read: Window,
+    settled: number,
+  ): Promise<MessagesPage> {
+    const reactions: ReactionChanges[] = [];
+    for (const m of messages) reactions.push(await reactionChanges(this.d, channel, m, read));
+    const window = { since: read.since, upper: Math.min(read.upper, this.live.limit(channel)) };
+    const events: RemoteEvent[] = [];
+    const commits: Array<() => Promise<void>> = [];
+    messages.forEach((m, i) => {
+      events.push(...messageChanges(this.d, channel, m, window));
+      const found = reactions[i]!;
+      // A message changed after the window keeps its reactions (and snapshot) for a later read.
+      if ((changedAt(m) ?? Infinity) > window.upper) return;
+      events.push(...found.events);
+      if (found.commit) commits.push(found.commit);
     });
-    this.noteCovered(link.channel, upper);
-    for (const m of messages) if (m.replyToId) await this.d.threads.remember(m.id, m.replyToId);
-    if (o.persist === false) return;
-    this.d.ctx.cursors.advance(link, String(upper));
-  }
-
-  /** Messages (roots and replies) changed after `since`, or undefined when Graph cannot reach the conversation. */
-  private async fetch(channel: string, since: number): Promise<GraphMessage[] | undefined> {
-    if (kindOf(channel) === 'channel') {
-      const teamId = await this.d.directory.teamOf(channel);
-      if (!teamId) {
-        this.d.log.warn(
-          { workspace: this.d.workspace, channel },
-          'catch-up skipped: the channel’s team is unknown to Graph',
-        );
-        return undefined;
-      }
-      const roots = await this.d.graph.channelChanges(teamId, channel, since);
-      const out = [...roots];
-      for (const root of roots) {
-        const replies = await this.d.graph.replies(teamId, channel, root.id);
-        out.push(
-          ...replies
-            .filter((r) => (ms(r.lastModifiedDateTime) ?? 0) > since)
-            .map((r) => ({ ...r, replyToId: r.replyToId ?? root.id })),
-        );
-      }
-      return out;
-    }
-    const chatId = await this.d.directory.graphChatId(channel);
-    if (!chatId) {
-      this.d.log.debug(
-        { workspace: this.d.workspace, channel },
-        'catch-up skipped: no Graph id for this chat yet',
-      );
-      return undefined;
-    }
-    return this.d.graph.chatChanges(chatId, since);
-  }
-
-  /** The changes of one message inside (since, upper]. */
-  private events(channel: string, m: GraphMessage, since: number, upper: number): RemoteEvent[] {
-    const userId = m.from?.user?.id;
-    if (!userId || (m.messageType && m.messageType !== 'message')) return [];
-    const inWindow = (t: number | undefined): t is number =>
-      t !== undefined && t > since && t <= upper;
-    const base = { workspace: this.d.workspace, channel };
-    const created = ms(m.createdDateTime);
-    const edited = ms(m.lastEditedDateTime);
-    const deleted = ms(m.deletedDateTime);
-    const own = this.d.echoes.messages.has(m.id);
-    const out: RemoteEvent[] = [];
-    if (!own && deleted === undefined && inWindow(created)) {
-      const threadRoot = kindOf(channel) === 'channel' ? (m.replyToId ?? undefined) : undefined;
-      out.push({
-        ...base,
-        kind: 'message',
-        eventKey: `msg:${m.id}`,
-        ts: created,
-        messageId: m.id,
-        sender: { userId },
-        content: graphContent(this.d, m),
-        threadRoot,
-      });
-    }
-    // An edit or deletion in the window is emitted even when the message was created in it
-    // too: the message may have crossed live before the bridge went down (its event is then
-    // a duplicate), and only the edit or deletion still has to cross.
-    if (
-      !own &&
-      deleted === undefined &&
-      inWindow(edited) &&
-      !this.d.echoes.isOwnEdit(m.id, edited)
-    ) {
-      out.push({
-        ...base,
-        kind: 'edit',
-        eventKey: `edit:${m.id}:${edited}`,
-        ts: edited,
-        messageId: m.id,
-        sender: { userId },
-        content: graphContent(this.d, m),
-      });
-    }
-    if (!own && inWindow(deleted) && !this.d.echoes.isOwnDelete(m.id)) {
-      out.push({ ...base, kind: 'delete', eventKey: `del:${m.id}`, ts: deleted, messageId: m.id });
-    }
-    return out;
+    const fresh = this.claim(channel, events);
+    const recorded = async (): Promise<void> => {
+      for (const commit of commits) await commit();
+      for (const m of messages) if (m.replyToId) await this.d.threads.remember(m.id, m.replyToId);
+      this.claims.delete(channel);
+      this.noteCovered(channel, window.upper);
+    };
+    const nextCursor = String(Math.max(read.since, Math.min(settled, window.upper)));
+    return { events: fresh, recorded, nextCursor, hasMore: false };
   }
 
   /**
-   * Reactions added (created in the window) and removed (passed on before, gone now) on a
-   * message last changed inside the window; a message changed later waits for the next pass.
-   * `commits` records them once they are emitted.
+   * Leaves out what this process emitted already (live, or by an earlier read) and claims the
+   * rest, so a live activity of the same change that waits for this read is not recorded too.
    */
-  private async reactions(
-    channel: string,
-    m: GraphMessage,
-    since: number,
-    upper: number,
-    commits: Array<() => Promise<void>>,
-  ): Promise<RemoteEvent[]> {
-    const modified = ms(m.lastModifiedDateTime) ?? ms(m.createdDateTime);
-    if (modified === undefined || modified <= since || modified > upper) return [];
-    if (!m.from?.user?.id || m.deletedDateTime != null) return [];
-    const madeAt = new Map<string, number | undefined>();
-    const current = (m.reactions ?? []).flatMap((r) => {
-      const user = r.user?.user?.id;
-      if (!user) return [];
-      madeAt.set(`${user}|${r.reactionType}`, ms(r.createdDateTime));
-      return [{ user, reaction: r.reactionType }];
-    });
-    const { changes, commit } = await this.d.reactions.compare(
-      { workspace: this.d.workspace, channel },
-      m.id,
-      current,
-      {
-        isNew: (e) => (madeAt.get(`${e.user}|${e.reaction}`) ?? 0) > since,
-      },
+  private claim(channel: string, events: RemoteEvent[]): RemoteEvent[] {
+    const fresh = events.filter((e) => !this.d.echoes.emitted.has(e.eventKey));
+    for (const e of fresh) this.d.echoes.emitted.add(e.eventKey);
+    this.claims.set(
+      channel,
+      fresh.map((e) => e.eventKey),
     );
-    commits.push(commit);
-    return changes
-      .filter((c) => !this.d.echoes.isOwnReaction(m.id, c.user, c.reaction))
-      .map((c) =>
-        this.reactionEvent(
-          channel,
-          m.id,
-          c,
-          c.added ? madeAt.get(`${c.user}|${c.reaction}`)! : modified,
-        ),
-      );
+    return fresh;
   }
 
-  /** Keyed as the live activity would be for an add; by the message's change for a removal. */
-  private reactionEvent(
-    channel: string,
-    messageId: string,
-    c: ReactionChange,
-    at: number,
-  ): RemoteEvent {
-    return {
-      workspace: this.d.workspace,
-      channel,
-      messageId,
-      kind: c.added ? 'reaction' : 'reaction_remove',
-      eventKey: `${c.added ? 'react' : 'unreact'}:${messageId}:${c.user}:${c.reaction}:${at}`,
-      ts: at,
-      sender: { userId: c.user },
-      key: teamsReactionToKey(c.reaction),
-    };
+  /** A page whose recording did not finish gives its claims back: the next read has them again. */
+  private releaseClaims(channel: string): void {
+    for (const key of this.claims.get(channel) ?? []) this.d.echoes.emitted.delete(key);
+    this.claims.delete(channel);
+  }
+
+  /** A read that failed: the cursor stays, and the round reports it (the state says retrying). */
+  private failed(channel: string, err: unknown, covering: boolean): void {
+    this.failure ??= err;
+    this.d.log.warn(
+      { channel, err: errorMessage(err) },
+      covering
+        ? 'could not catch up before a live activity; order may differ this once'
+        : 'catch-up failed; the next pass tries again',
+    );
   }
 }

@@ -65,25 +65,3 @@ export async function readJson(res: Response): Promise<unknown> {
     return text.slice(0, 300);
   }
 }
-
-/** Reads at most `maxBytes` of a body. */
-export async function readBytes(res: Response, maxBytes: number): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body ?? []) {
-    size += (chunk as Uint8Array).byteLength;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(Buffer.from(chunk as Uint8Array));
-  }
-  return Buffer.concat(chunks);
-}
-
-function tooLarge(maxBytes: number): RemoteApiError {
-  return new RemoteApiError({
-    message: `file is over ${maxBytes} bytes`,
-    retryable: false,
-    code: 'FILE_TOO_LARGE',
-  });
-}

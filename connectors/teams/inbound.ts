@@ -1,19 +1,29 @@
 /**
  * Verified activities → RemoteEvents. Stores the conversation reference first (so the bridge
- * can answer proactively), drops what the bridge itself caused, and emits each change once:
- * event keys are the same whether a change arrives live or through catch-up
- * (`msg:{id}`, `edit:{id}:{ms}`, `del:{id}`, `react|unreact:{id}:{user}:{type}:{ms}`).
+ * can answer proactively), drops what the bridge itself caused, and emits each change once,
+ * keyed as the Graph catch-up keys it (events.ts). The core holds a live event until its
+ * conversation's catch-up is recorded, so it never overtakes what came before it.
  */
-import { BridgeError, type LinkedChannel, type RemoteEvent } from '../../src/connector/index.js';
-import { activityTime, type TeamsActivity } from './activity.js';
+import {
+  BridgeError,
+  ChannelSerializer,
+  type LinkedChannel,
+  type RemoteEvent,
+} from '../../src/connector/index.js';
+import { activityTime, MESSAGE_TYPES, type TeamsActivity } from './activity.js';
 import { trustedServiceUrl } from './config.js';
 import { activityContent } from './content.js';
 import type { TeamsDeps } from './deps.js';
-import { emitOnce } from './emit-once.js';
-import { teamsReactionToKey } from './format/index.js';
-import type { CatchUp } from './history.js';
+import {
+  deleteEvent,
+  deleteKey,
+  editEvent,
+  messageEvent,
+  reactionEvent,
+  type ChangeOf,
+} from './events.js';
+import type { GraphCatchUp } from './history.js';
 import { kindOf, splitConversationId, type ConversationKind } from './ids.js';
-import type { KeyedLock } from './locks.js';
 
 export class UntrustedServiceUrl extends BridgeError {
   constructor(url: string) {
@@ -39,16 +49,12 @@ const KINDS: Record<string, ConversationKind> = {
 };
 
 export class Inbound {
-  /**
-   * When the bridge began accepting activities (set by the connector): what happened in a
-   * conversation before then is caught up before its first live activity is emitted.
-   */
-  acceptedAt: number | undefined;
+  /** Activities of one conversation are emitted one after the other, in arrival order. */
+  private readonly serial = new ChannelSerializer();
 
   constructor(
     private readonly d: TeamsDeps,
-    private readonly locks: KeyedLock,
-    private readonly catchup: CatchUp,
+    private readonly catchup: GraphCatchUp,
   ) {}
 
   async handle(a: TeamsActivity): Promise<void> {
@@ -56,8 +62,8 @@ export class Inbound {
       throw new UntrustedServiceUrl(a.serviceUrl);
     const { channel, root } = splitConversationId(a.conversation.id);
     await this.rememberConversation(a, channel);
-    const log = this.d.log.child({ workspace: this.d.workspace, channel });
-    if (!['message', 'messageUpdate', 'messageDelete', 'messageReaction'].includes(a.type)) {
+    const log = this.d.log.child({ channel });
+    if (!MESSAGE_TYPES.has(a.type)) {
       log.debug({ type: a.type }, 'ignoring activity type');
       return;
     }
@@ -70,37 +76,37 @@ export class Inbound {
     const link = await this.linkOf(channel);
     if (!link) return;
     if (a.type === 'message' && (await this.isOwnMessage(channel, a.id!))) return;
+    // Until it is recorded, catch-up reads leave out what happened after it.
+    const release = this.catchup.live.hold(channel, activityTime(a));
     try {
-      await this.emitInOrder(a, link, root, userId);
+      const events = await this.events(a, channel, root, userId);
+      await this.serial.run(channel, () => this.emitAll(link, events));
     } catch (err) {
+      release();
       // Refused (the caller answers 500): the catch-up emits it from Graph before anything newer.
       this.catchup.owe(channel, activityTime(a));
       throw err;
     }
+    release();
     if (a.type === 'message' && root && root !== a.id) await this.d.threads.remember(a.id!, root);
   }
 
-  /** Emits an activity's changes once whatever came before it in its conversation is out. */
-  private async emitInOrder(
-    a: TeamsActivity,
-    link: LinkedChannel,
-    root: string | undefined,
-    userId: string,
-  ): Promise<void> {
-    const channel = link.channel;
-    const until = Math.max(this.acceptedAt ?? 0, this.catchup.owedUntil(channel));
-    if (until > 0) await this.catchup.cover(link, until);
-    const events = await this.events(a, channel, root, userId);
-    await this.locks.run(channel, async () => {
-      for (const e of events) {
-        await emitOnce(this.d, e);
-        if (e.kind === 'reaction' || e.kind === 'reaction_remove') {
-          const entry = { user: e.sender.userId, reaction: reactionTypeOf(e.eventKey) };
-          const ref = { workspace: this.d.workspace, channel };
-          await this.d.reactions.note(ref, e.messageId, entry, e.kind === 'reaction');
-        }
+  /** Emits each event this process has not emitted yet; reactions are noted for snapshots. */
+  private async emitAll(link: LinkedChannel, events: RemoteEvent[]): Promise<void> {
+    const emitted = this.d.echoes.emitted;
+    for (const e of events) {
+      if (!emitted.has(e.eventKey)) {
+        emitted.add(e.eventKey);
+        await this.d.ctx.emit(e).catch((err: unknown) => {
+          emitted.delete(e.eventKey);
+          throw err;
+        });
       }
-    });
+      if (e.kind === 'reaction' || e.kind === 'reaction_remove') {
+        const entry = { user: e.sender.userId, reaction: reactionTypeOf(e.eventKey) };
+        await this.d.reactions.note(link, e.messageId, entry, e.kind === 'reaction');
+      }
+    }
   }
 
   private async events(
@@ -109,66 +115,49 @@ export class Inbound {
     root: string | undefined,
     userId: string,
   ): Promise<RemoteEvent[]> {
-    const base = { workspace: this.d.workspace, channel, ts: activityTime(a) };
     const id = a.id!;
+    const at: ChangeOf = {
+      workspace: this.d.workspace,
+      channel,
+      messageId: id,
+      ts: activityTime(a),
+    };
     const eventType = a.channelData?.eventType;
+    // Delivered late (redelivered after an outage), after the catch-up passed on its deletion.
+    if (a.type !== 'messageReaction' && this.d.echoes.emitted.has(deleteKey(id))) return [];
     switch (a.type) {
-      case 'message':
+      case 'message': {
+        const threadRoot = kindOf(channel) === 'channel' && root && root !== id ? root : undefined;
         return [
-          {
-            ...base,
-            kind: 'message',
-            eventKey: `msg:${id}`,
-            messageId: id,
-            sender: { userId },
-            content: await activityContent(this.d, a, channel, root),
-            threadRoot: kindOf(channel) === 'channel' && root && root !== id ? root : undefined,
-          },
+          messageEvent(at, userId, await activityContent(this.d, a, channel, root), threadRoot),
         ];
+      }
       case 'messageUpdate':
         if (eventType && eventType !== 'editMessage') return [];
-        if (this.d.echoes.messages.has(id) || this.d.echoes.isOwnEdit(id, base.ts)) return [];
-        return [
-          {
-            ...base,
-            kind: 'edit',
-            eventKey: `edit:${id}:${base.ts}`,
-            messageId: id,
-            sender: { userId },
-            content: await activityContent(this.d, a, channel, root),
-          },
-        ];
+        if (this.d.echoes.messages.has(id) || this.d.echoes.isOwnEdit(id, at.ts)) return [];
+        return [editEvent(at, userId, await activityContent(this.d, a, channel, root))];
       case 'messageDelete':
         if (this.d.echoes.messages.has(id) || this.d.echoes.isOwnDelete(id)) return [];
-        return [{ ...base, kind: 'delete', eventKey: `del:${id}`, messageId: id }];
-      default: {
-        const target = a.replyToId!;
-        const out: RemoteEvent[] = [];
-        for (const [list, kind] of [
-          [a.reactionsAdded, 'reaction'],
-          [a.reactionsRemoved, 'reaction_remove'],
-        ] as const) {
-          for (const r of list ?? []) {
-            if (
-              typeof r.type !== 'string' ||
-              r.type === '' ||
-              this.d.echoes.isOwnReaction(target, userId, r.type)
-            )
-              continue;
-            const tag = kind === 'reaction' ? 'react' : 'unreact';
-            out.push({
-              ...base,
-              kind,
-              eventKey: `${tag}:${target}:${userId}:${r.type}:${base.ts}`,
-              messageId: target,
-              sender: { userId },
-              key: teamsReactionToKey(r.type),
-            });
-          }
-        }
-        return out;
+        return [deleteEvent(at)];
+      default:
+        return this.reactionEvents(a, { ...at, messageId: a.replyToId! }, userId);
+    }
+  }
+
+  /** The reactions an activity adds and removes, less those the bridge made itself. */
+  private reactionEvents(a: TeamsActivity, at: ChangeOf, userId: string): RemoteEvent[] {
+    const out: RemoteEvent[] = [];
+    for (const [list, added] of [
+      [a.reactionsAdded, true],
+      [a.reactionsRemoved, false],
+    ] as const) {
+      for (const r of list ?? []) {
+        if (typeof r.type !== 'string' || r.type === '') continue;
+        if (this.d.echoes.isOwnReaction(at.messageId, userId, r.type)) continue;
+        out.push(reactionEvent(at, userId, r.type, added));
       }
     }
+    return out;
   }
 
   /** A message the bridge posted as a linked user comes back as that user's activity: skip it. */

@@ -14,18 +14,12 @@ import type { LinkedAccount } from './auth/account-links.js';
 import type { TeamsDeps } from './deps.js';
 import { keyToTeamsReaction } from './format/index.js';
 import { GraphApi, type DriveItem } from './graph.js';
-import { kindOf } from './ids.js';
+import { type GraphPlace, messagePath, postPath } from './directory.js';
 import { graphParts, tenantMentions, type GraphPart } from './outbound.js';
 import { markerHtml, SendLedger } from './send-ledger.js';
 
 const HOSTED_IMAGE_MAX = 3 * 1024 * 1024;
 const CHAT_FILES_FOLDER = '/me/drive/root:/Microsoft Teams Chat Files';
-
-interface Location {
-  channel: string;
-  teamId?: string;
-  chatId?: string;
-}
 
 export class PuppetSender {
   /** What was posted per idempotency key, durably, so a retry after a crash does not post twice. */
@@ -61,41 +55,6 @@ export class PuppetSender {
     );
   }
 
-  async locate(channel: string): Promise<Location> {
-    if (kindOf(channel) === 'channel') {
-      const teamId = await this.d.directory.teamOf(channel);
-      if (!teamId)
-        throw new RemoteApiError({
-          message: `the team of channel ${channel} is unknown`,
-          retryable: false,
-          code: 'TEAMS_TEAM_UNKNOWN',
-        });
-      return { channel, teamId };
-    }
-    const chatId = await this.d.directory.graphChatId(channel);
-    if (!chatId)
-      throw new RemoteApiError({
-        message: `no Graph chat id for ${channel}`,
-        retryable: false,
-        code: 'TEAMS_CHAT_UNKNOWN',
-      });
-    return { channel, chatId };
-  }
-
-  private messagePath(loc: Location, messageId: string, root?: string): string {
-    if (loc.chatId) return `/chats/${encodeURIComponent(loc.chatId)}/messages/${messageId}`;
-    const base = `/teams/${loc.teamId}/channels/${encodeURIComponent(loc.channel)}/messages`;
-    return root && root !== messageId
-      ? `${base}/${root}/replies/${messageId}`
-      : `${base}/${messageId}`;
-  }
-
-  private postPath(loc: Location, root?: string): string {
-    if (loc.chatId) return `/chats/${encodeURIComponent(loc.chatId)}/messages`;
-    const base = `/teams/${loc.teamId}/channels/${encodeURIComponent(loc.channel)}/messages`;
-    return root ? `${base}/${root}/replies` : base;
-  }
-
   private postedKey(messageId: string): string {
     return `posted:${this.d.workspace}:${messageId}`;
   }
@@ -111,7 +70,7 @@ export class PuppetSender {
     message: OutboundMessage,
     account: LinkedAccount,
   ): Promise<string[]> {
-    const loc = await this.locate(channel);
+    const loc = await this.d.directory.requirePlace(channel);
     const graph = this.graphFor(message.sender.userId);
     const parts: GraphPart[] = graphParts(
       message,
@@ -136,7 +95,7 @@ export class PuppetSender {
           channel,
           this.d.queue.run(channel, () =>
             this.d.graphRate.run('graph', () =>
-              graph.post<{ id: string }>(this.postPath(loc, threadRoot), body, 'a message'),
+              graph.post<{ id: string }>(postPath(loc, threadRoot), body, 'a message'),
             ),
           ),
         );
@@ -147,7 +106,7 @@ export class PuppetSender {
       this.d.echoes.messages.add(id);
       await this.d.ctx.storage.set(this.postedKey(id), message.sender.userId);
       ids.push(id);
-      if (loc.teamId) {
+      if ('teamId' in loc) {
         threadRoot ??= id;
         await this.d.threads.remember(id, threadRoot);
       }
@@ -160,17 +119,17 @@ export class PuppetSender {
   }
 
   async edit(channel: string, messageId: string, message: OutboundMessage): Promise<void> {
-    const loc = await this.locate(channel);
+    const loc = await this.d.directory.requirePlace(channel);
     const [part] = graphParts(
       { ...message, content: { ...message.content, attachments: [] } },
       tenantMentions(this.d.connectorId, this.d.workspace),
     );
-    const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
+    const root = 'teamId' in loc ? await this.d.threads.rootOf(messageId) : undefined;
     this.d.echoes.noteEdit(messageId);
     await this.d.queue.run(channel, () =>
       this.d.graphRate.run('graph', () =>
         this.graphFor(message.sender.userId).patch(
-          this.messagePath(loc, messageId, root),
+          messagePath(loc, messageId, root),
           part ?? { body: { contentType: 'html', content: '' } },
           'a message edit',
         ),
@@ -184,11 +143,12 @@ export class PuppetSender {
     matrixUserId: string,
     account: LinkedAccount,
   ): Promise<void> {
-    const loc = await this.locate(channel);
-    const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
-    const path = loc.chatId
-      ? `/users/${account.userId}/chats/${encodeURIComponent(loc.chatId)}/messages/${messageId}/softDelete`
-      : `${this.messagePath(loc, messageId, root)}/softDelete`;
+    const loc = await this.d.directory.requirePlace(channel);
+    const root = 'teamId' in loc ? await this.d.threads.rootOf(messageId) : undefined;
+    const path =
+      'chatId' in loc
+        ? `/users/${account.userId}/chats/${encodeURIComponent(loc.chatId)}/messages/${messageId}/softDelete`
+        : `${messagePath(loc, messageId, root)}/softDelete`;
     this.d.echoes.noteDelete(messageId);
     await this.d.queue.run(channel, () =>
       this.d.graphRate.run('graph', () =>
@@ -209,14 +169,14 @@ export class PuppetSender {
     // A key Teams has no reaction for was never set there: nothing to unset.
     if (!reactionType && !set) return;
     if (!reactionType) throw new ReactionUnavailableError('Microsoft Teams', key);
-    const loc = await this.locate(channel);
-    const root = loc.teamId ? await this.d.threads.rootOf(messageId) : undefined;
+    const loc = await this.d.directory.requirePlace(channel);
+    const root = 'teamId' in loc ? await this.d.threads.rootOf(messageId) : undefined;
     this.d.echoes.noteReaction(messageId, account.userId, reactionType);
     const verb = set ? 'setReaction' : 'unsetReaction';
     await this.d.queue.run(channel, () =>
       this.d.graphRate.run('graph', () =>
         this.graphFor(matrixUserId).post(
-          `${this.messagePath(loc, messageId, root)}/${verb}`,
+          `${messagePath(loc, messageId, root)}/${verb}`,
           { reactionType },
           'a reaction',
         ),
@@ -228,7 +188,7 @@ export class PuppetSender {
 
   /** Uploads a message's files; returns the `<attachment>` tags and the attachment/hostedContents fields. */
   private async files(
-    loc: Location,
+    loc: GraphPlace,
     graph: GraphApi,
     message: OutboundMessage,
   ): Promise<{ html: string; fields: Record<string, unknown> }> {
@@ -270,8 +230,8 @@ export class PuppetSender {
     return { html, fields };
   }
 
-  private async folderPath(loc: Location, graph: GraphApi): Promise<string> {
-    if (!loc.teamId) return CHAT_FILES_FOLDER;
+  private async folderPath(loc: GraphPlace, graph: GraphApi): Promise<string> {
+    if (!('teamId' in loc)) return CHAT_FILES_FOLDER;
     const folder = await graph.filesFolder(loc.teamId, loc.channel);
     return `/drives/${folder.parentReference?.driveId}/items/${folder.id}`;
   }

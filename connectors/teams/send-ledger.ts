@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { RemoteApiError, SendLedger as CoreSendLedger } from '../../src/connector/index.js';
 import type { TeamsDeps } from './deps.js';
 import type { GraphMessage } from './graph.js';
-import { kindOf } from './ids.js';
 
 /** Clock skew between this host and Teams allowed for when reading back from a pending record. */
 const SKEW_MS = 60_000;
@@ -107,15 +106,10 @@ export class SendLedger {
 
   /** Recent messages of the target's conversation or thread, or undefined when Graph has no id for it. */
   private async read(target: PartTarget, since: number): Promise<GraphMessage[] | undefined> {
-    const { channel, root } = target;
-    if (kindOf(channel) === 'channel') {
-      const teamId = await this.d.directory.teamOf(channel);
-      if (!teamId) return undefined;
-      return root
-        ? this.d.graph.replies(teamId, channel, root)
-        : this.d.graph.channelChanges(teamId, channel, since);
-    }
-    const chatId = await this.d.directory.graphChatId(channel);
-    return chatId ? this.d.graph.chatChanges(chatId, since) : undefined;
+    const place = await this.d.directory.place(target.channel);
+    if (!place) return undefined;
+    return target.root && 'teamId' in place
+      ? this.d.graph.replies(place.teamId, target.channel, target.root)
+      : this.d.graph.changes(place, since);
   }
 }

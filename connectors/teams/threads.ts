@@ -3,12 +3,10 @@
  * a reply lands in the right Teams thread (Teams threads are one level deep). Roots map to
  * themselves and are not stored; replies are kept in memory and written to storage.
  */
-import type { ConnectorStorage } from '../../src/connector/index.js';
-
-const MAX_CACHED = 20_000;
+import { BoundedMap, type ConnectorStorage } from '../../src/connector/index.js';
 
 export class Threads {
-  private readonly roots = new Map<string, string>();
+  private readonly roots = new BoundedMap<string, string>(20_000);
 
   constructor(
     private readonly workspace: string,
@@ -21,7 +19,7 @@ export class Threads {
 
   async remember(messageId: string, rootId: string | undefined): Promise<void> {
     if (!rootId || rootId === messageId || this.roots.get(messageId) === rootId) return;
-    this.cache(messageId, rootId);
+    this.roots.set(messageId, rootId);
     await this.storage.set(this.key(messageId), rootId);
   }
 
@@ -30,12 +28,7 @@ export class Threads {
     const hit = this.roots.get(messageId);
     if (hit) return hit;
     const stored = await this.storage.get(this.key(messageId));
-    if (stored) this.cache(messageId, stored);
+    if (stored) this.roots.set(messageId, stored);
     return stored || messageId;
-  }
-
-  private cache(messageId: string, rootId: string): void {
-    if (this.roots.size >= MAX_CACHED) this.roots.delete(this.roots.keys().next().value!);
-    this.roots.set(messageId, rootId);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * One Teams tenant/app pair: its clients (tokens, Bot Connector, Graph), the conversation
- * references, live activity intake, catch-up on start and every `catchup.interval_seconds`,
- * account linking, and the connection state the operators see.
+ * references, live activity intake, the core's catch-up once activities are accepted and
+ * every `catchup.interval_seconds`, account linking, and the connection state operators see.
  */
 import {
   Backoff,
@@ -10,6 +10,8 @@ import {
   type ConnectionStatus,
   type ConnectorContext,
   errorMessage,
+  type LinkedChannel,
+  type MessagesPage,
   RatePacer,
   ReactionTracker,
 } from '../../src/connector/index.js';
@@ -23,7 +25,7 @@ import {
 } from './auth/app-tokens.js';
 import { parseKey } from './auth/token-crypto.js';
 import { BotConnector } from './botconnector.js';
-import { CatchUp } from './history.js';
+import { GraphCatchUp } from './history.js';
 import type { TeamsConfig, TeamsWorkspaceConfig } from './config.js';
 import type { TeamsDeps } from './deps.js';
 import { Directory } from './directory.js';
@@ -31,7 +33,6 @@ import { Echoes } from './echoes.js';
 import { GraphApi } from './graph.js';
 import type { Fetch } from './http.js';
 import { Inbound } from './inbound.js';
-import { KeyedLock } from './locks.js';
 import { Members } from './members.js';
 import { ConversationRefs } from './refs.js';
 import { BOT_LIMITS, GRAPH_POST_LIMITS, GRAPH_READ_LIMITS } from './rate-limits.js';
@@ -46,7 +47,7 @@ export class TeamsWorkspace {
   readonly d: TeamsDeps;
   readonly sender: Sender;
   private readonly inbound: Inbound;
-  private readonly catchup: CatchUp;
+  private readonly catchup: GraphCatchUp;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private status: ConnectionStatus | undefined;
@@ -115,10 +116,9 @@ export class TeamsWorkspace {
       graphRate: new RatePacer({ limits: GRAPH_POST_LIMITS, label: 'Microsoft Graph' }),
       graphReads,
     };
-    const locks = new KeyedLock();
     this.sender = new Sender(this.d);
-    this.catchup = new CatchUp(this.d, locks);
-    this.inbound = new Inbound(this.d, locks, this.catchup);
+    this.catchup = new GraphCatchUp(this.d, (err) => this.report('retrying', errorMessage(err)));
+    this.inbound = new Inbound(this.d, this.catchup);
   }
 
   private report(status: ConnectionStatus, error?: string): void {
@@ -140,7 +140,7 @@ export class TeamsWorkspace {
     );
   }
 
-  /** Checks the credentials, then catches up and starts the periodic catch-up. */
+  /** Checks the credentials; the first catch-up starts with `acceptingFrom`. */
   async start(): Promise<StartResult> {
     this.stopped = false;
     this.report('connecting');
@@ -153,10 +153,9 @@ export class TeamsWorkspace {
         return 'bad_credentials';
       }
       this.report('retrying', errorMessage(err));
-      this.schedule(this.backoff());
+      this.schedule(this.retries.next());
       return 'retrying';
     }
-    this.schedule(0);
     return 'ready';
   }
 
@@ -167,9 +166,18 @@ export class TeamsWorkspace {
     this.report('stopped');
   }
 
-  /** The bridge accepts activities from `at` on: earlier ones are caught up before live ones. */
+  /**
+   * The bridge accepts activities from `at` on: every linked conversation is caught up to
+   * then, and its live activities wait for that, so they come after what they follow.
+   */
   acceptingFrom(at: number): void {
-    this.inbound.acceptedAt = at;
+    this.catchup.acceptedAt = at;
+    if (this.status !== 'bad_credentials') this.pass();
+  }
+
+  /** One read of the core's catch-up (see GraphCatchUp). */
+  fetchSince(link: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
+    return this.catchup.fetchSince(link, cursor);
   }
 
   handle(activity: TeamsActivity): Promise<void> {
@@ -178,23 +186,27 @@ export class TeamsWorkspace {
 
   private readonly retries = new Backoff({ initialMs: 1000, maxMs: RETRY_MAX_MS, minMs: 500 });
 
-  private backoff(): number {
-    return this.retries.next();
-  }
-
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => (this.running = undefined));
-    }, delayMs);
+    this.timer = setTimeout(() => this.pass(), delayMs);
     this.timer.unref?.();
   }
 
-  private async tick(): Promise<void> {
+  /** A catch-up round, planned now (live activities wait for it), then the next one scheduled. */
+  private pass(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const run = this.afterRound(this.catchup.round());
+    this.running = run;
+    void run.finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+  }
+
+  private async afterRound(round: Promise<void>): Promise<void> {
     try {
-      await this.d.tokens.get(GRAPH_SCOPE);
-      await this.catchup.run();
+      await Promise.all([this.d.tokens.get(GRAPH_SCOPE), round]);
       this.retries.reset();
       if (!this.stopped) this.report('connected');
       this.schedule(this.d.config.catchup.interval_seconds * 1000);
@@ -205,7 +217,7 @@ export class TeamsWorkspace {
         return;
       }
       this.report('retrying', errorMessage(err));
-      this.schedule(Math.min(this.backoff(), this.d.config.catchup.interval_seconds * 1000));
+      this.schedule(Math.min(this.retries.next(), this.d.config.catchup.interval_seconds * 1000));
     }
   }
 }

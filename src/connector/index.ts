@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './file-url.js';
 export * from './file-fetch.js';
+export * from './attachment-kind.js';
 export * from './reaction-snapshots.js';
 export * from './send-ledger.js';
 export * from './backoff.js';

@@ -91,7 +91,7 @@ export class RecordingContext implements ConnectorContext {
 const CURSOR_PREFIX = '\u0000cursor:';
 
 /** Cursor rows kept in the context's key/value map, so a restarted connector finds them. */
-function memoryCursorRows(store: Map<string, string>): CursorRows {
+export function memoryCursorRows(store: Map<string, string>): CursorRows {
   return {
     load: async () =>
       [...store]

@@ -4,7 +4,7 @@
  * catch-up window too).
  */
 import { afterEach, expect, it } from 'vitest';
-import { waitFor } from '../../contract/fake-context.js';
+import { memoryCursorRows, waitFor } from '../../contract/fake-context.js';
 import { caughtUpTo, messageEventFor, teamsWorld, type TeamsTestWorld } from './world.js';
 
 let w: TeamsTestWorld | undefined;
@@ -23,7 +23,9 @@ it('recovers an edit and a deletion of messages that crossed live before a resta
   await Promise.all([kept, doomed].map((id) => messageEventFor(world.ctx, id)));
   await world.connector.stop();
   // As if the last pass before the stop had run just before these messages were posted.
-  world.ctx.store.set(`cursor:contoso:${world.channelId}`, String(before));
+  await memoryCursorRows(world.ctx.store).save([
+    { workspace: 'contoso', channel: world.channelId, thread: '', cursor: String(before) },
+  ]);
   world.sim.control.edit(kept, 'edited while away');
   world.sim.control.remove(doomed);
   await world.sim.idle();
