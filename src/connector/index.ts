@@ -60,3 +60,5 @@ export * from './json-frame.js';
 export * from './ttl-cache.js';
 export * from './inbound-mentions.js';
 export * from './attachment-kind.js';
+export * from './markdown-writer.js';
+export * from './markdown-text.js';
