@@ -62,3 +62,4 @@ export * from './inbound-mentions.js';
 export * from './attachment-kind.js';
 export * from './markdown-writer.js';
 export * from './markdown-text.js';
+export * from './server-file.js';
