@@ -63,3 +63,4 @@ export * from './attachment-kind.js';
 export * from './markdown-writer.js';
 export * from './markdown-text.js';
 export * from './server-file.js';
+export * from './markup-blocks.js';
