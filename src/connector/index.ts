@@ -64,3 +64,4 @@ export * from './markdown-writer.js';
 export * from './markdown-text.js';
 export * from './server-file.js';
 export * from './markup-blocks.js';
+export * from './workspace-connector.js';
