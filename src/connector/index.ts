@@ -65,3 +65,4 @@ export * from './markdown-text.js';
 export * from './server-file.js';
 export * from './markup-blocks.js';
 export * from './workspace-connector.js';
+export * from './event-socket.js';
