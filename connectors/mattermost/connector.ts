@@ -11,7 +11,7 @@ import {
   type RemoteChannelSummary,
   type RemoteUserInfo,
   type SentMessage,
-  WorkspaceRegistry,
+  WorkspaceConnector,
 } from '../../src/connector/index.js';
 import type { MattermostConfig } from './config.js';
 import { mattermostReactions } from './format/index.js';
@@ -21,31 +21,20 @@ import { createPosts, MAX_POST_LENGTH, renderText } from './outbound.js';
 import { channelVisibility, directChannelName } from './visibility.js';
 import { MattermostWorkspace } from './workspace.js';
 
-export class MattermostConnector implements Connector {
-  private readonly workspaces: WorkspaceRegistry<MattermostWorkspace>;
-
+/**
+ * Mattermost servers by workspace name. Each start resolves once its server is connected and
+ * has caught up on the channels with new posts; the other linked channels are looked at in
+ * the background.
+ */
+export class MattermostConnector
+  extends WorkspaceConnector<MattermostWorkspace>
+  implements Connector
+{
   constructor(ctx: ConnectorContext, config: MattermostConfig) {
-    this.workspaces = new WorkspaceRegistry(
-      'Mattermost',
-      CONNECTOR_ID,
-      config.workspaces,
-      (name) => {
-        const ws = config.workspaces[name]!;
-        return new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx);
-      },
-    );
-  }
-
-  /**
-   * Resolves once every workspace is connected and has caught up on the channels with new
-   * posts; the other linked channels are looked at in the background.
-   */
-  start(): Promise<void> {
-    return this.workspaces.startAll();
-  }
-
-  stop(): Promise<void> {
-    return this.workspaces.stopAll();
+    super('Mattermost', CONNECTOR_ID, config.workspaces, (name) => {
+      const ws = config.workspaces[name]!;
+      return new MattermostWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx);
+    });
   }
 
   capabilities(): DeclaredCapabilities {
@@ -62,10 +51,6 @@ export class MattermostConnector implements Connector {
     limit: number,
   ): Promise<MessagesPage> {
     return this.ws(channel.workspace).fetchSince(channel, cursor, limit);
-  }
-
-  private ws(name: string): MattermostWorkspace {
-    return this.workspaces.get(name);
   }
 
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {

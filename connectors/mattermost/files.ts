@@ -7,10 +7,10 @@ import type { FileInfo } from '@mattermost/types/files';
 import type { Post } from '@mattermost/types/posts';
 import {
   type Download,
-  escapeRegExp,
-  fetchPlatformFile,
+  fetchServerFile,
   FileRefusedError,
   type FileUrlRule,
+  serverRouteRule,
 } from '../../src/connector/index.js';
 
 /** Mattermost ids (of files and users): 26 lower-case base32 characters. */
@@ -30,33 +30,21 @@ export function refusalOf(
   return undefined;
 }
 
-/** A route under the configured server URL (which may have a path prefix). */
-function serverRule(serverUrl: string, route: string, query = false): FileUrlRule {
-  const base = new URL(serverUrl);
-  const prefix = escapeRegExp(base.pathname.replace(/\/+$/, ''));
-  return { origin: base.origin, path: new RegExp(`^${prefix}${route}$`), query, credentials: true };
-}
-
 /** The file endpoint under the configured server URL. */
 export function fileRules(serverUrl: string): FileUrlRule[] {
-  return [serverRule(serverUrl, '/api/v4/files/[a-z0-9]{26}')];
+  return [serverRouteRule(serverUrl, '/api/v4/files/[a-z0-9]{26}')];
 }
 
 /** `path` on the server, the bot's token sent only where `rule` allows (every hop checked). */
-async function fetchFromServer(
+function fetchFromServer(
   serverUrl: string,
   token: string,
   path: string,
   rule: FileUrlRule,
   maxBytes: number,
 ): Promise<Download> {
-  const got = await fetchPlatformFile(`${serverUrl.replace(/\/+$/, '')}${path}`, {
-    rules: [rule],
-    credentials: { authorization: `Bearer ${token}` },
-    maxBytes,
-    platform: 'Mattermost',
-  });
-  return { data: got.data, mimetype: got.mimetype };
+  const credentials = { authorization: `Bearer ${token}` };
+  return fetchServerFile(serverUrl, path, { rule, credentials, maxBytes, platform: 'Mattermost' });
 }
 
 /** Bytes of a file by its id, with the bot's token sent only to the file endpoint. */
@@ -87,7 +75,7 @@ export function downloadProfileImage(
   if (!FILE_ID.test(userId))
     return Promise.reject(new FileRefusedError('the user id is not a Mattermost user id'));
   const query = Number(version) > 0 ? `?_=${Number(version)}` : '';
-  const rule = serverRule(serverUrl, '/api/v4/users/[a-z0-9]{26}/image', true);
+  const rule = serverRouteRule(serverUrl, '/api/v4/users/[a-z0-9]{26}/image', true);
   return fetchFromServer(
     serverUrl,
     token,

@@ -2,7 +2,7 @@ import type { Post } from '@mattermost/types/posts';
 import type { FileInfo } from '@mattermost/types/files';
 import type { UserProfile } from '@mattermost/types/users';
 import {
-  type AttachmentKind,
+  attachmentKindOf,
   type DeleteEvent,
   type EditEvent,
   type InboundContent,
@@ -21,19 +21,12 @@ export function displayNameOf(u: UserProfile): string {
   return u.nickname?.trim() || full || u.username;
 }
 
-function kindOf(mime: string | undefined): AttachmentKind {
-  if (mime?.startsWith('image/')) return 'image';
-  if (mime?.startsWith('video/')) return 'video';
-  if (mime?.startsWith('audio/')) return 'audio';
-  return 'file';
-}
-
 function toAttachment(post: Post, f: FileInfo): RemoteAttachment {
   const refused = refusalOf(post, f);
   return {
     fileId: refused ? '' : f.id,
     ...(refused && { refused }),
-    kind: kindOf(f.mime_type),
+    kind: attachmentKindOf(f.mime_type),
     name: f.name,
     mimetype: f.mime_type || undefined,
     size: f.size,

@@ -12,7 +12,7 @@ import {
   type RemoteChannelSummary,
   type RemoteUserInfo,
   type SentMessage,
-  WorkspaceRegistry,
+  WorkspaceConnector,
 } from '../../src/connector/index.js';
 import { RocketChatApiError } from './api.js';
 import type { RocketChatConfig } from './config.js';
@@ -34,27 +34,15 @@ const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
 const LIST_PAGE = 100;
 const MAX_LISTED_ROOMS = 2000;
 
-export class RocketChatConnector implements Connector {
-  private readonly workspaces: WorkspaceRegistry<RocketChatWorkspace>;
-
+export class RocketChatConnector
+  extends WorkspaceConnector<RocketChatWorkspace>
+  implements Connector
+{
   constructor(ctx: ConnectorContext, config: RocketChatConfig) {
-    this.workspaces = new WorkspaceRegistry(
-      'Rocket.Chat',
-      CONNECTOR_ID,
-      config.workspaces,
-      (name) => {
-        const ws = config.workspaces[name]!;
-        return new RocketChatWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx);
-      },
-    );
-  }
-
-  start(): Promise<void> {
-    return this.workspaces.startAll();
-  }
-
-  stop(): Promise<void> {
-    return this.workspaces.stopAll();
+    super('Rocket.Chat', CONNECTOR_ID, config.workspaces, (name) => {
+      const ws = config.workspaces[name]!;
+      return new RocketChatWorkspace(name, { ...ws, identity: ws.identity ?? 'auto' }, ctx);
+    });
   }
 
   capabilities(): DeclaredCapabilities {
@@ -67,10 +55,6 @@ export class RocketChatConnector implements Connector {
   /** The core's catch-up reads what a room missed through this (chat.syncMessages). */
   fetchMessagesSince(channel: LinkedChannel, cursor: string | undefined): Promise<MessagesPage> {
     return this.ws(channel.workspace).fetchSince(channel, cursor);
-  }
-
-  private ws(name: string): RocketChatWorkspace {
-    return this.workspaces.get(name);
   }
 
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {

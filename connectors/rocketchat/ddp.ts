@@ -1,11 +1,6 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import {
-  errorMessage,
-  OrderedTasks,
-  parseJsonObject,
-  Reconnector,
-} from '../../src/connector/index.js';
+import { EventSocket } from '../../src/connector/index.js';
 
 export interface DdpHandlers {
   /** Logged in after a (re)connect; subscribe and catch up here. Events wait until it resolves. */
@@ -52,18 +47,8 @@ interface Connection {
  * handler on a malformed frame and stops reconnecting after a retry budget, neither of which
  * a long-running bridge can have.)
  */
-export class DdpClient {
-  private ws: WebSocket | undefined;
-  private readonly reconnect = new Reconnector(RECONNECT_BACKOFF, () => this.connect());
+export class DdpClient extends EventSocket {
   private counter = 0;
-  /** An event that could not be recorded must not be skipped: reconnect and catch up. */
-  private readonly tasks = new OrderedTasks((err) => {
-    this.log.warn(
-      { err: errorMessage(err) },
-      'could not process a realtime event; reconnecting to catch up',
-    );
-    this.ws?.terminate();
-  });
   private keepalive: NodeJS.Timeout | undefined;
   private lastFrameAt = 0;
   private pingSentAt = 0;
@@ -72,31 +57,37 @@ export class DdpClient {
   private readonly subs = new Map<string, string>();
   private readonly pingIntervalMs: number;
   private readonly pongTimeoutMs: number;
+  /** The current socket's login. */
+  private conn: Connection | undefined;
 
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly handlers: DdpHandlers,
-    private readonly log: Logger,
+    log: Logger,
     opts: DdpOptions = {},
   ) {
+    super(log, {
+      name: 'DDP',
+      backoff: RECONNECT_BACKOFF,
+      maxFrameBytes: MAX_FRAME_BYTES,
+      handshakeTimeoutMs: 15_000,
+      // An event that could not be recorded must not be skipped: reconnect and catch up.
+      failure: 'could not process a realtime event; reconnecting to catch up',
+    });
     this.pingIntervalMs = opts.pingIntervalMs ?? 25_000;
     this.pongTimeoutMs = opts.pongTimeoutMs ?? 10_000;
   }
 
-  start(): void {
-    this.reconnect.start();
-  }
-
-  async stop(): Promise<void> {
-    this.reconnect.stop();
+  protected override onStop(): void {
     clearInterval(this.keepalive);
-    const ws = this.ws;
-    this.ws = undefined;
     for (const finish of [...this.pendingSubs.values()]) finish({ ok: false, reason: 'stopped' });
     this.subs.clear();
-    ws?.terminate();
-    await this.tasks.idle();
+  }
+
+  protected override onAnyFrame(): void {
+    this.lastFrameAt = Date.now();
+    this.pingSentAt = 0;
   }
 
   /** Runs `task` in line with stream events (after those already queued, before later ones). */
@@ -133,41 +124,30 @@ export class DdpClient {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
   }
 
-  private connect(): void {
+  protected connect(): void {
     const url = `${this.baseUrl.replace(/^http/i, 'ws').replace(/\/+$/, '')}/websocket`;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 15_000 });
+      ws = this.openSocket(url);
     } catch (err) {
       this.handlers.onDisconnected(`cannot open ${url}: ${(err as Error).message}`, false);
       this.reconnect.retry();
       return;
     }
-    this.ws = ws;
     this.subs.clear();
-    const conn: Connection = { ws, loginId: `login-${++this.counter}`, authFailed: false };
+    this.conn = { ws, loginId: `login-${++this.counter}`, authFailed: false };
     ws.on('open', () => {
       this.lastFrameAt = Date.now();
       this.send({ msg: 'connect', version: '1', support: ['1', 'pre2', 'pre1'] });
       this.startKeepalive(ws);
     });
-    ws.on('message', (raw) => {
-      if (this.ws !== ws) return;
-      this.lastFrameAt = Date.now();
-      this.pingSentAt = 0;
-      const frame = parseJsonObject(String(raw));
-      if (frame) this.onFrame(conn, frame);
-      else
-        this.log.warn(
-          { bytes: String(raw).length },
-          'ignoring a DDP frame that is not a JSON object',
-        );
-    });
-    ws.on('error', (err) => this.log.debug({ err: err.message }, 'DDP socket error'));
-    ws.on('close', (code) => this.onClose(conn, code));
   }
 
-  private onFrame(conn: Connection, f: Frame): void {
+  protected onFrame(_ws: WebSocket, f: Frame): void {
+    if (this.conn) this.onDdpFrame(this.conn, f);
+  }
+
+  private onDdpFrame(conn: Connection, f: Frame): void {
     switch (f.msg) {
       case 'connected':
         this.send({
@@ -221,19 +201,18 @@ export class DdpClient {
     this.tasks.run(() => this.handlers.onReady());
   }
 
-  private onClose(conn: Connection, code: number): void {
-    if (this.ws !== conn.ws) return;
-    this.ws = undefined;
+  protected onClosed(_ws: WebSocket, code: number): void {
+    const authFailed = this.conn?.authFailed ?? false;
     clearInterval(this.keepalive);
     for (const finish of [...this.pendingSubs.values()])
       finish({ ok: false, reason: 'disconnected' });
     this.subs.clear();
-    const why = conn.authFailed
+    const why = authFailed
       ? 'login refused: check the bot token (connectors.rocketchat token)'
       : `connection closed (${code})`;
-    this.handlers.onDisconnected(why, conn.authFailed);
+    this.handlers.onDisconnected(why, authFailed);
     // A refused login is not retried quickly: the token will not change by itself.
-    this.reconnect.retry(conn.authFailed ? AUTH_RETRY_MS : 0);
+    this.reconnect.retry(authFailed ? AUTH_RETRY_MS : 0);
   }
 
   private onNosub(f: Frame): void {

@@ -6,10 +6,10 @@
  */
 import {
   type Download,
-  escapeRegExp,
-  fetchPlatformFile,
+  fetchServerFile,
   FileRefusedError,
   type FileUrlRule,
+  serverRouteRule,
 } from '../../src/connector/index.js';
 import type { WireFile, WireMessage } from './types.js';
 
@@ -45,33 +45,19 @@ function safeName(name: unknown): string {
   return /^\.*$/.test(plain) ? 'file' : plain;
 }
 
-/** A route under the configured server URL (which may have a path prefix). */
-function serverRule(serverUrl: string, route: string): FileUrlRule {
-  const base = new URL(serverUrl);
-  const prefix = escapeRegExp(base.pathname.replace(/\/+$/, ''));
-  return { origin: base.origin, path: new RegExp(`^${prefix}${route}$`), credentials: true };
-}
-
 export function fileRules(serverUrl: string): FileUrlRule[] {
-  return [serverRule(serverUrl, '/file-upload/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9._-]+')];
+  return [serverRouteRule(serverUrl, '/file-upload/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9._-]+')];
 }
 
 /** `path` on the server, the bot's credentials sent only where `rule` allows. */
-async function fetchFromServer(
+function fetchFromServer(
   serverUrl: string,
   path: string,
   rule: FileUrlRule,
   credentials: Record<string, string>,
   maxBytes: number,
 ): Promise<Download> {
-  const url = `${serverUrl.replace(/\/+$/, '')}${path}`;
-  const got = await fetchPlatformFile(url, {
-    rules: [rule],
-    credentials,
-    maxBytes,
-    platform: 'Rocket.Chat',
-  });
-  return { data: got.data, mimetype: got.mimetype };
+  return fetchServerFile(serverUrl, path, { rule, credentials, maxBytes, platform: 'Rocket.Chat' });
 }
 
 /** Bytes of an upload named by its file id, with the bot's credentials sent only there. */
@@ -98,7 +84,7 @@ export async function downloadAvatar(
   // Any username the server has (UTF-8 ones too), but never a path of its own.
   if (username === '' || username.length > 100 || /^\.+$/.test(username))
     throw new FileRefusedError('the avatar is not of a Rocket.Chat username');
-  const rule = serverRule(serverUrl, '/avatar/[A-Za-z0-9._~%-]{1,600}');
+  const rule = serverRouteRule(serverUrl, '/avatar/[A-Za-z0-9._~%-]{1,600}');
   const path = `/avatar/${encodeURIComponent(username)}`;
   return fetchFromServer(serverUrl, path, rule, credentials, maxBytes);
 }

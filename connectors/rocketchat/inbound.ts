@@ -1,5 +1,5 @@
 import {
-  type AttachmentKind,
+  attachmentKindOf,
   type EditEvent,
   type InboundContent,
   type MessageEvent,
@@ -47,13 +47,6 @@ export function splitQuotes(
   return { text, replyTo };
 }
 
-function kindOf(a: WireAttachment, mime: string | undefined): AttachmentKind {
-  if (a.image_url || mime?.startsWith('image/')) return 'image';
-  if (a.video_url || mime?.startsWith('video/')) return 'video';
-  if (a.audio_url || mime?.startsWith('audio/')) return 'audio';
-  return 'file';
-}
-
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -75,7 +68,7 @@ function toAttachment(
   const mime = str(a?.image_type) ?? str(a?.video_type) ?? str(a?.audio_type) ?? str(info?.type);
   const att: RemoteAttachment = {
     fileId,
-    kind: kindOf(a ?? {}, mime),
+    kind: attachmentKindOf(mime, { image: a?.image_url, video: a?.video_url, audio: a?.audio_url }),
     name: (str(a?.title) ?? str(info?.name) ?? 'file').slice(0, 255),
   };
   if (mime) att.mimetype = mime;

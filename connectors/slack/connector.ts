@@ -11,7 +11,7 @@ import {
   RemoteApiError,
   type RemoteUserInfo,
   type SentMessage,
-  WorkspaceRegistry,
+  WorkspaceConnector,
 } from '../../src/connector/index.js';
 import type { SlackConfig } from './config.js';
 import { avatarIdOf } from './directory.js';
@@ -27,15 +27,14 @@ import { conversationVisibility, type SlackConversationFlags } from './visibilit
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
 
-export class SlackConnector implements Connector {
-  private readonly workspaces: WorkspaceRegistry<SlackWorkspace>;
+export class SlackConnector extends WorkspaceConnector<SlackWorkspace> implements Connector {
   private leaveWebhook: (() => void) | undefined;
 
   constructor(
     private readonly ctx: ConnectorContext,
     config: SlackConfig,
   ) {
-    this.workspaces = new WorkspaceRegistry(
+    super(
       'Slack',
       CONNECTOR_ID,
       config.workspaces,
@@ -43,7 +42,7 @@ export class SlackConnector implements Connector {
     );
   }
 
-  async start(): Promise<void> {
+  override async start(): Promise<void> {
     const events = this.workspaces.all().filter((w) => w.config.mode === 'events');
     if (events.length > 0) {
       const { baseUrl, leave } = joinWebhook(this.ctx, {
@@ -57,13 +56,13 @@ export class SlackConnector implements Connector {
         );
       }
     }
-    await this.workspaces.startAll();
+    await super.start();
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.leaveWebhook?.();
     this.leaveWebhook = undefined;
-    await this.workspaces.stopAll();
+    await super.stop();
   }
 
   capabilities(): DeclaredCapabilities {
@@ -71,10 +70,6 @@ export class SlackConnector implements Connector {
       threads: true,
       maxTextLength: 40_000,
     };
-  }
-
-  private ws(name: string): SlackWorkspace {
-    return this.workspaces.get(name);
   }
 
   async getChatInfo(ref: ChannelRef): Promise<ChatInfo> {

@@ -1,13 +1,13 @@
-import type {
-  AttachmentKind,
-  Block,
-  DeleteEvent,
-  EditEvent,
-  InboundContent,
-  MessageEvent,
-  ReactionEvent,
-  RemoteAttachment,
-  RemoteSender,
+import {
+  attachmentKindOf,
+  type Block,
+  type DeleteEvent,
+  type EditEvent,
+  type InboundContent,
+  type MessageEvent,
+  type ReactionEvent,
+  type RemoteAttachment,
+  type RemoteSender,
 } from '../../src/connector/index.js';
 import type { Directory } from './directory.js';
 import {
@@ -30,13 +30,6 @@ export const CONTENT_SUBTYPES = new Set([
   'me_message',
 ]);
 
-function kindOf(mime: string | undefined): AttachmentKind {
-  if (mime?.startsWith('image/')) return 'image';
-  if (mime?.startsWith('video/')) return 'video';
-  if (mime?.startsWith('audio/')) return 'audio';
-  return 'file';
-}
-
 function toAttachment(f: SlackFile): RemoteAttachment | undefined {
   // Tombstones (deleted files) and external files have no bytes to fetch.
   if (!f.id || f.mode === 'tombstone' || f.mode === 'hidden_by_limit' || f.mode === 'external') {
@@ -47,7 +40,7 @@ function toAttachment(f: SlackFile): RemoteAttachment | undefined {
   return {
     fileId: refused ? '' : f.id,
     ...(refused && { refused }),
-    kind: kindOf(f.mimetype),
+    kind: attachmentKindOf(f.mimetype),
     name: (f.name || f.title || 'file').slice(0, 255),
     mimetype: f.mimetype || undefined,
     size: typeof f.size === 'number' ? f.size : undefined,

@@ -4,9 +4,7 @@ import WebSocket from 'ws';
 import {
   type ConnectionState,
   errorMessage,
-  OrderedTasks,
-  parseJsonObject,
-  Reconnector,
+  EventSocket,
   retryAfterFromSeconds,
 } from '../../src/connector/index.js';
 import { slackLogger } from './api.js';
@@ -32,20 +30,7 @@ const SILENCE_LIMIT_MS = 45_000;
  * order, and a failure to record one reconnects (and resyncs from the cursor) instead of
  * acknowledging it.
  */
-export class SocketModeLink {
-  private ws: WebSocket | undefined;
-  /** The first reconnect is immediate: Slack's own `disconnect` asks for exactly that. */
-  private readonly reconnect = new Reconnector(RECONNECT_BACKOFF, () => void this.connect(), {
-    firstRetryAtOnce: true,
-  });
-  /** A failure to record an event drops the connection (unacknowledged; resync follows). */
-  private readonly tasks = new OrderedTasks((err) => {
-    this.log.warn(
-      { err: errorMessage(err) },
-      'could not record a Slack event; reconnecting to resync',
-    );
-    this.ws?.terminate();
-  });
+export class SocketModeLink extends EventSocket {
   private watchdog: NodeJS.Timeout | undefined;
   private lastFrame = 0;
   private readonly opener: WebClient;
@@ -54,8 +39,18 @@ export class SocketModeLink {
     appToken: string,
     apiUrl: string,
     private readonly handlers: SocketHandlers,
-    private readonly log: Logger,
+    log: Logger,
   ) {
+    super(log, {
+      name: 'Socket Mode',
+      backoff: RECONNECT_BACKOFF,
+      // The first reconnect is immediate: Slack's own `disconnect` asks for exactly that.
+      reconnect: { firstRetryAtOnce: true },
+      maxFrameBytes: MAX_FRAME_BYTES,
+      handshakeTimeoutMs: 10_000,
+      // A failure to record an event drops the connection (unacknowledged; resync follows).
+      failure: 'could not record a Slack event; reconnecting to resync',
+    });
     this.opener = new WebClient(appToken, {
       slackApiUrl: apiUrl,
       retryConfig: { retries: 0 },
@@ -65,20 +60,15 @@ export class SocketModeLink {
     });
   }
 
-  start(): void {
-    this.reconnect.start();
-  }
-
-  async stop(): Promise<void> {
-    this.reconnect.stop();
+  protected override onStop(): void {
     clearInterval(this.watchdog);
-    const ws = this.ws;
-    this.ws = undefined;
-    ws?.terminate();
-    await this.tasks.idle();
   }
 
-  private async connect(): Promise<void> {
+  protected override onAnyFrame(): void {
+    this.lastFrame = Date.now();
+  }
+
+  protected async connect(): Promise<void> {
     let url: string;
     try {
       const res = await this.opener.apps.connections.open();
@@ -106,8 +96,7 @@ export class SocketModeLink {
   }
 
   private open(url: string): void {
-    const ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
-    this.ws = ws;
+    const ws = this.openSocket(url);
     this.lastFrame = Date.now();
     clearInterval(this.watchdog);
     this.watchdog = setInterval(() => {
@@ -119,26 +108,18 @@ export class SocketModeLink {
     this.watchdog.unref();
     ws.on('ping', () => (this.lastFrame = Date.now()));
     ws.on('pong', () => (this.lastFrame = Date.now()));
-    ws.on('message', (raw) => {
-      this.lastFrame = Date.now();
-      this.onFrame(ws, raw.toString());
-    });
-    ws.on('error', (err) => this.log.debug({ err: err.message }, 'Socket Mode WebSocket error'));
-    ws.on('close', (code) => {
-      if (this.ws !== ws) return;
-      this.ws = undefined;
-      if (this.reconnect.stopped) return;
-      this.handlers.onState({
-        status: 'retrying',
-        error: `Socket Mode connection closed (${code})`,
-      });
-      this.reconnect.retry();
-    });
   }
 
-  private onFrame(ws: WebSocket, text: string): void {
-    const msg = parseJsonObject(text);
-    if (!msg) return this.log.warn('ignoring a Socket Mode frame that is not a JSON object');
+  protected onClosed(_ws: WebSocket, code: number): void {
+    if (this.reconnect.stopped) return;
+    this.handlers.onState({
+      status: 'retrying',
+      error: `Socket Mode connection closed (${code})`,
+    });
+    this.reconnect.retry();
+  }
+
+  protected onFrame(ws: WebSocket, msg: Record<string, unknown>): void {
     switch (msg.type) {
       case 'hello':
         this.reconnect.connected();

@@ -1,5 +1,5 @@
 /** The `connectors.teams` config block: JSON schema (ajv, with defaults) and resolved types. */
-import { BridgeError, WORKSPACE_NAMES } from '../../src/connector/index.js';
+import { BridgeError, workspacesConfigSchema } from '../../src/connector/index.js';
 
 export interface TeamsWorkspaceConfig {
   /** Entra ID tenant (directory) id. */
@@ -42,39 +42,26 @@ export const DEFAULTS = {
   catchup: { interval_seconds: 300, settle_seconds: 10 },
 } as const;
 
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['workspaces'],
-  properties: {
-    workspaces: {
-      type: 'object',
-      minProperties: 1,
-      propertyNames: WORKSPACE_NAMES,
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['tenant_id', 'app_id', 'app_password'],
-        properties: {
-          tenant_id: {
-            type: 'string',
-            pattern: GUID,
-            'x-hint': 'the Directory (tenant) ID from the app registration, a GUID',
-          },
-          app_id: {
-            type: 'string',
-            pattern: GUID,
-            'x-hint': 'the Application (client) ID, a GUID',
-          },
-          app_password: { type: 'string', minLength: 1 },
-          token_encryption_key: {
-            type: 'string',
-            pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$',
-            'x-hint': '32 random bytes as 64 hex digits or base64, e.g. `openssl rand -base64 32`',
-          },
-        },
+export const configSchema = workspacesConfigSchema(
+  {
+    required: ['tenant_id', 'app_id', 'app_password'],
+    properties: {
+      tenant_id: {
+        type: 'string',
+        pattern: GUID,
+        'x-hint': 'the Directory (tenant) ID from the app registration, a GUID',
+      },
+      app_id: { type: 'string', pattern: GUID, 'x-hint': 'the Application (client) ID, a GUID' },
+      app_password: { type: 'string', minLength: 1 },
+      token_encryption_key: {
+        type: 'string',
+        pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$',
+        'x-hint': '32 random bytes as 64 hex digits or base64, e.g. `openssl rand -base64 32`',
       },
     },
+  },
+  undefined,
+  {
     login_url: { type: 'string', pattern: HTTPS_URL, default: DEFAULTS.login_url },
     openid_metadata_url: {
       type: 'string',
@@ -119,7 +106,7 @@ export const configSchema = {
       'x-hint': 'PEM certificates to trust in addition to the system roots',
     },
   },
-} as const;
+);
 
 /** Fills defaults (the core's loader does this through ajv; tests and direct callers may not). */
 export function resolveConfig(

@@ -36,6 +36,7 @@ export {
   toPlainText,
 } from '../format/index.js';
 export { hasChildren, textWithBreaks } from '../format/inline.js';
+export { mapInlines } from '../format/map-inlines.js';
 export { truncateUtf16 } from '../format/sanitize.js';
 export { BridgeError, errorMessage } from '../util/errors.js';
 // The core's rule for workspace names, for a connector's `workspaces:` schema (propertyNames).
@@ -59,3 +60,9 @@ export * from './page-builder.js';
 export * from './json-frame.js';
 export * from './ttl-cache.js';
 export * from './inbound-mentions.js';
+export * from './markdown-writer.js';
+export * from './markdown-text.js';
+export * from './server-file.js';
+export * from './markup-blocks.js';
+export * from './workspace-connector.js';
+export * from './event-socket.js';

@@ -11,9 +11,14 @@ export interface WorkspaceEntrySchema {
 /**
  * The `configSchema` every connector has: a block `workspaces:` with at least one entry, each
  * named by the core's rule for workspace names and shaped by `entry` (no other keys allowed).
- * `hint` is shown when the block is missing or malformed.
+ * `hint` is shown when the block is missing or malformed. `topLevel` adds a connector's own
+ * keys beside `workspaces:` (settings of the whole connector, not of one workspace).
  */
-export function workspacesConfigSchema(entry: WorkspaceEntrySchema, hint?: string): object {
+export function workspacesConfigSchema(
+  entry: WorkspaceEntrySchema,
+  hint?: string,
+  topLevel: Record<string, object> = {},
+): object {
   return {
     type: 'object',
     additionalProperties: false,
@@ -26,6 +31,7 @@ export function workspacesConfigSchema(entry: WorkspaceEntrySchema, hint?: strin
         ...(hint === undefined ? {} : { 'x-hint': hint }),
         additionalProperties: { type: 'object', additionalProperties: false, ...entry },
       },
+      ...topLevel,
     },
   };
 }

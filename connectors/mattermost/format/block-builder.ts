@@ -4,7 +4,12 @@
  * since Matrix clients and other platforms do not all show tables.
  */
 import type { Token } from 'markdown-it';
-import type { Block, Inline } from '../../../src/connector/index.js';
+import {
+  type Block,
+  headingLevel,
+  type Inline,
+  tableParagraph,
+} from '../../../src/connector/index.js';
 
 type ListBlock = Extract<Block, { type: 'list' }>;
 
@@ -12,7 +17,7 @@ export class BlockBuilder {
   readonly root: Block[] = [];
   private readonly containers: Block[][] = [this.root];
   private readonly lists: ListBlock[] = [];
-  private table: Inline[][] | undefined;
+  private table: Inline[][][] | undefined;
   private row: Inline[][] | undefined;
 
   /** @param inlines an `inline` token's children as finished common inlines */
@@ -27,9 +32,7 @@ export class BlockBuilder {
     const children = inline?.type === 'inline' ? this.inlines(inline.children ?? []) : [];
     if (children.length === 0) return;
     if (open.type === 'heading_open') {
-      const level = Math.min(6, Math.max(1, Number(open.tag.slice(1)) || 1)) as
-        1 | 2 | 3 | 4 | 5 | 6;
-      this.current().push({ type: 'heading', level, children });
+      this.current().push({ type: 'heading', level: headingLevel(open.tag.slice(1)), children });
     } else {
       this.current().push({ type: 'paragraph', children });
     }
@@ -98,21 +101,13 @@ export class BlockBuilder {
   }
 
   closeRow(): void {
-    if (this.row && this.table) {
-      this.table.push(
-        this.row.flatMap((c, j): Inline[] => (j === 0 ? c : [{ type: 'text', text: ' | ' }, ...c])),
-      );
-    }
+    if (this.row && this.table) this.table.push(this.row);
     this.row = undefined;
   }
 
-  /** @param finish trims and normalises the table's lines as one paragraph's inlines */
-  closeTable(finish: (inlines: Inline[]) => Inline[]): void {
-    const lines = (this.table ?? []).flatMap((r, j): Inline[] =>
-      j === 0 ? r : [{ type: 'linebreak' }, ...r],
-    );
-    const children = finish(lines);
-    if (children.length > 0) this.current().push({ type: 'paragraph', children });
+  closeTable(): void {
+    const paragraph = tableParagraph(this.table ?? []);
+    if (paragraph) this.current().push(paragraph);
     this.table = undefined;
   }
 }

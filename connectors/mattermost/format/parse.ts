@@ -10,8 +10,8 @@ import {
   type FormattedText,
   type Inline,
   type MentionTarget,
-  normalizeInlines,
-  textWithBreaks,
+  plainParagraphs,
+  trimmedInlines,
   truncateUtf16,
 } from '../../../src/connector/index.js';
 import { BlockBuilder } from './block-builder.js';
@@ -135,12 +135,7 @@ export function parseMattermostMarkdown(
     return { blocks: blocksFromTokens(tokenize(markdown), opts) };
   } catch {
     // markdown-it should not throw; if it does, deliver the text unformatted.
-    return {
-      blocks: markdown
-        .split(/\n{2,}/)
-        .filter((p) => p.trim() !== '')
-        .map((p) => ({ type: 'paragraph', children: normalizeInlines(textWithBreaks(p)) })),
-    };
+    return { blocks: plainParagraphs(markdown) };
   }
 }
 
@@ -148,7 +143,7 @@ export function parseMattermostMarkdown(
 const WITH_INLINE = new Set(['paragraph_open', 'heading_open', 'th_open', 'td_open']);
 
 function blocksFromTokens(tokens: readonly Token[], opts: ParseMattermostOptions): Block[] {
-  const build = new BlockBuilder((children) => finish(inlinesFromTokens(children, opts)));
+  const build = new BlockBuilder((children) => trimmedInlines(inlinesFromTokens(children, opts)));
   for (let i = 0; i < tokens.length; i += 1) {
     const t = tokens[i]!;
     const next = tokens[i + 1];
@@ -197,7 +192,7 @@ function blocksFromTokens(tokens: readonly Token[], opts: ParseMattermostOptions
         build.closeRow();
         break;
       case 'table_close':
-        build.closeTable(finish);
+        build.closeTable();
         break;
       case 'inline':
         build.looseInline(t);
@@ -207,13 +202,6 @@ function blocksFromTokens(tokens: readonly Token[], opts: ParseMattermostOptions
     }
   }
   return build.root;
-}
-
-function finish(inlines: Inline[]): Inline[] {
-  const out = normalizeInlines(inlines);
-  while (out[0]?.type === 'linebreak') out.shift();
-  while (out[out.length - 1]?.type === 'linebreak') out.pop();
-  return out;
 }
 
 /** An open inline container: its children so far, and how to wrap them when it closes. */

@@ -5,11 +5,18 @@
  */
 import {
   type Block,
+  escapeAroundUrls,
   type FormattedText,
-  type Inline,
+  type LinkInline,
+  type ListBlock,
+  longestRun,
+  type MarkdownDialect,
+  type MarkdownWalk,
+  markdownWalk,
   type MentionTarget,
-  normalizeInlines,
-  wrapDelimited as wrap,
+  percentEncodeChars,
+  plainLabel,
+  usernameMention,
 } from '../../../src/connector/index.js';
 
 export interface RenderMattermostOptions {
@@ -27,73 +34,65 @@ export function renderMattermostMarkdown(
   text: FormattedText,
   opts: RenderMattermostOptions,
 ): string {
-  return renderBlocks(text.blocks, opts).trimEnd();
+  return markdownWalk(mattermostDialect(opts)).blocks(text.blocks).trimEnd();
+}
+
+function mattermostDialect(opts: RenderMattermostOptions): MarkdownDialect {
+  return {
+    bold: '**',
+    strike: '~~',
+    // `_x_` does not work inside a word; `*x*` does.
+    italic: (before, after) => (ALNUM.test(before) || ALNUM.test(after) ? '*' : '_'),
+    text: escapeText,
+    code: renderCodeSpan,
+    link: renderLink,
+    mention: (node, inLink) =>
+      usernameMention(node, inLink, opts.usernameFor, /^[a-z0-9._-]+$/i, (t) =>
+        escapeText(t, inLink),
+      ),
+    roomMention: (inLink) => (inLink ? 'channel' : '@channel'),
+    paragraph: (inlines) => escapeLineStarts(inlines).replace(/^[ \t]+/, ''),
+    heading: (level, inlines) => {
+      // A trailing run of # would be read as the heading's closing sequence.
+      const content = inlines
+        .replace(/\n/g, ' ')
+        .trim()
+        .replace(/(^|\s)(#+)$/, '$1\\$2');
+      return content === '' ? '' : `${'#'.repeat(level)} ${content}`;
+    },
+    codeBlock: renderCodeBlock,
+    quote: (inner) =>
+      inner === ''
+        ? ''
+        : inner
+            .split('\n')
+            .map((l) => (l === '' ? '>' : `> ${l}`))
+            .join('\n'),
+    list: renderList,
+    rule: '---',
+  };
 }
 
 // ---------------------------------------------------------------------------------------
 // Blocks
 
-function renderBlocks(blocks: readonly Block[], opts: RenderMattermostOptions): string {
-  const parts: string[] = [];
-  let prevList: Extract<Block, { type: 'list' }> | undefined;
-  let alternate = false;
-  for (const block of blocks) {
-    // Two lists in a row would merge into one; switching the marker keeps them apart.
-    if (block.type === 'list') {
-      alternate = prevList !== undefined && prevList.ordered === block.ordered ? !alternate : false;
-    }
-    const out = renderBlock(block, opts, alternate);
-    prevList = block.type === 'list' ? block : undefined;
-    if (out !== '') parts.push(out);
-  }
-  return parts.join('\n\n');
-}
-
-function renderBlock(block: Block, opts: RenderMattermostOptions, alternate: boolean): string {
-  switch (block.type) {
-    case 'paragraph':
-      return escapeLineStarts(renderInlines(block.children, opts, false)).replace(/^[ \t]+/, '');
-    case 'heading': {
-      let content = renderInlines(block.children, opts, false).replace(/\n/g, ' ').trim();
-      // A trailing run of # would be read as the heading's closing sequence.
-      content = content.replace(/(^|\s)(#+)$/, '$1\\$2');
-      return content === '' ? '' : `${'#'.repeat(block.level)} ${content}`;
-    }
-    case 'code_block':
-      return renderCodeBlock(block.text, block.language);
-    case 'quote': {
-      const inner = renderBlocks(block.children, opts);
-      if (inner === '') return '';
-      return inner
+function renderList(list: ListBlock, alternate: boolean, walk: MarkdownWalk): string {
+  const start = list.start ?? 1;
+  return list.items
+    .map((item, i) => {
+      const marker = list.ordered ? `${start + i}${alternate ? ')' : '.'}` : alternate ? '*' : '-';
+      const body = renderItem(item, walk);
+      if (body === '') return marker;
+      const indent = ' '.repeat(marker.length + 1);
+      return body
         .split('\n')
-        .map((l) => (l === '' ? '>' : `> ${l}`))
+        .map((l, j) => (j === 0 ? `${marker} ${l}` : l === '' ? '' : indent + l))
         .join('\n');
-    }
-    case 'list': {
-      const start = block.start ?? 1;
-      return block.items
-        .map((item, i) => {
-          const marker = block.ordered
-            ? `${start + i}${alternate ? ')' : '.'}`
-            : alternate
-              ? '*'
-              : '-';
-          const body = renderItem(item, opts);
-          if (body === '') return marker;
-          const indent = ' '.repeat(marker.length + 1);
-          return body
-            .split('\n')
-            .map((l, j) => (j === 0 ? `${marker} ${l}` : l === '' ? '' : indent + l))
-            .join('\n');
-        })
-        .join('\n');
-    }
-    case 'rule':
-      return '---';
-  }
+    })
+    .join('\n');
 }
 
-function renderItem(item: readonly Block[], opts: RenderMattermostOptions): string {
+function renderItem(item: readonly Block[], walk: MarkdownWalk): string {
   let out = '';
   let prev: Block | undefined;
   let alternate = false;
@@ -101,7 +100,7 @@ function renderItem(item: readonly Block[], opts: RenderMattermostOptions): stri
     if (block.type === 'list') {
       alternate = prev?.type === 'list' && prev.ordered === block.ordered ? !alternate : false;
     }
-    const text = renderBlock(block, opts, alternate);
+    const text = walk.block(block, alternate);
     if (text !== '') {
       // A sub-list may follow its paragraph directly, except an ordered one not starting at 1,
       // which CommonMark does not let interrupt a paragraph.
@@ -112,16 +111,6 @@ function renderItem(item: readonly Block[], opts: RenderMattermostOptions): stri
     prev = block;
   }
   return out;
-}
-
-function longestRun(text: string, ch: string): number {
-  let longest = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === ch ? run + 1 : 0;
-    if (run > longest) longest = run;
-  }
-  return longest;
 }
 
 function renderCodeBlock(text: string, language: string | undefined): string {
@@ -153,62 +142,6 @@ function escapeLineStarts(s: string): string {
 // ---------------------------------------------------------------------------------------
 // Inlines
 
-type Piece = { kind: 'raw'; text: string } | { kind: 'italic'; inner: string };
-
-function renderInlines(
-  inlines: readonly Inline[],
-  opts: RenderMattermostOptions,
-  inLink: boolean,
-): string {
-  const pieces: Piece[] = normalizeInlines(inlines).map((node) => renderInline(node, opts, inLink));
-  let out = '';
-  for (let i = 0; i < pieces.length; i += 1) {
-    const piece = pieces[i]!;
-    if (piece.kind === 'raw') {
-      out += piece.text;
-      continue;
-    }
-    // `_x_` does not work inside a word; `*x*` does.
-    const next = pieces[i + 1];
-    const nextChar = next === undefined ? '' : next.kind === 'raw' ? next.text.charAt(0) : '_';
-    const prevChar = out.charAt(out.length - 1);
-    const delim = ALNUM.test(prevChar) || ALNUM.test(nextChar) ? '*' : '_';
-    out += wrap(piece.inner, delim);
-  }
-  return out;
-}
-
-function renderInline(node: Inline, opts: RenderMattermostOptions, inLink: boolean): Piece {
-  const raw = (text: string): Piece => ({ kind: 'raw', text });
-  switch (node.type) {
-    case 'text':
-      return raw(escapeText(node.text, inLink));
-    case 'bold':
-      return raw(wrap(renderInlines(node.children, opts, inLink), '**'));
-    case 'italic':
-      return { kind: 'italic', inner: renderInlines(node.children, opts, inLink) };
-    case 'strike':
-      return raw(wrap(renderInlines(node.children, opts, inLink), '~~'));
-    case 'underline':
-      // Mattermost has no underline.
-      return raw(renderInlines(node.children, opts, inLink));
-    case 'code':
-      return raw(renderCodeSpan(node.text));
-    case 'link':
-      return raw(renderLink(node, opts, inLink));
-    case 'mention': {
-      const username = inLink ? undefined : opts.usernameFor(node.target);
-      if (username !== undefined && /^[a-z0-9._-]+$/i.test(username)) return raw(`@${username}`);
-      // Not a Mattermost user: show the name without creating a mention by accident.
-      return raw(escapeText(node.text.replace(/^@+/, ''), inLink));
-    }
-    case 'room_mention':
-      return raw(inLink ? 'channel' : '@channel');
-    case 'linebreak':
-      return raw(inLink ? ' ' : '\n');
-  }
-}
-
 function renderCodeSpan(text: string): string {
   const body = text.replace(/\n/g, ' ');
   if (body === '') return '';
@@ -220,26 +153,8 @@ function renderCodeSpan(text: string): string {
   return `${ticks}${pad}${body}${pad}${ticks}`;
 }
 
-function plainLabel(inlines: readonly Inline[]): string {
-  return inlines
-    .map((n) =>
-      n.type === 'text'
-        ? n.text
-        : n.type === 'code'
-          ? n.text
-          : 'children' in n
-            ? plainLabel(n.children)
-            : '\u0000',
-    )
-    .join('');
-}
-
-function renderLink(
-  node: Extract<Inline, { type: 'link' }>,
-  opts: RenderMattermostOptions,
-  inLink: boolean,
-): string {
-  const label = renderInlines(node.children, opts, true);
+function renderLink(node: LinkInline, inLink: boolean, walk: MarkdownWalk): string {
+  const label = walk.inlines(node.children, true);
   // Links cannot nest, and unsafe targets are not linked: keep the label.
   if (inLink || !SAFE_LINK.test(node.href)) return label;
   const plain = plainLabel(node.children);
@@ -250,9 +165,7 @@ function renderLink(
     }
     if (`mailto:${plain}` === node.href && /^[^\s<>@]+@[^\s<>@]+$/.test(plain)) return `<${plain}>`;
   }
-  const dest = node.href.replace(/[\s<>()]/g, (c) =>
-    encodeURIComponent(c).replace(/\(/g, '%28').replace(/\)/g, '%29'),
-  );
+  const dest = percentEncodeChars(node.href, /[\s<>()]/g);
   return `[${label === '' ? escapeText(node.href, true) : label}](${dest})`;
 }
 
@@ -267,17 +180,14 @@ const ROOM_WORD = /(?<![\p{L}\p{N}_.+-])@(channel|all|here)(?![\p{L}\p{N}_-])/gi
 
 /** Escapes a text node. URLs inside it are left intact so Mattermost still links them. */
 export function escapeText(text: string, inLink: boolean): string {
-  let out = '';
-  let last = 0;
-  const src = text.replace(/\r\n?/g, '\n');
-  for (const m of src.matchAll(URL_IN_TEXT)) {
-    out += escapeSegment(src.slice(last, m.index), inLink);
+  const out = escapeAroundUrls(
+    text,
+    URL_IN_TEXT,
+    (segment) => escapeSegment(segment, inLink),
     // "<https://…>" would become an autolink.
-    if (out.endsWith('<') && !out.endsWith('\\<')) out = `${out.slice(0, -1)}\\<`;
-    out += m[0];
-    last = m.index + m[0].length;
-  }
-  out += escapeSegment(src.slice(last), inLink);
+    (written) =>
+      written.endsWith('<') && !written.endsWith('\\<') ? `${written.slice(0, -1)}\\<` : written,
+  );
   // Literal @channel/@all/@here from another platform must not notify the whole channel.
   return out.replace(ROOM_WORD, (_w, word: string) => `@${ZWSP}${word}`);
 }

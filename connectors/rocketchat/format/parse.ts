@@ -10,9 +10,13 @@ import {
   type Block,
   type FormattedText,
   type Inline,
+  headingLevel,
+  joinInlines,
+  linesParagraph,
   type MentionTarget,
-  normalizeInlines,
-  textWithBreaks,
+  plainParagraphs,
+  tableParagraph,
+  trimmedInlines,
   truncateUtf16,
 } from '../../../src/connector/index.js';
 import { rocketEmojiToUnicode } from './emoji.js';
@@ -86,14 +90,7 @@ function mentionName(raw: string): string {
 export function parseRocketMarkdown(text: string, opts: ParseRocketOptions): FormattedText {
   if (typeof text !== 'string' || text.trim() === '') return { blocks: [] };
   const root = safeParse(text);
-  if (!root) {
-    return {
-      blocks: text
-        .split(/\n{2,}/)
-        .filter((p) => p.trim() !== '')
-        .map((p) => ({ type: 'paragraph', children: normalizeInlines(textWithBreaks(p)) })),
-    };
-  }
+  if (!root) return { blocks: plainParagraphs(text) };
   return { blocks: blocksFrom(nodes(root), opts) };
 }
 
@@ -101,10 +98,8 @@ function blocksFrom(list: AnyNode[], opts: ParseRocketOptions): Block[] {
   const out: Block[] = [];
   let lines: Inline[][] = [];
   const flush = (): void => {
-    const children = finish(
-      lines.flatMap((l, i): Inline[] => (i === 0 ? l : [{ type: 'linebreak' }, ...l])),
-    );
-    if (children.length > 0) out.push({ type: 'paragraph', children });
+    const paragraph = linesParagraph(lines);
+    if (paragraph) out.push(paragraph);
     lines = [];
   };
   for (const n of list) {
@@ -125,9 +120,10 @@ function blockFrom(n: AnyNode, opts: ParseRocketOptions): Block | undefined {
     case 'LINE_BREAK':
       return undefined;
     case 'HEADING': {
-      const level = Math.min(6, Math.max(1, Number(n.level) || 1)) as 1 | 2 | 3 | 4 | 5 | 6;
-      const children = finish(inlinesFrom(nodes(n.value), opts));
-      return children.length > 0 ? { type: 'heading', level, children } : undefined;
+      const children = trimmedInlines(inlinesFrom(nodes(n.value), opts));
+      return children.length > 0
+        ? { type: 'heading', level: headingLevel(n.level), children }
+        : undefined;
     }
     case 'CODE': {
       const text = nodes(n.value)
@@ -150,8 +146,8 @@ function blockFrom(n: AnyNode, opts: ParseRocketOptions): Block | undefined {
     case 'UNORDERED_LIST':
     case 'ORDERED_LIST': {
       const items = nodes(n.value).map((item): Block[] => {
-        const children = finish(inlinesFrom(nodes(item.value), opts));
-        return children.length > 0 ? [{ type: 'paragraph', children }] : [];
+        const paragraph = linesParagraph([inlinesFrom(nodes(item.value), opts)]);
+        return paragraph ? [paragraph] : [];
       });
       const first = Number(nodes(n.value)[0]?.number);
       const ordered = n.type === 'ORDERED_LIST';
@@ -163,7 +159,7 @@ function blockFrom(n: AnyNode, opts: ParseRocketOptions): Block | undefined {
       const items = nodes(n.value).map((task): Block[] => [
         {
           type: 'paragraph',
-          children: finish([
+          children: trimmedInlines([
             { type: 'text', text: task.status === true ? '☑ ' : '☐ ' },
             ...inlinesFrom(nodes(task.value), opts),
           ]),
@@ -176,18 +172,12 @@ function blockFrom(n: AnyNode, opts: ParseRocketOptions): Block | undefined {
     case 'TABLE':
       return tableFrom(n, opts);
     case 'BIG_EMOJI': {
-      const emoji = nodes(n.value).flatMap((e, i): Inline[] => [
-        ...(i > 0 ? [{ type: 'text' as const, text: ' ' }] : []),
-        ...inlineFrom(e, opts),
-      ]);
-      const children = finish(emoji);
-      return children.length > 0 ? { type: 'paragraph', children } : undefined;
+      const emoji = nodes(n.value).map((e) => inlineFrom(e, opts));
+      return linesParagraph([joinInlines(emoji, { type: 'text', text: ' ' })]);
     }
-    default: {
+    default:
       // Unknown block: keep whatever text it carries.
-      const children = finish(inlinesFrom(nodes(n.value), opts));
-      return children.length > 0 ? { type: 'paragraph', children } : undefined;
-    }
+      return linesParagraph([inlinesFrom(nodes(n.value), opts)]);
   }
 }
 
@@ -200,20 +190,7 @@ function tableFrom(n: AnyNode, opts: ParseRocketOptions): Block | undefined {
   const rows = [header, ...nodes(value.rows).map((r) => cells(r.value))].filter(
     (r) => r.length > 0,
   );
-  const lines = rows.map((r) =>
-    r.flatMap((c, i): Inline[] => (i === 0 ? c : [{ type: 'text', text: ' | ' }, ...c])),
-  );
-  const children = finish(
-    lines.flatMap((l, i): Inline[] => (i === 0 ? l : [{ type: 'linebreak' }, ...l])),
-  );
-  return children.length > 0 ? { type: 'paragraph', children } : undefined;
-}
-
-function finish(inlines: Inline[]): Inline[] {
-  const out = normalizeInlines(inlines);
-  while (out[0]?.type === 'linebreak') out.shift();
-  while (out[out.length - 1]?.type === 'linebreak') out.pop();
-  return out;
+  return tableParagraph(rows);
 }
 
 function inlinesFrom(list: AnyNode[], opts: ParseRocketOptions, inLink = false): Inline[] {

@@ -6,13 +6,17 @@
  * no emphasis across lines, so those are flattened).
  */
 import {
-  type Block,
+  escapeAroundUrls,
   type FormattedText,
-  type Inline,
+  type LinkInline,
+  type MarkdownDialect,
+  type MarkdownWalk,
+  markdownWalk,
   type MentionTarget,
-  normalizeInlines,
-  // Emphasis cannot span lines in Rocket.Chat: each line is wrapped.
-  wrapEachLine as wrap,
+  percentEncodeChars,
+  plainLabel,
+  usernameMention,
+  wrapEachLine,
 } from '../../../src/connector/index.js';
 
 export interface RenderRocketOptions {
@@ -26,56 +30,58 @@ const ALNUM = /[\p{L}\p{N}]/u;
 const USERNAME = /^[a-z0-9._-]{1,64}$/i;
 
 export function renderRocketMarkdown(text: FormattedText, opts: RenderRocketOptions): string {
-  return renderBlocks(text.blocks, opts).replace(/\s+$/, '');
+  return markdownWalk(rocketDialect(opts)).blocks(text.blocks).replace(/\s+$/, '');
 }
 
-function renderBlocks(blocks: readonly Block[], opts: RenderRocketOptions): string {
-  return blocks
-    .map((b) => renderBlock(b, opts))
-    .filter((s) => s !== '')
-    .join('\n\n');
-}
-
-function renderBlock(block: Block, opts: RenderRocketOptions): string {
-  switch (block.type) {
-    case 'paragraph':
-      return lines(renderInlines(block.children, opts, false))
-        .map(escapeLineStart)
-        .join('\n');
-    case 'heading': {
-      const content = renderInlines(block.children, opts, false).replace(/\n/g, ' ').trim();
+function rocketDialect(opts: RenderRocketOptions): MarkdownDialect {
+  return {
+    bold: '*',
+    italic: '_',
+    strike: '~',
+    // Emphasis cannot span lines in Rocket.Chat: each line is wrapped.
+    wrap: wrapEachLine,
+    text: (text) => escapeText(text),
+    code: (text) => {
+      const body = text.replace(/\n/g, ' ');
+      if (body.trim() === '') return body;
+      return body.includes('`') ? escapeText(body) : `\`${body}\``;
+    },
+    link: renderLink,
+    mention: (node, inLink) =>
+      usernameMention(node, inLink, opts.usernameFor, USERNAME, escapeText),
+    roomMention: (inLink) => (inLink ? 'all' : '@all'),
+    paragraph: (inlines) => lines(inlines).map(escapeLineStart).join('\n'),
+    heading: (level, inlines) => {
+      const content = inlines.replace(/\n/g, ' ').trim();
       if (content === '') return '';
       // Rocket.Chat has four heading levels; smaller ones become bold lines.
-      return block.level <= 4 ? `${'#'.repeat(block.level)} ${content}` : `*${content}*`;
-    }
-    case 'code_block': {
-      const body = block.text.replace(/```/g, `\`${ZWSP}\`\``);
-      const lang = block.language && /^[\w+#.-]{1,32}$/.test(block.language) ? block.language : '';
+      return level <= 4 ? `${'#'.repeat(level)} ${content}` : `*${content}*`;
+    },
+    codeBlock: (text, language) => {
+      const body = text.replace(/```/g, `\`${ZWSP}\`\``);
+      const lang = language && /^[\w+#.-]{1,32}$/.test(language) ? language : '';
       return `\`\`\`${lang}\n${body}\n\`\`\``;
-    }
-    case 'quote': {
-      const inner = renderBlocks(block.children, opts);
-      return lines(inner)
+    },
+    quote: (inner) =>
+      lines(inner)
         .filter((l) => l.trim() !== '')
         .map((l) => `> ${l}`)
-        .join('\n');
-    }
-    case 'list':
-      return block.items
+        .join('\n'),
+    list: (list, _alternate, walk) =>
+      list.items
         .map((item, i) => {
-          const marker = block.ordered ? `${(block.start ?? 1) + i}.` : '-';
+          const marker = list.ordered ? `${(list.start ?? 1) + i}.` : '-';
           // Only the first paragraph can sit on the marker line; the rest follow as plain lines.
-          const body = lines(renderBlocks(item, opts)).filter((l) => l.trim() !== '');
+          const body = lines(walk.blocks(item)).filter((l) => l.trim() !== '');
           const [first = '', ...rest] = body;
           return [
             `${marker} ${first.replace(/^\u200B/, '')}`.trimEnd(),
             ...rest.map((l) => `  ${l}`),
           ].join('\n');
         })
-        .join('\n');
-    case 'rule':
-      return '---';
-  }
+        .join('\n'),
+    rule: '---',
+  };
 }
 
 const lines = (s: string): string[] => s.split('\n');
@@ -92,73 +98,14 @@ function escapeLineStart(line: string): string {
   return line;
 }
 
-function renderInlines(
-  inlines: readonly Inline[],
-  opts: RenderRocketOptions,
-  inLink: boolean,
-): string {
-  return normalizeInlines(inlines)
-    .map((n) => renderInline(n, opts, inLink))
-    .join('');
-}
-
-function renderInline(node: Inline, opts: RenderRocketOptions, inLink: boolean): string {
-  switch (node.type) {
-    case 'text':
-      return escapeText(node.text);
-    case 'bold':
-      return wrap(renderInlines(node.children, opts, inLink), '*');
-    case 'italic':
-      return wrap(renderInlines(node.children, opts, inLink), '_');
-    case 'strike':
-      return wrap(renderInlines(node.children, opts, inLink), '~');
-    case 'underline':
-      return renderInlines(node.children, opts, inLink);
-    case 'code': {
-      const body = node.text.replace(/\n/g, ' ');
-      if (body.trim() === '') return body;
-      return body.includes('`') ? escapeText(body) : `\`${body}\``;
-    }
-    case 'link':
-      return renderLink(node, opts, inLink);
-    case 'mention': {
-      const username = inLink ? undefined : opts.usernameFor(node.target);
-      if (username !== undefined && USERNAME.test(username)) return `@${username}`;
-      return escapeText(node.text.replace(/^@+/, ''));
-    }
-    case 'room_mention':
-      return inLink ? 'all' : '@all';
-    case 'linebreak':
-      return inLink ? ' ' : '\n';
-  }
-}
-
-function plainOf(inlines: readonly Inline[]): string {
-  return inlines
-    .map((n) =>
-      n.type === 'text' || n.type === 'code'
-        ? n.text
-        : 'children' in n
-          ? plainOf(n.children)
-          : '\u0000',
-    )
-    .join('');
-}
-
-function renderLink(
-  node: Extract<Inline, { type: 'link' }>,
-  opts: RenderRocketOptions,
-  inLink: boolean,
-): string {
-  const label = renderInlines(node.children, opts, true).replace(/\n/g, ' ');
+function renderLink(node: LinkInline, inLink: boolean, walk: MarkdownWalk): string {
+  const label = walk.inlines(node.children, true).replace(/\n/g, ' ');
   if (inLink || !SAFE_LINK.test(node.href)) return label;
-  const plain = plainOf(node.children);
+  const plain = plainLabel(node.children);
   if (plain === node.href && /^https?:\/\/[^\s<>()[\]]+$/i.test(node.href)) return node.href;
   if (`mailto:${plain}` === node.href && /^[^\s@<>()[\]]+@[^\s@<>()[\]]+$/.test(plain))
     return plain;
-  const dest = node.href.replace(/[\s()<>]/g, (c) =>
-    encodeURIComponent(c).replace('(', '%28').replace(')', '%29'),
-  );
+  const dest = percentEncodeChars(node.href, /[\s()<>]/g);
   return `[${label.replace(/[[\]]/g, (c) => (c === '[' ? '(' : ')')) || dest}](${dest})`;
 }
 
@@ -167,15 +114,7 @@ const URL_IN_TEXT = /\b(?:https?|ftp):\/\/[^\s<>]*[^\s<>.,:;"'!?)\]*_~`]/giu;
 
 /** Escapes a text node for the grammar; mentions and room words are defused with a ZWSP. */
 export function escapeText(text: string): string {
-  let out = '';
-  let last = 0;
-  const src = text.replace(/\r\n?/g, '\n');
-  for (const m of src.matchAll(URL_IN_TEXT)) {
-    out += escapeSegment(src.slice(last, m.index));
-    out += m[0];
-    last = m.index + m[0].length;
-  }
-  return out + escapeSegment(src.slice(last));
+  return escapeAroundUrls(text, URL_IN_TEXT, escapeSegment);
 }
 
 function escapeSegment(s: string): string {

@@ -4,48 +4,52 @@
  * only mention and link nodes produce `<…>` sequences.
  */
 import {
-  type Block,
   type FormattedText,
-  type Inline,
-  normalizeInlines,
-  wrapDelimited as wrap,
+  type LinkInline,
+  type ListBlock,
+  type MarkdownDialect,
+  type MarkdownWalk,
+  markdownWalk,
+  percentEncodeChars,
+  wrapDelimited,
 } from '../../../src/connector/index.js';
-import { SAFE_LINK, escapeMrkdwn } from './entities.js';
+import { SAFE_LINK, escapeMrkdwn, plainLinkLabel } from './entities.js';
 import type { SlackUserFor } from './mentions.js';
 
 const INDENT = '    ';
 
 export function renderMrkdwn(text: FormattedText, userFor: SlackUserFor): string {
-  return renderBlocks(text.blocks, userFor).replace(/\n+$/, '');
+  return markdownWalk(mrkdwnDialect(userFor)).blocks(text.blocks).replace(/\n+$/, '');
 }
 
-function renderBlocks(blocks: readonly Block[], userFor: SlackUserFor): string {
-  return blocks
-    .map((b) => renderBlock(b, userFor))
-    .filter((s) => s !== '')
-    .join('\n\n');
-}
-
-function renderBlock(block: Block, userFor: SlackUserFor): string {
-  switch (block.type) {
-    case 'paragraph':
-      return renderInlines(block.children, userFor, false);
-    case 'heading': {
-      const inner = renderInlines(block.children, userFor, false).replace(/\n/g, ' ');
-      return wrap(inner, '*');
-    }
-    case 'code_block':
-      return renderCode(block.text);
-    case 'quote':
-      return renderBlocks(block.children, userFor)
+function mrkdwnDialect(userFor: SlackUserFor): MarkdownDialect {
+  return {
+    bold: '*',
+    italic: '_',
+    strike: '~',
+    text: escapeMrkdwn,
+    code: (text) => {
+      const body = text.replace(/\n/g, ' ').replace(/`/g, 'ˋ');
+      return body === '' ? '' : `\`${escapeMrkdwn(body)}\``;
+    },
+    link: renderLink,
+    mention: (node, inLink) => {
+      const id = inLink ? undefined : userFor(node.target);
+      if (id !== undefined && /^[UW][A-Z0-9]+$/.test(id)) return `<@${id}>`;
+      return escapeMrkdwn(node.text);
+    },
+    roomMention: (inLink) => (inLink ? '@channel' : '<!channel>'),
+    paragraph: (inlines) => inlines,
+    heading: (_level, inlines) => wrapDelimited(inlines.replace(/\n/g, ' '), '*'),
+    codeBlock: renderCode,
+    quote: (inner) =>
+      inner
         .split('\n')
         .map((l) => `>${l === '' ? '' : ` ${l}`}`)
-        .join('\n');
-    case 'list':
-      return renderList(block, userFor, 0);
-    case 'rule':
-      return '———';
-  }
+        .join('\n'),
+    list: (list, _alternate, walk) => renderList(list, walk, 0),
+    rule: '———',
+  };
 }
 
 function renderCode(text: string): string {
@@ -54,11 +58,7 @@ function renderCode(text: string): string {
   return '```\n' + body + '\n```';
 }
 
-function renderList(
-  list: Extract<Block, { type: 'list' }>,
-  userFor: SlackUserFor,
-  depth: number,
-): string {
+function renderList(list: ListBlock, walk: MarkdownWalk, depth: number): string {
   const pad = INDENT.repeat(depth);
   const start = list.start ?? 1;
   return list.items
@@ -70,10 +70,10 @@ function renderList(
         if (b.type === 'list') {
           if (!opened) lines.push(`${pad}${marker}`);
           opened = true;
-          lines.push(renderList(b, userFor, depth + 1));
+          lines.push(renderList(b, walk, depth + 1));
           continue;
         }
-        const text = renderBlock(b, userFor);
+        const text = walk.block(b);
         if (text === '') continue;
         for (const l of text.split('\n')) {
           lines.push(opened ? `${pad}   ${l}` : `${pad}${marker} ${l}`);
@@ -85,67 +85,11 @@ function renderList(
     .join('\n');
 }
 
-function renderInlines(inlines: readonly Inline[], userFor: SlackUserFor, inLink: boolean): string {
-  return normalizeInlines(inlines)
-    .map((n) => renderInline(n, userFor, inLink))
-    .join('');
-}
-
-function renderInline(node: Inline, userFor: SlackUserFor, inLink: boolean): string {
-  switch (node.type) {
-    case 'text':
-      return escapeMrkdwn(node.text);
-    case 'bold':
-      return wrap(renderInlines(node.children, userFor, inLink), '*');
-    case 'italic':
-      return wrap(renderInlines(node.children, userFor, inLink), '_');
-    case 'strike':
-      return wrap(renderInlines(node.children, userFor, inLink), '~');
-    case 'underline':
-      return renderInlines(node.children, userFor, inLink);
-    case 'code': {
-      const body = node.text.replace(/\n/g, ' ').replace(/`/g, 'ˋ');
-      return body === '' ? '' : `\`${escapeMrkdwn(body)}\``;
-    }
-    case 'link':
-      return renderLink(node, userFor, inLink);
-    case 'mention': {
-      const id = inLink ? undefined : userFor(node.target);
-      if (id !== undefined && /^[UW][A-Z0-9]+$/.test(id)) return `<@${id}>`;
-      return escapeMrkdwn(node.text);
-    }
-    case 'room_mention':
-      return inLink ? '@channel' : '<!channel>';
-    case 'linebreak':
-      return inLink ? ' ' : '\n';
-  }
-}
-
-function plainLabel(inlines: readonly Inline[]): string {
-  return inlines
-    .map((n) =>
-      n.type === 'text' || n.type === 'code'
-        ? n.text
-        : n.type === 'mention'
-          ? n.text
-          : 'children' in n
-            ? plainLabel(n.children)
-            : n.type === 'room_mention'
-              ? '@channel'
-              : ' ',
-    )
-    .join('');
-}
-
-function renderLink(
-  node: Extract<Inline, { type: 'link' }>,
-  userFor: SlackUserFor,
-  inLink: boolean,
-): string {
-  if (inLink || !SAFE_LINK.test(node.href)) return renderInlines(node.children, userFor, true);
+function renderLink(node: LinkInline, inLink: boolean, walk: MarkdownWalk): string {
+  if (inLink || !SAFE_LINK.test(node.href)) return walk.inlines(node.children, true);
   // `|` and `>` would end the target early; `<` and spaces are not valid in it either.
-  const href = node.href.replace(/[|<> ]/g, (c) => encodeURIComponent(c));
-  const label = plainLabel(node.children).replace(/\n/g, ' ');
+  const href = percentEncodeChars(node.href, /[|<> ]/g);
+  const label = plainLinkLabel(node.children).replace(/\n/g, ' ');
   if (label === '' || label === node.href) return `<${escapeMrkdwn(href)}>`;
   return `<${escapeMrkdwn(href)}|${escapeMrkdwn(label)}>`;
 }

@@ -9,7 +9,7 @@ import {
   type Inline,
   normalizeInlines,
 } from '../../../src/connector/index.js';
-import { SAFE_LINK } from './entities.js';
+import { SAFE_LINK, plainLinkLabel } from './entities.js';
 import type { SlackUserFor } from './mentions.js';
 import type {
   RichElement,
@@ -168,20 +168,6 @@ function withStyle<T extends RichInline>(el: T, s: RichStyle): T {
   return style ? { ...el, style } : el;
 }
 
-function plainOf(nodes: readonly Inline[]): string {
-  return nodes
-    .map((n) =>
-      n.type === 'text' || n.type === 'code' || n.type === 'mention'
-        ? n.text
-        : 'children' in n
-          ? plainOf(n.children)
-          : n.type === 'room_mention'
-            ? '@channel'
-            : ' ',
-    )
-    .join('');
-}
-
 function inlines(nodes: readonly Inline[], style: RichStyle, userFor: SlackUserFor): RichInline[] {
   const out: RichInline[] = [];
   for (const n of normalizeInlines(nodes)) {
@@ -202,7 +188,7 @@ function inlines(nodes: readonly Inline[], style: RichStyle, userFor: SlackUserF
           out.push(withStyle({ type: 'text', text: n.text }, { ...style, code: true }));
         break;
       case 'link': {
-        const label = plainOf(n.children);
+        const label = plainLinkLabel(n.children);
         if (SAFE_LINK.test(n.href)) {
           const link = {
             type: 'link' as const,

@@ -7,11 +7,10 @@
  */
 import { Parser } from 'htmlparser2';
 import {
-  type Block,
   escapeHtml,
   type FormattedText,
-  hasChildren,
   type Inline,
+  mapInlines,
   matrixToUserLink,
   type MentionTarget,
   parseMatrixHtml,
@@ -125,38 +124,6 @@ function rewrite(html: string): {
   return { html: out.join(''), ats, attachmentIds, images };
 }
 
-function mapInlines(
-  inlines: Inline[],
-  resolve: (n: Extract<Inline, { type: 'mention' }>) => Inline,
-): Inline[] {
-  return inlines.map((node) => {
-    if (node.type === 'mention') return resolve(node);
-    if (hasChildren(node))
-      return { ...node, children: mapInlines(node.children, resolve) } as Inline;
-    return node;
-  });
-}
-
-function mapBlocks(
-  blocks: Block[],
-  resolve: (n: Extract<Inline, { type: 'mention' }>) => Inline,
-): Block[] {
-  return blocks.map((b): Block => {
-    switch (b.type) {
-      case 'paragraph':
-      case 'heading':
-        return { ...b, children: mapInlines(b.children, resolve) };
-      case 'quote':
-        return { ...b, children: mapBlocks(b.children, resolve) };
-      case 'list':
-        return { ...b, items: b.items.map((item) => mapBlocks(item, resolve)) };
-      case 'code_block':
-      case 'rule':
-        return b;
-    }
-  });
-}
-
 /**
  * A matrix.to link written into Teams HTML is not one of Teams' `<at>` mentions: it stays a
  * plain link (which the core shows in a non-pill form) and notifies nobody.
@@ -167,24 +134,32 @@ function smuggledPill(node: Extract<Inline, { type: 'mention' }>): Inline {
   return { type: 'link', href, children: [{ type: 'text', text: node.text }] };
 }
 
+/** A pill of the rewritten HTML as what its `<at>` names: a mention, the room, or plain text. */
+function resolveAt(
+  node: Extract<Inline, { type: 'mention' }>,
+  ats: readonly AtTag[],
+  resolveMention: (at: AtTag) => MentionResolution,
+): Inline {
+  const m = node.target.kind === 'matrix' ? PLACEHOLDER_RE.exec(node.target.userId) : null;
+  if (!m) return smuggledPill(node);
+  const at = ats[Number(m[1])];
+  const text = (at?.text ?? node.text).trim();
+  const target = at ? resolveMention({ ...at, text }) : undefined;
+  if (target === 'room') return { type: 'room_mention' };
+  if (!target) return { type: 'text', text: text === '' ? '' : `@${text}` };
+  return { type: 'mention', target, text };
+}
+
 export function parseTeamsHtml(
   html: string,
   resolveMention: (at: AtTag) => MentionResolution,
 ): ParsedTeamsHtml {
   try {
     const r = rewrite(typeof html === 'string' ? html : '');
-    const parsed = parseMatrixHtml(r.html);
-    const blocks = mapBlocks(parsed.blocks, (node) => {
-      const m = node.target.kind === 'matrix' ? PLACEHOLDER_RE.exec(node.target.userId) : null;
-      if (!m) return smuggledPill(node);
-      const at = r.ats[Number(m[1])];
-      const text = (at?.text ?? node.text).trim();
-      const target = at ? resolveMention({ ...at, text }) : undefined;
-      if (target === 'room') return { type: 'room_mention' };
-      if (!target) return { type: 'text', text: text === '' ? '' : `@${text}` };
-      return { type: 'mention', target, text };
-    });
-    return { text: { blocks }, attachmentIds: r.attachmentIds, images: r.images };
+    const text = mapInlines(parseMatrixHtml(r.html), (node) =>
+      node.type === 'mention' ? [resolveAt(node, r.ats, resolveMention)] : undefined,
+    );
+    return { text, attachmentIds: r.attachmentIds, images: r.images };
   } catch {
     return { text: { blocks: [] }, attachmentIds: [], images: [] };
   }
