@@ -218,7 +218,7 @@ describe('sending to Slack', () => {
     }
   });
 
-  it.each([500, 503])(
+  it.each([500, 503] as const)(
     'shares files on the retry when Slack answered %s before completing the upload',
     async (status) => {
       const r = await ready();
