@@ -81,6 +81,9 @@ function erasureDeps(deps: AdminModuleDeps, settings: AdminConfig, rooms: AdminR
   };
 }
 
+/** How often retired channels whose grace period ended are looked for (and at start). */
+const RETIREMENT_SWEEP_MS = 10 * 60_000;
+
 /**
  * Everything IT operations use, wired over the bridge's stores, directory and Matrix
  * gateway: the shared operations, the HTTP surface (provisioning API, console, health,
@@ -104,6 +107,9 @@ export class AdminModule {
   private readonly openIdServers: Set<string>;
   /** Messages per minute per connection, for the console (in memory, since start). */
   private readonly traffic = new TrafficCounter();
+  /** Unlinks retired channels when their grace period ends (retirement.ts). */
+  private retirementTimer: NodeJS.Timeout | undefined;
+  private retirementSweep: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AdminModuleDeps) {
     const { config, stores, log } = deps;
@@ -203,11 +209,19 @@ export class AdminModule {
   start(): void {
     if (this.metrics) setCoreTelemetry(this.metrics);
     setTrafficCounter(this.traffic);
+    const sweep = (): void => {
+      this.retirementSweep = this.retirementSweep.then(() => this.ops.sweepRetirements());
+    };
+    sweep();
+    this.retirementTimer = setInterval(sweep, RETIREMENT_SWEEP_MS);
+    this.retirementTimer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.metrics && telemetry() === this.metrics) setCoreTelemetry(undefined);
     if (traffic() === this.traffic) setTrafficCounter(undefined);
+    clearInterval(this.retirementTimer);
+    await this.retirementSweep;
     await this.rooms?.idle();
   }
 

@@ -4,6 +4,7 @@ import type { AdminOperations } from './operations.js';
 import { subjectFromWords } from './erase-subject.js';
 import { erasureReportText } from './erasure-report.js';
 import { ACTION_LEVELS, atLeast, type AdminAction } from './permissions.js';
+import { DEFAULT_GRACE_DAYS } from './retirement.js';
 
 const MAX_LINES = 40;
 
@@ -134,6 +135,26 @@ const COMMANDS: Record<string, CommandSpec> = {
       }
       const r = await ops.unlink(actor, { connector, workspace, channel });
       return `Unlinked ${connector} ${workspace} ${channel} from ${r.roomId}.`;
+    },
+  },
+  retire: {
+    usage: '!retire <connector> <workspace> <channel> [grace days, default 30]',
+    help: 'end a channel after a migration: read-only now, unlinked after the grace period',
+    action: 'retire',
+    run: async (ops, actor, args) => {
+      const [connector, workspace, channel, days] = args;
+      if (!connector || !workspace || !channel || args.length > 4) {
+        throw usageError(COMMANDS.retire!);
+      }
+      if (days !== undefined && !/^\d{1,3}$/.test(days)) {
+        throw new AdminError('INVALID_REQUEST', `"${days}" is not a number of days (0 to 365)`);
+      }
+      const graceDays = days === undefined ? DEFAULT_GRACE_DAYS : Number(days);
+      const r = await ops.retire(actor, { connector, workspace, channel }, graceDays);
+      const until = new Date(r.retireUntil).toISOString().slice(0, 10);
+      return r.already
+        ? `${connector} ${workspace} ${channel} is already retired; it is unlinked on ${until}.`
+        : `Retired ${connector} ${workspace} ${channel}: told the channel, unlinked on ${until}.`;
     },
   },
   login: {

@@ -60,3 +60,16 @@ export function asAdminError(err: unknown): AdminError | undefined {
   }
   return undefined;
 }
+
+/** Refusals of who is asking (audited `denied`), not failures of the request. */
+export const DENIALS: ReadonlySet<string> = new Set([
+  'ROOM_POWER_TOO_LOW',
+  'PRIVATE_CHANNEL_DENIED',
+]);
+
+export function noAccountLinking(connector: string): AdminError {
+  return new AdminError(
+    'UNSUPPORTED',
+    `connector "${connector}" cannot act as its users: there is no account to link`,
+  );
+}

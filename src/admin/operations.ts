@@ -16,7 +16,7 @@ import type { LinkAdminStore } from '../store/link-admin-store.js';
 import type { RemoteChannelKey } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
 import { actorName, type Actor } from './actor.js';
-import { AdminError, asAdminError } from './errors.js';
+import { AdminError, asAdminError, DENIALS, noAccountLinking } from './errors.js';
 import { ChannelCatalog, type ChannelView, type ConnectorView } from './channel-catalog.js';
 import type { LinkRequest, LinkResult } from './link-types.js';
 import { LinkValidator } from './link-validator.js';
@@ -28,6 +28,7 @@ import { UserErasure, type ErasureDeps, type ErasureReport } from './erasure.js'
 import { ACTION_LEVELS, atLeast, type AdminAction, type Permissions } from './permissions.js';
 import type { Grant, WhoAmI } from './permission-scope.js';
 import { PortalListing } from './portal-listing.js';
+import * as retiring from './retire-operation.js';
 import { connectorsWithin, failuresWithin } from './scoped-views.js';
 
 export type { LinkRequest, LinkResult } from './link-types.js';
@@ -74,9 +75,12 @@ export class AdminOperations {
   private readonly privateChannels: PrivateChannelGuard;
   private readonly erasure: UserErasure | undefined;
   private readonly portals: PortalListing;
+  private readonly retirement: retiring.ChannelRetirement;
 
   constructor(private readonly deps: OperationsDeps) {
     this.catalog = new ChannelCatalog(deps.connectors, deps.connectorConfig, deps.states);
+    const displayName = (id: string): string => this.catalog.displayName(id);
+    this.retirement = new retiring.ChannelRetirement({ ...deps, displayName });
     this.erasure = deps.erasure && new UserErasure({ ...deps.erasure, catalog: this.catalog });
     this.portals = new PortalListing({ ...deps, catalog: this.catalog });
     this.privateChannels = new PrivateChannelGuard({
@@ -254,6 +258,16 @@ export class AdminOperations {
     }
   }
 
+  /** Retires a linked channel (retirement.ts): read-only, then unlinked after `graceDays`. */
+  retire(actor: Actor, key: RemoteChannelKey, graceDays: number): Promise<retiring.RetireResult> {
+    return retiring.retireChannel(this, this.retirement, actor, key, graceDays, this.deps.log);
+  }
+
+  /** Unlinks the retired channels whose grace period has ended (run on a timer). */
+  sweepRetirements(): Promise<void> {
+    return retiring.sweepRetirements(this, this.retirement, this.deps.log);
+  }
+
   /**
    * Erases one person (erasure.ts). The audit entry never names them: it carries their
    * pseudonym and the counts, or on failure only the error code.
@@ -339,9 +353,9 @@ export class AdminOperations {
       );
   }
 
-  private async failed(
+  async failed(
     actor: Actor,
-    action: 'link' | 'unlink',
+    action: 'link' | 'unlink' | 'retire',
     target: Partial<RemoteChannelKey> & { roomId?: string },
     err: unknown,
   ): Promise<AdminError> {
@@ -355,7 +369,7 @@ export class AdminOperations {
     return error;
   }
 
-  private async record(
+  async record(
     actor: Actor,
     action: AdminAction,
     outcome: AuditOutcome,
@@ -383,14 +397,4 @@ export class AdminOperations {
         this.deps.log.warn({ roomId, err: errorMessage(err) }, 'could not post the link notice'),
       );
   }
-}
-
-/** Refusals of who is asking (audited `denied`), not failures of the request. */
-const DENIALS: ReadonlySet<string> = new Set(['ROOM_POWER_TOO_LOW', 'PRIVATE_CHANNEL_DENIED']);
-
-function noAccountLinking(connector: string): AdminError {
-  return new AdminError(
-    'UNSUPPORTED',
-    `connector "${connector}" cannot act as its users: there is no account to link`,
-  );
 }

@@ -21,6 +21,7 @@ export const ACTION_LEVELS = {
   link: 'linker',
   unlink: 'linker',
   audit_list: 'admin',
+  retire: 'admin',
   erase_user: 'admin',
 } as const satisfies Record<string, PermissionLevel>;
 

@@ -19,6 +19,8 @@ export interface PortalView {
       source: string;
       createdBy: string | null;
       createdAt: number;
+      /** Retired: read-only until then (ms since the epoch), then unlinked; null otherwise. */
+      retireUntil: number | null;
       /** The channel's name on its platform (cached), null when unknown. */
       channelName: string | null;
     }
@@ -83,6 +85,7 @@ export class PortalListing {
         source: l.source,
         createdBy: l.createdBy,
         createdAt: l.createdAt,
+        retireUntil: l.retireUntil,
         channelName: channelNames.get(keyOfChannel(l)) ?? null,
       })),
       encryptedAt: encrypted.get(p.id)?.at ?? null,

@@ -11,12 +11,14 @@ import {
   list,
   portalLines,
   statusLines,
+  retireLines,
   unlinkLines,
 } from './admin-views.js';
 
 export const ADMIN_COMMANDS = [
   'link',
   'unlink',
+  'retire',
   'list',
   'status',
   'channels',
@@ -110,6 +112,18 @@ const COMMANDS: Record<AdminCommand, CommandSpec> = {
     run: async ({ api, args }) => {
       const a = await api.call('DELETE', `/links/${args.map(encodeURIComponent).join('/')}`);
       return answered(a, (body) => unlinkLines(body, args));
+    },
+  },
+  retire: {
+    usage: 'retire <connector> <workspace> <channel> [grace days, default 30]',
+    arity: [3, 4],
+    run: async ({ api, args }) => {
+      const [days, ...channel] =
+        args.length === 4 ? [args[3], ...args.slice(0, 3)] : [undefined, ...args];
+      const body =
+        days === undefined ? {} : { grace_days: /^\d+$/.test(days) ? Number(days) : days };
+      const path = `/links/${channel.map((a) => encodeURIComponent(a ?? '')).join('/')}/retire`;
+      return answered(await api.call('POST', path, body), retireLines);
     },
   },
   'erase-user': {

@@ -21,7 +21,10 @@ export function portalLines(body: Json): string[] {
     `${text(p.room_id)}${p.name ? `  (${text(p.name)})` : ''}${encryptedNote(p.encrypted_at)}`,
     ...list(p.links).map(
       (l) =>
-        `  ↔ ${text(l.connector)} ${text(l.workspace)} ${text(l.channel)}  [${text(l.source)}, ${text(l.created_by)}]`,
+        `  ↔ ${text(l.connector)} ${text(l.workspace)} ${text(l.channel)}  [${text(l.source)}, ${text(l.created_by)}]` +
+        (typeof l.retire_until === 'number'
+          ? `  [retired: unlinked on ${when(l.retire_until)}]`
+          : ''),
     ),
   ]);
 }
@@ -66,6 +69,16 @@ export function unlinkLines(body: Json, channel: readonly string[]): string[] {
   return [
     `unlinked ${channel.join(' ')} from ${text(body.room_id)}` +
       (body.portal_removed ? ' (the room is no longer bridged)' : ''),
+  ];
+}
+
+export function retireLines(body: Json): string[] {
+  const until = typeof body.retire_until === 'number' ? when(body.retire_until) : '?';
+  const what = `${text(body.connector)}/${text(body.workspace)}/${text(body.channel)}`;
+  return [
+    body.already
+      ? `already retired: ${what}; unlinked from ${text(body.room_id)} on ${until}`
+      : `retired ${what}: the channel was told; unlinked from ${text(body.room_id)} on ${until}`,
   ];
 }
 

@@ -66,6 +66,11 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'unlink a channel',
     api: true,
   },
+  retire: {
+    synopsis: 'retire <connector> <workspace> <channel> [grace days]',
+    summary: 'end a channel after a migration: read-only, unlinked after the grace period (admin)',
+    api: true,
+  },
   'erase-user': {
     synopsis: 'erase-user <@user:server> | <connector> <workspace> <platform user id>',
     summary: "erase one person's data from the bridge (admin; cannot be undone)",

@@ -1,4 +1,4 @@
-export { renderMatrix, escapeHtml, matrixToUserLink } from './matrix-render.js';
+export { renderMatrix, escapeHtml, matrixToRoomLink, matrixToUserLink } from './matrix-render.js';
 export type { RenderMatrixOptions, RenderedMatrix, MatrixMentions } from './matrix-render.js';
 export {
   parseMatrix,

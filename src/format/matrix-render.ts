@@ -48,6 +48,11 @@ export function matrixToUserLink(userId: string): string {
   return `https://matrix.to/#/${encodeURIComponent(userId).replace(/%40/g, '@').replace(/%3A/gi, ':')}`;
 }
 
+/** A matrix.to link to a room id or alias (`#` and `!` kept readable where allowed). */
+export function matrixToRoomLink(roomIdOrAlias: string): string {
+  return `https://matrix.to/#/${encodeURIComponent(roomIdOrAlias).replace(/%3A/gi, ':')}`;
+}
+
 type MentionNode = Extract<Inline, { type: 'mention' }>;
 
 /**

@@ -4,8 +4,12 @@ import { num } from './database.js';
 /** How an administration request reached the bridge. */
 export type AdminPath = 'api' | 'console' | 'command' | 'cli' | 'config';
 
-/** An audit entry's path: an administration path, or `delivery` (the media policy refusing a file). */
-export type AuditPath = AdminPath | 'delivery';
+/**
+ * An audit entry's path: an administration path, `delivery` (the media policy refusing a
+ * file), or `schedule` (the bridge acting on a decision made earlier, e.g. a retired channel
+ * unlinked when its grace period ends).
+ */
+export type AuditPath = AdminPath | 'delivery' | 'schedule';
 
 export type AuditOutcome = 'ok' | 'denied' | 'unauthenticated' | 'invalid' | 'failed';
 

@@ -82,9 +82,14 @@ export class LinkAdminStore {
       const existing = await this.linkRoom(trx, key);
       const { portalId } = await this.ensurePortal(trx, roomId);
       if (existing) {
-        await trx('portal_links')
-          .where(key)
-          .update({ portal_id: portalId, source, created_by: createdBy, created_at: Date.now() });
+        await trx('portal_links').where(key).update({
+          portal_id: portalId,
+          source,
+          created_by: createdBy,
+          created_at: Date.now(),
+          retire_until: null,
+          retired_by: null,
+        });
         const left = await trx('portal_links').where({ portal_id: existing.portalId }).first('id');
         if (!left) await trx('portals').where({ id: existing.portalId }).delete();
       } else {
@@ -97,6 +102,24 @@ export class LinkAdminStore {
         });
       }
     });
+  }
+
+  /** Marks the link of `key` retired until `until` (epoch ms); false when it is not linked. */
+  async retire(key: RemoteChannelKey, until: number, by: string): Promise<boolean> {
+    const changed = await this.db('portal_links')
+      .where(key)
+      .update({ retire_until: until, retired_by: by });
+    return Number(changed) > 0;
+  }
+
+  /** The retired links whose grace period has ended by `now`, oldest due first. */
+  async retirementsDue(now: number): Promise<RemoteChannelKey[]> {
+    const rows = (await this.db('portal_links')
+      .whereNotNull('retire_until')
+      .where('retire_until', '<=', now)
+      .orderBy('retire_until')
+      .select('connector', 'workspace', 'channel')) as RemoteChannelKey[];
+    return rows.map(({ connector, workspace, channel }) => ({ connector, workspace, channel }));
   }
 
   async setSource(key: RemoteChannelKey, source: LinkSource): Promise<void> {

@@ -16,6 +16,9 @@ export interface PortalLink extends RemoteChannelKey {
   source: LinkSource;
   createdBy: string | null;
   createdAt: number;
+  /** Retired: read-only for the bridge until this time (epoch ms), then unlinked. */
+  retireUntil: number | null;
+  retiredBy: string | null;
 }
 
 export interface Portal {
@@ -33,6 +36,8 @@ interface LinkRow {
   source: LinkSource;
   created_by: string | null;
   created_at: unknown;
+  retire_until: unknown;
+  retired_by: string | null;
 }
 
 const toLink = (r: LinkRow): PortalLink => ({
@@ -44,6 +49,8 @@ const toLink = (r: LinkRow): PortalLink => ({
   source: r.source,
   createdBy: r.created_by,
   createdAt: num(r.created_at),
+  retireUntil: r.retire_until === null || r.retire_until === undefined ? null : num(r.retire_until),
+  retiredBy: r.retired_by ?? null,
 });
 
 const toPortal = (r: { id: unknown; room_id: string; name: string | null }): Portal => ({

@@ -41,6 +41,12 @@ function portalRow(me, p, l, onUnlink) {
   madeBy.append(el('div', l.created_by || ''), el('div', l.source, 'room-id'));
   const channel = named(l.channel_name, l.channel);
   channel.classList.add('channel');
+  if (l.retire_until) {
+    // Retired after a migration: read-only, and unlinked when its grace period ends.
+    const retired = badge('retired');
+    retired.title = `Retired: nothing from Matrix goes to this channel any more; it is unlinked on ${absoluteTime(l.retire_until)}.`;
+    channel.append(retired);
+  }
   return [room, platformNode(l.connector), l.workspace, channel, madeBy, unlink];
 }
 

@@ -4,7 +4,7 @@
  */
 import { ok, type ApiRoute, type ApiServices } from './api-route.js';
 import { erasureRoute } from './erasure-routes.js';
-import { linkRoute, unlinkRoute } from './link-routes.js';
+import { linkRoute, retireRoute, unlinkRoute } from './link-routes.js';
 import { channelsRoute, connectorsRoute, portalsRoute } from './listing-routes.js';
 import { auditRoute, failuresRoute } from './log-routes.js';
 import { errorRef, json, ref, userIdParam } from './openapi-parts.js';
@@ -72,6 +72,7 @@ export function apiRoutes(s: ApiServices): ApiRoute[] {
     portalsRoute(s),
     linkRoute(s),
     unlinkRoute(s),
+    retireRoute(s),
     connectorsRoute(s),
     channelsRoute(s),
     failuresRoute(s),

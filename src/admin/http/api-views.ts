@@ -1,5 +1,6 @@
 import type { ChannelView, ConnectorView } from '../channel-catalog.js';
 import type { LinkResult, PortalView, UnlinkResult } from '../operations.js';
+import type { RetireResult } from '../retirement.js';
 import type { AuditEntry } from '../../store/audit-store.js';
 import type { DeliveryFailure } from '../../store/admin-queries.js';
 
@@ -16,6 +17,7 @@ export const portalJson = (p: PortalView) => ({
     source: l.source,
     created_by: l.createdBy,
     created_at: l.createdAt,
+    retire_until: l.retireUntil,
     channel_name: l.channelName,
   })),
   encrypted_at: p.encryptedAt,
@@ -80,3 +82,12 @@ export const auditJson = (e: AuditEntry) => {
   }
   return out;
 };
+
+export const retireResultJson = (r: RetireResult) => ({
+  room_id: r.roomId,
+  connector: r.connector,
+  workspace: r.workspace,
+  channel: r.channel,
+  retire_until: r.retireUntil,
+  already: r.already,
+});

@@ -1,7 +1,9 @@
-/** `POST /links` and `DELETE /links/{connector}/{workspace}/{channel}`. */
+/** `POST /links`, `DELETE /links/{connector}/{workspace}/{channel}` and its `/retire`. */
 import type { LinkRequest } from '../operations.js';
 import { ok, type ApiRoute, type ApiServices } from './api-route.js';
-import { linkResultJson, unlinkResultJson } from './api-views.js';
+import { DEFAULT_GRACE_DAYS } from '../retirement.js';
+import { linkResultJson, retireResultJson, unlinkResultJson } from './api-views.js';
+import { retireRequestSchema } from './retire-schema.js';
 import { readJson, validate } from './body.js';
 import {
   authErrors,
@@ -96,6 +98,56 @@ export function unlinkRoute({ ops }: ApiServices): ApiRoute {
         channel: params.channel ?? '',
       };
       return ok(unlinkResultJson(await ops.unlink(actor, key)));
+    },
+  };
+}
+
+export function retireRoute({ ops }: ApiServices): ApiRoute {
+  return {
+    method: 'POST',
+    path: '/links/{connector}/{workspace}/{channel}/retire',
+    action: 'retire',
+    auth: true,
+    doc: {
+      summary: 'Retire a channel at the end of a migration. Needs `admin`. Audited.',
+      description:
+        'Posts a notice in the channel with the Matrix room’s link; from then on nothing from ' +
+        'Matrix or other channels goes to the channel, while its own messages still reach the ' +
+        'room for `grace_days` (default 30; send `{}` for it); then the bridge unlinks it. If the platform refuses ' +
+        'the notice, nothing changes (502). Retiring a retired channel changes nothing.',
+      parameters: [
+        pathParam('connector', 'Connector id.'),
+        pathParam('workspace', 'Workspace name.'),
+        pathParam('channel', 'Channel id (URL-encoded).'),
+        userIdParam,
+      ],
+      requestBody: { required: true, content: json(ref('RetireRequest'), { grace_days: 30 }) },
+      responses: {
+        '200': {
+          description: 'Retired (or already retired).',
+          content: json(ref('RetireResult'), {
+            room_id: exampleRoomId,
+            ...exampleLink,
+            retire_until: 1767225600000,
+            already: false,
+          }),
+        },
+        '400': errorRef('BadRequest'),
+        '404': errorRef('NotFound'),
+        '409': errorRef('Conflict'),
+        '502': errorRef('Unavailable'),
+        ...authErrors,
+      },
+    },
+    handle: async ({ actor, params, req }) => {
+      const body = validate<{ grace_days?: number }>(retireRequestSchema, await readJson(req));
+      const key = {
+        connector: params.connector ?? '',
+        workspace: params.workspace ?? '',
+        channel: params.channel ?? '',
+      };
+      const result = await ops.retire(actor, key, body.grace_days ?? DEFAULT_GRACE_DAYS);
+      return ok(retireResultJson(result));
     },
   };
 }

@@ -25,6 +25,7 @@ const examplePortal = {
       source: 'config',
       created_by: 'config-file',
       created_at: exampleTime,
+      retire_until: null,
     },
   ],
   encrypted_at: null,

@@ -4,6 +4,7 @@
  * shared by JSON Schema draft-07 (ajv) and 2020-12 (OpenAPI 3.1) are used.
  */
 import { CONNECTOR_ID_PATTERN, HINT_KEYWORD, WORKSPACE_NAME_PATTERN } from '../../config/index.js';
+import { retireRequestSchema } from './retire-schema.js';
 
 const connector = {
   type: 'string',
@@ -157,6 +158,7 @@ export const componentSchemas = {
       'source',
       'created_by',
       'created_at',
+      'retire_until',
     ],
     properties: {
       connector,
@@ -169,6 +171,13 @@ export const componentSchemas = {
       },
       created_by: { type: ['string', 'null'] },
       created_at: time,
+      retire_until: {
+        type: ['integer', 'null'],
+        description:
+          'Retired (POST /links/{connector}/{workspace}/{channel}/retire): nothing crosses to the ' +
+          'channel any more, its own messages still reach the room until this time (ms since ' +
+          'the epoch), then it is unlinked. Null for a link in normal service.',
+      },
       channel_name: {
         type: ['string', 'null'],
         description: "The channel's name on its platform (looked up, cached); null when unknown.",
@@ -225,6 +234,23 @@ export const componentSchemas = {
       channel,
       channel_name: { type: 'string' },
       existed: { type: 'boolean', description: 'The link was already there; nothing changed.' },
+    },
+  },
+  RetireRequest: retireRequestSchema,
+  RetireResult: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['room_id', 'connector', 'workspace', 'channel', 'retire_until', 'already'],
+    properties: {
+      room_id: roomId,
+      connector,
+      workspace,
+      channel,
+      retire_until: { type: 'integer', description: 'When it is unlinked (ms since the epoch).' },
+      already: {
+        type: 'boolean',
+        description: 'It was already retired; nothing changed and nothing was posted again.',
+      },
     },
   },
   UnlinkResult: {
@@ -345,7 +371,10 @@ export const componentSchemas = {
       id: { type: 'integer' },
       at: time,
       actor: { type: 'string' },
-      path: { type: 'string', enum: ['api', 'console', 'command', 'cli', 'config', 'delivery'] },
+      path: {
+        type: 'string',
+        enum: ['api', 'console', 'command', 'cli', 'config', 'delivery', 'schedule'],
+      },
       action: { type: 'string' },
       outcome: { type: 'string', enum: ['ok', 'denied', 'unauthenticated', 'invalid', 'failed'] },
       room_id: { type: 'string' },

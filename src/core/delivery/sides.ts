@@ -10,10 +10,14 @@ export interface RemoteSide {
   conn: RunningConnector;
 }
 
-/** The remote sides of a portal, optionally without the one an event came from. */
+/**
+ * The remote sides of a portal that take deliveries, optionally without the one an event came
+ * from. A retired channel takes none: it only still sends, until it is unlinked.
+ */
 export function remoteSides(deps: DeliveryDeps, portalId: number, except?: string): RemoteSide[] {
   return deps.directory
     .linksOf(portalId)
+    .filter((link) => link.retireUntil === null)
     .map((link) => ({ side: sideKey(link), link }))
     .filter(({ side }) => side !== except)
     .filter(({ link }) => {

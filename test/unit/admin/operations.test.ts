@@ -227,6 +227,7 @@ describe('reading', () => {
             source: 'api',
             createdBy: LINKER,
             createdAt: expect.any(Number),
+            retireUntil: null,
             channelName: 'General',
           },
         ],

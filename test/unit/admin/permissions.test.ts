@@ -51,7 +51,7 @@ describe('Permissions', () => {
       'link',
       'unlink',
     ]);
-    expect(can('@a:a')).toEqual([...can('@l:a'), 'audit_list', 'erase_user']);
+    expect(can('@a:a')).toEqual([...can('@l:a'), 'audit_list', 'retire', 'erase_user']);
     expect(atLeast('admin', 'linker')).toBe(true);
     expect(atLeast('user', 'linker')).toBe(false);
   });
