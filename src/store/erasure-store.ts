@@ -273,6 +273,7 @@ const PSEUDONYMISED: Array<[table: string, key: string, column: string]> = [
   ['audit_log', 'id', 'actor'],
   ['audit_log', 'id', 'detail'],
   ['portal_links', 'id', 'created_by'],
+  ['portal_links', 'id', 'retired_by'],
   ['portal_encryption', 'portal_id', 'sender'],
 ];
 

@@ -179,6 +179,7 @@ describe('provisioning API', () => {
           source: 'api',
           created_by: `${w.linker.userId} (via provisioning secret)`,
           created_at: expect.any(Number),
+          retire_until: null,
         },
       ],
       encrypted_at: null,

@@ -176,6 +176,8 @@ export async function seedMatrixPerson(db: Knex, userId: string): Promise<void> 
     source: 'api',
     created_by: `${userId} (via provisioning secret)`,
     created_at: 1,
+    retire_until: 2,
+    retired_by: userId,
   });
   await db('audit_log').insert([
     { at: 1, actor: userId, path: 'command', action: 'link', outcome: 'ok' },

@@ -136,7 +136,7 @@ describe.each(STORE_BACKENDS)('erasure on %s', (_name, options) => {
       admin_rooms: 1,
       encrypted_reminders: 1,
       'audit_log (pseudonymised)': 2,
-      'portal_links (pseudonymised)': 1,
+      'portal_links (pseudonymised)': 2,
       'portal_encryption (pseudonymised)': 1,
     });
     const audit = await db('audit_log').where('actor', 'erased:feedc0ffee').count('* as n');
