@@ -15,6 +15,7 @@ import {
   type RemoteUserInfo,
   type SentMessage,
   UnsupportedError,
+  WorkspaceRegistry,
 } from '../../src/connector/index.js';
 import { ActivityTokenVerifier } from './auth/activity-jwt.js';
 import { resolveConfig, type TeamsConfig } from './config.js';
@@ -32,7 +33,7 @@ const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
  */
 export class TeamsConnector implements Connector {
   private readonly config: TeamsConfig;
-  private readonly workspaces = new Map<string, TeamsWorkspace>();
+  private readonly workspaces: WorkspaceRegistry<TeamsWorkspace>;
   private readonly doFetch: Fetch;
   private readonly verifier: ActivityTokenVerifier;
   private webhookBase: string | undefined;
@@ -50,19 +51,11 @@ export class TeamsConnector implements Connector {
       audiences: Object.values(this.config.workspaces).map((w) => w.app_id),
       fetch: this.doFetch,
     });
-    for (const [name, account] of Object.entries(this.config.workspaces)) {
-      this.workspaces.set(
-        name,
-        new TeamsWorkspace(
-          name,
-          account,
-          this.config,
-          ctx,
-          this.doFetch,
-          () => `${this.base()}/oauth/callback`,
-        ),
-      );
-    }
+    this.workspaces = new WorkspaceRegistry('Teams', 'teams', this.config.workspaces, (name) => {
+      const account = this.config.workspaces[name]!;
+      const redirectUri = () => `${this.base()}/oauth/callback`;
+      return new TeamsWorkspace(name, account, this.config, ctx, this.doFetch, redirectUri);
+    });
   }
 
   private base(): string {
@@ -72,7 +65,7 @@ export class TeamsConnector implements Connector {
   }
 
   async start(): Promise<void> {
-    const results = await Promise.all([...this.workspaces.values()].map((w) => w.start()));
+    const results = await Promise.all(this.workspaces.all().map((w) => w.start()));
     // A bot whose credentials are refused everywhere cannot answer anything: take no activities.
     if (results.every((r) => r === 'bad_credentials')) return;
     await this.verifier
@@ -86,13 +79,13 @@ export class TeamsConnector implements Connector {
     this.webhookBase ??= this.ctx.registerWebhook(
       messagingHandler({
         verifier: this.verifier,
-        workspaces: () => [...this.workspaces.values()],
+        workspaces: () => this.workspaces.all(),
         log: this.ctx.logger,
         accepting: () => this.accepting,
       }),
     );
     const now = Date.now();
-    for (const w of this.workspaces.values()) w.acceptingFrom(now);
+    for (const w of this.workspaces.all()) w.acceptingFrom(now);
     this.accepting = true;
     this.ctx.logger.info(
       { endpoint: `${this.webhookBase}/messages` },
@@ -102,7 +95,7 @@ export class TeamsConnector implements Connector {
 
   async stop(): Promise<void> {
     this.accepting = false;
-    await Promise.all([...this.workspaces.values()].map((w) => w.stop()));
+    await this.workspaces.stopAll();
   }
 
   capabilities(): DeclaredCapabilities {
@@ -121,13 +114,7 @@ export class TeamsConnector implements Connector {
   }
 
   private ws(name: string): TeamsWorkspace {
-    const ws = this.workspaces.get(name);
-    if (!ws)
-      throw new BridgeError(
-        'WORKSPACE_UNKNOWN',
-        `Teams workspace "${name}" is not configured under connectors.teams.workspaces`,
-      );
-    return ws;
+    return this.workspaces.get(name);
   }
 
   getChatInfo(ref: ChannelRef): Promise<ChatInfo> {

@@ -3,7 +3,7 @@
  * proactively (the serviceUrl) and to use Graph (the team's id, the chat's kind and name).
  * Kept in memory and written through to the connector storage when they change.
  */
-import type { ConnectorStorage } from '../../src/connector/index.js';
+import { BoundedMap, type ConnectorStorage } from '../../src/connector/index.js';
 import type { ConversationKind } from './ids.js';
 
 export interface ConversationRef {
@@ -21,7 +21,7 @@ export interface ConversationRef {
 const MAX_REFS = 20_000;
 
 export class ConversationRefs {
-  private readonly refs = new Map<string, ConversationRef>();
+  private readonly refs = new BoundedMap<string, ConversationRef>(MAX_REFS);
 
   constructor(
     private readonly workspace: string,
@@ -39,7 +39,7 @@ export class ConversationRefs {
     if (!raw) return undefined;
     try {
       const ref = JSON.parse(raw) as ConversationRef;
-      this.cache(channel, ref);
+      this.refs.set(channel, ref);
       return ref;
     } catch {
       return undefined;
@@ -54,18 +54,12 @@ export class ConversationRefs {
       ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)),
     } as ConversationRef;
     if (old && JSON.stringify(old) === JSON.stringify(next)) return;
-    this.cache(channel, next);
+    this.refs.set(channel, next);
     await this.storage.set(this.key(channel), JSON.stringify(next));
   }
 
   /** Conversations seen since start (chats cannot be listed through Graph app-only). */
   known(): Array<[string, ConversationRef]> {
     return [...this.refs.entries()];
-  }
-
-  private cache(channel: string, ref: ConversationRef): void {
-    if (this.refs.size >= MAX_REFS && !this.refs.has(channel))
-      this.refs.delete(this.refs.keys().next().value!);
-    this.refs.set(channel, ref);
   }
 }

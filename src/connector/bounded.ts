@@ -31,6 +31,11 @@ export class BoundedMap<K, V> {
   get size(): number {
     return this.map.size;
   }
+
+  /** The entries, oldest first. */
+  entries(): IterableIterator<[K, V]> {
+    return this.map.entries();
+  }
 }
 
 /** A set that forgets its oldest members beyond `max`. */

@@ -2,7 +2,8 @@ import { BridgeError } from '../util/errors.js';
 
 /** What a connector runs per configured workspace (server, team, tenant). */
 export interface ConnectorWorkspace {
-  start(): Promise<void>;
+  /** What it resolves to (a start result, say) is the connector's own business. */
+  start(): Promise<unknown>;
   stop(): Promise<void>;
 }
 

@@ -29,6 +29,18 @@ describe('BoundedMap', () => {
   it('refuses a bound below one', () => {
     for (const max of [0, -1, Number.NaN]) expect(() => new BoundedMap(max)).toThrow(RangeError);
   });
+
+  it('lists its entries oldest first, only those still held', () => {
+    const m = new BoundedMap<string, number>(2);
+    m.set('a', 1);
+    m.set('b', 2);
+    m.set('a', 3);
+    m.set('c', 4);
+    expect([...m.entries()]).toEqual([
+      ['a', 3],
+      ['c', 4],
+    ]);
+  });
 });
 
 describe('BoundedSet', () => {
