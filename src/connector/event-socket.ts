@@ -1,6 +1,6 @@
 /**
- * The life of a platform's event WebSocket (Mattermost's socket, Rocket.Chat's DDP, Slack's
- * Socket Mode), written once: the reconnect loop, events handled one at a time (a failure to
+ * The life of a platform's event WebSocket (a plain event socket, a DDP session, a socket-mode
+ * link), written once: the reconnect loop, events handled one at a time (a failure to
  * handle one drops the connection, so the catch-up reads it again), frames read as JSON
  * objects (anything else is logged and skipped), and only the current socket heard: a socket
  * the bridge replaced or stopped says nothing more. What the platform's protocol says is the
@@ -14,7 +14,7 @@ import { OrderedTasks, Reconnector, type ReconnectorOptions } from './reconnecto
 import { errorMessage } from '../util/errors.js';
 
 export interface EventSocketOptions {
-  /** The connection's name in logs: "WebSocket", "DDP", "Socket Mode". */
+  /** The connection's name in logs, e.g. "WebSocket" or "DDP". */
   name: string;
   backoff: BackoffPolicy;
   reconnect?: ReconnectorOptions;

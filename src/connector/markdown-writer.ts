@@ -1,6 +1,6 @@
 /**
- * The walk every writer of a Markdown-like chat dialect (Mattermost's CommonMark, Rocket.Chat's
- * grammar, Slack mrkdwn…) makes over the common model: blocks joined by a blank line, inlines
+ * The walk every writer of a Markdown-like chat dialect (CommonMark flavours, mrkdwn-style
+ * markup…) makes over the common model: blocks joined by a blank line, inlines
  * in order, emphasis wrapped in the dialect's delimiters, a line break inside a link label as a
  * space. What differs between dialects (escaping, code, links, mentions, block syntax) is the
  * dialect's, so each connector writes only what its platform does differently.
