@@ -15,12 +15,11 @@ import type { RemoteChannelKey } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
 import { AdminError } from './errors.js';
 import type { AdminMatrix } from './matrix-rooms.js';
+import { BRIDGE_SENDER_NAME } from '../core/delivery/notices.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_GRACE_DAYS = 30;
 export const MAX_GRACE_DAYS = 365;
-/** How the bridge signs its own messages on the platforms. */
-const BRIDGE_NAME = 'Matrix bridge';
 
 export interface RetireResult extends RemoteChannelKey {
   roomId: string;
@@ -114,7 +113,7 @@ export class ChannelRetirement {
       `Matrix room; after that, nothing does.`;
     try {
       await connectors.get(key.connector).connector.sendMessage(key, {
-        sender: { userId: this.deps.matrix.botUserId, displayName: BRIDGE_NAME },
+        sender: { userId: this.deps.matrix.botUserId, displayName: BRIDGE_SENDER_NAME },
         content: { text: plainText(text), attachments: [], notice: true },
         idempotencyKey: `retire:${keyText(key)}:${until}`,
       });

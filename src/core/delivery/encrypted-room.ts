@@ -13,9 +13,7 @@ import {
 import type { Delivery } from './delivery.js';
 import type { DeliveryDeps } from './deps.js';
 import { remoteSides, type RemoteSide } from './sides.js';
-
-/** How the bridge itself signs its notices on the platforms. */
-const BRIDGE_NAME = 'Matrix bridge';
+import { BRIDGE_SENDER_NAME } from './notices.js';
 
 /**
  * An m.room.encryption or m.room.encrypted event in a portal room. The first one (an
@@ -87,7 +85,7 @@ async function announce(
   for (const s of sides) {
     await d.to(s.side, async () => {
       await s.conn.connector.sendMessage(s.ref, {
-        sender: { userId: deps.gateway.botUserId, displayName: BRIDGE_NAME },
+        sender: { userId: deps.gateway.botUserId, displayName: BRIDGE_SENDER_NAME },
         content: { text: plainText(channelTurnedEncryptedNotice()), attachments: [], notice: true },
         idempotencyKey: txnId(deps.txnSalt, inboxId, s.side),
       });

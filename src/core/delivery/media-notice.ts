@@ -7,9 +7,7 @@ import { MATRIX_SIDE } from '../../store/index.js';
 import { senderNoticeText, type RefusedFile } from './media-checks.js';
 import { RefusalMarks } from './refusal-marks.js';
 import { sideLabel } from './side-label.js';
-
-/** How the bridge itself signs its notices on the platforms (as for encrypted rooms). */
-const BRIDGE_NAME = 'Matrix bridge';
+import { BRIDGE_SENDER_NAME } from './notices.js';
 
 export interface NoticeOrigin {
   inboxId: number;
@@ -36,7 +34,7 @@ export async function tellPlatformSender(
   const target = `${o.side}#media-refused`;
   await d.to(target, async () => {
     await o.conn.connector.sendMessage(o.ref, {
-      sender: { userId: deps.gateway.botUserId, displayName: BRIDGE_NAME },
+      sender: { userId: deps.gateway.botUserId, displayName: BRIDGE_SENDER_NAME },
       content: { text: plainText(senderNoticeText(refused)), attachments: [], notice: true },
       threadRoot: message.threadRoot,
       replyTo: message.messageId,

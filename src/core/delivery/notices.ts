@@ -1,5 +1,8 @@
 import { clockTime, type NoticeSubject } from './notice-subject.js';
 
+/** How the bridge itself signs what it posts on the platforms (notices, not relayed messages). */
+export const BRIDGE_SENDER_NAME = 'Matrix bridge';
+
 /** One side that did not get an item, in member words (see failure-wording.ts). */
 export interface NoticeProblem {
   /** E.g. "Chat X (agency-a)", "Matrix"; empty when no side was tried yet. */
